@@ -1,0 +1,275 @@
+"""The intermediate representation: language-neutral, immutable, sorted once.
+
+Wire names are kept exactly as written in the model; identifiers for a
+particular language exist only in that target's view. Every collection is a
+tuple sorted during normalization (events, enums and objects by name,
+properties and enum values by number), so targets never sort again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A position in a model file (1-based line and column)."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+NOWHERE = Location("<model>", 0, 0)
+
+
+class Scalar(str, Enum):
+    """Scalar types of the model language; values are the model's spelling."""
+
+    STRING = "string"
+    BOOL = "bool"
+    INT32 = "int32"
+    INT64 = "int64"
+    UINT32 = "uint32"
+    UINT64 = "uint64"
+    FLOAT = "float"
+    DOUBLE = "double"
+    TIMESTAMP = "timestamp"
+    BYTES = "bytes"
+
+    @property
+    def is_integer(self) -> bool:
+        return self in _INTEGERS
+
+    @property
+    def is_floating(self) -> bool:
+        return self in (Scalar.FLOAT, Scalar.DOUBLE)
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.is_integer or self.is_floating
+
+    @property
+    def is_packable(self) -> bool:
+        """Packed encoding applies to repeated numeric and bool scalars."""
+        return self.is_numeric or self is Scalar.BOOL
+
+
+_INTEGERS = frozenset({Scalar.INT32, Scalar.INT64, Scalar.UINT32, Scalar.UINT64})
+
+INTEGER_RANGES: dict[Scalar, tuple[int, int]] = {
+    Scalar.INT32: (-(2**31), 2**31 - 1),
+    Scalar.INT64: (-(2**63), 2**63 - 1),
+    Scalar.UINT32: (0, 2**32 - 1),
+    Scalar.UINT64: (0, 2**64 - 1),
+}
+
+
+class Kind(str, Enum):
+    SCALAR = "scalar"
+    ENUM = "enum"
+    OBJECT = "object"
+    LIST = "list"
+    MAP = "map"
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A property's type. Lists and maps hold an element type that is never
+    itself a list or a map (Protobuf cannot nest repeated fields)."""
+
+    kind: Kind
+    scalar: Scalar | None = None
+    name: str | None = None  # enum or object name, for ENUM / OBJECT
+    element: TypeRef | None = None  # for LIST / MAP (map keys are strings)
+
+    @property
+    def is_repeated(self) -> bool:
+        return self.kind in (Kind.LIST, Kind.MAP)
+
+    @property
+    def leaf(self) -> TypeRef:
+        """The element type of a list or map, or the type itself."""
+        return self.element if self.element is not None else self
+
+    def __str__(self) -> str:
+        if self.kind is Kind.LIST:
+            return f"list<{self.element}>"
+        if self.kind is Kind.MAP:
+            return f"map<string, {self.element}>"
+        if self.kind is Kind.SCALAR:
+            assert self.scalar is not None
+            return self.scalar.value
+        return str(self.name)
+
+
+class Privacy(str, Enum):
+    """How personal a value is; mandatory on every property."""
+
+    NONE = "none"
+    PSEUDONYMOUS = "pseudonymous"
+    PERSONAL = "personal"
+    SENSITIVE = "sensitive"
+
+
+class AutoValue(str, Enum):
+    """Context values that the tracker fills in itself."""
+
+    EVENT_ID = "event_id"
+    CLIENT_TIMESTAMP = "client_timestamp"
+    MODEL_VERSION = "model_version"
+    SDK_NAME = "sdk_name"
+    SDK_VERSION = "sdk_version"
+
+
+@dataclass(frozen=True)
+class Deprecation:
+    reason: str
+    since: str | None = None
+    removal: str | None = None
+
+
+ConstValue = str | bool | int | float
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Checks that every SDK enforces. For lists and maps, the value checks
+    (minimum, length, pattern) apply to each element; item counts to the
+    collection. `pattern` always matches the whole string."""
+
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Constraints()
+
+
+@dataclass(frozen=True)
+class Reserved:
+    numbers: tuple[tuple[int, int], ...] = ()  # inclusive ranges, sorted
+    names: tuple[str, ...] = ()  # sorted
+
+    def has_number(self, number: int) -> bool:
+        return any(low <= number <= high for low, high in self.numbers)
+
+
+@dataclass(frozen=True)
+class Property:
+    name: str
+    number: int
+    type: TypeRef
+    required: bool
+    privacy: Privacy
+    description: str = ""
+    constraints: Constraints = Constraints()
+    const: ConstValue | None = None  # filled in by the SDK, not by callers
+    auto: AutoValue | None = None  # context only: filled in by the tracker
+    deprecation: Deprecation | None = None
+    loc: Location = field(default=NOWHERE, compare=False)
+
+    @property
+    def is_parameter(self) -> bool:
+        """Whether callers pass this value (const and auto values are filled in)."""
+        return self.const is None and self.auto is None
+
+    @property
+    def has_presence(self) -> bool:
+        """Explicit presence on the wire: optional scalars and every object."""
+        if self.type.is_repeated:
+            return False
+        return not self.required or self.type.kind is Kind.OBJECT
+
+
+@dataclass(frozen=True)
+class EnumValue:
+    name: str  # as written in the model; any non-empty text
+    number: int  # >= 1; 0 is the implicit "unspecified" value
+    description: str = ""
+    deprecation: Deprecation | None = None
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class EnumType:
+    name: str
+    values: tuple[EnumValue, ...]
+    description: str = ""
+    reserved: Reserved = Reserved()
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    name: str
+    properties: tuple[Property, ...]
+    description: str = ""
+    reserved: Reserved = Reserved()
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    number: int
+    properties: tuple[Property, ...]
+    description: str = ""
+    owner: str = ""
+    products: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    reserved: Reserved = Reserved()
+    deprecation: Deprecation | None = None
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Context:
+    properties: tuple[Property, ...]
+    description: str = ""
+    reserved: Reserved = Reserved()
+    loc: Location = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    namespace: str  # Protobuf package, dotted snake_case
+    version: str  # semver
+    description: str
+    packages: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # target -> settings
+    products: tuple[str, ...]
+    platforms: tuple[str, ...]
+    context: Context
+    events: tuple[Event, ...]
+    enums: tuple[EnumType, ...]
+    objects: tuple[ObjectType, ...]
+    reserved_events: Reserved = Reserved()
+
+    def package_settings(self, target: str) -> dict[str, str]:
+        for name, settings in self.packages:
+            if name == target:
+                return dict(settings)
+        return {}
+
+    def enum(self, name: str) -> EnumType:
+        return _by_name(self.enums, name)
+
+    def object(self, name: str) -> ObjectType:
+        return _by_name(self.objects, name)
+
+
+def _by_name(items: tuple, name: str):  # type: ignore[no-untyped-def]
+    for item in items:
+        if item.name == name:
+            return item
+    raise KeyError(name)
