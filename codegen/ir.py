@@ -176,6 +176,7 @@ class Property:
     const: ConstValue | None = None  # filled in by the SDK, not by callers
     auto: AutoValue | None = None  # context only: filled in by the tracker
     deprecation: Deprecation | None = None
+    examples: tuple[ConstValue, ...] = ()
     loc: Location = field(default=NOWHERE, compare=False)
 
     @property

@@ -1,0 +1,58 @@
+"""Load an event model directory into the IR, or raise ModelErrors with
+every problem found, each located by file, line and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from codegen.diagnostics import Collector, ModelErrors
+from codegen.ir import Location, Model
+from codegen.loading.builder import build_model
+from codegen.loading.checks import check_model
+from codegen.loading.yaml_nodes import LNode, load_yaml
+
+MODEL_SUFFIXES = (".yaml", ".yml")
+
+
+def model_files(model_dir: Path) -> list[Path]:
+    """Every model file, in a fixed order (independent of the file system's)."""
+    return sorted(p for p in model_dir.rglob("*") if p.suffix in MODEL_SUFFIXES and p.is_file())
+
+
+def display_path(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_model(model_dir: Path) -> Model:
+    errors = Collector()
+    if not model_dir.is_dir():
+        errors.error(Location(display_path(model_dir), 0, 0), "the model directory does not exist",
+                     "pass the folder that holds the model's YAML files (run 'codegen init' to start one)")
+        errors.raise_if_any()
+    files = model_files(model_dir)
+    if not files:
+        errors.error(Location(display_path(model_dir), 0, 0), "the model directory has no .yaml files",
+                     "run 'codegen init' to scaffold a model")
+    documents: list[tuple[str, LNode]] = []
+    for path in files:
+        name = display_path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.error(Location(name, 1, 1), f"cannot read the file: {exc}", "save it as UTF-8 text")
+            continue
+        node = load_yaml(text, name, errors)
+        if node is not None:
+            documents.append((name, node))
+    model = build_model(documents, errors)
+    if model is not None:
+        check_model(model, errors)
+    errors.raise_if_any()
+    assert model is not None
+    return model
+
+
+__all__ = ["load_model", "model_files", "ModelErrors"]

@@ -1,0 +1,202 @@
+"""Model files (located YAML) to the IR, sorted once.
+
+Each section is read independently so that one broken event does not hide
+the problems of another; cross-cutting checks live in `checks.py`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from codegen.diagnostics import Collector
+from codegen.ir import Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property
+from codegen.loading.properties import SEMVER, TypeNames, check_number, read_deprecation, read_property
+from codegen.loading.reader import MapReader
+from codegen.loading.reserved import read_reserved
+from codegen.loading.yaml_nodes import LMap, LNode, LScalar
+
+SECTIONS = ("model", "targets", "context", "events", "enums", "objects")
+SINGLE_SECTIONS = ("model", "targets", "context")
+NAMESPACE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+MIN_EVENT_NUMBER = 10
+
+
+class Sections:
+    """The top-level sections of every file, merged, with duplicates reported."""
+
+    def __init__(self, documents: list[tuple[str, LNode]], errors: Collector) -> None:
+        self.single: dict[str, LNode] = {}
+        self.named: dict[str, dict[str, tuple[Location, LNode]]] = {"events": {}, "enums": {}, "objects": {}}
+        self.first_file = documents[0][0] if documents else "<model>"
+        for file, node in documents:
+            reader = MapReader(node, f"the file {file}", errors, SECTIONS)
+            for section in SECTIONS:
+                value = reader.raw(section)
+                if value is None:
+                    continue
+                if section in SINGLE_SECTIONS:
+                    if section in self.single:
+                        errors.error(reader.key_loc(section), f"'{section}' is defined twice",
+                                     f"keep one '{section}' section in the whole model")
+                    else:
+                        self.single[section] = value
+                    continue
+                self._merge(section, reader.mapping(section), errors)
+
+    def _merge(self, section: str, node: LMap | None, errors: Collector) -> None:
+        if node is None:
+            return
+        for name, (key, value) in node.entries.items():
+            seen = self.named[section].get(name)
+            if seen:
+                errors.error(key.loc, f"{section[:-1]} '{name}' is defined twice (also at {seen[0]})",
+                             "rename or remove one of them")
+                continue
+            self.named[section][name] = (key.loc, value)
+
+
+def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model | None:
+    sections = Sections(documents, errors)
+    start = Location(sections.first_file, 1, 1)
+    header = MapReader(
+        sections.single.get("model"), "the 'model' section", errors,
+        ("name", "namespace", "version", "description", "products", "platforms", "reserved"),
+        ("name", "namespace", "version"), fallback=start,
+    )
+    if "model" not in sections.single:
+        errors.error(start, "the model has no 'model' section", "add 'model:' with name, namespace and version")
+    name = header.text("name", "broadcaster") or ""
+    namespace = header.text("namespace", "broadcaster.analytics.v1") or ""
+    if namespace and not NAMESPACE.match(namespace):
+        errors.error(header.value_loc("namespace"), f"namespace '{namespace}' is not a dotted lower-case name",
+                     "write it like broadcaster.analytics.v1")
+    version = header.text("version", "1.0.0") or ""
+    if version and not SEMVER.match(version):
+        errors.error(header.value_loc("version"), f"version '{version}' is not a semantic version",
+                     "write it like 1.4.0 (quote it if YAML reads it as a number)")
+    products = tuple(sorted({p.value for p in header.text_list("products") or []}))  # type: ignore[misc]
+    platforms = tuple(sorted({p.value for p in header.text_list("platforms") or []}))  # type: ignore[misc]
+
+    enum_nodes = sections.named["enums"]
+    enums = [e for e in (_read_enum(n, loc, node, errors) for n, (loc, node) in enum_nodes.items()) if e]
+    names = TypeNames(
+        enums=set(enum_nodes), objects=set(sections.named["objects"]),
+        enum_values={e.name: {v.name for v in e.values} for e in enums},
+    )
+    objects = [
+        ObjectType(name=n, description=_description(r), reserved=read_reserved(r.raw("reserved"), f"object '{n}'", errors),
+                   properties=_read_properties(r, f"object '{n}'", names, errors), loc=loc)
+        for n, (loc, node) in sections.named["objects"].items()
+        for r in [MapReader(node, f"object '{n}'", errors, ("description", "properties", "reserved"),
+                            ("description", "properties"), fallback=loc)]
+    ]
+    context = _read_context(sections.single.get("context"), start, names, errors)
+    events = [_read_event(n, loc, node, names, errors) for n, (loc, node) in sections.named["events"].items()]
+    packages = _read_targets(sections.single.get("targets"), errors)
+    return Model(
+        name=name, namespace=namespace, version=version, description=header.text("description") or "",
+        packages=packages, products=products, platforms=platforms, context=context,
+        events=tuple(sorted(events, key=lambda e: e.name)),
+        enums=tuple(sorted(enums, key=lambda e: e.name)),
+        objects=tuple(sorted(objects, key=lambda o: o.name)),
+        reserved_events=read_reserved(header.raw("reserved"), "the model's events", errors),
+    )
+
+
+def _description(reader: MapReader) -> str:
+    return reader.text("description") or ""
+
+
+def _read_properties(
+    reader: MapReader, owner: str, names: TypeNames, errors: Collector, allow_auto: bool = False,
+) -> tuple[Property, ...]:
+    node = reader.mapping("properties")
+    if node is None:
+        return ()
+    found = [
+        read_property(name, key.loc, value, owner, names, errors, allow_auto)
+        for name, (key, value) in node.entries.items()
+    ]
+    return tuple(sorted((p for p in found if p), key=lambda p: (p.number, p.name)))
+
+
+def _read_enum(name: str, loc: Location, node: LNode, errors: Collector) -> EnumType | None:
+    what = f"enum '{name}'"
+    reader = MapReader(node, what, errors, ("description", "values", "reserved"), ("description", "values"),
+                       fallback=loc)
+    values_node = reader.mapping("values")
+    values = []
+    for value_name, (key, value_node) in (values_node.entries.items() if values_node else ()):
+        if isinstance(value_node, LScalar) and isinstance(value_node.value, int) and not isinstance(value_node.value, bool):
+            number, description, deprecation = value_node.value, "", None
+            check_number(number, value_node.loc, f"enum value '{value_name}'", errors)
+        else:
+            vr = MapReader(value_node, f"value '{value_name}' of {what}", errors,
+                           ("number", "description", "deprecated"), ("number",), fallback=key.loc)
+            number = vr.integer("number")
+            check_number(number, vr.value_loc("number"), f"enum value '{value_name}'", errors)
+            description, deprecation = _description(vr), read_deprecation(vr, errors)
+        if number is not None:
+            values.append(EnumValue(value_name, number, description, deprecation, key.loc))
+    if values_node is not None and not values_node.entries:
+        errors.error(values_node.loc, f"{what} has no values", "list at least one value")
+    return EnumType(
+        name=name, description=_description(reader), loc=loc,
+        values=tuple(sorted(values, key=lambda v: (v.number, v.name))),
+        reserved=read_reserved(reader.raw("reserved"), what, errors),
+    )
+
+
+def _read_context(node: LNode | None, start: Location, names: TypeNames, errors: Collector) -> Context:
+    if node is None:
+        errors.error(start, "the model has no 'context' section",
+                     "add 'context:' with the properties every event carries")
+        return Context(properties=())
+    reader = MapReader(node, "the context", errors, ("description", "properties", "reserved"), ("properties",))
+    return Context(
+        properties=_read_properties(reader, "the context", names, errors, allow_auto=True),
+        description=_description(reader), reserved=read_reserved(reader.raw("reserved"), "the context", errors),
+        loc=reader.loc,
+    )
+
+
+def _read_event(name: str, loc: Location, node: LNode, names: TypeNames, errors: Collector) -> Event:
+    what = f"event '{name}'"
+    reader = MapReader(
+        node, what, errors,
+        ("number", "description", "owner", "products", "platforms", "properties", "reserved", "deprecated"),
+        ("number", "description", "owner"), fallback=loc,
+    )
+    number = reader.integer("number", "10")
+    check_number(number, reader.value_loc("number"), "event", errors, low=MIN_EVENT_NUMBER)
+    return Event(
+        name=name, number=number or 0, description=_description(reader), owner=reader.text("owner") or "",
+        products=tuple(sorted({p.value for p in reader.text_list("products") or []})),  # type: ignore[misc]
+        platforms=tuple(sorted({p.value for p in reader.text_list("platforms") or []})),  # type: ignore[misc]
+        properties=_read_properties(reader, what, names, errors) if reader.has("properties") else (),
+        reserved=read_reserved(reader.raw("reserved"), what, errors),
+        deprecation=read_deprecation(reader, errors), loc=loc,
+    )
+
+
+def _read_targets(node: LNode | None, errors: Collector) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    if node is None:
+        return ()
+    if not isinstance(node, LMap):
+        MapReader(node, "the 'targets' section", errors, ())
+        return ()
+    result = []
+    for target, (key, value) in sorted(node.entries.items()):
+        if not isinstance(value, LMap):
+            errors.error(value.loc, f"settings of target '{target}' must be a mapping",
+                         "write e.g. 'python: {package: broadcaster_analytics}'")
+            continue
+        pairs = []
+        for setting, (_, svalue) in value.entries.items():
+            if isinstance(svalue, LScalar) and isinstance(svalue.value, str):
+                pairs.append((setting, svalue.value))
+            else:
+                errors.error(svalue.loc, f"setting '{setting}' of target '{target}' must be text",
+                             f"write {setting}: some_name")
+        result.append((target, tuple(sorted(pairs))))
+    return tuple(result)

@@ -1,0 +1,154 @@
+"""Checks across the whole model: names, numbers, references and cycles."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from codegen.diagnostics import Collector, did_you_mean
+from codegen.ir import Kind, Location, Model, Property, Reserved
+from codegen.naming import SNAKE_CASE, camel, enum_unspecified_name, enum_value_json_name, enum_value_token, pascal
+
+RESERVED_TYPE_NAMES = {"envelope", "context", "timestamp"}
+
+
+def check_model(model: Model, errors: Collector) -> None:
+    _check_type_names(model, errors)
+    scopes = [("the context", model.context.properties, model.context.reserved)]
+    scopes += [(f"event '{e.name}'", e.properties, e.reserved) for e in model.events]
+    scopes += [(f"object '{o.name}'", o.properties, o.reserved) for o in model.objects]
+    for owner, properties, reserved in scopes:
+        _check_properties(owner, properties, reserved, errors)
+    _check_events(model, errors)
+    _check_enums(model, errors)
+    _check_cycles(model, errors)
+    _check_auto(model, errors)
+
+
+def _snake(name: str, loc: Location, what: str, errors: Collector) -> None:
+    if not SNAKE_CASE.match(name):
+        suggestion = "_".join(filter(None, "".join(c if c.isalnum() else "_" for c in name).lower().split("_")))
+        hint = f"write it in snake_case, e.g. '{suggestion}'" if suggestion and suggestion[0].isalpha() else (
+            "start with a letter and use only a-z, 0-9 and single underscores")
+        errors.error(loc, f"{what} name '{name}' is not snake_case", hint)
+
+
+def _check_type_names(model: Model, errors: Collector) -> None:
+    seen: dict[str, tuple[str, Location]] = {}
+    kinds = [("event", e.name, e.loc) for e in model.events]
+    kinds += [("enum", e.name, e.loc) for e in model.enums] + [("object", o.name, o.loc) for o in model.objects]
+    for kind, name, loc in sorted(kinds, key=lambda k: k[2]):
+        _snake(name, loc, kind, errors)
+        if name in RESERVED_TYPE_NAMES:
+            errors.error(loc, f"{kind} name '{name}' is reserved for the envelope's own types",
+                         f"rename it, e.g. '{name}_info'")
+        key = pascal(name).lower()
+        if key in seen:
+            other_kind, other_loc = seen[key]
+            errors.error(loc, f"{kind} '{name}' and {other_kind} at {other_loc} get the same type name "
+                              f"'{pascal(name)}' in generated code", "rename one of them")
+        else:
+            seen[key] = (kind, loc)
+
+
+def _check_properties(owner: str, properties: Iterable[Property], reserved: Reserved, errors: Collector) -> None:
+    numbers: dict[int, Property] = {}
+    identifiers: dict[str, Property] = {}
+    for prop in sorted(properties, key=lambda p: p.loc):
+        _snake(prop.name, prop.loc, "property", errors)
+        if prop.number in numbers:
+            errors.error(prop.loc, f"property '{prop.name}' of {owner} reuses number {prop.number} "
+                                   f"of '{numbers[prop.number].name}'", "give each property its own number")
+        else:
+            numbers[prop.number] = prop
+        if reserved.has_number(prop.number):
+            errors.error(prop.loc, f"property '{prop.name}' of {owner} uses reserved number {prop.number}",
+                         "reserved numbers may never be reused: pick a new number")
+        if prop.name in reserved.names:
+            errors.error(prop.loc, f"property name '{prop.name}' of {owner} is reserved",
+                         "reserved names may never be reused: pick a new name")
+        ident = camel(prop.name).lower()
+        other = identifiers.get(ident)
+        if other and camel(other.name) == camel(prop.name):
+            errors.error(prop.loc, f"properties '{prop.name}' and '{other.name}' of {owner} both become "
+                                   f"'{camel(prop.name)}' in generated code", "rename one of them")
+        identifiers.setdefault(ident, prop)
+
+
+def _check_events(model: Model, errors: Collector) -> None:
+    numbers: dict[int, str] = {}
+    for event in sorted(model.events, key=lambda e: e.loc):
+        if event.number in numbers:
+            errors.error(event.loc, f"event '{event.name}' reuses number {event.number} of '{numbers[event.number]}'",
+                         "give each event its own number")
+        elif event.number:
+            numbers[event.number] = event.name
+        if model.reserved_events.has_number(event.number):
+            errors.error(event.loc, f"event '{event.name}' uses reserved event number {event.number}",
+                         "reserved numbers may never be reused: pick a new number")
+        if event.name in model.reserved_events.names:
+            errors.error(event.loc, f"event name '{event.name}' is reserved", "pick a new name")
+        for field, declared in (("products", model.products), ("platforms", model.platforms)):
+            for value in getattr(event, field):
+                if value not in declared:
+                    hint = did_you_mean(value, declared) or f"declare it in the model's '{field}' list"
+                    errors.error(event.loc, f"event '{event.name}' names unknown {field[:-1]} '{value}'", hint)
+
+
+def _check_enums(model: Model, errors: Collector) -> None:
+    identifiers: dict[str, str] = {}
+    for enum in model.enums:
+        identifiers[enum_unspecified_name(enum.name)] = f"the implicit unspecified value of '{enum.name}'"
+    for enum in model.enums:
+        numbers: dict[int, str] = {}
+        for value in sorted(enum.values, key=lambda v: v.loc):
+            where = f"value '{value.name}' of enum '{enum.name}'"
+            if not enum_value_token(value.name):
+                errors.error(value.loc, f"{where} has no letters or digits", "name the value with letters or digits")
+                continue
+            if value.number in numbers:
+                errors.error(value.loc, f"{where} reuses number {value.number} of '{numbers[value.number]}'",
+                             "give each value its own number")
+            numbers.setdefault(value.number, value.name)
+            if enum.reserved.has_number(value.number) or value.name in enum.reserved.names:
+                errors.error(value.loc, f"{where} uses a reserved number or name", "pick a new number and name")
+            ident = enum_value_json_name(enum.name, value.name)
+            if ident in identifiers:
+                errors.error(value.loc, f"{where} becomes '{ident}' on the wire, like {identifiers[ident]}",
+                             "rename one of them")
+            else:
+                identifiers[ident] = where
+
+
+def _check_cycles(model: Model, errors: Collector) -> None:
+    edges = {
+        o.name: sorted({p.type.leaf.name for p in o.properties if p.type.leaf.kind is Kind.OBJECT})
+        for o in model.objects
+    }
+    locs = {o.name: o.loc for o in model.objects}
+    reported: set[frozenset[str]] = set()
+
+    def visit(name: str, path: list[str]) -> None:
+        for target in edges.get(name, []):
+            if target in path:
+                cycle = path[path.index(target):] + [target]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    errors.error(locs[cycle[0]], "objects refer to each other in a cycle: " + " -> ".join(cycle),
+                                 "break the cycle: an event value must be finite")
+            else:
+                visit(target, path + [target])
+
+    for name in sorted(edges):
+        visit(name, [name])
+
+
+def _check_auto(model: Model, errors: Collector) -> None:
+    seen: dict[str, str] = {}
+    for prop in model.context.properties:
+        if prop.auto is None:
+            continue
+        if prop.auto.value in seen:
+            errors.error(prop.loc, f"auto value '{prop.auto.value}' is already filled into '{seen[prop.auto.value]}'",
+                         "fill each auto value into one property")
+        seen[prop.auto.value] = prop.name

@@ -1,0 +1,268 @@
+"""One property: its number, type, presence, privacy class and constraints."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from codegen.diagnostics import Collector, did_you_mean
+from codegen.ir import (
+    INTEGER_RANGES,
+    AutoValue,
+    Constraints,
+    ConstValue,
+    Deprecation,
+    Kind,
+    Location,
+    Privacy,
+    Property,
+    Scalar,
+    TypeRef,
+)
+from codegen.loading.patterns import pattern_problem
+from codegen.loading.reader import MapReader
+from codegen.loading.types import SCALARS, TypeError_, parse_type
+from codegen.loading.yaml_nodes import LNode, LScalar, LSeq
+
+MAX_FIELD_NUMBER = 2**29 - 1
+PROTOBUF_RESERVED = (19000, 19999)
+SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+PROPERTY_KEYS = (
+    "number", "type", "required", "description", "privacy", "min", "max",
+    "min_length", "max_length", "pattern", "min_items", "max_items", "const",
+    "deprecated", "examples",
+)
+AUTO_TYPES = {
+    AutoValue.EVENT_ID: Scalar.STRING,
+    AutoValue.CLIENT_TIMESTAMP: Scalar.TIMESTAMP,
+    AutoValue.MODEL_VERSION: Scalar.STRING,
+    AutoValue.SDK_NAME: Scalar.STRING,
+    AutoValue.SDK_VERSION: Scalar.STRING,
+}
+
+
+class TypeNames:
+    """Names of the model's enums and objects, to resolve type references."""
+
+    def __init__(self, enums: set[str], objects: set[str], enum_values: dict[str, set[str]]) -> None:
+        self.enums = enums
+        self.objects = objects
+        self.enum_values = enum_values
+
+
+def read_deprecation(reader: MapReader, errors: Collector) -> Deprecation | None:
+    node = reader.raw("deprecated")
+    if node is None:
+        return None
+    if isinstance(node, LScalar) and isinstance(node.value, str):
+        return Deprecation(reason=node.value)
+    dep = MapReader(node, "'deprecated'", errors, ("reason", "since", "removal"), ("reason",))
+    since = dep.text("since", "1.2.0")
+    if since is not None and not SEMVER.match(since):
+        errors.error(dep.value_loc("since"), f"'since' must be a version like 1.2.0, got '{since}'",
+                     "write the model version that deprecated it")
+    removal = dep.text("removal", "2027-01-31")
+    if removal is not None and not DATE.match(removal):
+        errors.error(dep.value_loc("removal"), f"'removal' must be a date like 2027-01-31, got '{removal}'",
+                     "quote the date: removal: \"2027-01-31\"")
+    return Deprecation(reason=dep.text("reason") or "", since=since, removal=removal)
+
+
+def check_number(number: int | None, loc: Location, what: str, errors: Collector, low: int = 1) -> None:
+    if number is None:
+        return
+    if not low <= number <= MAX_FIELD_NUMBER:
+        errors.error(loc, f"{what} number {number} is out of range",
+                     f"use a number from {low} to {MAX_FIELD_NUMBER}")
+    elif PROTOBUF_RESERVED[0] <= number <= PROTOBUF_RESERVED[1]:
+        errors.error(loc, f"{what} number {number} is reserved by Protobuf (19000-19999)",
+                     "pick a number outside 19000-19999")
+
+
+def read_property(
+    name: str, name_loc: Location, node: LNode, owner: str, names: TypeNames, errors: Collector,
+    allow_auto: bool = False,
+) -> Property | None:
+    what = f"property '{name}' of {owner}"
+    keys = PROPERTY_KEYS + (("auto",) if allow_auto else ())
+    reader = MapReader(node, what, errors, keys, ("number", "type", "privacy"), fallback=name_loc)
+    number = reader.integer("number", "1")
+    check_number(number, reader.value_loc("number"), "field", errors)
+    type_ref = _read_type(reader, names, errors, what)
+    privacy = reader.choice("privacy", [p.value for p in Privacy])
+    required = reader.boolean("required")
+    auto = reader.choice("auto", [a.value for a in AutoValue]) if allow_auto else None
+    deprecation = read_deprecation(reader, errors)
+    description = reader.text("description") or ""
+    if type_ref is None or number is None or privacy is None:
+        return None
+    constraints = _read_constraints(reader, type_ref, errors, what)
+    const = _read_const(reader, type_ref, names, constraints, errors) if reader.has("const") else None
+    auto_value = AutoValue(auto) if auto else None
+    if auto_value and type_ref != TypeRef(Kind.SCALAR, scalar=AUTO_TYPES[auto_value]):
+        errors.error(reader.value_loc("type"), f"auto value '{auto}' needs type {AUTO_TYPES[auto_value].value}",
+                     f"set 'type: {AUTO_TYPES[auto_value].value}'")
+    examples = _read_examples(reader, type_ref, names, constraints, errors)
+    return Property(
+        name=name, number=number, type=type_ref,
+        required=bool(required) or const is not None or auto_value is not None,
+        privacy=Privacy(privacy), description=description, constraints=constraints,
+        const=const, auto=auto_value, deprecation=deprecation, examples=examples, loc=name_loc,
+    )
+
+
+def _read_type(reader: MapReader, names: TypeNames, errors: Collector, what: str) -> TypeRef | None:
+    text = reader.text("type", "string")
+    if text is None:
+        return None
+    try:
+        return parse_type(text, names.enums, names.objects)
+    except TypeError_ as exc:
+        message, hint = exc.args
+        if not hint:
+            inner = re.sub(r"^(list|map)\s*<\s*(string\s*,)?\s*|\s*>$", "", text.strip())
+            hint = did_you_mean(inner, set(SCALARS) | names.enums | names.objects) or (
+                "use a scalar (" + ", ".join(SCALARS) + "), an enum or object of the model, "
+                "list<T> or map<string, T>")
+        errors.error(reader.value_loc("type"), f"{message} for {what}", hint)
+        return None
+
+
+def _read_constraints(reader: MapReader, type_ref: TypeRef, errors: Collector, what: str) -> Constraints:
+    leaf = type_ref.leaf
+    numeric = leaf.kind is Kind.SCALAR and leaf.scalar is not None and leaf.scalar.is_numeric
+    text = leaf.kind is Kind.SCALAR and leaf.scalar is Scalar.STRING
+    values: dict[str, object] = {}
+    for key, applies, needs in (
+        ("min", numeric, "numbers"), ("max", numeric, "numbers"),
+        ("min_length", text, "strings"), ("max_length", text, "strings"), ("pattern", text, "strings"),
+        ("min_items", type_ref.is_repeated, "lists and maps"), ("max_items", type_ref.is_repeated, "lists and maps"),
+    ):
+        if not reader.has(key):
+            continue
+        if not applies:
+            errors.error(reader.key_loc(key), f"'{key}' applies only to {needs}, but {what} is {type_ref}",
+                         f"remove '{key}' or change the type")
+            continue
+        if key == "pattern":
+            values[key] = _read_pattern(reader, errors)
+        elif key in ("min", "max"):
+            values[key] = _read_bound(reader, key, leaf.scalar, errors)
+        else:
+            count = reader.integer(key, "10")
+            if count is not None and count < 0:
+                errors.error(reader.value_loc(key), f"'{key}' must not be negative", "use 0 or more")
+                count = None
+            values[key] = count
+    for low, high in (("min", "max"), ("min_length", "max_length"), ("min_items", "max_items")):
+        lo, hi = values.get(low), values.get(high)
+        if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo > hi:
+            errors.error(reader.value_loc(low), f"'{low}' ({lo}) is greater than '{high}' ({hi})",
+                         f"make '{low}' at most '{high}'")
+    return Constraints(
+        minimum=values.get("min"), maximum=values.get("max"),  # type: ignore[arg-type]
+        min_length=values.get("min_length"), max_length=values.get("max_length"),  # type: ignore[arg-type]
+        pattern=values.get("pattern"), min_items=values.get("min_items"),  # type: ignore[arg-type]
+        max_items=values.get("max_items"),  # type: ignore[arg-type]
+    )
+
+
+def _read_bound(reader: MapReader, key: str, scalar: Scalar | None, errors: Collector) -> int | float | None:
+    value = reader.number(key)
+    if value is None or scalar is None:
+        return None
+    if scalar.is_integer:
+        low, high = INTEGER_RANGES[scalar]
+        if not isinstance(value, int) or not low <= value <= high:
+            errors.error(reader.value_loc(key), f"'{key}' {value} is not a valid {scalar.value}",
+                         f"use a whole number from {low} to {high}")
+            return None
+    elif not math.isfinite(value):
+        errors.error(reader.value_loc(key), f"'{key}' must be a finite number", "use a finite bound")
+        return None
+    return value
+
+
+def _read_pattern(reader: MapReader, errors: Collector) -> str | None:
+    pattern = reader.text("pattern", "'[a-z]+'")
+    if pattern is None:
+        return None
+    problem = pattern_problem(pattern)
+    if problem:
+        errors.error(reader.value_loc("pattern"), f"pattern: {problem[0]}", problem[1])
+        return None
+    return pattern
+
+
+def check_value(
+    value: object, type_ref: TypeRef, names: TypeNames, constraints: Constraints,
+) -> str | None:
+    """Why a literal value (const or example) does not fit, or None."""
+    if type_ref.kind is Kind.ENUM:
+        values = names.enum_values.get(type_ref.name or "", set())
+        if value not in values:
+            return f"'{value}' is not a value of enum {type_ref.name}"
+        return None
+    scalar = type_ref.scalar
+    if type_ref.kind is not Kind.SCALAR or scalar in (Scalar.BYTES, Scalar.TIMESTAMP) or scalar is None:
+        return f"a literal value is not supported for type {type_ref}"
+    if scalar is Scalar.STRING:
+        if not isinstance(value, str):
+            return f"{value!r} is not a string"
+        if constraints.min_length is not None and len(value) < constraints.min_length:
+            return f"'{value}' is shorter than min_length {constraints.min_length}"
+        if constraints.max_length is not None and len(value) > constraints.max_length:
+            return f"'{value}' is longer than max_length {constraints.max_length}"
+        if constraints.pattern is not None and not re.fullmatch(constraints.pattern, value):
+            return f"'{value}' does not match the pattern"
+        return None
+    if scalar is Scalar.BOOL:
+        return None if isinstance(value, bool) else f"{value!r} is not true or false"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{value!r} is not a number"
+    if scalar.is_integer:
+        low, high = INTEGER_RANGES[scalar]
+        if not isinstance(value, int) or not low <= value <= high:
+            return f"{value} is not a valid {scalar.value}"
+    if constraints.minimum is not None and value < constraints.minimum:
+        return f"{value} is below min {constraints.minimum}"
+    if constraints.maximum is not None and value > constraints.maximum:
+        return f"{value} is above max {constraints.maximum}"
+    return None
+
+
+def _read_const(
+    reader: MapReader, type_ref: TypeRef, names: TypeNames, constraints: Constraints, errors: Collector,
+) -> ConstValue | None:
+    value = reader.scalar("const")
+    if value is None:
+        return None
+    problem = check_value(value, type_ref, names, constraints)
+    if problem:
+        errors.error(reader.value_loc("const"), f"const: {problem}", "give a value of the property's type")
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and type_ref.scalar in (Scalar.FLOAT, Scalar.DOUBLE):
+        value = float(value)
+    return value  # type: ignore[return-value]
+
+
+def _read_examples(
+    reader: MapReader, type_ref: TypeRef, names: TypeNames, constraints: Constraints, errors: Collector,
+) -> tuple[ConstValue, ...]:
+    node = reader.raw("examples")
+    if node is None:
+        return ()
+    items = node.items if isinstance(node, LSeq) else [node]
+    result: list[ConstValue] = []
+    for item in items:
+        value = item.value if isinstance(item, LScalar) else None
+        problem = check_value(value, type_ref.leaf, names, constraints) if value is not None else "not a single value"
+        if problem:
+            errors.error(item.loc, f"example: {problem}", "give examples that are valid values")
+            continue
+        if isinstance(value, int) and not isinstance(value, bool) and type_ref.leaf.scalar in (Scalar.FLOAT, Scalar.DOUBLE):
+            value = float(value)
+        result.append(value)  # type: ignore[arg-type]
+    return tuple(result)

@@ -1,0 +1,145 @@
+"""Typed, located access to one YAML mapping, collecting every problem.
+
+A MapReader knows which keys a mapping may have; unknown keys, missing
+required keys and values of the wrong type become diagnostics, and the
+accessor returns None so loading can go on and find the next problem.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from codegen.diagnostics import Collector, did_you_mean
+from codegen.ir import Location
+from codegen.loading.yaml_nodes import LMap, LNode, LScalar, LSeq
+
+
+def describe(node: LNode) -> str:
+    """How a value reads in an error message."""
+    if isinstance(node, LMap):
+        return "a mapping"
+    if isinstance(node, LSeq):
+        return "a list"
+    value = node.value
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"the text '{value}'"
+
+
+class MapReader:
+    def __init__(
+        self,
+        node: LNode | None,
+        what: str,
+        errors: Collector,
+        allowed: Iterable[str],
+        required: Iterable[str] = (),
+        fallback: Location | None = None,
+    ) -> None:
+        self.what = what
+        self.errors = errors
+        self.allowed = tuple(allowed)
+        if not isinstance(node, LMap):
+            loc = node.loc if node is not None else (fallback or Location("<model>", 0, 0))
+            got = describe(node) if node is not None else "nothing"
+            errors.error(loc, f"{what} must be a mapping of keys to values, got {got}",
+                         f"write {what} as 'key: value' lines")
+            node = LMap(loc=loc)
+        self.node = node
+        self.loc = node.loc
+        for key, (key_node, _) in node.entries.items():
+            if key not in self.allowed:
+                hint = did_you_mean(key, self.allowed) or (
+                    "allowed keys: " + ", ".join(sorted(self.allowed))
+                )
+                errors.error(key_node.loc, f"unknown key '{key}' in {what}", hint)
+        for key in required:
+            if key not in node.entries:
+                errors.error(node.loc, f"{what} is missing '{key}'", f"add '{key}: ...'")
+
+    def has(self, key: str) -> bool:
+        return key in self.node.entries and key in self.allowed
+
+    def raw(self, key: str) -> LNode | None:
+        return self.node.get(key) if key in self.allowed else None
+
+    def key_loc(self, key: str) -> Location:
+        return self.node.key_loc(key) if key in self.node.entries else self.loc
+
+    def value_loc(self, key: str) -> Location:
+        node = self.node.get(key)
+        return node.loc if node is not None else self.loc
+
+    def _scalar(self, key: str, kinds: tuple[type, ...], expected: str, example: str) -> object:
+        node = self.raw(key)
+        if node is None:
+            return None
+        if isinstance(node, LScalar) and isinstance(node.value, kinds) and not (
+            isinstance(node.value, bool) and bool not in kinds
+        ):
+            return node.value
+        self.errors.error(
+            node.loc,
+            f"'{key}' in {self.what} must be {expected}, got {describe(node)}",
+            f"write it like '{key}: {example}'",
+        )
+        return None
+
+    def text(self, key: str, example: str = "some text") -> str | None:
+        value = self._scalar(key, (str,), "text", example)
+        return value if isinstance(value, str) else None
+
+    def integer(self, key: str, example: str = "1") -> int | None:
+        value = self._scalar(key, (int,), "a whole number", example)
+        return value if isinstance(value, int) else None
+
+    def number(self, key: str, example: str = "0") -> int | float | None:
+        value = self._scalar(key, (int, float), "a number", example)
+        return value if isinstance(value, (int, float)) else None
+
+    def boolean(self, key: str) -> bool | None:
+        value = self._scalar(key, (bool,), "true or false", "true")
+        return value if isinstance(value, bool) else None
+
+    def scalar(self, key: str) -> object:
+        return self._scalar(key, (str, int, float, bool), "a single value", "value")
+
+    def choice(self, key: str, options: Iterable[str]) -> str | None:
+        value = self.text(key, next(iter(options)))
+        options = tuple(options)
+        if value is None:
+            return None
+        if value not in options:
+            hint = did_you_mean(value, options) or "use one of: " + ", ".join(options)
+            self.errors.error(
+                self.value_loc(key), f"'{value}' is not a valid '{key}' in {self.what}", hint
+            )
+            return None
+        return value
+
+    def mapping(self, key: str) -> LMap | None:
+        node = self.raw(key)
+        if node is None or isinstance(node, LMap):
+            return node
+        self.errors.error(node.loc, f"'{key}' in {self.what} must be a mapping, got {describe(node)}",
+                          f"write '{key}:' followed by indented 'name: value' lines")
+        return None
+
+    def text_list(self, key: str) -> list[LScalar] | None:
+        """A list of texts (a single text is accepted as a one-item list)."""
+        node = self.raw(key)
+        if node is None:
+            return None
+        items = node.items if isinstance(node, LSeq) else [node]
+        result = []
+        for item in items:
+            if isinstance(item, LScalar) and isinstance(item.value, str):
+                result.append(item)
+            else:
+                self.errors.error(item.loc, f"'{key}' in {self.what} must list texts, got {describe(item)}",
+                                  f"write '{key}: [first, second]'")
+        return result
