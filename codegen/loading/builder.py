@@ -94,7 +94,7 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
     events = [_read_event(n, loc, node, names, errors) for n, (loc, node) in sections.named["events"].items()]
     packages = _read_targets(sections.single.get("targets"), errors)
     return Model(
-        name=name, namespace=namespace, version=version, description=header.text("description") or "",
+        name=name, namespace=namespace, version=version, description=header.description(),
         packages=packages, products=products, platforms=platforms, context=context,
         events=tuple(sorted(events, key=lambda e: e.name)),
         enums=tuple(sorted(enums, key=lambda e: e.name)),
@@ -104,7 +104,7 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
 
 
 def _description(reader: MapReader) -> str:
-    return reader.text("description") or ""
+    return reader.description()
 
 
 def _read_properties(

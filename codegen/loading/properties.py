@@ -95,7 +95,7 @@ def read_property(
     required = reader.boolean("required")
     auto = reader.choice("auto", [a.value for a in AutoValue]) if allow_auto else None
     deprecation = read_deprecation(reader, errors)
-    description = reader.text("description") or ""
+    description = reader.description()
     if type_ref is None or number is None or privacy is None:
         return None
     constraints = _read_constraints(reader, type_ref, errors, what)

@@ -93,6 +93,12 @@ class MapReader:
         value = self._scalar(key, (str,), "text", example)
         return value if isinstance(value, str) else None
 
+    def description(self) -> str:
+        """A description, normalized once: surrounding blank space removed."""
+        text = self.text("description") or ""
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
+        return "\n".join(line.rstrip() for line in lines)
+
     def integer(self, key: str, example: str = "1") -> int | None:
         value = self._scalar(key, (int,), "a whole number", example)
         return value if isinstance(value, int) else None

@@ -1,0 +1,187 @@
+"""The `codegen` command line.
+
+Exit codes: 0 success, 1 model errors or stale output, 2 usage errors,
+3 an internal error (reported without a traceback unless CODEGEN_DEBUG=1).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from codegen import __version__
+from codegen.diagnostics import ModelErrors
+from codegen.output import OutputError
+from codegen.targets import TargetLoadError, registered_targets
+
+EXIT_MODEL = 1
+EXIT_INTERNAL = 3
+
+
+class Settings:
+    def __init__(self, model: Path, templates: tuple[Path, ...]) -> None:
+        self.model = model
+        self.templates = templates
+
+
+def _target_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    known = registered_targets()
+    for name in value:
+        if name not in known:
+            raise click.BadParameter(f"unknown target '{name}'; registered: {', '.join(known)}", ctx, param)
+    return tuple(dict.fromkeys(value))
+
+
+TARGET_OPTION = click.option(
+    "--target", "-t", "targets", multiple=True, callback=_target_names, metavar="NAME",
+    help="Only this target (repeatable). Default: every registered target.",
+)
+OUT_OPTION = click.option(
+    "--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("generated"),
+    show_default=True, help="Output root; each target writes to OUT/<target>/.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="codegen")
+@click.option("--model", "-m", type=click.Path(path_type=Path), default=Path("event_model"), show_default=True,
+              help="Folder with the event model's YAML files.")
+@click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of template overrides, laid out as <target>/<template> (repeatable).")
+@click.pass_context
+def cli(ctx: click.Context, model: Path, template_dirs: tuple[Path, ...]) -> None:
+    """Typed analytics SDKs (TypeScript, Kotlin, Swift, Python) from one event model."""
+    ctx.obj = Settings(model, template_dirs)
+
+
+@cli.command()
+@click.pass_obj
+def validate(settings: Settings) -> None:
+    """Check the model and report every problem with its location."""
+    from codegen.loader import load_model
+
+    model = load_model(settings.model)
+    click.echo(f"{settings.model}: {model.name} {model.version} is valid "
+               f"({len(model.events)} events, {len(model.enums)} enums, {len(model.objects)} objects)")
+
+
+@cli.command()
+@TARGET_OPTION
+@OUT_OPTION
+@click.option("--force", is_flag=True, help="Render even when nothing changed since the last build.")
+@click.pass_obj
+def build(settings: Settings, targets: tuple[str, ...], out: Path, force: bool) -> None:
+    """Render the SDKs into OUT/<target>/."""
+    from codegen.build import build as run_build
+
+    started = time.perf_counter()
+    for result in run_build(settings.model, out, targets, settings.templates, force):
+        if result.cached:
+            click.echo(f"{result.target}: up to date ({result.files} files)")
+        else:
+            click.echo(f"{result.target}: {result.files} files, {result.written} written, {result.deleted} removed")
+    click.echo(f"done in {time.perf_counter() - started:.2f}s")
+
+
+@cli.command()
+@TARGET_OPTION
+@OUT_OPTION
+@click.pass_obj
+def check(settings: Settings, targets: tuple[str, ...], out: Path) -> None:
+    """Fail (exit 1) when OUT differs from what the model produces."""
+    from codegen.build import check as run_check
+
+    differences = run_check(settings.model, out, targets, settings.templates)
+    for diff in differences:
+        click.echo(f"{diff.status}: {out / diff.path}")
+    if differences:
+        click.echo(f"{len(differences)} generated files are out of date; run 'codegen build'", err=True)
+        sys.exit(EXIT_MODEL)
+    click.echo("generated files are up to date")
+
+
+@cli.command(name="targets")
+def list_targets() -> None:
+    """List the registered targets."""
+    for name, target in registered_targets().items():
+        click.echo(f"{name:12} {target.description}")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["proto", "jsonschema"]))
+@click.option("--out", "-o", type=click.Path(path_type=Path),
+              help="File (proto) or folder (jsonschema) to write; default: standard output.")
+@click.pass_obj
+def export(settings: Settings, kind: str, out: Path | None) -> None:
+    """Export the model as a .proto file or as JSON Schemas (one per event)."""
+    from codegen.exports.jsonschema import render_jsonschemas
+    from codegen.exports.proto import render_proto
+    from codegen.loader import load_model
+    from codegen.output import encode, write_file, write_tree
+
+    model = load_model(settings.model)
+    if kind == "proto":
+        text = render_proto(model)
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            write_file(out, text)
+        return
+    schemas = render_jsonschemas(model)
+    if out is None:
+        click.echo("\n".join(s.content for s in schemas), nl=False)
+    else:
+        write_tree(out, encode(schemas))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+def init(directory: Path) -> None:
+    """Scaffold a new event model and configuration in DIRECTORY."""
+    from codegen.scaffold import scaffold
+
+    for path in scaffold(directory):
+        click.echo(f"created {path}")
+    click.echo("next: edit event_model/, then run 'codegen validate' and 'codegen build'")
+
+
+def _register_optional_commands() -> None:
+    """Commands that live in their own modules (model evolution)."""
+    try:
+        from codegen.evolution.commands import register
+    except ImportError:
+        return
+    register(cli)
+
+
+def main() -> None:
+    _register_optional_commands()
+    try:
+        code = cli.main(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_MODEL)
+    except ModelErrors as exc:
+        click.echo(exc.format(), err=True)
+        sys.exit(EXIT_MODEL)
+    except (OutputError, TargetLoadError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_MODEL)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # never show users a traceback
+        if os.environ.get("CODEGEN_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                   "  hint: this is a bug in codegen; rerun with CODEGEN_DEBUG=1 and report the output", err=True)
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,1 @@
+"""Exports of the model for data consumers: `.proto` and JSON Schema."""

@@ -1,0 +1,35 @@
+"""The target registry: every target, built-in or third-party, comes from the
+`codegen.targets` entry-point group, so anything that iterates targets
+(the CLI, the tests, the benchmark) picks up a new one without a list."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.metadata import entry_points
+
+from codegen.targets.base import Target
+
+GROUP = "codegen.targets"
+
+
+class TargetLoadError(Exception):
+    """A registered target could not be imported or does not fit the contract."""
+
+
+@lru_cache(maxsize=1)
+def registered_targets() -> dict[str, Target]:
+    targets: dict[str, Target] = {}
+    problems: list[str] = []
+    for entry in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+        try:
+            target = entry.load()
+        except Exception as exc:  # a plugin's import error must not become a traceback
+            problems.append(f"target '{entry.name}' ({entry.value}) failed to load: {exc}")
+            continue
+        if not callable(getattr(target, "render", None)) or getattr(target, "name", None) != entry.name:
+            problems.append(f"target '{entry.name}' ({entry.value}) does not implement the target contract")
+            continue
+        targets[entry.name] = target
+    if problems:
+        raise TargetLoadError("\n".join(problems))
+    return targets
