@@ -2,7 +2,11 @@
 
 PyYAML's composer gives nodes with marks; we turn them into small located
 values so that every later error can name file, line and column. Duplicate
-keys, which PyYAML would silently overwrite, are reported here.
+keys, which PyYAML would silently overwrite, are reported here. Keys are
+names, so they keep the text as written (`yes:` is the name 'yes', not
+true). Whatever the input, problems become diagnostics, never exceptions:
+recursive aliases, alias bombs and nesting deep enough to exhaust Python's
+stack included.
 """
 
 from __future__ import annotations
@@ -15,11 +19,21 @@ import yaml
 from codegen.diagnostics import Collector
 from codegen.ir import Location
 
+YAML_TAG_PREFIX = "tag:yaml.org,2002:"
+MERGE_TAG = YAML_TAG_PREFIX + "merge"
+TIMESTAMP_TAG = YAML_TAG_PREFIX + "timestamp"
+# A model file is small; more values than this means aliases expanding
+# out of control ("billion laughs"), not a model.
+MAX_VALUES = 100_000
+
 
 @dataclass
 class LScalar:
     value: object  # str, int, float, bool or None
     loc: Location
+    # The value could not be read and was reported already: readers skip it
+    # instead of reporting a second, derived error.
+    invalid: bool = False
 
 
 @dataclass
@@ -48,62 +62,180 @@ def _loc(file: str, mark: yaml.Mark) -> Location:
     return Location(file, mark.line + 1, mark.column + 1)
 
 
+class _TooLarge(Exception):
+    def __init__(self, loc: Location) -> None:
+        super().__init__(loc)
+        self.loc = loc
+
+
 class _Converter:
     def __init__(self, file: str, errors: Collector) -> None:
         self.file = file
         self.errors = errors
         self.constructor = yaml.SafeLoader("")
+        self.count = 0
+        self.open: set[int] = set()  # collections being converted: an alias back to one is a cycle
 
     def convert(self, node: yaml.Node) -> LNode:
         loc = _loc(self.file, node.start_mark)
-        if isinstance(node, yaml.MappingNode):
-            result = LMap(loc=loc)
-            for key_node, value_node in node.value:
-                key = self.convert(key_node)
-                if not isinstance(key, LScalar) or not isinstance(key.value, (str, int)):
-                    self.errors.error(key.loc, "a key must be a plain name", "write the key as text")
-                    continue
-                name = str(key.value)
-                if name in result.entries:
-                    first = result.entries[name][0].loc
-                    self.errors.error(
-                        key.loc,
-                        f"duplicate key '{name}' (first defined at line {first.line})",
-                        "remove one of the two definitions or rename one",
-                    )
-                    continue
-                result.entries[name] = (LScalar(name, key.loc), self.convert(value_node))
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return LSeq([self.convert(item) for item in node.value], loc)
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _TooLarge(loc)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if id(node) in self.open:
+                self.errors.error(loc, "an alias refers to a value that contains the alias itself",
+                                  "YAML aliases must not form a cycle: write the value out")
+                return LScalar(None, loc)
+            self.open.add(id(node))
+            try:
+                return self._mapping(node, loc) if isinstance(node, yaml.MappingNode) else LSeq(
+                    [self.convert(item) for item in node.value], loc)
+            finally:
+                self.open.discard(id(node))
+        return self._scalar(node, loc)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Location) -> LMap:
+        result = LMap(loc=loc)
+        for key_node, value_node in node.value:
+            key_loc = _loc(self.file, key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.errors.error(key_loc, "a key must be a plain name, not a list or mapping",
+                                  "write the key as text followed by ':'")
+                continue
+            if key_node.tag == MERGE_TAG:
+                self.errors.error(key_loc, "YAML merge keys ('<<') are not supported",
+                                  "write the keys out in full")
+                continue
+            name = str(key_node.value)
+            if not name.strip():
+                self.errors.error(key_loc, "a key is empty", "write a name before the ':'")
+                continue
+            if name in result.entries:
+                first = result.entries[name][0].loc
+                self.errors.error(
+                    key_loc,
+                    f"duplicate key '{name}' (first defined at line {first.line})",
+                    "remove one of the two definitions or rename one",
+                )
+                continue
+            result.entries[name] = (LScalar(name, key_loc), self.convert(value_node))
+        return result
+
+    def _scalar(self, node: yaml.Node, loc: Location) -> LScalar:
+        tag = str(node.tag).replace(YAML_TAG_PREFIX, "!!")
         try:
             value = self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            self.errors.error(loc, f"invalid value: {exc}", "quote the value to make it text")
-            value = None
+        except yaml.constructor.ConstructorError:
+            self.errors.error(loc, f"unknown YAML tag '{tag}'", "remove the tag (quote the value to make it text)")
+            return LScalar(None, loc, invalid=True)
+        except Exception:  # noqa: BLE001 - PyYAML raises ValueError etc. for e.g. "!!int abc"
+            if node.tag == TIMESTAMP_TAG and _implicit(node):
+                return LScalar(str(node.value), loc)  # e.g. 2027-13-45: text, which the reader judges
+            self.errors.error(loc, f"'{node.value}' is not a valid {tag} value",
+                              "remove the tag or quote the value to make it text")
+            return LScalar(None, loc, invalid=True)
         if not isinstance(value, (str, int, float, bool, type(None))):
             # dates and other YAML types: keep the text as written
             value = str(node.value)
         return LScalar(value, loc)
 
 
+def _implicit(node: yaml.Node) -> bool:
+    """Whether the node's tag was resolved from its plain text, not written."""
+    resolved = yaml.SafeLoader.resolve(yaml.SafeLoader(""), yaml.ScalarNode, node.value, (True, False))
+    return node.tag == resolved and node.style is None
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[str, str]:
+    """PyYAML's wording, translated where a common mistake has a clearer name."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    context = exc.context or ""
+    opened = f" at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}" if exc.context_mark else ""
+    if "'\\t'" in problem:
+        return "a tab character: YAML indents with spaces only", "replace the tabs with spaces"
+    if "another document" in problem:
+        return ("the file holds more than one YAML document ('---')",
+                "keep one document per file: move the others to files of their own")
+    if "quoted scalar" in context and "end of stream" in problem:
+        return f"the quoted text that starts{opened} is never closed", "add the closing quote"
+    if "<stream end>" in problem and "flow" in context:
+        return "the file ends inside a '[...]' or '{...}' that is not closed", "add the closing ']' or '}'"
+    if problem.startswith("mapping values are not allowed"):
+        return ("a ':' where a plain value was expected",
+                "quote a value that contains ': ', or fix the indentation of the key before it")
+    if problem.startswith("expected <block end>"):
+        return ("this line's indentation does not match the lines above it",
+                "indent the keys of one mapping (and the items of one list) by the same number of spaces")
+    if "that cannot start any token" in problem:
+        return f"YAML syntax error: {problem}", "quote the value"
+    message = f"YAML syntax error: {problem}"
+    if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+        message += f" ({exc.context} at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
+    return message, "check indentation, colons and quotes around this position"
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    index = max(0, min(index, len(text)))
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def load_yaml(text: str, file: str, errors: Collector) -> LNode | None:
-    """Parse one file; syntax errors are collected, not raised."""
+    """Parse one file; problems are collected, not raised.
+
+    Returns None when the file gives no document (empty, or unreadable);
+    the file is then recorded in `errors.failed_files`.
+    """
+    node = _compose(text, file, errors)
+    if node is None:
+        errors.failed_files.add(file)
+        return None
+    try:
+        return _Converter(file, errors).convert(node)
+    except _TooLarge as exc:
+        errors.error(exc.loc, f"the file expands to more than {MAX_VALUES} values",
+                     "YAML aliases ('*name') must not multiply the content: write values out")
+    except RecursionError:
+        errors.error(Location(file, 1, 1), "the file nests values too deeply", "flatten the structure")
+    errors.failed_files.add(file)
+    return None
+
+
+# libyaml parses large models about 20 times faster than PyYAML's pure-Python
+# parser; the pure one runs only when a file is broken, for its precise messages.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str, file: str, errors: Collector) -> yaml.Node | None:
+    if _FAST_LOADER is not None:
+        try:
+            fast = yaml.compose(text, Loader=_FAST_LOADER)
+        except (yaml.YAMLError, RecursionError, ValueError):
+            fast = None
+        if fast is not None:
+            return fast
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:
+        line, column = _position(text, exc.position)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        errors.error(Location(file, line, column),
+                     f"the file contains the character U+{ord(char):04X}, which YAML does not allow",
+                     "remove it: model files are plain UTF-8 text")
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = _loc(file, mark) if mark else Location(file, 1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        errors.error(
-            loc,
-            f"YAML syntax error: {problem}",
-            "check indentation, colons and quotes around this position",
-        )
+        message, hint = _syntax_message(exc)
+        errors.error(loc, message, hint)
         return None
     except yaml.YAMLError as exc:
         errors.error(Location(file, 1, 1), f"YAML error: {exc}", "fix the file's syntax")
         return None
-    if node is None:
+    except RecursionError:
+        errors.error(Location(file, 1, 1), "the file nests values too deeply", "flatten the structure")
         return None
-    return _Converter(file, errors).convert(node)
+    if node is None:
+        errors.error(Location(file, 1, 1), "the file is empty (no YAML content)",
+                     "add model sections such as 'events:' to it, or delete it")
+    return node

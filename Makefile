@@ -1,0 +1,40 @@
+# Set-up, build and test of codegen. `make build` and `make test` work on a
+# fresh machine: they create the virtualenv and install every toolchain.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup toolchains build test check bench conformance clean
+
+$(STAMP): requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP) toolchains
+
+# Node tools (TypeScript, esbuild), Maven artifacts (Kotlin, JUnit), Swift.
+toolchains: $(STAMP)
+	@for script in scripts/setup-*.sh; do echo "== $$script"; bash $$script || exit 1; done
+
+build: $(STAMP)
+	$(BIN)/codegen build
+
+check: $(STAMP)
+	$(BIN)/codegen check
+
+test: setup
+	$(BIN)/codegen check
+	$(BIN)/python -m pytest -q
+
+conformance: setup
+	$(BIN)/python -m pytest -q tests/conformance
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

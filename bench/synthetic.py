@@ -1,0 +1,78 @@
+"""Synthetic event models for the benchmark: N events with 5 to 15
+properties each, every type of the model language represented."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import yaml
+
+TYPES = [
+    "string", "bool", "int32", "int64", "uint32", "uint64", "float", "double", "timestamp", "bytes",
+    "kind", "point", "list<string>", "list<int32>", "list<kind>", "list<point>", "map<string, string>",
+    "map<string, double>",
+]
+
+
+def _property(rng: random.Random, number: int) -> dict[str, object]:
+    type_name = TYPES[(number - 1) % len(TYPES)] if number <= len(TYPES) else rng.choice(TYPES)
+    prop: dict[str, object] = {
+        "number": number,
+        "type": type_name,
+        "required": rng.random() < 0.5,
+        "privacy": rng.choice(["none", "pseudonymous", "personal"]),
+        "description": f"Synthetic property {number} of type {type_name}.",
+    }
+    if type_name == "string":
+        prop.update({"max_length": 256, "pattern": "[a-z0-9_-]*"} if rng.random() < 0.3 else {"max_length": 128})
+    if type_name in ("int32", "uint32", "double"):
+        prop.update({"min": 0, "max": 1000})
+    if type_name.startswith("list"):
+        prop["max_items"] = 20
+    return prop
+
+
+def model_files(events: int, seed: int = 1) -> dict[str, dict[str, object]]:
+    rng = random.Random(seed)
+    header = {
+        "model": {"name": "synthetic", "namespace": "synthetic.v1", "version": "1.0.0",
+                  "description": f"Synthetic model with {events} events.", "products": ["app"],
+                  "platforms": ["web", "android", "ios"]},
+        "targets": {"python": {"package": "synthetic_analytics"}, "javascript": {"package": "synthetic-analytics"},
+                    "kotlin": {"package": "com.example.synthetic"}, "swift": {"module": "SyntheticAnalytics"}},
+        "context": {"properties": {
+            "event_id": {"number": 1, "type": "string", "auto": "event_id", "privacy": "none"},
+            "client_timestamp": {"number": 2, "type": "timestamp", "auto": "client_timestamp", "privacy": "none"},
+            "model_version": {"number": 3, "type": "string", "auto": "model_version", "privacy": "none"},
+            "app_version": {"number": 4, "type": "string", "required": True, "privacy": "none"},
+        }},
+        "enums": {"kind": {"description": "Kinds.", "values": {f"kind_{i}": i for i in range(1, 6)}}},
+        "objects": {"point": {"description": "A point.", "properties": {
+            "x": {"number": 1, "type": "double", "required": True, "privacy": "none"},
+            "y": {"number": 2, "type": "double", "required": True, "privacy": "none"},
+            "label": {"number": 3, "type": "string", "privacy": "none"},
+        }}},
+    }
+    files: dict[str, dict[str, object]] = {"model.yaml": header}
+    per_file = 100
+    for start in range(0, events, per_file):
+        chunk = {}
+        for index in range(start, min(events, start + per_file)):
+            count = rng.randint(5, 15)
+            chunk[f"event_{index:05d}"] = {
+                "number": 10 + index,
+                "description": f"Synthetic event {index}.",
+                "owner": "bench@example.com",
+                "properties": {f"prop_{n:02d}": _property(rng, n) for n in range(1, count + 1)},
+            }
+        files[f"events/events_{start // per_file:03d}.yaml"] = {"events": chunk}
+    return files
+
+
+def write_model(root: Path, events: int) -> Path:
+    for rel, content in model_files(events).items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(content, sort_keys=True, allow_unicode=True), encoding="utf-8")
+    return root
