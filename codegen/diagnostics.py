@@ -16,7 +16,9 @@ class Diagnostic:
     hint: str = ""
 
     def format(self) -> str:
-        text = f"{self.loc}: error: {self.message}"
+        # Line 0 marks a problem of a whole file or folder: no position to show.
+        where = str(self.loc) if self.loc.line > 0 else self.loc.file
+        text = f"{where}: error: {self.message}"
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
@@ -41,6 +43,9 @@ class Collector:
 
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
+        # Files that gave no document (empty or unparsable): what they would
+        # have defined is unknown, so "missing section" errors are not made.
+        self.failed_files: set[str] = set()
 
     def error(self, loc: Location, message: str, hint: str = "") -> None:
         self.diagnostics.append(Diagnostic(loc, message, hint))

@@ -9,7 +9,7 @@ from codegen.diagnostics import Collector, ModelErrors
 from codegen.ir import Location, Model
 from codegen.loading.builder import build_model
 from codegen.loading.checks import check_model
-from codegen.loading.yaml_nodes import LNode, load_yaml
+from codegen.loading.yaml_nodes import LNode, load_yaml, read_text
 
 MODEL_SUFFIXES = (".yaml", ".yml")
 
@@ -29,7 +29,8 @@ def display_path(path: Path) -> str:
 def load_model(model_dir: Path) -> Model:
     errors = Collector()
     if not model_dir.is_dir():
-        errors.error(Location(display_path(model_dir), 0, 0), "the model directory does not exist",
+        problem = "is a file, not a folder" if model_dir.exists() else "does not exist"
+        errors.error(Location(display_path(model_dir), 0, 0), f"the model directory {problem}",
                      "pass the folder that holds the model's YAML files (run 'codegen init' to start one)")
         errors.raise_if_any()
     files = model_files(model_dir)
@@ -39,10 +40,8 @@ def load_model(model_dir: Path) -> Model:
     documents: list[tuple[str, LNode]] = []
     for path in files:
         name = display_path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            errors.error(Location(name, 1, 1), f"cannot read the file: {exc}", "save it as UTF-8 text")
+        text = read_text(path, name, errors)
+        if text is None:
             continue
         node = load_yaml(text, name, errors)
         if node is not None:

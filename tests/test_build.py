@@ -117,8 +117,9 @@ def test_build_refuses_to_overwrite_foreign_files(tmp_path: Path, bundled_model)
 
 
 def test_failed_build_leaves_the_previous_tree(tmp_path: Path) -> None:
-    build(MODEL_DIR, tmp_path)
-    before = _tree(tmp_path)
+    out = tmp_path / "out"
+    build(MODEL_DIR, out)
+    before = _tree(out)
     broken = tmp_path / "model"
     shutil.copytree(MODEL_DIR, broken)
     with (broken / "events" / "app.yaml").open("a") as handle:
@@ -126,8 +127,8 @@ def test_failed_build_leaves_the_previous_tree(tmp_path: Path) -> None:
     from codegen.diagnostics import ModelErrors
 
     with pytest.raises(ModelErrors):
-        build(broken, tmp_path)
-    assert _tree(tmp_path) == before
+        build(broken, out)
+    assert _tree(out) == before
 
 
 def test_check_lists_missing_changed_and_stale_files(tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from codegen.diagnostics import Collector
+from codegen.diagnostics import Collector, did_you_mean
 from codegen.ir import Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property
 from codegen.loading.properties import SEMVER, TypeNames, check_number, read_deprecation, read_property
-from codegen.loading.reader import MapReader
+from codegen.loading.reader import MapReader, describe
 from codegen.loading.reserved import read_reserved
 from codegen.loading.yaml_nodes import LMap, LNode, LScalar
 
@@ -26,9 +26,15 @@ class Sections:
 
     def __init__(self, documents: list[tuple[str, LNode]], errors: Collector) -> None:
         self.single: dict[str, LNode] = {}
+        self.single_locs: dict[str, Location] = {}
         self.named: dict[str, dict[str, tuple[Location, LNode]]] = {"events": {}, "enums": {}, "objects": {}}
         self.first_file = documents[0][0] if documents else "<model>"
         for file, node in documents:
+            if not isinstance(node, LMap):
+                errors.failed_files.add(file)
+                errors.error(node.loc, f"a model file must be a mapping of sections, got {describe(node)}",
+                             "start the file with a section: " + ", ".join(f"'{s}:'" for s in SECTIONS))
+                continue
             reader = MapReader(node, f"the file {file}", errors, SECTIONS)
             for section in SECTIONS:
                 value = reader.raw(section)
@@ -36,10 +42,12 @@ class Sections:
                     continue
                 if section in SINGLE_SECTIONS:
                     if section in self.single:
-                        errors.error(reader.key_loc(section), f"'{section}' is defined twice",
+                        errors.error(reader.key_loc(section),
+                                     f"'{section}' is defined twice (also at {self.single_locs[section]})",
                                      f"keep one '{section}' section in the whole model")
                     else:
                         self.single[section] = value
+                        self.single_locs[section] = reader.key_loc(section)
                     continue
                 self._merge(section, reader.mapping(section), errors)
 
@@ -56,15 +64,21 @@ class Sections:
 
 
 def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model | None:
+    if not documents:
+        return None  # every file is empty or unreadable, and each says so
     sections = Sections(documents, errors)
     start = Location(sections.first_file, 1, 1)
+    # A section may be in a file that could not be read: do not guess it missing.
+    complete = not errors.failed_files
+    model_node = sections.single.get("model")
+    if model_node is None and complete:
+        errors.error(start, "the model has no 'model' section",
+                     "add 'model:' with name, namespace and version to one file")
     header = MapReader(
-        sections.single.get("model"), "the 'model' section", errors,
+        model_node or LMap(loc=start), "the 'model' section", errors,
         ("name", "namespace", "version", "description", "products", "platforms", "reserved"),
-        ("name", "namespace", "version"), fallback=start,
+        ("name", "namespace", "version") if model_node is not None else (), fallback=sections.single_locs.get("model"),
     )
-    if "model" not in sections.single:
-        errors.error(start, "the model has no 'model' section", "add 'model:' with name, namespace and version")
     name = header.text("name", "broadcaster") or ""
     namespace = header.text("namespace", "broadcaster.analytics.v1") or ""
     if namespace and not NAMESPACE.match(namespace):
@@ -74,8 +88,8 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
     if version and not SEMVER.match(version):
         errors.error(header.value_loc("version"), f"version '{version}' is not a semantic version",
                      "write it like 1.4.0 (quote it if YAML reads it as a number)")
-    products = tuple(sorted({p.value for p in header.text_list("products") or []}))  # type: ignore[misc]
-    platforms = tuple(sorted({p.value for p in header.text_list("platforms") or []}))  # type: ignore[misc]
+    products = tuple(sorted({str(p.value) for p in header.text_list("products") or []}))
+    platforms = tuple(sorted({str(p.value) for p in header.text_list("platforms") or []}))
 
     enum_nodes = sections.named["enums"]
     enums = [e for e in (_read_enum(n, loc, node, errors) for n, (loc, node) in enum_nodes.items()) if e]
@@ -90,8 +104,12 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
         for r in [MapReader(node, f"object '{n}'", errors, ("description", "properties", "reserved"),
                             ("description", "properties"), fallback=loc)]
     ]
-    context = _read_context(sections.single.get("context"), start, names, errors)
-    events = [_read_event(n, loc, node, names, errors) for n, (loc, node) in sections.named["events"].items()]
+    # A missing context is reported where the model section is, if there is one.
+    context_loc = sections.single_locs.get("model", start)
+    context = _read_context(sections.single.get("context"), context_loc if complete else None, names, errors,
+                            sections.single_locs.get("context"))
+    declared = {"products": products, "platforms": platforms}
+    events = [_read_event(n, loc, node, names, declared, errors) for n, (loc, node) in sections.named["events"].items()]
     packages = _read_targets(sections.single.get("targets"), errors)
     return Model(
         name=name, namespace=namespace, version=version, description=header.description(),
@@ -126,15 +144,22 @@ def _read_enum(name: str, loc: Location, node: LNode, errors: Collector) -> Enum
                        fallback=loc)
     values_node = reader.mapping("values")
     values = []
+    number: int | None
     for value_name, (key, value_node) in (values_node.entries.items() if values_node else ()):
         if isinstance(value_node, LScalar) and isinstance(value_node.value, int) and not isinstance(value_node.value, bool):
             number, description, deprecation = value_node.value, "", None
-            check_number(number, value_node.loc, f"enum value '{value_name}'", errors)
+            check_number(number, value_node.loc, f"value '{value_name}' of {what}", errors)
+        elif not isinstance(value_node, LMap):
+            if not (isinstance(value_node, LScalar) and value_node.invalid):
+                errors.error(value_node.loc, f"value '{value_name}' of {what} must have a whole number, "
+                                             f"got {describe(value_node)}",
+                             f"write '{value_name}: 1' or '{value_name}: {{number: 1, description: ...}}'")
+            continue
         else:
             vr = MapReader(value_node, f"value '{value_name}' of {what}", errors,
                            ("number", "description", "deprecated"), ("number",), fallback=key.loc)
             number = vr.integer("number")
-            check_number(number, vr.value_loc("number"), f"enum value '{value_name}'", errors)
+            check_number(number, vr.value_loc("number"), f"value '{value_name}' of {what}", errors)
             description, deprecation = _description(vr), read_deprecation(vr, errors)
         if number is not None:
             values.append(EnumValue(value_name, number, description, deprecation, key.loc))
@@ -147,12 +172,16 @@ def _read_enum(name: str, loc: Location, node: LNode, errors: Collector) -> Enum
     )
 
 
-def _read_context(node: LNode | None, start: Location, names: TypeNames, errors: Collector) -> Context:
+def _read_context(
+    node: LNode | None, start: Location | None, names: TypeNames, errors: Collector, key_loc: Location | None,
+) -> Context:
     if node is None:
-        errors.error(start, "the model has no 'context' section",
-                     "add 'context:' with the properties every event carries")
+        if start is not None:
+            errors.error(start, "the model has no 'context' section",
+                         "add 'context:' with the properties every event carries")
         return Context(properties=())
-    reader = MapReader(node, "the context", errors, ("description", "properties", "reserved"), ("properties",))
+    reader = MapReader(node, "the context", errors, ("description", "properties", "reserved"), ("properties",),
+                       fallback=key_loc)
     return Context(
         properties=_read_properties(reader, "the context", names, errors, allow_auto=True),
         description=_description(reader), reserved=read_reserved(reader.raw("reserved"), "the context", errors),
@@ -160,7 +189,9 @@ def _read_context(node: LNode | None, start: Location, names: TypeNames, errors:
     )
 
 
-def _read_event(name: str, loc: Location, node: LNode, names: TypeNames, errors: Collector) -> Event:
+def _read_event(
+    name: str, loc: Location, node: LNode, names: TypeNames, declared: dict[str, tuple[str, ...]], errors: Collector,
+) -> Event:
     what = f"event '{name}'"
     reader = MapReader(
         node, what, errors,
@@ -168,15 +199,29 @@ def _read_event(name: str, loc: Location, node: LNode, names: TypeNames, errors:
         ("number", "description", "owner"), fallback=loc,
     )
     number = reader.integer("number", "10")
-    check_number(number, reader.value_loc("number"), "event", errors, low=MIN_EVENT_NUMBER)
+    check_number(number, reader.value_loc("number"), what, errors, low=MIN_EVENT_NUMBER)
+    subsets = {field: _read_subset(reader, field, declared[field], errors) for field in declared}
     return Event(
         name=name, number=number or 0, description=_description(reader), owner=reader.text("owner") or "",
-        products=tuple(sorted({p.value for p in reader.text_list("products") or []})),  # type: ignore[misc]
-        platforms=tuple(sorted({p.value for p in reader.text_list("platforms") or []})),  # type: ignore[misc]
+        products=subsets["products"], platforms=subsets["platforms"],
         properties=_read_properties(reader, what, names, errors) if reader.has("properties") else (),
         reserved=read_reserved(reader.raw("reserved"), what, errors),
         deprecation=read_deprecation(reader, errors), loc=loc,
     )
+
+
+def _read_subset(reader: MapReader, field: str, declared: tuple[str, ...], errors: Collector) -> tuple[str, ...]:
+    """An event's products or platforms: each must be declared in the model header."""
+    found = set()
+    for item in reader.text_list(field) or []:
+        value = str(item.value)
+        if value not in declared:
+            hint = did_you_mean(value, declared) or (
+                f"declare it in the model's '{field}' list" if not declared
+                else f"use one of: {', '.join(declared)}, or declare it in the model's '{field}' list")
+            errors.error(item.loc, f"{reader.what} names unknown {field[:-1]} '{value}'", hint)
+        found.add(value)
+    return tuple(sorted(found))
 
 
 def _read_targets(node: LNode | None, errors: Collector) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:

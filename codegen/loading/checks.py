@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
-from codegen.diagnostics import Collector, did_you_mean
+from codegen.diagnostics import Collector
 from codegen.ir import Kind, Location, Model, Property, Reserved
 from codegen.naming import SNAKE_CASE, camel, enum_unspecified_name, enum_value_json_name, enum_value_token, pascal
 
 RESERVED_TYPE_NAMES = {"envelope", "context", "timestamp"}
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def check_model(model: Model, errors: Collector) -> None:
@@ -26,14 +28,16 @@ def check_model(model: Model, errors: Collector) -> None:
 
 def _snake(name: str, loc: Location, what: str, errors: Collector) -> None:
     if not SNAKE_CASE.match(name):
-        suggestion = "_".join(filter(None, "".join(c if c.isalnum() else "_" for c in name).lower().split("_")))
+        split = _CAMEL_BOUNDARY.sub("_", name)  # pageView -> page_View
+        kept = "".join(c if c.isascii() and c.isalnum() else "_" for c in split).lower()
+        suggestion = "_".join(filter(None, kept.split("_")))
         hint = f"write it in snake_case, e.g. '{suggestion}'" if suggestion and suggestion[0].isalpha() else (
             "start with a letter and use only a-z, 0-9 and single underscores")
         errors.error(loc, f"{what} name '{name}' is not snake_case", hint)
 
 
 def _check_type_names(model: Model, errors: Collector) -> None:
-    seen: dict[str, tuple[str, Location]] = {}
+    seen: dict[str, tuple[str, str, Location]] = {}
     kinds = [("event", e.name, e.loc) for e in model.events]
     kinds += [("enum", e.name, e.loc) for e in model.enums] + [("object", o.name, o.loc) for o in model.objects]
     for kind, name, loc in sorted(kinds, key=lambda k: k[2]):
@@ -43,11 +47,11 @@ def _check_type_names(model: Model, errors: Collector) -> None:
                          f"rename it, e.g. '{name}_info'")
         key = pascal(name).lower()
         if key in seen:
-            other_kind, other_loc = seen[key]
-            errors.error(loc, f"{kind} '{name}' and {other_kind} at {other_loc} get the same type name "
-                              f"'{pascal(name)}' in generated code", "rename one of them")
+            other_kind, other_name, other_loc = seen[key]
+            errors.error(loc, f"{kind} '{name}' and {other_kind} '{other_name}' (at {other_loc}) both become "
+                              f"the type '{pascal(name)}' in generated code", "rename one of them")
         else:
-            seen[key] = (kind, loc)
+            seen[key] = (kind, name, loc)
 
 
 def _check_properties(owner: str, properties: Iterable[Property], reserved: Reserved, errors: Collector) -> None:
@@ -87,11 +91,6 @@ def _check_events(model: Model, errors: Collector) -> None:
                          "reserved numbers may never be reused: pick a new number")
         if event.name in model.reserved_events.names:
             errors.error(event.loc, f"event name '{event.name}' is reserved", "pick a new name")
-        for field, declared in (("products", model.products), ("platforms", model.platforms)):
-            for value in getattr(event, field):
-                if value not in declared:
-                    hint = did_you_mean(value, declared) or f"declare it in the model's '{field}' list"
-                    errors.error(event.loc, f"event '{event.name}' names unknown {field[:-1]} '{value}'", hint)
 
 
 def _check_enums(model: Model, errors: Collector) -> None:
@@ -109,8 +108,12 @@ def _check_enums(model: Model, errors: Collector) -> None:
                 errors.error(value.loc, f"{where} reuses number {value.number} of '{numbers[value.number]}'",
                              "give each value its own number")
             numbers.setdefault(value.number, value.name)
-            if enum.reserved.has_number(value.number) or value.name in enum.reserved.names:
-                errors.error(value.loc, f"{where} uses a reserved number or name", "pick a new number and name")
+            if enum.reserved.has_number(value.number):
+                errors.error(value.loc, f"{where} uses reserved number {value.number}",
+                             "reserved numbers may never be reused: pick a new number")
+            if value.name in enum.reserved.names:
+                errors.error(value.loc, f"{where} uses a reserved name",
+                             "reserved names may never be reused: pick a new name")
             ident = enum_value_json_name(enum.name, value.name)
             if ident in identifiers:
                 errors.error(value.loc, f"{where} becomes '{ident}' on the wire, like {identifiers[ident]}",
@@ -120,27 +123,31 @@ def _check_enums(model: Model, errors: Collector) -> None:
 
 
 def _check_cycles(model: Model, errors: Collector) -> None:
+    """Report each cycle once. Iterative depth-first search: linear in the
+    model's size, and no recursion limit on long chains of objects."""
     edges = {
-        o.name: sorted({p.type.leaf.name for p in o.properties if p.type.leaf.kind is Kind.OBJECT})
+        o.name: sorted({str(p.type.leaf.name) for p in o.properties if p.type.leaf.kind is Kind.OBJECT})
         for o in model.objects
     }
     locs = {o.name: o.loc for o in model.objects}
-    reported: set[frozenset[str]] = set()
-
-    def visit(name: str, path: list[str]) -> None:
-        for target in edges.get(name, []):
-            if target in path:
+    done: set[str] = set()
+    for root in sorted(edges):
+        if root in done:
+            continue
+        path = [root]
+        stack = [iter(edges[root])]
+        while stack:
+            target = next(stack[-1], None)
+            if target is None:
+                done.add(path.pop())
+                stack.pop()
+            elif target in path:
                 cycle = path[path.index(target):] + [target]
-                key = frozenset(cycle)
-                if key not in reported:
-                    reported.add(key)
-                    errors.error(locs[cycle[0]], "objects refer to each other in a cycle: " + " -> ".join(cycle),
-                                 "break the cycle: an event value must be finite")
-            else:
-                visit(target, path + [target])
-
-    for name in sorted(edges):
-        visit(name, [name])
+                errors.error(locs[target], "objects refer to each other in a cycle: " + " -> ".join(cycle),
+                             "break the cycle: an event value must be finite")
+            elif target in edges and target not in done:
+                path.append(target)
+                stack.append(iter(edges[target]))
 
 
 def _check_auto(model: Model, errors: Collector) -> None:
@@ -149,6 +156,8 @@ def _check_auto(model: Model, errors: Collector) -> None:
         if prop.auto is None:
             continue
         if prop.auto.value in seen:
-            errors.error(prop.loc, f"auto value '{prop.auto.value}' is already filled into '{seen[prop.auto.value]}'",
+            errors.error(prop.loc, f"context property '{prop.name}' has auto value '{prop.auto.value}', "
+                                   f"which already fills '{seen[prop.auto.value]}'",
                          "fill each auto value into one property")
-        seen[prop.auto.value] = prop.name
+        else:
+            seen[prop.auto.value] = prop.name

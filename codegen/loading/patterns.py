@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 _SYNTAX = set("^$\\.*+?()[]{}|/")
-_CONTROL_ESCAPES = set("nrtfv")
+_CONTROL_ESCAPES = set("nrtf")  # not \v: vertical whitespace class in Java and ICU
 _QUANTIFIER = re.compile(r"\{[0-9]+(,[0-9]*)?\}")
 _HEX2 = re.compile(r"x[0-9A-Fa-f]{2}")
 _HEX4 = re.compile(r"u[0-9A-Fa-f]{4}")
@@ -28,6 +28,8 @@ def pattern_problem(pattern: str) -> tuple[str, str] | None:
         re.compile(pattern)
     except re.error as exc:
         return f"invalid regular expression: {exc}", "fix the pattern's syntax"
+    except (OverflowError, RecursionError):
+        return "the pattern is too large (a repetition count or nesting)", "use smaller repetition counts"
     return None
 
 

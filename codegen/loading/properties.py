@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 
@@ -22,7 +23,7 @@ from codegen.ir import (
 from codegen.loading.patterns import pattern_problem
 from codegen.loading.reader import MapReader
 from codegen.loading.types import SCALARS, TypeError_, parse_type
-from codegen.loading.yaml_nodes import LNode, LScalar, LSeq
+from codegen.loading.yaml_nodes import LMap, LNode, LScalar, LSeq
 
 MAX_FIELD_NUMBER = 2**29 - 1
 PROTOBUF_RESERVED = (19000, 19999)
@@ -43,6 +44,19 @@ AUTO_TYPES = {
 }
 
 
+# Type names from other languages and schemas, and what the model calls them.
+_ALIASES = {
+    "int32' or 'int64": ("int", "integer", "number", "long"),
+    "bool": ("boolean",),
+    "string": ("str", "text"),
+    "double": ("float64", "decimal"),
+    "float": ("float32",),
+    "timestamp": ("date", "datetime", "time", "instant"),
+    "bytes": ("binary", "blob"),
+}
+TYPE_ALIASES = {alias: f"did you mean '{scalar}'?" for scalar, aliases in _ALIASES.items() for alias in aliases}
+
+
 class TypeNames:
     """Names of the model's enums and objects, to resolve type references."""
 
@@ -58,26 +72,46 @@ def read_deprecation(reader: MapReader, errors: Collector) -> Deprecation | None
         return None
     if isinstance(node, LScalar) and isinstance(node.value, str):
         return Deprecation(reason=node.value)
-    dep = MapReader(node, "'deprecated'", errors, ("reason", "since", "removal"), ("reason",))
+    dep = MapReader(node, f"'deprecated' of {reader.what}", errors, ("reason", "since", "removal"), ("reason",))
     since = dep.text("since", "1.2.0")
     if since is not None and not SEMVER.match(since):
-        errors.error(dep.value_loc("since"), f"'since' must be a version like 1.2.0, got '{since}'",
-                     "write the model version that deprecated it")
+        errors.error(dep.value_loc("since"), f"'since' in {dep.what} must be a version like 1.2.0, got '{since}'",
+                     "write the model version that deprecated it, quoted if YAML reads it as a number")
     removal = dep.text("removal", "2027-01-31")
-    if removal is not None and not DATE.match(removal):
-        errors.error(dep.value_loc("removal"), f"'removal' must be a date like 2027-01-31, got '{removal}'",
-                     "quote the date: removal: \"2027-01-31\"")
+    if removal is not None and not _is_date(removal):
+        errors.error(dep.value_loc("removal"),
+                     f"'removal' in {dep.what} must be a date like 2027-01-31, got '{removal}'",
+                     "write the planned removal date as YYYY-MM-DD")
     return Deprecation(reason=dep.text("reason") or "", since=since, removal=removal)
 
 
+def _is_date(text: str) -> bool:
+    if not DATE.match(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def check_number(number: int | None, loc: Location, what: str, errors: Collector, low: int = 1) -> None:
+    """A field, event or enum value number: within Protobuf's range and not in its reserved block."""
     if number is None:
         return
-    if not low <= number <= MAX_FIELD_NUMBER:
-        errors.error(loc, f"{what} number {number} is out of range",
-                     f"use a number from {low} to {MAX_FIELD_NUMBER}")
+    if number < low:
+        if low > 1:
+            hint = f"use {low} or more: numbers 1 to {low - 1} belong to the envelope"
+        elif number == 0 and what.startswith("value "):
+            hint = "start at 1: 0 is the enum's implicit 'unspecified' value"
+        else:
+            hint = f"use a number from {low} to {MAX_FIELD_NUMBER}"
+        errors.error(loc, f"number {number} of {what} is too small", hint)
+    elif number > MAX_FIELD_NUMBER:
+        errors.error(loc, f"number {number} of {what} is too large",
+                     f"use a number from {low} to {MAX_FIELD_NUMBER}, the largest Protobuf field number")
     elif PROTOBUF_RESERVED[0] <= number <= PROTOBUF_RESERVED[1]:
-        errors.error(loc, f"{what} number {number} is reserved by Protobuf (19000-19999)",
+        errors.error(loc, f"number {number} of {what} is reserved by Protobuf (19000-19999)",
                      "pick a number outside 19000-19999")
 
 
@@ -86,11 +120,19 @@ def read_property(
     allow_auto: bool = False,
 ) -> Property | None:
     what = f"property '{name}' of {owner}"
+    if not allow_auto and isinstance(node, LMap) and "auto" in node.entries:
+        errors.error(node.key_loc("auto"), f"'auto' in {what}: only context properties are filled in by the tracker",
+                     "remove 'auto' and pass the value when tracking the event (or move the property to the context)")
+        node = LMap({k: v for k, v in node.entries.items() if k != "auto"}, node.loc)
     keys = PROPERTY_KEYS + (("auto",) if allow_auto else ())
-    reader = MapReader(node, what, errors, keys, ("number", "type", "privacy"), fallback=name_loc)
+    reader = MapReader(node, what, errors, keys, ("number", "type"), fallback=name_loc)
     number = reader.integer("number", "1")
-    check_number(number, reader.value_loc("number"), "field", errors)
+    check_number(number, reader.value_loc("number"), what, errors)
     type_ref = _read_type(reader, names, errors, what)
+    if isinstance(node, LMap) and not reader.has("privacy"):
+        errors.error(name_loc, f"{what} has no privacy class",
+                     "add 'privacy: none' (or pseudonymous, personal, sensitive): "
+                     "every property must say how personal its value is")
     privacy = reader.choice("privacy", [p.value for p in Privacy])
     required = reader.boolean("required")
     auto = reader.choice("auto", [a.value for a in AutoValue]) if allow_auto else None
@@ -102,7 +144,8 @@ def read_property(
     const = _read_const(reader, type_ref, names, constraints, errors) if reader.has("const") else None
     auto_value = AutoValue(auto) if auto else None
     if auto_value and type_ref != TypeRef(Kind.SCALAR, scalar=AUTO_TYPES[auto_value]):
-        errors.error(reader.value_loc("type"), f"auto value '{auto}' needs type {AUTO_TYPES[auto_value].value}",
+        errors.error(reader.value_loc("type"),
+                     f"{what} has auto value '{auto}', which needs type {AUTO_TYPES[auto_value].value}, not {type_ref}",
                      f"set 'type: {AUTO_TYPES[auto_value].value}'")
     examples = _read_examples(reader, type_ref, names, constraints, errors)
     return Property(
@@ -121,12 +164,16 @@ def _read_type(reader: MapReader, names: TypeNames, errors: Collector, what: str
         return parse_type(text, names.enums, names.objects)
     except TypeError_ as exc:
         message, hint = exc.args
+        if re.match(r"^\s*(map|list)\s*<[^>]*$", text):
+            # {type: map<string, int32>} : in a flow mapping the ',' ends the value
+            hint = "close it with '>' (inside '{...}' or '[...]', quote the type: type: 'map<string, int32>')"
         if not hint:
             inner = re.sub(r"^(list|map)\s*<\s*(string\s*,)?\s*|\s*>$", "", text.strip())
-            hint = did_you_mean(inner, set(SCALARS) | names.enums | names.objects) or (
+            known = set(SCALARS) | names.enums | names.objects
+            hint = TYPE_ALIASES.get(inner.lower()) or did_you_mean(inner, known) or (
                 "use a scalar (" + ", ".join(SCALARS) + "), an enum or object of the model, "
                 "list<T> or map<string, T>")
-        errors.error(reader.value_loc("type"), f"{message} for {what}", hint)
+        errors.error(reader.value_loc("type"), f"type of {what}: {message}", hint)
         return None
 
 
@@ -153,13 +200,13 @@ def _read_constraints(reader: MapReader, type_ref: TypeRef, errors: Collector, w
         else:
             count = reader.integer(key, "10")
             if count is not None and count < 0:
-                errors.error(reader.value_loc(key), f"'{key}' must not be negative", "use 0 or more")
+                errors.error(reader.value_loc(key), f"'{key}' of {what} must not be negative", "use 0 or more")
                 count = None
             values[key] = count
     for low, high in (("min", "max"), ("min_length", "max_length"), ("min_items", "max_items")):
         lo, hi = values.get(low), values.get(high)
         if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo > hi:
-            errors.error(reader.value_loc(low), f"'{low}' ({lo}) is greater than '{high}' ({hi})",
+            errors.error(reader.value_loc(low), f"'{low}' ({lo}) of {what} is greater than '{high}' ({hi})",
                          f"make '{low}' at most '{high}'")
     return Constraints(
         minimum=values.get("min"), maximum=values.get("max"),  # type: ignore[arg-type]
@@ -176,11 +223,12 @@ def _read_bound(reader: MapReader, key: str, scalar: Scalar | None, errors: Coll
     if scalar.is_integer:
         low, high = INTEGER_RANGES[scalar]
         if not isinstance(value, int) or not low <= value <= high:
-            errors.error(reader.value_loc(key), f"'{key}' {value} is not a valid {scalar.value}",
+            errors.error(reader.value_loc(key), f"'{key}' ({value}) of {reader.what} is not a valid {scalar.value}",
                          f"use a whole number from {low} to {high}")
             return None
     elif not math.isfinite(value):
-        errors.error(reader.value_loc(key), f"'{key}' must be a finite number", "use a finite bound")
+        errors.error(reader.value_loc(key), f"'{key}' of {reader.what} must be a finite number",
+                     "use a finite bound, or leave it out")
         return None
     return value
 
@@ -191,46 +239,55 @@ def _read_pattern(reader: MapReader, errors: Collector) -> str | None:
         return None
     problem = pattern_problem(pattern)
     if problem:
-        errors.error(reader.value_loc("pattern"), f"pattern: {problem[0]}", problem[1])
+        errors.error(reader.value_loc("pattern"), f"pattern of {reader.what}: {problem[0]}", problem[1])
         return None
     return pattern
 
 
 def check_value(
     value: object, type_ref: TypeRef, names: TypeNames, constraints: Constraints,
-) -> str | None:
-    """Why a literal value (const or example) does not fit, or None."""
+) -> tuple[str, str] | None:
+    """Why a literal value (const or example) does not fit, and how to fix it; or None."""
     if type_ref.kind is Kind.ENUM:
         values = names.enum_values.get(type_ref.name or "", set())
         if value not in values:
-            return f"'{value}' is not a value of enum {type_ref.name}"
+            hint = did_you_mean(str(value), values) or "use one of: " + ", ".join(sorted(values))
+            return f"{_show(value)} is not a value of enum '{type_ref.name}'", hint
         return None
     scalar = type_ref.scalar
     if type_ref.kind is not Kind.SCALAR or scalar in (Scalar.BYTES, Scalar.TIMESTAMP) or scalar is None:
-        return f"a literal value is not supported for type {type_ref}"
+        return (f"a literal value is not supported for type {type_ref}",
+                "remove it: literals exist for strings, numbers, booleans and enum values only")
+    fix = f"give a {scalar.value} value that meets the property's constraints"
     if scalar is Scalar.STRING:
         if not isinstance(value, str):
-            return f"{value!r} is not a string"
+            return f"{_show(value)} is not text", f"quote it: '{value}'"
         if constraints.min_length is not None and len(value) < constraints.min_length:
-            return f"'{value}' is shorter than min_length {constraints.min_length}"
+            return f"'{value}' is shorter than min_length {constraints.min_length}", fix
         if constraints.max_length is not None and len(value) > constraints.max_length:
-            return f"'{value}' is longer than max_length {constraints.max_length}"
+            return f"'{value}' is longer than max_length {constraints.max_length}", fix
         if constraints.pattern is not None and not re.fullmatch(constraints.pattern, value):
-            return f"'{value}' does not match the pattern"
+            return f"'{value}' does not match the pattern '{constraints.pattern}'", fix
         return None
     if scalar is Scalar.BOOL:
-        return None if isinstance(value, bool) else f"{value!r} is not true or false"
+        return None if isinstance(value, bool) else (f"{_show(value)} is not true or false", "write true or false")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"{value!r} is not a number"
+        return f"{_show(value)} is not a number", fix
     if scalar.is_integer:
         low, high = INTEGER_RANGES[scalar]
         if not isinstance(value, int) or not low <= value <= high:
-            return f"{value} is not a valid {scalar.value}"
+            return f"{value} is not a valid {scalar.value}", f"use a whole number from {low} to {high}"
     if constraints.minimum is not None and value < constraints.minimum:
-        return f"{value} is below min {constraints.minimum}"
+        return f"{value} is below min {constraints.minimum}", fix
     if constraints.maximum is not None and value > constraints.maximum:
-        return f"{value} is above max {constraints.maximum}"
+        return f"{value} is above max {constraints.maximum}", fix
     return None
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f"'{value}'" if isinstance(value, str) else str(value)
 
 
 def _read_const(
@@ -241,7 +298,7 @@ def _read_const(
         return None
     problem = check_value(value, type_ref, names, constraints)
     if problem:
-        errors.error(reader.value_loc("const"), f"const: {problem}", "give a value of the property's type")
+        errors.error(reader.value_loc("const"), f"const of {reader.what}: {problem[0]}", problem[1])
         return None
     if isinstance(value, int) and not isinstance(value, bool) and type_ref.scalar in (Scalar.FLOAT, Scalar.DOUBLE):
         value = float(value)
@@ -251,16 +308,24 @@ def _read_const(
 def _read_examples(
     reader: MapReader, type_ref: TypeRef, names: TypeNames, constraints: Constraints, errors: Collector,
 ) -> tuple[ConstValue, ...]:
+    """Examples of a value (of one element, for lists and maps)."""
     node = reader.raw("examples")
     if node is None:
         return ()
     items = node.items if isinstance(node, LSeq) else [node]
     result: list[ConstValue] = []
     for item in items:
-        value = item.value if isinstance(item, LScalar) else None
-        problem = check_value(value, type_ref.leaf, names, constraints) if value is not None else "not a single value"
+        if isinstance(item, LScalar) and item.invalid:
+            continue
+        if not isinstance(item, LScalar) or item.value is None:
+            what = "a list" if isinstance(item, LSeq) else "a mapping" if isinstance(item, LMap) else "nothing (null)"
+            errors.error(item.loc, f"an example of {reader.what} is {what}, not a single value",
+                         "list examples as single values: examples: [first, second]")
+            continue
+        value = item.value
+        problem = check_value(value, type_ref.leaf, names, constraints)
         if problem:
-            errors.error(item.loc, f"example: {problem}", "give examples that are valid values")
+            errors.error(item.loc, f"example of {reader.what}: {problem[0]}", problem[1])
             continue
         if isinstance(value, int) and not isinstance(value, bool) and type_ref.leaf.scalar in (Scalar.FLOAT, Scalar.DOUBLE):
             value = float(value)

@@ -30,6 +30,17 @@ def describe(node: LNode) -> str:
     return f"the text '{value}'"
 
 
+def _is_float(text: str) -> bool:
+    """Whether text reads as a number elsewhere (YAML 1.1 wants '1.0e+6', not '1e6')."""
+    if not any(c.isdigit() for c in text):
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 class MapReader:
     def __init__(
         self,
@@ -49,6 +60,7 @@ class MapReader:
             errors.error(loc, f"{what} must be a mapping of keys to values, got {got}",
                          f"write {what} as 'key: value' lines")
             node = LMap(loc=loc)
+            required = ()  # one error for the wrong value, not one per missing key
         self.node = node
         self.loc = node.loc
         for key, (key_node, _) in node.entries.items():
@@ -56,10 +68,13 @@ class MapReader:
                 hint = did_you_mean(key, self.allowed) or (
                     "allowed keys: " + ", ".join(sorted(self.allowed))
                 )
+                if key.rstrip().endswith(">"):
+                    hint = "this looks like the end of a 'map<string, ...>' type: quote the type"
                 errors.error(key_node.loc, f"unknown key '{key}' in {what}", hint)
         for key in required:
             if key not in node.entries:
-                errors.error(node.loc, f"{what} is missing '{key}'", f"add '{key}: ...'")
+                # at the name of the thing (the fallback) rather than at its first key
+                errors.error(fallback or node.loc, f"{what} is missing '{key}'", f"add '{key}: ...'")
 
     def has(self, key: str) -> bool:
         return key in self.node.entries and key in self.allowed
@@ -76,17 +91,16 @@ class MapReader:
 
     def _scalar(self, key: str, kinds: tuple[type, ...], expected: str, example: str) -> object:
         node = self.raw(key)
-        if node is None:
+        if node is None or (isinstance(node, LScalar) and node.invalid):
             return None
         if isinstance(node, LScalar) and isinstance(node.value, kinds) and not (
             isinstance(node.value, bool) and bool not in kinds
         ):
             return node.value
-        self.errors.error(
-            node.loc,
-            f"'{key}' in {self.what} must be {expected}, got {describe(node)}",
-            f"write it like '{key}: {example}'",
-        )
+        hint = f"write it like '{key}: {example}'"
+        if float in kinds and isinstance(node, LScalar) and isinstance(node.value, str) and _is_float(node.value):
+            hint = f"YAML reads '{node.value}' as text: write the number with a '.', e.g. 1.0e+6, or in full"
+        self.errors.error(node.loc, f"'{key}' in {self.what} must be {expected}, got {describe(node)}", hint)
         return None
 
     def text(self, key: str, example: str = "some text") -> str | None:
@@ -145,7 +159,7 @@ class MapReader:
         for item in items:
             if isinstance(item, LScalar) and isinstance(item.value, str):
                 result.append(item)
-            else:
+            elif not (isinstance(item, LScalar) and item.invalid):
                 self.errors.error(item.loc, f"'{key}' in {self.what} must list texts, got {describe(item)}",
                                   f"write '{key}: [first, second]'")
         return result

@@ -21,6 +21,8 @@ def read_reserved(node: LNode | None, owner: str, errors: Collector) -> Reserved
     numbers = reader.raw("numbers")
     items = numbers.items if isinstance(numbers, LSeq) else ([numbers] if numbers else [])
     for item in items:
+        if isinstance(item, LScalar) and item.invalid:
+            continue
         value = item.value if isinstance(item, LScalar) else None
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             ranges.append((value, value))
@@ -28,6 +30,10 @@ def read_reserved(node: LNode | None, owner: str, errors: Collector) -> Reserved
         match = _RANGE.match(value) if isinstance(value, str) else None
         if match and int(match.group(1)) <= int(match.group(2)):
             ranges.append((int(match.group(1)), int(match.group(2))))
+            continue
+        if match:
+            errors.error(item.loc, f"the reserved range '{value}' runs backwards",
+                         f"write the lower number first: '{match.group(2)}-{match.group(1)}'")
             continue
         errors.error(item.loc, f"reserved numbers must be numbers or ranges like '5-9', got {describe(item)}",
                      "write numbers: [3, '5-9']")

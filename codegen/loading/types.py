@@ -28,12 +28,13 @@ def parse_type(text: str, enums: set[str], objects: set[str]) -> TypeRef:
                 raise TypeError_(f"map keys must be strings, not '{key.strip()}'",
                                  "write map<string, VALUE>")
             inner = value.strip()
-        element = parse_type(inner, enums, objects)
-        if element.is_repeated:
+        # Checked before recursing: a deeply nested text must not exhaust the stack.
+        if _GENERIC.match(inner):
             raise TypeError_(
                 f"'{text}' nests a list or map inside a {container}, which Protobuf cannot express",
                 "wrap the inner collection in an object",
             )
+        element = parse_type(inner, enums, objects)
         return TypeRef(Kind.LIST if container == "list" else Kind.MAP, element=element)
     if text in SCALARS:
         return TypeRef(Kind.SCALAR, scalar=SCALARS[text])

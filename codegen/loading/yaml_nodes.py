@@ -11,7 +11,9 @@ stack included.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Union
 
 import yaml
@@ -85,7 +87,7 @@ class _Converter:
             if id(node) in self.open:
                 self.errors.error(loc, "an alias refers to a value that contains the alias itself",
                                   "YAML aliases must not form a cycle: write the value out")
-                return LScalar(None, loc)
+                return LScalar(None, loc, invalid=True)
             self.open.add(id(node))
             try:
                 return self._mapping(node, loc) if isinstance(node, yaml.MappingNode) else LSeq(
@@ -143,7 +145,7 @@ class _Converter:
 def _implicit(node: yaml.Node) -> bool:
     """Whether the node's tag was resolved from its plain text, not written."""
     resolved = yaml.SafeLoader.resolve(yaml.SafeLoader(""), yaml.ScalarNode, node.value, (True, False))
-    return node.tag == resolved and node.style is None
+    return node.tag == resolved and not node.style  # plain: None (PyYAML) or "" (libyaml)
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[str, str]:
@@ -160,12 +162,19 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[str, str]:
         return f"the quoted text that starts{opened} is never closed", "add the closing quote"
     if "<stream end>" in problem and "flow" in context:
         return "the file ends inside a '[...]' or '{...}' that is not closed", "add the closing ']' or '}'"
+    if problem.startswith(("expected ',' or '}'", "expected ',' or ']'")) and exc.context_mark:
+        bracket = problem[len("expected ',' or '")]
+        opener = "[" if bracket == "]" else "{"
+        return (f"the '{opener}'{opened} is not closed: expected ',' or '{bracket}' here",
+                f"separate the entries with ',' and close with '{bracket}'; quote values that contain ':' or ','")
     if problem.startswith("mapping values are not allowed"):
         return ("a ':' where a plain value was expected",
                 "quote a value that contains ': ', or fix the indentation of the key before it")
     if problem.startswith("expected <block end>"):
         return ("this line's indentation does not match the lines above it",
                 "indent the keys of one mapping (and the items of one list) by the same number of spaces")
+    if problem.startswith("found undefined alias"):
+        return f"YAML syntax error: {problem}", "define the anchor ('&name') before the alias ('*name') that uses it"
     if "that cannot start any token" in problem:
         return f"YAML syntax error: {problem}", "quote the value"
     message = f"YAML syntax error: {problem}"
@@ -174,10 +183,36 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[str, str]:
     return message, "check indentation, colons and quotes around this position"
 
 
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks, as its marks count them
+
+
 def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of text[index]."""
     index = max(0, min(index, len(text)))
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+    breaks = list(_LINE_BREAK.finditer(text, 0, index))
+    start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, index - start + 1
+
+
+def read_text(path: Path, file: str, errors: Collector) -> str | None:
+    """A model file's text; a file that is not UTF-8 is reported at its first bad byte."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        errors.error(Location(file, 1, 1), f"cannot read the file: {exc.strerror or exc}",
+                     "check that it exists and is readable")
+        errors.failed_files.add(file)
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode("utf-8", errors="replace")
+        line, column = _position(before, len(before))
+        errors.error(Location(file, line, column),
+                     f"the file is not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be read",
+                     "save it as UTF-8 (is it a binary file, or in a legacy encoding such as Latin-1?)")
+        errors.failed_files.add(file)
+        return None
 
 
 def load_yaml(text: str, file: str, errors: Collector) -> LNode | None:
