@@ -1,0 +1,33 @@
+package codegen.runtime
+
+/** A hand-made event for the tracker tests: invalid, deprecated or unencodable on demand. */
+class RuntimeTestEvent(
+    private val invalid: Boolean = false,
+    private val deprecated: Boolean = false,
+    private val text: String = "probe",
+) : EventMessage {
+    override val eventName: String get() = NAME
+    override val eventNumber: Int get() = 9999
+
+    override fun validateInto(v: Validator) {
+        if (invalid) v.field("probe") { v.fail("minimum", "always broken") }
+        v.field("text") { v.string(text) }
+    }
+
+    override fun writeProto(w: ProtoWriter) {
+        w.string(1, text)
+    }
+
+    override fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        w.name("text").string(text)
+        w.endObject()
+    }
+
+    override fun deprecations(): List<String> =
+        if (deprecated) listOf("event $NAME is deprecated: probe") else emptyList()
+
+    companion object {
+        const val NAME: String = "runtime_test"
+    }
+}
