@@ -11,6 +11,7 @@ Only parameters appear (const and auto values are filled in by the SDK).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -43,3 +44,98 @@ class InvalidCase:
 class TestPlan:
     samples: tuple[SampleCase, ...]
     invalid: tuple[InvalidCase, ...]
+
+
+@dataclass(frozen=True)
+class EnvelopeCase:
+    """A whole envelope as a tracker sends it: `context` holds the context's
+    parameters, `auto` the values the tracker fills in (keyed by AutoValue
+    name: event_id, client_timestamp, model_version, sdk_name, sdk_version)."""
+
+    event: str
+    values: Mapping[str, Any]
+    context: Mapping[str, Any]
+    auto: Mapping[str, Any]
+    proto_hex: str
+    json: str
+
+
+_CACHE: dict[str, Any] = {}
+
+
+def plan(model: Any) -> TestPlan:
+    """Samples (minimal, zero, full, edge) of every event and one invalid
+    case per constraint, with the reference's bytes and JSON. Deterministic;
+    computed once per model object, as every target asks for it. (Tests
+    check that samples validate and each invalid case breaks its constraint.)"""
+    cached = _CACHE.get("plan")
+    if cached is not None and cached[0] is model:
+        return cached[1]  # type: ignore[no-any-return]
+    from codegen.reference import reference_for
+    from codegen.reference.invalid import InvalidFinder
+    from codegen.reference.samples import VARIANTS, Sampler
+
+    ref = reference_for(model)
+    sampler = Sampler(model)
+    samples: list[SampleCase] = []
+    names: set[str] = set()
+    for event in model.events:
+        seen: list[Mapping[str, Any]] = []
+        for variant in VARIANTS:
+            values = sampler.message(event.properties, variant)
+            if values in seen:
+                continue
+            seen.append(values)
+            encoded = ref.event(event.name, values)
+            name = _unique(f"{event.name}_{variant}", names)
+            samples.append(SampleCase(event.name, name, values, encoded.proto_hex, encoded.json))
+    finder = InvalidFinder(model, sampler)
+    invalid: list[InvalidCase] = []
+    for event in model.events:
+        for path, constraint, values in finder.broken(event.properties, f"event:{event.name}"):
+            name = _unique(f"{event.name}_{_slug(path)}_{constraint}", names)
+            invalid.append(InvalidCase(event.name, name, values, constraint, path))
+    result = TestPlan(tuple(samples), tuple(invalid))
+    _CACHE["plan"] = (model, result)
+    return result
+
+
+def context_sample(model: Any, full: bool = True) -> dict[str, Any]:
+    """Values of the context's parameters (all of them, or only required)."""
+    from codegen.reference.samples import FULL, MINIMAL, Sampler
+
+    return Sampler(model).message(model.context.properties, FULL if full else MINIMAL)
+
+
+FIXED_AUTO: Mapping[str, Any] = {
+    "event_id": "00000000-0000-4000-8000-000000000001",
+    "client_timestamp": TimestampValue(1700000000, 250000000),
+}
+
+
+def envelope_case(model: Any, sdk_name: str, sdk_version: str | None = None) -> EnvelopeCase:
+    """The envelope of the first event's full sample with the full context
+    sample and fixed auto values (`sdk_name` differs per SDK)."""
+    from codegen.reference import reference_for
+
+    samples = plan(model).samples
+    if not samples:
+        raise ValueError(f"model {model.name} has no events")
+    sample = next((s for s in samples if s.name == f"{s.event}_full"), samples[0])
+    context = context_sample(model)
+    auto = {**FIXED_AUTO, "model_version": model.version, "sdk_name": sdk_name,
+            "sdk_version": sdk_version or model.version}
+    encoded = reference_for(model).envelope(sample.event, sample.values, context, auto)
+    return EnvelopeCase(sample.event, sample.values, context, auto, encoded.proto_hex, encoded.json)
+
+
+def _slug(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_") or "value"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name}_{n}", n + 1
+    taken.add(candidate)
+    return candidate

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-import struct
 
 from codegen.naming import camel, enum_value_token, pascal
+from codegen.templates.python.runtime.wire import narrow_float32  # the reference's narrowing
 
 # Hard keywords (never identifiers) and the reserved `typeof`.
 KEYWORDS = frozenset(
@@ -163,11 +163,8 @@ def float_literal(value: float) -> str:
 
 
 def narrow_float(value: float) -> float:
-    """IEEE round-to-nearest to float32; beyond its range, infinity (as a C cast)."""
-    try:
-        return float(struct.unpack("<f", struct.pack("<f", value))[0])
-    except OverflowError:
-        return math.copysign(math.inf, value)
+    """Narrowing to float32 exactly as the reference does (one implementation)."""
+    return narrow_float32(value)
 
 
 # --- comments ---------------------------------------------------------------

@@ -51,14 +51,15 @@ public object EsNumbers {
 
     /**
      * The float32 rule of the wire contract: the exact float value rounded to
-     * p = 1..9 significant digits (ties to even), the first that narrows back to
-     * the same float, read as a double and written in ECMAScript form.
+     * p = 6..9 significant digits (ties to even), the first that narrows back to
+     * the same float, read as a double and written in ECMAScript form. Starting
+     * at 6 matters for subnormals: 1e-45f is written 1.4013e-45, as protobuf does.
      */
     public fun float(value: Float): String {
         require(!value.isNaN() && !value.isInfinite()) { "not a finite number: $value" }
         if (value == 0.0f) return "0"
         val exact = BigDecimal(value.toDouble())
-        for (precision in 1..9) {
+        for (precision in 6..9) {
             val rounded = exact.round(HALF_EVEN[precision])
             if (rounded.toFloat() == value) return double(rounded.toDouble())
         }

@@ -1,0 +1,176 @@
+"""The reference encoder: Protobuf bytes and canonical JSON of any event,
+object or envelope of a model, from test-plan values (see codegen.testplan).
+
+It drives the Python SDK's hand-written runtime (the same modules every
+generated Python package copies) with FieldSpecs built from the IR, so there
+is one implementation of the wire format in Python; tests prove it equal to
+the official protobuf library. The goldens of every other SDK come from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from codegen.ir import Kind, Model, Property, Scalar, TypeRef
+from codegen.naming import enum_value_json_name
+from codegen.reference.specs import message_specs
+from codegen.templates.python.runtime import codec, jcs, tracker, validation
+from codegen.templates.python.runtime.errors import ValidationIssue
+from codegen.templates.python.runtime.fields import FieldSpec
+from codegen.templates.python.runtime.timestamp import Timestamp
+from codegen.testplan import TimestampValue
+
+__all__ = ["Encoded", "ReferenceEncoder", "ValidationIssue", "reference_for"]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    protobuf: bytes
+    json: str
+
+    @property
+    def proto_hex(self) -> str:
+        return self.protobuf.hex()
+
+
+@dataclass(frozen=True)
+class RefEnum:
+    """An enum value as the runtime sees it (number and JSON name)."""
+
+    model_name: str
+    number: int
+    json_name: str
+
+
+class RefMessage:
+    """A message instance for the runtime: `_SPECS` plus one attribute per set
+    value, named by its wire name (snake_case, so never a dunder or one of
+    the three names below); the runtime reads unset ones as None."""
+
+    def __init__(self, specs: tuple[FieldSpec, ...], values: Mapping[str, Any], name: str = "",
+                 number: int = 0) -> None:
+        self.__dict__.update(values)
+        self._SPECS = specs
+        self.EVENT_NAME = name
+        self.EVENT_NUMBER = number
+
+
+class ReferenceEncoder:
+    """Encoder for one model; specs are built once per message type."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self._events = {e.name: e for e in model.events}
+        self._objects = {o.name: o for o in model.objects}
+        self._enums = {e.name: {v.name: RefEnum(v.name, v.number, enum_value_json_name(e.name, v.name))
+                                for v in e.values} for e in model.enums}
+        self._specs: dict[str, tuple[FieldSpec, ...]] = {}
+        self._conv: dict[str, dict[str, Any]] = {}
+
+    # --- values -------------------------------------------------------------
+
+    def _message_specs(self, key: str, properties: tuple[Property, ...]) -> tuple[FieldSpec, ...]:
+        specs = self._specs.get(key)
+        if specs is None:
+            specs = self._specs[key] = message_specs(
+                properties, attr=lambda p: p.name, const=lambda p: self.value(p.type, p.const))
+        return specs
+
+    def value(self, type_ref: TypeRef, value: Any) -> Any:
+        """Convert a test-plan value of `type_ref` into what the runtime reads."""
+        if value is None:
+            return None
+        if type_ref.kind is Kind.LIST:
+            assert type_ref.element is not None
+            return tuple(self.value(type_ref.element, v) for v in value)
+        if type_ref.kind is Kind.MAP:
+            assert type_ref.element is not None
+            return {k: self.value(type_ref.element, v) for k, v in value.items()}
+        if type_ref.kind is Kind.ENUM:
+            return self._enums[type_ref.name or ""][value]
+        if type_ref.kind is Kind.OBJECT:
+            return self.object_message(type_ref.name or "", value)
+        if isinstance(value, TimestampValue):
+            return Timestamp(value.seconds, value.nanos)
+        return value
+
+    def _converters(self, key: str, properties: tuple[Property, ...]) -> dict[str, Any]:
+        """Per property: None when test-plan values pass through unchanged
+        (most scalars), else the TypeRef to convert with."""
+        table = self._conv.get(key)
+        if table is None:
+            table = self._conv[key] = {
+                p.name: None if _plain(p.type) else p.type for p in properties}
+        return table
+
+    def _message(self, key: str, properties: tuple[Property, ...], values: Mapping[str, Any],
+                 name: str = "", number: int = 0) -> RefMessage:
+        table = self._converters(key, properties)
+        converted = {}
+        for k, v in values.items():
+            type_ref = table[k]  # KeyError: not a property of this message
+            converted[k] = v if type_ref is None else self.value(type_ref, v)
+        return RefMessage(self._message_specs(key, properties), converted, name, number)
+
+    def object_message(self, name: str, values: Mapping[str, Any]) -> RefMessage:
+        return self._message(f"object:{name}", self._objects[name].properties, values)
+
+    def event_message(self, name: str, values: Mapping[str, Any]) -> RefMessage:
+        event = self._events[name]
+        return self._message(f"event:{name}", event.properties, values, event.name, event.number)
+
+    def context_message(self, values: Mapping[str, Any]) -> RefMessage:
+        return self._message("context:", self.model.context.properties, values)
+
+    # --- encodings ----------------------------------------------------------
+
+    @staticmethod
+    def encode(message: RefMessage, auto: Mapping[str, Any] | None = None) -> Encoded:
+        return Encoded(codec.encode_message(message, auto),
+                       jcs.canonical_json(codec.json_message(message, auto)))
+
+    def event(self, name: str, values: Mapping[str, Any]) -> Encoded:
+        return self.encode(self.event_message(name, values))
+
+    def object(self, name: str, values: Mapping[str, Any]) -> Encoded:
+        return self.encode(self.object_message(name, values))
+
+    def context(self, values: Mapping[str, Any], auto: Mapping[str, Any] | None = None) -> Encoded:
+        return self.encode(self.context_message(values), self.auto_values(auto))
+
+    def envelope(self, event: str, values: Mapping[str, Any], context: Mapping[str, Any],
+                 auto: Mapping[str, Any]) -> Encoded:
+        """The whole envelope as a tracker sends it, with `auto` values
+        (keyed by AutoValue name; TimestampValue for client_timestamp)."""
+        protobuf, json = tracker.encode_envelope(
+            self.context_message(context),  # type: ignore[arg-type]
+            self.event_message(event, values),  # type: ignore[arg-type]
+            self.auto_values(auto))
+        return Encoded(protobuf, json)
+
+    @staticmethod
+    def auto_values(auto: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        if auto is None:
+            return None
+        return {k: Timestamp(v.seconds, v.nanos) if isinstance(v, TimestampValue) else v
+                for k, v in auto.items()}
+
+    def validate_event(self, name: str, values: Mapping[str, Any]) -> list[ValidationIssue]:
+        return validation.validate_message(self.event_message(name, values))
+
+
+def _plain(type_ref: TypeRef) -> bool:
+    return type_ref.kind is Kind.SCALAR and type_ref.scalar is not Scalar.TIMESTAMP
+
+
+_CACHE: list[tuple[Model, ReferenceEncoder]] = []
+
+
+def reference_for(model: Model) -> ReferenceEncoder:
+    """The encoder of `model`, reused while the same model object is passed."""
+    if _CACHE and _CACHE[0][0] is model:
+        return _CACHE[0][1]
+    encoder = ReferenceEncoder(model)
+    _CACHE[:] = [(model, encoder)]
+    return encoder
