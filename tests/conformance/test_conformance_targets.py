@@ -1,0 +1,95 @@
+"""Every registered target against the reference: each case of every model
+is built through the SDK's typed API, encoded, and compared with the
+expected canonical JSON and Protobuf bytes (or the expected rejection).
+
+Targets come from the registry, harnesses from harness/<target>.py: a new
+target is tested as soon as it has a harness, and fails here until it does.
+Each language is built once for all cases and models. A missing toolchain
+fails its target's test; nothing is skipped.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+import compare
+from caseio import Case
+from harness import Unit
+from suite import Background, Summary, TargetRun, background, run_target, summary, units, work_root  # noqa: F401
+
+TARGETS = sorted({entry.name for entry in entry_points(group="codegen.targets")})
+
+
+
+def _swift(case: Case) -> bool:
+    from harness.swift import cannot_hold
+
+    return bool(cannot_hold(case))
+
+
+# Values a language cannot hold at all, so its harness prints "skipped": the
+# suite accepts a skip only for these cases and says so in its summary.
+CANNOT_REPRESENT = {"swift": _swift}
+
+
+def test_targets_are_registered() -> None:
+    assert TARGETS, "no target is registered in the codegen.targets entry-point group"
+
+
+def test_a_target_without_a_harness_fails_by_name(units: list[Unit], tmp_path: Path) -> None:  # noqa: F811
+    run = run_target("cobol", units, tmp_path)
+    assert run.result is None and "target 'cobol'" in run.error and "harness/cobol.py" in run.error
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_target_matches_the_reference(target: str, units: list[Unit], work_root: Path,  # noqa: F811
+                                      summary: Summary, background: Background) -> None:  # noqa: F811
+    cases = [case for unit in units for case in unit.cases]
+    if not summary.lines:
+        counts = ", ".join(f"{unit.key} {len(unit.cases)}" for unit in units)
+        summary.add(f"{len(cases)} cases ({counts}) x {len(TARGETS)} targets ({', '.join(TARGETS)})")
+    run: TargetRun = background.result(f"target:{target}", run_target, target, units, work_root)
+    if run.result is None:
+        summary.add(f"{target}: no result after {run.seconds:.0f}s")
+        pytest.fail(run.error, pytrace=False)
+    result = run.result
+    may_skip = CANNOT_REPRESENT.get(target, lambda case: False)
+    outcome = compare.compare(target, cases, result.lines, result.unit_errors, may_skip, result.crash)
+    steps = ", ".join(f"{step} {seconds:.1f}s" for step, seconds in result.timings.items())
+    status = "all match" if outcome.ok else f"{len(outcome.failures)} differ"
+    line = (f"{target}: {outcome.passed}/{outcome.total} cases of {len(units)} models match, {status} "
+            f"({run.seconds:.0f}s: {steps})")
+    if outcome.skipped:
+        line += f"; {len(outcome.skipped)} skipped: values {target} cannot represent (below)"
+    summary.add(line)
+    for note in result.notes:
+        summary.add(f"{target}: {note}")
+    if not outcome.ok:
+        pytest.fail(compare.report(outcome), pytrace=False)
+
+
+def test_one_broken_sdk_does_not_hide_the_others(units: list[Unit], tmp_path: Path) -> None:  # noqa: F811
+    """A compiler error in one model's files fails that model's cases only."""
+    from harness import HarnessError, Result, build_units, owning_units
+
+    built: list[list[str]] = []
+
+    def build(active: list[Unit]) -> None:
+        built.append([u.key for u in active])
+        if "hostile" in built[-1]:
+            raise HarnessError(f"{tmp_path}/sdk/hostile/Sources/X.swift:1:2: error: boom")
+
+    def failing(text: str, active: list[Unit]) -> set[str]:
+        return owning_units([text.split(":")[0]], tmp_path, active)
+
+    result = Result(lines={})
+    active = build_units(units, result, build, failing, "Swift")
+    assert [u.key for u in active] == ["bundled", "kitchen_sink"]
+    assert built == [["bundled", "kitchen_sink", "hostile"], ["bundled", "kitchen_sink"]]
+    assert "boom" in result.unit_errors["hostile"]
+    outcome = compare.compare("x", [c for u in units for c in u.cases if u.key == "hostile"][:1], {},
+                              result.unit_errors, lambda case: False)
+    assert "the SDK of model 'hostile' failed" in outcome.failures[0][1]
