@@ -19,7 +19,6 @@ import math
 from dataclasses import dataclass
 
 from codegen.ir import (
-    Constraints,
     ConstValue,
     Deprecation,
     EnumType,
@@ -35,6 +34,7 @@ from codegen.render import TemplateSet
 from codegen.targets import javascript_names as js
 from codegen.targets.base import GENERATED_MARKER, OutputFile
 from codegen.targets.javascript_names import RESERVED, escape  # noqa: F401  (the target contract)
+from codegen.targets.docs import constraint_summary, event_facts
 
 # The TypeScript the generated package.json asks for; tools/javascript pins
 # the same version for our own tests (tests/test_javascript_sdk.py checks).
@@ -195,23 +195,12 @@ def deprecation_text(dep: Deprecation) -> str:
     return dep.reason + (f" ({'; '.join(extra)})" if extra else "")
 
 
-def constraint_text(c: Constraints) -> str:
-    parts = []
-    for label, value in (("minimum", c.minimum), ("maximum", c.maximum), ("min length", c.min_length),
-                         ("max length", c.max_length), ("min items", c.min_items), ("max items", c.max_items)):
-        if value is not None:
-            parts.append(f"{label} {value}")
-    if c.pattern is not None:
-        parts.append(f"pattern `{c.pattern}` (whole value)")
-    return ", ".join(parts)
-
-
 def property_doc(prop: Property) -> tuple[str, ...]:
     lines = js.doc_text(prop.description)
     facts = [f"Wire name `{prop.name}` (field {prop.number}), privacy: {prop.privacy.value}."]
-    constraints = constraint_text(prop.constraints)
+    constraints = constraint_summary(prop.constraints)
     if constraints:
-        facts.append(f"Constraints: {constraints}.")
+        facts.append(constraints)
     lines += ([""] if lines else []) + js.doc_text(" ".join(facts))
     if prop.deprecation is not None:
         lines += js.doc_tag("deprecated", deprecation_text(prop.deprecation))
@@ -220,13 +209,7 @@ def property_doc(prop: Property) -> tuple[str, ...]:
 
 def event_doc(event: Event) -> tuple[str, ...]:
     lines = js.doc_text(event.description)
-    facts = [f"Event `{event.name}` (number {event.number})."]
-    if event.owner:
-        facts.append(f"Owner: {event.owner}.")
-    if event.products:
-        facts.append(f"Products: {', '.join(event.products)}.")
-    if event.platforms:
-        facts.append(f"Platforms: {', '.join(event.platforms)}.")
+    facts = [event_facts(event)]
     lines += ([""] if lines else []) + js.doc_text(" ".join(facts))
     if event.deprecation is not None:
         lines += js.doc_tag("deprecated", deprecation_text(event.deprecation))

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from codegen.ir import AutoValue, Constraints, Deprecation, EnumType, Event, Kind, Model, Property, Scalar, TypeRef
+from codegen.ir import AutoValue, Deprecation, EnumType, Event, Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import enum_value_json_name, upper_snake
 from codegen.targets import kotlin_names as kn
+from codegen.targets.docs import constraint_summary, event_facts
 
 SCALAR_TYPES = {
     Scalar.STRING: "String", Scalar.BOOL: "Boolean", Scalar.INT32: "Int", Scalar.INT64: "Long",
@@ -148,27 +149,12 @@ def deprecated_annotation(dep: Deprecation | None) -> list[str]:
     return [f"@Deprecated({kn.string_literal(deprecation_text(dep))})"] if dep else []
 
 
-def constraint_text(c: Constraints) -> str:
-    items = [
-        (key, value)
-        for key, value in (
-            ("minimum", c.minimum), ("maximum", c.maximum), ("min_length", c.min_length),
-            ("max_length", c.max_length), ("min_items", c.min_items), ("max_items", c.max_items),
-        )
-        if value is not None
-    ]
-    parts = [f"{key} {value}" for key, value in items]
-    if c.pattern is not None:
-        parts.append(f"pattern `{c.pattern}`")
-    return ", ".join(parts)
-
-
 def property_kdoc(prop: Property) -> list[str]:
     lines = kn.kdoc_lines(prop.description) if prop.description else []
     presence = "required" if prop.required else "optional"
     facts = f"Wire name `{prop.name}`, field {prop.number}, {prop.type}, {presence}, privacy: {prop.privacy.value}."
     if not prop.constraints.is_empty:
-        facts += f" Constraints: {constraint_text(prop.constraints)}."
+        facts += " " + constraint_summary(prop.constraints)
     if prop.const is not None:
         facts += f" Always {prop.const!r} (set by the SDK)."
     if prop.auto is not None:
@@ -181,13 +167,7 @@ def property_kdoc(prop: Property) -> list[str]:
 
 def event_kdoc(event: Event) -> list[str]:
     lines = kn.kdoc_lines(event.description) if event.description else []
-    facts = [f"Event `{event.name}`, envelope field {event.number}."]
-    if event.owner:
-        facts.append(f"Owner: {event.owner}.")
-    if event.products:
-        facts.append(f"Products: {', '.join(event.products)}.")
-    if event.platforms:
-        facts.append(f"Platforms: {', '.join(event.platforms)}.")
+    facts = [event_facts(event)]
     lines += ([""] if lines else []) + kn.kdoc_lines(" ".join(facts))
     if event.deprecation:
         lines += ["", *kn.kdoc_lines("Deprecated: " + deprecation_text(event.deprecation))]

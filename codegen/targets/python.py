@@ -32,6 +32,7 @@ from codegen.targets import python_tests
 from codegen.targets.base import GENERATED_MARKER, OutputFile
 from codegen.targets.python_names import RESERVED, escape  # noqa: F401  (the target contract)
 from codegen.templates.python.runtime.fields import FieldSpec
+from codegen.targets.docs import constraint_summary, event_facts
 
 SCALAR_TYPES = {
     Scalar.STRING: "str",
@@ -153,24 +154,6 @@ def derive_names(model: Model) -> Names:
 # --- views ----------------------------------------------------------------
 
 
-def constraint_text(prop: Property) -> str:
-    c = prop.constraints
-    parts = [
-        f"{label} {value}"
-        for label, value in (
-            ("minimum", c.minimum),
-            ("maximum", c.maximum),
-            ("min_length", c.min_length),
-            ("max_length", c.max_length),
-            ("pattern", c.pattern),
-            ("min_items", c.min_items),
-            ("max_items", c.max_items),
-        )
-        if value is not None
-    ]
-    return ("Constraints: " + ", ".join(parts) + ".") if parts else ""
-
-
 def deprecation_text(item: Any) -> str:
     dep = item.deprecation
     if dep is None:
@@ -253,7 +236,7 @@ class ViewBuilder:
         """A dataclass field, or (for a const, flagged True) a ClassVar."""
         ann = self.names.annotation(prop.type)
         self._uses(prop.type, used)
-        notes = " ".join(p for p in (f"Privacy: {prop.privacy.value}.", constraint_text(prop)) if p)
+        notes = " ".join(p for p in (f"Privacy: {prop.privacy.value}.", constraint_summary(prop.constraints)) if p)
         doc = paragraphs(prop.description, notes=(notes, deprecation_text(prop)))
         if prop.const is not None:
             used.add("ClassVar")
@@ -326,11 +309,7 @@ class ViewBuilder:
         if dep is not None:
             reason = names.py_str(dep.reason or "deprecated")
             class_vars.append(names.fit(f"    DEPRECATED: ClassVar[str | None] = {reason}"))
-        facts = [f"Event ``{event.name}`` (number {event.number})."]
-        facts += [f"Owner: {event.owner}."] if event.owner else []
-        facts += [f"Products: {', '.join(event.products)}."] if event.products else []
-        facts += [f"Platforms: {', '.join(event.platforms)}."] if event.platforms else []
-        doc = paragraphs(event.description, notes=(" ".join(facts), deprecation_text(event)))
+        doc = paragraphs(event.description, notes=(event_facts(event), deprecation_text(event)))
         cls = self.message_class(
             "event", event.name, self.names.types[("event", event.name)], "EventMessage",
             doc, event.properties, class_vars, used,

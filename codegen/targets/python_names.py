@@ -17,7 +17,6 @@ from __future__ import annotations
 import keyword
 import math
 import re
-import textwrap
 import unicodedata
 
 from codegen import naming

@@ -15,12 +15,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from codegen.ir import AutoValue, Constraints, EnumType, EnumValue, Event, Kind, Model, Property, Scalar, TypeRef
+from codegen.ir import AutoValue, EnumType, EnumValue, Event, Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import enum_value_json_name, pascal
 from codegen.render import TemplateSet
 from codegen.targets import swift_names as names
 from codegen.targets.base import GENERATED_MARKER, OutputFile
 from codegen.targets.swift_names import RESERVED, escape  # noqa: F401  (the target contract)
+from codegen.targets.docs import constraint_summary, event_facts
 
 SWIFT_TYPES = {
     Scalar.STRING: "String", Scalar.BOOL: "Bool", Scalar.INT32: "Int32", Scalar.INT64: "Int64",
@@ -147,14 +148,6 @@ def bound_literal(scalar: Scalar, bound: int | float) -> str:
     return names.integer_literal(int(bound))
 
 
-def constraint_doc(c: Constraints) -> str:
-    parts = [f"{label} {value}" for label, value in (
-        ("minimum", c.minimum), ("maximum", c.maximum), ("min_length", c.min_length),
-        ("max_length", c.max_length), ("pattern", c.pattern), ("min_items", c.min_items),
-        ("max_items", c.max_items)) if value is not None]
-    return ("Constraints: " + ", ".join(parts) + ".") if parts else ""
-
-
 def deprecation_doc(item: Property | Event | EnumValue) -> str:
     dep = item.deprecation
     if dep is None:
@@ -259,7 +252,7 @@ def struct_view(nm: Names, kind: str, owner: str, name: str, properties: tuple[P
         optional = not prop.required  # lists and maps too: unset (nil) is not empty (not checked)
         swift_type = base_type + ("?" if optional else "")
         facts = f"Wire name `{prop.name}` = {prop.number}. Privacy: {prop.privacy.value}."
-        pdoc = names.doc_comment([prop.description, " ".join(filter(None, [facts, constraint_doc(prop.constraints)])),
+        pdoc = names.doc_comment([prop.description, " ".join(filter(None, [facts, constraint_summary(prop.constraints)])),
                                   deprecation_doc(prop)], "    ")
         attrs = [names.deprecated_attribute(prop.deprecation.reason)] if prop.deprecation else []
         storage = "self." + ident
@@ -339,9 +332,7 @@ def enum_view(nm: Names, enum: EnumType) -> dict[str, Any]:
 def event_view(nm: Names, model: Model, event: Event) -> StructView:
     doc = names.doc_comment([
         event.description,
-        f"Event `{event.name}` (envelope field {event.number}). Owner: {event.owner or 'unknown'}.",
-        "Products: " + ", ".join(event.products) + "." if event.products else "",
-        "Platforms: " + ", ".join(event.platforms) + "." if event.platforms else "",
+        event_facts(event),
         deprecation_doc(event)])
     attrs = [names.deprecated_attribute(event.deprecation.reason)] if event.deprecation else []
     view = struct_view(nm, "event", event.name, nm.types[("event", event.name)], event.properties, doc, attrs,

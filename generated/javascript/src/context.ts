@@ -46,26 +46,26 @@ export interface ContextProps {
   /**
    * Name of the app or site, e.g. "News web".
    *
-   * Wire name `app_name` (field 8), privacy: none. Constraints: min length 1, max length 64.
+   * Wire name `app_name` (field 8), privacy: none. Constraints: min_length 1, max_length 64.
    */
   readonly appName: string;
   /**
    * Version of the app, e.g. 4.12.1.
    *
-   * Wire name `app_version` (field 9), privacy: none. Constraints: max length 32, pattern `[0-9]+(\\.[0-9]+)\{0,3\}([-+][0-9A-Za-z.]+)?` (whole value).
+   * Wire name `app_version` (field 9), privacy: none. Constraints: max_length 32, pattern `[0-9]+(\\.[0-9]+)\{0,3\}([-+][0-9A-Za-z.]+)?` (whole value).
    */
   readonly appVersion: string;
   /**
    * Identifier of the current session; rotates after 30 minutes of inactivity.
    *
-   * Wire name `session_id` (field 10), privacy: pseudonymous. Constraints: max length 64.
+   * Wire name `session_id` (field 10), privacy: pseudonymous. Constraints: max_length 64.
    */
   readonly sessionId?: string | undefined;
   /**
    * Pseudonymous identifier of the signed-in user. Never an e-mail address
    * or any other direct identifier.
    *
-   * Wire name `user_id` (field 11), privacy: pseudonymous. Constraints: max length 128.
+   * Wire name `user_id` (field 11), privacy: pseudonymous. Constraints: max_length 128.
    */
   readonly userId?: string | undefined;
   /**
@@ -110,21 +110,21 @@ export class Context implements ContextMessage {
   /**
    * Name of the app or site, e.g. "News web".
    *
-   * Wire name `app_name` (field 8), privacy: none. Constraints: min length 1, max length 64.
+   * Wire name `app_name` (field 8), privacy: none. Constraints: min_length 1, max_length 64.
    */
   readonly appName: string;
 
   /**
    * Version of the app, e.g. 4.12.1.
    *
-   * Wire name `app_version` (field 9), privacy: none. Constraints: max length 32, pattern `[0-9]+(\\.[0-9]+)\{0,3\}([-+][0-9A-Za-z.]+)?` (whole value).
+   * Wire name `app_version` (field 9), privacy: none. Constraints: max_length 32, pattern `[0-9]+(\\.[0-9]+)\{0,3\}([-+][0-9A-Za-z.]+)?` (whole value).
    */
   readonly appVersion: string;
 
   /**
    * Identifier of the current session; rotates after 30 minutes of inactivity.
    *
-   * Wire name `session_id` (field 10), privacy: pseudonymous. Constraints: max length 64.
+   * Wire name `session_id` (field 10), privacy: pseudonymous. Constraints: max_length 64.
    */
   readonly sessionId: string | undefined;
 
@@ -132,7 +132,7 @@ export class Context implements ContextMessage {
    * Pseudonymous identifier of the signed-in user. Never an e-mail address
    * or any other direct identifier.
    *
-   * Wire name `user_id` (field 11), privacy: pseudonymous. Constraints: max length 128.
+   * Wire name `user_id` (field 11), privacy: pseudonymous. Constraints: max_length 128.
    */
   readonly userId: string | undefined;
 

@@ -41,7 +41,7 @@ class Context(Message):
     """Version of the app, e.g. 4.12.1.
 
     Privacy: none. Constraints: max_length 32, pattern
-    [0-9]+(\\.[0-9]+){0,3}([-+][0-9A-Za-z.]+)?.
+    `[0-9]+(\\.[0-9]+){0,3}([-+][0-9A-Za-z.]+)?` (whole value).
     """
 
     session_id: str | None = None
@@ -72,7 +72,8 @@ class Context(Message):
     locale: str | None = None
     """The interface language as a BCP 47 tag, e.g. en-GB.
 
-    Privacy: none. Constraints: pattern [a-z]{2,3}(-[A-Z]{2})?.
+    Privacy: none. Constraints: pattern `[a-z]{2,3}(-[A-Z]{2})?` (whole
+    value).
     """
 
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (

@@ -49,7 +49,7 @@ class Content(Message):
     """Stable identifier from the content management system.
 
     Privacy: none. Constraints: min_length 1, max_length 128, pattern
-    [a-z0-9][a-z0-9:_-]*.
+    `[a-z0-9][a-z0-9:_-]*` (whole value).
     """
 
     kind: ContentKind

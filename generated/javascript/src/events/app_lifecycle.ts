@@ -47,7 +47,7 @@ export interface AppLifecycleProps {
 /**
  * The app changed its lifecycle state.
  *
- * Event `app_lifecycle` (number 31). Owner: apps-analytics\@broadcaster.example. Platforms: android, ios, tv.
+ * Event `app_lifecycle` (envelope field 31). Owner: apps-analytics\@broadcaster.example. Platforms: android, ios, tv.
  */
 export class AppLifecycle implements TrackableEvent {
   /** The event's wire name. */

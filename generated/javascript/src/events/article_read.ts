@@ -55,7 +55,7 @@ export interface ArticleReadProps {
   /**
    * Editorial section, e.g. "politics".
    *
-   * Wire name `section` (field 7), privacy: none. Constraints: max length 64.
+   * Wire name `section` (field 7), privacy: none. Constraints: max_length 64.
    */
   readonly section?: string | undefined;
   /**
@@ -78,7 +78,7 @@ export interface ArticleReadProps {
  * scrolled and how long it was visible. "Read" means visible for at least
  * five seconds — shorter visits only send page_view / screen_view.
  *
- * Event `article_read` (number 16). Owner: news-analytics\@broadcaster.example. Products: children, news, sport.
+ * Event `article_read` (envelope field 16). Owner: news-analytics\@broadcaster.example. Products: children, news, sport.
  */
 export class ArticleRead implements TrackableEvent {
   /** The event's wire name. */
@@ -126,7 +126,7 @@ export class ArticleRead implements TrackableEvent {
   /**
    * Editorial section, e.g. "politics".
    *
-   * Wire name `section` (field 7), privacy: none. Constraints: max length 64.
+   * Wire name `section` (field 7), privacy: none. Constraints: max_length 64.
    */
   readonly section: string | undefined;
 

@@ -40,7 +40,7 @@ export interface ConsentChangedProps {
 /**
  * The user changed their consent choices.
  *
- * Event `consent_changed` (number 30). Owner: privacy\@broadcaster.example.
+ * Event `consent_changed` (envelope field 30). Owner: privacy\@broadcaster.example.
  */
 export class ConsentChanged implements TrackableEvent {
   /** The event's wire name. */

@@ -22,19 +22,19 @@ export interface PageViewProps {
   /**
    * The page's URL without query parameters (they can carry personal data).
    *
-   * Wire name `page_url` (field 1), privacy: pseudonymous. Constraints: min length 1, max length 2048.
+   * Wire name `page_url` (field 1), privacy: pseudonymous. Constraints: min_length 1, max_length 2048.
    */
   readonly pageUrl: string;
   /**
    * The referring page's URL, if any.
    *
-   * Wire name `referrer_url` (field 2), privacy: pseudonymous. Constraints: max length 2048.
+   * Wire name `referrer_url` (field 2), privacy: pseudonymous. Constraints: max_length 2048.
    */
   readonly referrerUrl?: string | undefined;
   /**
    * The document title.
    *
-   * Wire name `page_title` (field 3), privacy: none. Constraints: max length 512.
+   * Wire name `page_title` (field 3), privacy: none. Constraints: max_length 512.
    */
   readonly pageTitle?: string | undefined;
   /**
@@ -46,7 +46,7 @@ export interface PageViewProps {
   /**
    * Campaign parameters (utm_source, utm_medium, ...) from the landing URL.
    *
-   * Wire name `utm_parameters` (field 5), privacy: none. Constraints: max length 256, max items 10.
+   * Wire name `utm_parameters` (field 5), privacy: none. Constraints: max_length 256, max_items 10.
    */
   readonly utmParameters?: MapOf<string> | undefined;
 }
@@ -54,7 +54,7 @@ export interface PageViewProps {
 /**
  * A web page was shown to the user.
  *
- * Event `page_view` (number 10). Owner: web-analytics\@broadcaster.example. Platforms: tv, web.
+ * Event `page_view` (envelope field 10). Owner: web-analytics\@broadcaster.example. Platforms: tv, web.
  */
 export class PageView implements TrackableEvent {
   /** The event's wire name. */
@@ -67,21 +67,21 @@ export class PageView implements TrackableEvent {
   /**
    * The page's URL without query parameters (they can carry personal data).
    *
-   * Wire name `page_url` (field 1), privacy: pseudonymous. Constraints: min length 1, max length 2048.
+   * Wire name `page_url` (field 1), privacy: pseudonymous. Constraints: min_length 1, max_length 2048.
    */
   readonly pageUrl: string;
 
   /**
    * The referring page's URL, if any.
    *
-   * Wire name `referrer_url` (field 2), privacy: pseudonymous. Constraints: max length 2048.
+   * Wire name `referrer_url` (field 2), privacy: pseudonymous. Constraints: max_length 2048.
    */
   readonly referrerUrl: string | undefined;
 
   /**
    * The document title.
    *
-   * Wire name `page_title` (field 3), privacy: none. Constraints: max length 512.
+   * Wire name `page_title` (field 3), privacy: none. Constraints: max_length 512.
    */
   readonly pageTitle: string | undefined;
 
@@ -95,7 +95,7 @@ export class PageView implements TrackableEvent {
   /**
    * Campaign parameters (utm_source, utm_medium, ...) from the landing URL.
    *
-   * Wire name `utm_parameters` (field 5), privacy: none. Constraints: max length 256, max items 10.
+   * Wire name `utm_parameters` (field 5), privacy: none. Constraints: max_length 256, max_items 10.
    */
   readonly utmParameters: MapOf<string> | undefined;
 

@@ -28,7 +28,7 @@ export interface RecommendationClickedProps {
   /**
    * Identifier of the rail the item was in.
    *
-   * Wire name `rail_id` (field 2), privacy: none. Constraints: max length 64.
+   * Wire name `rail_id` (field 2), privacy: none. Constraints: max_length 64.
    */
   readonly railId: string;
   /**
@@ -40,13 +40,13 @@ export interface RecommendationClickedProps {
   /**
    * Recommender that produced the rail.
    *
-   * Wire name `algorithm` (field 4), privacy: none. Constraints: max length 64.
+   * Wire name `algorithm` (field 4), privacy: none. Constraints: max_length 64.
    */
   readonly algorithm?: string | undefined;
   /**
    * Scores the recommender gave, by signal name.
    *
-   * Wire name `scores` (field 5), privacy: none. Constraints: max items 16.
+   * Wire name `scores` (field 5), privacy: none. Constraints: max_items 16.
    */
   readonly scores?: MapOf<number> | undefined;
 }
@@ -54,7 +54,7 @@ export interface RecommendationClickedProps {
 /**
  * The user opened an item from a recommendation rail.
  *
- * Event `recommendation_clicked` (number 13). Owner: discovery\@broadcaster.example.
+ * Event `recommendation_clicked` (envelope field 13). Owner: discovery\@broadcaster.example.
  */
 export class RecommendationClicked implements TrackableEvent {
   /** The event's wire name. */
@@ -74,7 +74,7 @@ export class RecommendationClicked implements TrackableEvent {
   /**
    * Identifier of the rail the item was in.
    *
-   * Wire name `rail_id` (field 2), privacy: none. Constraints: max length 64.
+   * Wire name `rail_id` (field 2), privacy: none. Constraints: max_length 64.
    */
   readonly railId: string;
 
@@ -88,14 +88,14 @@ export class RecommendationClicked implements TrackableEvent {
   /**
    * Recommender that produced the rail.
    *
-   * Wire name `algorithm` (field 4), privacy: none. Constraints: max length 64.
+   * Wire name `algorithm` (field 4), privacy: none. Constraints: max_length 64.
    */
   readonly algorithm: string | undefined;
 
   /**
    * Scores the recommender gave, by signal name.
    *
-   * Wire name `scores` (field 5), privacy: none. Constraints: max items 16.
+   * Wire name `scores` (field 5), privacy: none. Constraints: max_items 16.
    */
   readonly scores: MapOf<number> | undefined;
 

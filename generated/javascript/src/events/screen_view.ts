@@ -21,13 +21,13 @@ export interface ScreenViewProps {
   /**
    * Stable name of the screen, e.g. "home" or "sport/football/results".
    *
-   * Wire name `screen_name` (field 1), privacy: none. Constraints: min length 1, max length 128, pattern `[a-z][a-z0-9_./-]*` (whole value).
+   * Wire name `screen_name` (field 1), privacy: none. Constraints: min_length 1, max_length 128, pattern `[a-z][a-z0-9_./-]*` (whole value).
    */
   readonly screenName: string;
   /**
    * The screen shown before this one.
    *
-   * Wire name `previous_screen_name` (field 2), privacy: none. Constraints: max length 128.
+   * Wire name `previous_screen_name` (field 2), privacy: none. Constraints: max_length 128.
    */
   readonly previousScreenName?: string | undefined;
   /**
@@ -47,7 +47,7 @@ export interface ScreenViewProps {
 /**
  * An app screen was shown to the user.
  *
- * Event `screen_view` (number 11). Owner: apps-analytics\@broadcaster.example. Platforms: android, ios, tv.
+ * Event `screen_view` (envelope field 11). Owner: apps-analytics\@broadcaster.example. Platforms: android, ios, tv.
  */
 export class ScreenView implements TrackableEvent {
   /** The event's wire name. */
@@ -60,14 +60,14 @@ export class ScreenView implements TrackableEvent {
   /**
    * Stable name of the screen, e.g. "home" or "sport/football/results".
    *
-   * Wire name `screen_name` (field 1), privacy: none. Constraints: min length 1, max length 128, pattern `[a-z][a-z0-9_./-]*` (whole value).
+   * Wire name `screen_name` (field 1), privacy: none. Constraints: min_length 1, max_length 128, pattern `[a-z][a-z0-9_./-]*` (whole value).
    */
   readonly screenName: string;
 
   /**
    * The screen shown before this one.
    *
-   * Wire name `previous_screen_name` (field 2), privacy: none. Constraints: max length 128.
+   * Wire name `previous_screen_name` (field 2), privacy: none. Constraints: max_length 128.
    */
   readonly previousScreenName: string | undefined;
 

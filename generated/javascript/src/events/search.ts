@@ -22,7 +22,7 @@ export interface SearchProps {
    * The search terms as typed. Personal: people search for names, places
    * and health topics; this field is removed before data is shared.
    *
-   * Wire name `query` (field 1), privacy: personal. Constraints: min length 1, max length 256.
+   * Wire name `query` (field 1), privacy: personal. Constraints: min_length 1, max_length 256.
    */
   readonly query: string;
   /**
@@ -34,7 +34,7 @@ export interface SearchProps {
   /**
    * Content kinds the user filtered by.
    *
-   * Wire name `filters` (field 3), privacy: none. Constraints: max items 5.
+   * Wire name `filters` (field 3), privacy: none. Constraints: max_items 5.
    */
   readonly filters?: readonly ContentKind[] | undefined;
   /**
@@ -48,7 +48,7 @@ export interface SearchProps {
 /**
  * The user ran a search.
  *
- * Event `search` (number 12). Owner: discovery\@broadcaster.example.
+ * Event `search` (envelope field 12). Owner: discovery\@broadcaster.example.
  */
 export class Search implements TrackableEvent {
   /** The event's wire name. */
@@ -62,7 +62,7 @@ export class Search implements TrackableEvent {
    * The search terms as typed. Personal: people search for names, places
    * and health topics; this field is removed before data is shared.
    *
-   * Wire name `query` (field 1), privacy: personal. Constraints: min length 1, max length 256.
+   * Wire name `query` (field 1), privacy: personal. Constraints: min_length 1, max_length 256.
    */
   readonly query: string;
 
@@ -76,7 +76,7 @@ export class Search implements TrackableEvent {
   /**
    * Content kinds the user filtered by.
    *
-   * Wire name `filters` (field 3), privacy: none. Constraints: max items 5.
+   * Wire name `filters` (field 3), privacy: none. Constraints: max_items 5.
    */
   readonly filters: readonly ContentKind[] | undefined;
 

@@ -41,7 +41,7 @@ export interface ShareProps {
 /**
  * The user shared a piece of content.
  *
- * Event `share` (number 15). Owner: social\@broadcaster.example.
+ * Event `share` (envelope field 15). Owner: social\@broadcaster.example.
  */
 export class Share implements TrackableEvent {
   /** The event's wire name. */

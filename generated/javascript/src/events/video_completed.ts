@@ -32,7 +32,7 @@ export interface VideoCompletedProps {
 /**
  * Playback reached the end of the video.
  *
- * Event `video_completed` (number 23). Owner: streaming-analytics\@broadcaster.example. Products: children, news, sport, streaming.
+ * Event `video_completed` (envelope field 23). Owner: streaming-analytics\@broadcaster.example. Products: children, news, sport, streaming.
  */
 export class VideoCompleted implements TrackableEvent {
   /** The event's wire name. */

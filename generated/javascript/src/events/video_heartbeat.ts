@@ -47,7 +47,7 @@ export interface VideoHeartbeatProps {
   /**
    * Seconds of buffered media, sampled once a second since the previous heartbeat.
    *
-   * Wire name `buffer_health_s` (field 6), privacy: none. Constraints: minimum 0, min items 1, max items 30.
+   * Wire name `buffer_health_s` (field 6), privacy: none. Constraints: minimum 0, min_items 1, max_items 30.
    */
   readonly bufferHealthS: readonly number[];
 }
@@ -55,7 +55,7 @@ export interface VideoHeartbeatProps {
 /**
  * Sent every heartbeat_interval_s seconds while a video plays.
  *
- * Event `video_heartbeat` (number 21). Owner: streaming-analytics\@broadcaster.example. Products: children, news, sport, streaming.
+ * Event `video_heartbeat` (envelope field 21). Owner: streaming-analytics\@broadcaster.example. Products: children, news, sport, streaming.
  */
 export class VideoHeartbeat implements TrackableEvent {
   /** The event's wire name. */
@@ -96,7 +96,7 @@ export class VideoHeartbeat implements TrackableEvent {
   /**
    * Seconds of buffered media, sampled once a second since the previous heartbeat.
    *
-   * Wire name `buffer_health_s` (field 6), privacy: none. Constraints: minimum 0, min items 1, max items 30.
+   * Wire name `buffer_health_s` (field 6), privacy: none. Constraints: minimum 0, min_items 1, max_items 30.
    */
   readonly bufferHealthS: readonly number[];
 

@@ -33,7 +33,7 @@ export interface VideoPausedProps {
 /**
  * The user paused playback.
  *
- * Event `video_paused` (number 22). Owner: streaming-analytics\@broadcaster.example. Products: children, news, sport, streaming.
+ * Event `video_paused` (envelope field 22). Owner: streaming-analytics\@broadcaster.example. Products: children, news, sport, streaming.
  */
 export class VideoPaused implements TrackableEvent {
   /** The event's wire name. */

@@ -35,7 +35,7 @@ export interface VideoPlaybackErrorProps {
   /**
    * Human-readable error text from the player.
    *
-   * Wire name `error_message` (field 3), privacy: none. Constraints: max length 1024.
+   * Wire name `error_message` (field 3), privacy: none. Constraints: max_length 1024.
    */
   readonly errorMessage?: string | undefined;
   /**
@@ -53,7 +53,7 @@ export interface VideoPlaybackErrorProps {
   /**
    * Player counters captured at the time of the error.
    *
-   * Wire name `diagnostics` (field 6), privacy: none. Constraints: max items 20.
+   * Wire name `diagnostics` (field 6), privacy: none. Constraints: max_items 20.
    */
   readonly diagnostics?: MapOf<bigint | number> | undefined;
 }
@@ -61,7 +61,7 @@ export interface VideoPlaybackErrorProps {
 /**
  * Playback failed or was interrupted by an error.
  *
- * Event `video_playback_error` (number 24). Owner: streaming-analytics\@broadcaster.example. Products: children, news, sport, streaming.
+ * Event `video_playback_error` (envelope field 24). Owner: streaming-analytics\@broadcaster.example. Products: children, news, sport, streaming.
  */
 export class VideoPlaybackError implements TrackableEvent {
   /** The event's wire name. */
@@ -88,7 +88,7 @@ export class VideoPlaybackError implements TrackableEvent {
   /**
    * Human-readable error text from the player.
    *
-   * Wire name `error_message` (field 3), privacy: none. Constraints: max length 1024.
+   * Wire name `error_message` (field 3), privacy: none. Constraints: max_length 1024.
    */
   readonly errorMessage: string | undefined;
 
@@ -109,7 +109,7 @@ export class VideoPlaybackError implements TrackableEvent {
   /**
    * Player counters captured at the time of the error.
    *
-   * Wire name `diagnostics` (field 6), privacy: none. Constraints: max items 20.
+   * Wire name `diagnostics` (field 6), privacy: none. Constraints: max_items 20.
    */
   readonly diagnostics: MapOf<bigint | number> | undefined;
 

@@ -63,7 +63,7 @@ export interface VideoPlaybackStartedProps {
 /**
  * Playback of a video or live stream started.
  *
- * Event `video_playback_started` (number 20). Owner: streaming-analytics\@broadcaster.example. Products: children, news, sport, streaming.
+ * Event `video_playback_started` (envelope field 20). Owner: streaming-analytics\@broadcaster.example. Products: children, news, sport, streaming.
  */
 export class VideoPlaybackStarted implements TrackableEvent {
   /** The event's wire name. */

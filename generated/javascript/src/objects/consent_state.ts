@@ -19,7 +19,7 @@ export interface ConsentState {
   /**
    * Purposes the user consented to.
    *
-   * Wire name `granted` (field 1), privacy: none. Constraints: max items 8.
+   * Wire name `granted` (field 1), privacy: none. Constraints: max_items 8.
    */
   readonly granted: readonly ConsentPurpose[];
   /**

@@ -22,7 +22,7 @@ export interface Content {
   /**
    * Stable identifier from the content management system.
    *
-   * Wire name `content_id` (field 1), privacy: none. Constraints: min length 1, max length 128, pattern `[a-z0-9][a-z0-9:_-]*` (whole value).
+   * Wire name `content_id` (field 1), privacy: none. Constraints: min_length 1, max_length 128, pattern `[a-z0-9][a-z0-9:_-]*` (whole value).
    */
   readonly contentId: string;
   /**
@@ -34,13 +34,13 @@ export interface Content {
   /**
    * Title as shown to the user.
    *
-   * Wire name `title` (field 3), privacy: none. Constraints: max length 512.
+   * Wire name `title` (field 3), privacy: none. Constraints: max_length 512.
    */
   readonly title?: string | undefined;
   /**
    * Editorial tags.
    *
-   * Wire name `tags` (field 4), privacy: none. Constraints: max length 64, max items 32.
+   * Wire name `tags` (field 4), privacy: none. Constraints: max_length 64, max_items 32.
    */
   readonly tags?: readonly string[] | undefined;
   /**

@@ -20,19 +20,19 @@ export interface Device {
   /**
    * Maker of the device, e.g. "Samsung".
    *
-   * Wire name `manufacturer` (field 1), privacy: none. Constraints: max length 64.
+   * Wire name `manufacturer` (field 1), privacy: none. Constraints: max_length 64.
    */
   readonly manufacturer?: string | undefined;
   /**
    * Model of the device.
    *
-   * Wire name `model` (field 2), privacy: none. Constraints: max length 64.
+   * Wire name `model` (field 2), privacy: none. Constraints: max_length 64.
    */
   readonly model?: string | undefined;
   /**
    * Version of the operating system.
    *
-   * Wire name `os_version` (field 3), privacy: none. Constraints: max length 32.
+   * Wire name `os_version` (field 3), privacy: none. Constraints: max_length 32.
    */
   readonly osVersion?: string | undefined;
   /**

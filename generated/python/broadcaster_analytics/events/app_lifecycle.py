@@ -14,7 +14,7 @@ from ..enums import LifecycleState
 class AppLifecycle(EventMessage):
     """The app changed its lifecycle state.
 
-    Event ``app_lifecycle`` (number 31). Owner:
+    Event `app_lifecycle` (envelope field 31). Owner:
     apps-analytics@broadcaster.example. Platforms: android, ios, tv.
     """
 

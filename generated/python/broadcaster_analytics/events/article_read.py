@@ -16,7 +16,7 @@ class ArticleRead(EventMessage):
     scrolled and how long it was visible. "Read" means visible for at least
     five seconds — shorter visits only send page_view / screen_view.
 
-    Event ``article_read`` (number 16). Owner:
+    Event `article_read` (envelope field 16). Owner:
     news-analytics@broadcaster.example. Products: children, news, sport.
     """
 

@@ -14,7 +14,7 @@ from ..objects import ConsentState
 class ConsentChanged(EventMessage):
     """The user changed their consent choices.
 
-    Event ``consent_changed`` (number 30). Owner:
+    Event `consent_changed` (envelope field 30). Owner:
     privacy@broadcaster.example.
     """
 
@@ -33,7 +33,7 @@ class ConsentChanged(EventMessage):
     banner_version: str
     """Version of the consent banner the user saw.
 
-    Privacy: none. Constraints: pattern [0-9]+\\.[0-9]+.
+    Privacy: none. Constraints: pattern `[0-9]+\\.[0-9]+` (whole value).
     """
 
     EVENT_NAME: ClassVar[str] = "consent_changed"

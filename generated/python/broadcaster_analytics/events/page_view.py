@@ -15,7 +15,7 @@ from ..objects import Content
 class PageView(EventMessage):
     """A web page was shown to the user.
 
-    Event ``page_view`` (number 10). Owner:
+    Event `page_view` (envelope field 10). Owner:
     web-analytics@broadcaster.example. Platforms: tv, web.
     """
 

@@ -15,7 +15,7 @@ from ..objects import Content
 class RecommendationClicked(EventMessage):
     """The user opened an item from a recommendation rail.
 
-    Event ``recommendation_clicked`` (number 13). Owner:
+    Event `recommendation_clicked` (envelope field 13). Owner:
     discovery@broadcaster.example.
     """
 

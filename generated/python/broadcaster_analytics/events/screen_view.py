@@ -14,7 +14,7 @@ from ..objects import Content
 class ScreenView(EventMessage):
     """An app screen was shown to the user.
 
-    Event ``screen_view`` (number 11). Owner:
+    Event `screen_view` (envelope field 11). Owner:
     apps-analytics@broadcaster.example. Platforms: android, ios, tv.
     """
 
@@ -22,7 +22,7 @@ class ScreenView(EventMessage):
     """Stable name of the screen, e.g. "home" or "sport/football/results".
 
     Privacy: none. Constraints: min_length 1, max_length 128, pattern
-    [a-z][a-z0-9_./-]*.
+    `[a-z][a-z0-9_./-]*` (whole value).
     """
 
     previous_screen_name: str | None = None

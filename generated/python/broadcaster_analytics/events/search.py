@@ -15,7 +15,8 @@ from ..enums import ContentKind
 class Search(EventMessage):
     """The user ran a search.
 
-    Event ``search`` (number 12). Owner: discovery@broadcaster.example.
+    Event `search` (envelope field 12). Owner:
+    discovery@broadcaster.example.
     """
 
     query: str

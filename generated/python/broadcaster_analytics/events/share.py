@@ -15,7 +15,7 @@ from ..objects import Content
 class Share(EventMessage):
     """The user shared a piece of content.
 
-    Event ``share`` (number 15). Owner: social@broadcaster.example.
+    Event `share` (envelope field 15). Owner: social@broadcaster.example.
     """
 
     content: Content

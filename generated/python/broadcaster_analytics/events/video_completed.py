@@ -13,7 +13,7 @@ from .._runtime import EventMessage, FieldSpec
 class VideoCompleted(EventMessage):
     """Playback reached the end of the video.
 
-    Event ``video_completed`` (number 23). Owner:
+    Event `video_completed` (envelope field 23). Owner:
     streaming-analytics@broadcaster.example. Products: children, news,
     sport, streaming.
     """
@@ -21,7 +21,7 @@ class VideoCompleted(EventMessage):
     playback_id: str
     """The playback that completed.
 
-    Privacy: none. Constraints: pattern [0-9a-f]{32}.
+    Privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
     """
 
     watched_ms: int

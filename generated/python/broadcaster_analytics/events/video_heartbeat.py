@@ -15,7 +15,7 @@ from ..objects import PlaybackPosition
 class VideoHeartbeat(EventMessage):
     """Sent every heartbeat_interval_s seconds while a video plays.
 
-    Event ``video_heartbeat`` (number 21). Owner:
+    Event `video_heartbeat` (envelope field 21). Owner:
     streaming-analytics@broadcaster.example. Products: children, news,
     sport, streaming.
     """
@@ -23,7 +23,7 @@ class VideoHeartbeat(EventMessage):
     playback_id: str
     """The playback this heartbeat belongs to.
 
-    Privacy: none. Constraints: pattern [0-9a-f]{32}.
+    Privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
     """
 
     position: PlaybackPosition

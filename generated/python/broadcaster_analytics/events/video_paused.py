@@ -14,7 +14,7 @@ from ..objects import PlaybackPosition
 class VideoPaused(EventMessage):
     """The user paused playback.
 
-    Event ``video_paused`` (number 22). Owner:
+    Event `video_paused` (envelope field 22). Owner:
     streaming-analytics@broadcaster.example. Products: children, news,
     sport, streaming.
     """
@@ -22,7 +22,7 @@ class VideoPaused(EventMessage):
     playback_id: str
     """The playback that was paused.
 
-    Privacy: none. Constraints: pattern [0-9a-f]{32}.
+    Privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
     """
 
     position: PlaybackPosition

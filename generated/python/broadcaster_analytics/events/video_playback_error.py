@@ -15,7 +15,7 @@ from ..objects import PlaybackPosition
 class VideoPlaybackError(EventMessage):
     """Playback failed or was interrupted by an error.
 
-    Event ``video_playback_error`` (number 24). Owner:
+    Event `video_playback_error` (envelope field 24). Owner:
     streaming-analytics@broadcaster.example. Products: children, news,
     sport, streaming.
     """
@@ -23,7 +23,7 @@ class VideoPlaybackError(EventMessage):
     playback_id: str
     """The playback that failed.
 
-    Privacy: none. Constraints: pattern [0-9a-f]{32}.
+    Privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
     """
 
     error_code: int

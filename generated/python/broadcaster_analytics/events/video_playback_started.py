@@ -15,7 +15,7 @@ from ..objects import Content, PlaybackPosition
 class VideoPlaybackStarted(EventMessage):
     """Playback of a video or live stream started.
 
-    Event ``video_playback_started`` (number 20). Owner:
+    Event `video_playback_started` (envelope field 20). Owner:
     streaming-analytics@broadcaster.example. Products: children, news,
     sport, streaming.
     """
@@ -29,7 +29,7 @@ class VideoPlaybackStarted(EventMessage):
     playback_id: str
     """Random identifier of this playback, shared by all its events.
 
-    Privacy: none. Constraints: pattern [0-9a-f]{32}.
+    Privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
     """
 
     position: PlaybackPosition

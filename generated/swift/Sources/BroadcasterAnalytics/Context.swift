@@ -48,7 +48,7 @@ public struct Context: Sendable, Equatable, TrackingContext {
 
     /// Version of the app, e.g. 4.12.1.
     ///
-    /// Wire name `app_version` = 9. Privacy: none. Constraints: max_length 32, pattern [0-9]+(\.[0-9]+){0,3}([-+][0-9A-Za-z.]+)?.
+    /// Wire name `app_version` = 9. Privacy: none. Constraints: max_length 32, pattern `[0-9]+(\.[0-9]+){0,3}([-+][0-9A-Za-z.]+)?` (whole value).
     public var appVersion: String
 
     /// Identifier of the current session; rotates after 30 minutes of inactivity.
@@ -74,7 +74,7 @@ public struct Context: Sendable, Equatable, TrackingContext {
 
     /// The interface language as a BCP 47 tag, e.g. en-GB.
     ///
-    /// Wire name `locale` = 14. Privacy: none. Constraints: pattern [a-z]{2,3}(-[A-Z]{2})?.
+    /// Wire name `locale` = 14. Privacy: none. Constraints: pattern `[a-z]{2,3}(-[A-Z]{2})?` (whole value).
     public var locale: String?
 
     public init(

@@ -2,9 +2,7 @@
 
 /// The app changed its lifecycle state.
 ///
-/// Event `app_lifecycle` (envelope field 31). Owner: apps-analytics@broadcaster.example.
-///
-/// Platforms: android, ios, tv.
+/// Event `app_lifecycle` (envelope field 31). Owner: apps-analytics@broadcaster.example. Platforms: android, ios, tv.
 public struct AppLifecycle: Sendable, Equatable, TrackableEvent {
     public static let eventName = "app_lifecycle"
     public static let eventNumber = 31

@@ -4,9 +4,7 @@
 /// scrolled and how long it was visible. "Read" means visible for at least
 /// five seconds — shorter visits only send page_view / screen_view.
 ///
-/// Event `article_read` (envelope field 16). Owner: news-analytics@broadcaster.example.
-///
-/// Products: children, news, sport.
+/// Event `article_read` (envelope field 16). Owner: news-analytics@broadcaster.example. Products: children, news, sport.
 public struct ArticleRead: Sendable, Equatable, TrackableEvent {
     public static let eventName = "article_read"
     public static let eventNumber = 16

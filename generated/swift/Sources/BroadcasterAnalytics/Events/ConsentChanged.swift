@@ -19,7 +19,7 @@ public struct ConsentChanged: Sendable, Equatable, TrackableEvent {
 
     /// Version of the consent banner the user saw.
     ///
-    /// Wire name `banner_version` = 3. Privacy: none. Constraints: pattern [0-9]+\.[0-9]+.
+    /// Wire name `banner_version` = 3. Privacy: none. Constraints: pattern `[0-9]+\.[0-9]+` (whole value).
     public var bannerVersion: String
 
     public init(

@@ -2,9 +2,7 @@
 
 /// A web page was shown to the user.
 ///
-/// Event `page_view` (envelope field 10). Owner: web-analytics@broadcaster.example.
-///
-/// Platforms: tv, web.
+/// Event `page_view` (envelope field 10). Owner: web-analytics@broadcaster.example. Platforms: tv, web.
 public struct PageView: Sendable, Equatable, TrackableEvent {
     public static let eventName = "page_view"
     public static let eventNumber = 10

@@ -2,16 +2,14 @@
 
 /// An app screen was shown to the user.
 ///
-/// Event `screen_view` (envelope field 11). Owner: apps-analytics@broadcaster.example.
-///
-/// Platforms: android, ios, tv.
+/// Event `screen_view` (envelope field 11). Owner: apps-analytics@broadcaster.example. Platforms: android, ios, tv.
 public struct ScreenView: Sendable, Equatable, TrackableEvent {
     public static let eventName = "screen_view"
     public static let eventNumber = 11
 
     /// Stable name of the screen, e.g. "home" or "sport/football/results".
     ///
-    /// Wire name `screen_name` = 1. Privacy: none. Constraints: min_length 1, max_length 128, pattern [a-z][a-z0-9_./-]*.
+    /// Wire name `screen_name` = 1. Privacy: none. Constraints: min_length 1, max_length 128, pattern `[a-z][a-z0-9_./-]*` (whole value).
     public var screenName: String
 
     /// The screen shown before this one.

@@ -2,16 +2,14 @@
 
 /// Playback reached the end of the video.
 ///
-/// Event `video_completed` (envelope field 23). Owner: streaming-analytics@broadcaster.example.
-///
-/// Products: children, news, sport, streaming.
+/// Event `video_completed` (envelope field 23). Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
 public struct VideoCompleted: Sendable, Equatable, TrackableEvent {
     public static let eventName = "video_completed"
     public static let eventNumber = 23
 
     /// The playback that completed.
     ///
-    /// Wire name `playback_id` = 1. Privacy: none. Constraints: pattern [0-9a-f]{32}.
+    /// Wire name `playback_id` = 1. Privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
     public var playbackId: String
 
     /// Milliseconds actually watched (without seeking over parts).

@@ -2,16 +2,14 @@
 
 /// Sent every heartbeat_interval_s seconds while a video plays.
 ///
-/// Event `video_heartbeat` (envelope field 21). Owner: streaming-analytics@broadcaster.example.
-///
-/// Products: children, news, sport, streaming.
+/// Event `video_heartbeat` (envelope field 21). Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
 public struct VideoHeartbeat: Sendable, Equatable, TrackableEvent {
     public static let eventName = "video_heartbeat"
     public static let eventNumber = 21
 
     /// The playback this heartbeat belongs to.
     ///
-    /// Wire name `playback_id` = 1. Privacy: none. Constraints: pattern [0-9a-f]{32}.
+    /// Wire name `playback_id` = 1. Privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
     public var playbackId: String
 
     /// Current position.

@@ -2,16 +2,14 @@
 
 /// The user paused playback.
 ///
-/// Event `video_paused` (envelope field 22). Owner: streaming-analytics@broadcaster.example.
-///
-/// Products: children, news, sport, streaming.
+/// Event `video_paused` (envelope field 22). Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
 public struct VideoPaused: Sendable, Equatable, TrackableEvent {
     public static let eventName = "video_paused"
     public static let eventNumber = 22
 
     /// The playback that was paused.
     ///
-    /// Wire name `playback_id` = 1. Privacy: none. Constraints: pattern [0-9a-f]{32}.
+    /// Wire name `playback_id` = 1. Privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
     public var playbackId: String
 
     /// Where playback was paused.

@@ -2,16 +2,14 @@
 
 /// Playback failed or was interrupted by an error.
 ///
-/// Event `video_playback_error` (envelope field 24). Owner: streaming-analytics@broadcaster.example.
-///
-/// Products: children, news, sport, streaming.
+/// Event `video_playback_error` (envelope field 24). Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
 public struct VideoPlaybackError: Sendable, Equatable, TrackableEvent {
     public static let eventName = "video_playback_error"
     public static let eventNumber = 24
 
     /// The playback that failed.
     ///
-    /// Wire name `playback_id` = 1. Privacy: none. Constraints: pattern [0-9a-f]{32}.
+    /// Wire name `playback_id` = 1. Privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
     public var playbackId: String
 
     /// Player error code; negative codes come from the platform's media stack.

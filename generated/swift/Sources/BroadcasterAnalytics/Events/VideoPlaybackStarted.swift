@@ -2,9 +2,7 @@
 
 /// Playback of a video or live stream started.
 ///
-/// Event `video_playback_started` (envelope field 20). Owner: streaming-analytics@broadcaster.example.
-///
-/// Products: children, news, sport, streaming.
+/// Event `video_playback_started` (envelope field 20). Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
 public struct VideoPlaybackStarted: Sendable, Equatable, TrackableEvent {
     public static let eventName = "video_playback_started"
     public static let eventNumber = 20
@@ -16,7 +14,7 @@ public struct VideoPlaybackStarted: Sendable, Equatable, TrackableEvent {
 
     /// Random identifier of this playback, shared by all its events.
     ///
-    /// Wire name `playback_id` = 2. Privacy: none. Constraints: pattern [0-9a-f]{32}.
+    /// Wire name `playback_id` = 2. Privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
     public var playbackId: String
 
     /// Where playback started.

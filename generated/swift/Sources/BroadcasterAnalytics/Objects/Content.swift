@@ -7,7 +7,7 @@ public struct Content: Sendable, Equatable, ProtoMessage {
 
     /// Stable identifier from the content management system.
     ///
-    /// Wire name `content_id` = 1. Privacy: none. Constraints: min_length 1, max_length 128, pattern [a-z0-9][a-z0-9:_-]*.
+    /// Wire name `content_id` = 1. Privacy: none. Constraints: min_length 1, max_length 128, pattern `[a-z0-9][a-z0-9:_-]*` (whole value).
     public var contentId: String
 
     /// What kind of content it is.

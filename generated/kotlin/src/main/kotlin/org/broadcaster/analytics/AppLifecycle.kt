@@ -5,7 +5,7 @@ package org.broadcaster.analytics
 /**
  * The app changed its lifecycle state.
  *
- * Event `app_lifecycle`, envelope field 31. Owner: apps-analytics@broadcaster.example. Platforms: android, ios, tv.
+ * Event `app_lifecycle` (envelope field 31). Owner: apps-analytics@broadcaster.example. Platforms: android, ios, tv.
  */
 public data class AppLifecycle(
     /**

@@ -8,7 +8,7 @@ package org.broadcaster.analytics
  * scrolled and how long it was visible. "Read" means visible for at least
  * five seconds — shorter visits only send page_view / screen_view.
  *
- * Event `article_read`, envelope field 16. Owner: news-analytics@broadcaster.example. Products: children, news, sport.
+ * Event `article_read` (envelope field 16). Owner: news-analytics@broadcaster.example. Products: children, news, sport.
  */
 public data class ArticleRead(
     /**

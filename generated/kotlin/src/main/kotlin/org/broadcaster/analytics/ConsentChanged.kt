@@ -5,7 +5,7 @@ package org.broadcaster.analytics
 /**
  * The user changed their consent choices.
  *
- * Event `consent_changed`, envelope field 30. Owner: privacy@broadcaster.example.
+ * Event `consent_changed` (envelope field 30). Owner: privacy@broadcaster.example.
  */
 public data class ConsentChanged(
     /**
@@ -23,7 +23,7 @@ public data class ConsentChanged(
     /**
      * Version of the consent banner the user saw.
      *
-     * Wire name `banner_version`, field 3, string, required, privacy: none. Constraints: pattern `[0-9]+\.[0-9]+`.
+     * Wire name `banner_version`, field 3, string, required, privacy: none. Constraints: pattern `[0-9]+\.[0-9]+` (whole value).
      */
     public val bannerVersion: String,
 ) : EventMessage {

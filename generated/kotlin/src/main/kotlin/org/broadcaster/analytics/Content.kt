@@ -11,7 +11,7 @@ public data class Content(
     /**
      * Stable identifier from the content management system.
      *
-     * Wire name `content_id`, field 1, string, required, privacy: none. Constraints: min_length 1, max_length 128, pattern `[a-z0-9][a-z0-9:_-]*`.
+     * Wire name `content_id`, field 1, string, required, privacy: none. Constraints: min_length 1, max_length 128, pattern `[a-z0-9][a-z0-9:_-]*` (whole value).
      */
     public val contentId: String,
     /**

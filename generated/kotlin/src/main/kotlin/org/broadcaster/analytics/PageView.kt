@@ -5,7 +5,7 @@ package org.broadcaster.analytics
 /**
  * A web page was shown to the user.
  *
- * Event `page_view`, envelope field 10. Owner: web-analytics@broadcaster.example. Platforms: tv, web.
+ * Event `page_view` (envelope field 10). Owner: web-analytics@broadcaster.example. Platforms: tv, web.
  */
 public data class PageView(
     /**

@@ -5,7 +5,7 @@ package org.broadcaster.analytics
 /**
  * The user opened an item from a recommendation rail.
  *
- * Event `recommendation_clicked`, envelope field 13. Owner: discovery@broadcaster.example.
+ * Event `recommendation_clicked` (envelope field 13). Owner: discovery@broadcaster.example.
  */
 public data class RecommendationClicked(
     /**

@@ -5,13 +5,13 @@ package org.broadcaster.analytics
 /**
  * An app screen was shown to the user.
  *
- * Event `screen_view`, envelope field 11. Owner: apps-analytics@broadcaster.example. Platforms: android, ios, tv.
+ * Event `screen_view` (envelope field 11). Owner: apps-analytics@broadcaster.example. Platforms: android, ios, tv.
  */
 public data class ScreenView(
     /**
      * Stable name of the screen, e.g. "home" or "sport/football/results".
      *
-     * Wire name `screen_name`, field 1, string, required, privacy: none. Constraints: min_length 1, max_length 128, pattern `[a-z][a-z0-9_./-]*`.
+     * Wire name `screen_name`, field 1, string, required, privacy: none. Constraints: min_length 1, max_length 128, pattern `[a-z][a-z0-9_./-]*` (whole value).
      */
     public val screenName: String,
     /**

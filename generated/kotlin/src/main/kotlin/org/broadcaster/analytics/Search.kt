@@ -5,7 +5,7 @@ package org.broadcaster.analytics
 /**
  * The user ran a search.
  *
- * Event `search`, envelope field 12. Owner: discovery@broadcaster.example.
+ * Event `search` (envelope field 12). Owner: discovery@broadcaster.example.
  */
 public data class Search(
     /**

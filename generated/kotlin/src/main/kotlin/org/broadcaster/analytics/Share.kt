@@ -5,7 +5,7 @@ package org.broadcaster.analytics
 /**
  * The user shared a piece of content.
  *
- * Event `share`, envelope field 15. Owner: social@broadcaster.example.
+ * Event `share` (envelope field 15). Owner: social@broadcaster.example.
  */
 public data class Share(
     /**

@@ -29,7 +29,7 @@ public data class TrackingContext(
     /**
      * Version of the app, e.g. 4.12.1.
      *
-     * Wire name `app_version`, field 9, string, required, privacy: none. Constraints: max_length 32, pattern `[0-9]+(\.[0-9]+){0,3}([-+][0-9A-Za-z.]+)?`.
+     * Wire name `app_version`, field 9, string, required, privacy: none. Constraints: max_length 32, pattern `[0-9]+(\.[0-9]+){0,3}([-+][0-9A-Za-z.]+)?` (whole value).
      */
     public val appVersion: String,
     /**
@@ -60,7 +60,7 @@ public data class TrackingContext(
     /**
      * The interface language as a BCP 47 tag, e.g. en-GB.
      *
-     * Wire name `locale`, field 14, string, optional, privacy: none. Constraints: pattern `[a-z]{2,3}(-[A-Z]{2})?`.
+     * Wire name `locale`, field 14, string, optional, privacy: none. Constraints: pattern `[a-z]{2,3}(-[A-Z]{2})?` (whole value).
      */
     public val locale: String? = null,
 ) {

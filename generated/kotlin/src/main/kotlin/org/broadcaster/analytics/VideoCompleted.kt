@@ -5,13 +5,13 @@ package org.broadcaster.analytics
 /**
  * Playback reached the end of the video.
  *
- * Event `video_completed`, envelope field 23. Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
+ * Event `video_completed` (envelope field 23). Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
  */
 public data class VideoCompleted(
     /**
      * The playback that completed.
      *
-     * Wire name `playback_id`, field 1, string, required, privacy: none. Constraints: pattern `[0-9a-f]{32}`.
+     * Wire name `playback_id`, field 1, string, required, privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
      */
     public val playbackId: String,
     /**

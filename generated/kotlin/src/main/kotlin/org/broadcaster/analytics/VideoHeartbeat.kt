@@ -5,13 +5,13 @@ package org.broadcaster.analytics
 /**
  * Sent every heartbeat_interval_s seconds while a video plays.
  *
- * Event `video_heartbeat`, envelope field 21. Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
+ * Event `video_heartbeat` (envelope field 21). Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
  */
 public data class VideoHeartbeat(
     /**
      * The playback this heartbeat belongs to.
      *
-     * Wire name `playback_id`, field 1, string, required, privacy: none. Constraints: pattern `[0-9a-f]{32}`.
+     * Wire name `playback_id`, field 1, string, required, privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
      */
     public val playbackId: String,
     /**

@@ -5,13 +5,13 @@ package org.broadcaster.analytics
 /**
  * The user paused playback.
  *
- * Event `video_paused`, envelope field 22. Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
+ * Event `video_paused` (envelope field 22). Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
  */
 public data class VideoPaused(
     /**
      * The playback that was paused.
      *
-     * Wire name `playback_id`, field 1, string, required, privacy: none. Constraints: pattern `[0-9a-f]{32}`.
+     * Wire name `playback_id`, field 1, string, required, privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
      */
     public val playbackId: String,
     /**

@@ -5,13 +5,13 @@ package org.broadcaster.analytics
 /**
  * Playback failed or was interrupted by an error.
  *
- * Event `video_playback_error`, envelope field 24. Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
+ * Event `video_playback_error` (envelope field 24). Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
  */
 public data class VideoPlaybackError(
     /**
      * The playback that failed.
      *
-     * Wire name `playback_id`, field 1, string, required, privacy: none. Constraints: pattern `[0-9a-f]{32}`.
+     * Wire name `playback_id`, field 1, string, required, privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
      */
     public val playbackId: String,
     /**

@@ -5,7 +5,7 @@ package org.broadcaster.analytics
 /**
  * Playback of a video or live stream started.
  *
- * Event `video_playback_started`, envelope field 20. Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
+ * Event `video_playback_started` (envelope field 20). Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
  */
 public data class VideoPlaybackStarted(
     /**
@@ -17,7 +17,7 @@ public data class VideoPlaybackStarted(
     /**
      * Random identifier of this playback, shared by all its events.
      *
-     * Wire name `playback_id`, field 2, string, required, privacy: none. Constraints: pattern `[0-9a-f]{32}`.
+     * Wire name `playback_id`, field 2, string, required, privacy: none. Constraints: pattern `[0-9a-f]{32}` (whole value).
      */
     public val playbackId: String,
     /**
