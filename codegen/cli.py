@@ -16,7 +16,7 @@ import click
 from codegen import __version__
 from codegen.diagnostics import ModelErrors
 from codegen.output import OutputError
-from codegen.targets import TargetLoadError, registered_targets
+from codegen.targets import TargetLoadError, registered_targets, target_modules
 
 EXIT_MODEL = 1
 EXIT_INTERNAL = 3
@@ -29,7 +29,7 @@ class Settings:
 
 
 def _target_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
-    known = registered_targets()
+    known = target_modules()
     for name in value:
         if name not in known:
             raise click.BadParameter(f"unknown target '{name}'; registered: {', '.join(known)}", ctx, param)
@@ -46,7 +46,24 @@ OUT_OPTION = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Loads the model-evolution commands only when one of them is used, so
+    the common commands (an up-to-date `build` above all) start fast."""
+
+    LAZY = {"diff": "diff_command", "version-check": "version_check_command", "changelog": "changelog_command"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY:
+            from codegen.evolution import commands
+
+            return getattr(commands, self.LAZY[name])  # type: ignore[no-any-return]
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="codegen")
 @click.option("--model", "-m", type=click.Path(path_type=Path), default=Path("event_model"), show_default=True,
               help="Folder with the event model's YAML files.")
@@ -149,17 +166,7 @@ def init(directory: Path) -> None:
     click.echo("next: edit event_model/, then run 'codegen validate' and 'codegen build'")
 
 
-def _register_optional_commands() -> None:
-    """Commands that live in their own modules (model evolution)."""
-    try:
-        from codegen.evolution.commands import register
-    except ImportError:
-        return
-    register(cli)
-
-
 def main() -> None:
-    _register_optional_commands()
     try:
         code = cli.main(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)

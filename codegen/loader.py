@@ -10,14 +10,7 @@ from codegen.ir import Location, Model
 from codegen.loading.builder import build_model
 from codegen.loading.checks import check_model
 from codegen.loading.yaml_nodes import LNode, load_yaml, read_text
-
-MODEL_SUFFIXES = (".yaml", ".yml")
-
-
-def model_files(model_dir: Path) -> list[Path]:
-    """Every model file, in a fixed order (independent of the file system's)."""
-    return sorted(p for p in model_dir.rglob("*") if p.suffix in MODEL_SUFFIXES and p.is_file())
-
+from codegen.model_files import model_files
 
 def display_path(path: Path) -> str:
     try:

@@ -6,11 +6,17 @@ from __future__ import annotations
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 BUILTIN_TEMPLATES = Path(str(resources.files("codegen") / "templates"))
+
+
+def search_path(target: str, overrides: tuple[Path, ...] = ()) -> tuple[Path, ...]:
+    """Where a target's templates are looked up: user overrides first."""
+    return tuple(o / target for o in overrides) + (BUILTIN_TEMPLATES / target,)
 
 
 class TemplateSet:
@@ -24,11 +30,13 @@ class TemplateSet:
         filters: dict[str, Callable[..., Any]] | None = None,
     ) -> None:
         self.target = target
-        self.search_path = tuple(o / target for o in overrides) + (BUILTIN_TEMPLATES / target,)
+        self.search_path = search_path(target, overrides)
         self._filters = filters or {}
 
     @cached_property
-    def env(self) -> jinja2.Environment:
+    def env(self) -> "jinja2.Environment":
+        import jinja2
+
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(p) for p in self.search_path]),
             undefined=jinja2.StrictUndefined,

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from codegen.evolution.semver import TAG_PREFIXES, Version, version_of_tag
-
-MODEL_SUFFIXES = (".yaml", ".yml")
+from codegen.model_files import MODEL_SUFFIXES
 
 
 class GitError(Exception):

@@ -17,6 +17,13 @@ class TargetLoadError(Exception):
 
 
 @lru_cache(maxsize=1)
+def target_modules() -> dict[str, str]:
+    """Registered target names and the modules that implement them, without
+    importing any (the up-to-date check needs no more)."""
+    return {e.name: e.value.split(":")[0] for e in sorted(entry_points(group=GROUP), key=lambda e: e.name)}
+
+
+@lru_cache(maxsize=1)
 def registered_targets() -> dict[str, Target]:
     targets: dict[str, Target] = {}
     problems: list[str] = []
