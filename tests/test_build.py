@@ -153,3 +153,22 @@ def test_every_generated_file_carries_the_marker() -> None:
         for path in (ROOT / "generated" / target).rglob("*"):
             if path.is_file() and not set(path.parts) & {"node_modules", ".build", "target"}:
                 assert is_owned(path), path
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_user_template_directory_overrides_builtin_files(target: str, tmp_path: Path, bundled_model) -> None:
+    from codegen.render import BUILTIN_TEMPLATES
+
+    builtin = BUILTIN_TEMPLATES / target
+    runtime = sorted(p for p in (builtin / "runtime").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    templates = sorted(p for p in builtin.rglob("*.j2") if not p.name.startswith("_"))  # not macro files
+    chosen = [p for p in (runtime[:1] + templates[:1])]
+    assert chosen, f"{target} has neither runtime files nor templates"
+    for original in chosen:
+        override = tmp_path / "overrides" / target / original.relative_to(builtin)
+        override.parent.mkdir(parents=True, exist_ok=True)
+        override.write_text(original.read_text() + "\nOVERRIDE-SENTINEL-" + original.name + "\n")
+    files = render(bundled_model, registered_targets()[target], (tmp_path / "overrides",))
+    text = b"\n".join(files.values())
+    for original in chosen:
+        assert f"OVERRIDE-SENTINEL-{original.name}".encode() in text, original
