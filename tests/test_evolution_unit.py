@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+import shutil
 from pathlib import Path
 
 import pytest
@@ -169,10 +170,11 @@ def test_cli_fail_on_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def _two_models(tmp_path: Path, old_extra: str, new_extra: str) -> tuple[str, str]:
-    template = (ROOT / "tests/evolution/models/v1/model.yaml").read_text()
+    source = ROOT / "tests/evolution/models/v1"
+    template = (source / "model.yaml").read_text()
     for name, extra in (("old", old_extra), ("new", new_extra)):
         folder = tmp_path / name
-        folder.mkdir()
+        shutil.copytree(source, folder)  # every file: the events live beside model.yaml
         (folder / "model.yaml").write_text(template.replace(
             "description: The session.}", f"description: The session., {extra}}}"))
     return "old", "new"

@@ -64,6 +64,8 @@ HEADER = """model:
 context:
   properties:
     event_id: {number: 1, type: string, auto: event_id, privacy: none}
+events:
+  placeholder_event: {number: 99, description: A model needs one event., owner: tests@example.com}
 """
 
 

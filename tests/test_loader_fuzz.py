@@ -191,5 +191,6 @@ def test_long_object_chains_and_many_paths() -> None:
     root, result = _load(files)
     assert isinstance(result, ModelErrors)
     messages = [d.message for d in result.diagnostics]
-    assert messages and all("cycle" in m or "no 'model' section" in m or "no 'context'" in m for m in messages)
+    assert messages and all("cycle" in m or "no 'model' section" in m or "no 'context'" in m
+                            or "no events" in m for m in messages)
     _check_located(root, files, result)

@@ -110,6 +110,9 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
                             sections.single_locs.get("context"))
     declared = {"products": products, "platforms": platforms}
     events = [_read_event(n, loc, node, names, declared, errors) for n, (loc, node) in sections.named["events"].items()]
+    if not sections.named["events"] and complete:
+        errors.error(context_loc, "the model defines no events",
+                     "add an 'events:' section with at least one event (any file of the model may hold it)")
     packages = _read_targets(sections.single.get("targets"), errors)
     return Model(
         name=name, namespace=namespace, version=version, description=header.description(),

@@ -24,6 +24,8 @@ def check_model(model: Model, errors: Collector) -> None:
     _check_enums(model, errors)
     _check_cycles(model, errors)
     _check_auto(model, errors)
+    for _, properties, _ in scopes:
+        _check_satisfiable_patterns(properties, errors)
 
 
 def _snake(name: str, loc: Location, what: str, errors: Collector) -> None:
@@ -161,3 +163,22 @@ def _check_auto(model: Model, errors: Collector) -> None:
                          "fill each auto value into one property")
         else:
             seen[prop.auto.value] = prop.name
+
+
+def _check_satisfiable_patterns(properties: Iterable[Property], errors: Collector) -> None:
+    """Every SDK's tests need a value that meets a string's pattern and
+    lengths together; a pattern that no such value can match is a model error."""
+    from codegen.reference.patterns import matching
+
+    for prop in properties:
+        c = prop.constraints
+        if c.pattern is None:
+            continue
+        if matching(c.pattern, c.min_length, c.max_length) is None or matching(
+            c.pattern, c.min_length, c.max_length, longest=True
+        ) is None:
+            lengths = f"{c.min_length if c.min_length is not None else 0} to " + (
+                f"{c.max_length}" if c.max_length is not None else "any number of")
+            errors.error(prop.loc, f"no string of {lengths} characters that codegen can find matches the "
+                                   f"pattern of property '{prop.name}'",
+                         "make the pattern and min_length/max_length agree (e.g. [a-z]{10} needs max_length >= 10)")
