@@ -256,6 +256,17 @@ class Model:
     objects: tuple[ObjectType, ...]
     reserved_events: Reserved = Reserved()
 
+    @property
+    def property_scopes(self) -> tuple[tuple[str, str, tuple[Property, ...], Reserved], ...]:
+        """Every message that holds properties, as (kind, name, properties,
+        reserved): the context (name ""), the objects, then the events. Each is
+        its own naming and numbering scope."""
+        return (
+            ("context", "", self.context.properties, self.context.reserved),
+            *(("object", o.name, o.properties, o.reserved) for o in self.objects),
+            *(("event", e.name, e.properties, e.reserved) for e in self.events),
+        )
+
     def package_settings(self, target: str) -> dict[str, str]:
         for name, settings in self.packages:
             if name == target:

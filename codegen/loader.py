@@ -9,6 +9,7 @@ from codegen.diagnostics import Collector, ModelErrors
 from codegen.ir import Location, Model
 from codegen.loading.builder import build_model
 from codegen.loading.checks import check_model
+from codegen.loading.yaml_fast import fast_load
 from codegen.loading.yaml_nodes import LNode, load_yaml, read_text
 from codegen.model_files import model_files
 
@@ -36,7 +37,8 @@ def load_model(model_dir: Path) -> Model:
         text = read_text(path, name, errors)
         if text is None:
             continue
-        node = load_yaml(text, name, errors)
+        # Plain well-formed files take libyaml's fast path; the careful one reports the rest.
+        node = fast_load(text, name) or load_yaml(text, name, errors)
         if node is not None:
             documents.append((name, node))
     model = build_model(documents, errors)

@@ -78,7 +78,8 @@ def compare_tree(root: Path, files: dict[str, bytes]) -> list[Difference]:
     return sorted(differences, key=lambda d: d.path)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace path with data in one step: readers see the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -104,7 +105,7 @@ def write_tree(root: Path, files: dict[str, bytes]) -> tuple[int, int]:
         path = root / rel
         if path.is_file() and path.read_bytes() == data:
             continue
-        _atomic_write(path, data)
+        atomic_write(path, data)
         written += 1
     for rel in stale:
         (root / rel).unlink()
@@ -116,7 +117,7 @@ def write_file(path: Path, content: str) -> None:
     """Write one generated file, never over a file codegen did not write."""
     if path.exists() and not is_owned(path):
         raise OutputError(f"refusing to overwrite {path}: codegen did not generate it")
-    _atomic_write(path, encode([OutputFile(path.name, content)])[path.name])
+    atomic_write(path, encode([OutputFile(path.name, content)])[path.name])
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:

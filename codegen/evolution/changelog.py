@@ -8,14 +8,13 @@ adding a second one.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from codegen.evolution.report import Report
 from codegen.evolution.rules import Bump, Kind
 from codegen.ir import Model
+from codegen.output import atomic_write
 
 TITLE = "# Changelog"
 HEADINGS = {
@@ -91,13 +90,4 @@ def merge(existing: str, new_section: str, version: str) -> str:
 def write_changelog(path: Path, new_section: str, version: str) -> None:
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     content = merge(existing, new_section, version)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, content.encode("utf-8"))

@@ -15,17 +15,14 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 def check_model(model: Model, errors: Collector) -> None:
     _check_type_names(model, errors)
-    scopes = [("the context", model.context.properties, model.context.reserved)]
-    scopes += [(f"event '{e.name}'", e.properties, e.reserved) for e in model.events]
-    scopes += [(f"object '{o.name}'", o.properties, o.reserved) for o in model.objects]
-    for owner, properties, reserved in scopes:
+    for kind, name, properties, reserved in model.property_scopes:
+        owner = f"{kind} '{name}'" if name else "the context"
         _check_properties(owner, properties, reserved, errors)
+        _check_satisfiable_patterns(properties, errors)
     _check_events(model, errors)
     _check_enums(model, errors)
     _check_cycles(model, errors)
     _check_auto(model, errors)
-    for _, properties, _ in scopes:
-        _check_satisfiable_patterns(properties, errors)
 
 
 def _snake(name: str, loc: Location, what: str, errors: Collector) -> None:

@@ -221,11 +221,6 @@ def load_yaml(text: str, file: str, errors: Collector) -> LNode | None:
     Returns None when the file gives no document (empty, or unreadable);
     the file is then recorded in `errors.failed_files`.
     """
-    from codegen.loading.yaml_fast import fast_load  # imports this module's node types
-
-    fast = fast_load(text, file)
-    if fast is not None:
-        return fast
     node = _compose(text, file, errors)
     if node is None:
         errors.failed_files.add(file)

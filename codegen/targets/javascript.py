@@ -92,10 +92,7 @@ class Names:
         for event in model.events:
             types[("props", event.name)] = scope.claim(types[("event", event.name)] + "Props")
         members: dict[tuple[str, str], dict[str, str]] = {}
-        owners = [("object", o.name, o.properties) for o in model.objects]
-        owners += [("event", e.name, e.properties) for e in model.events]
-        owners.append(("context", "", model.context.properties))
-        for kind, owner, properties in owners:
+        for kind, owner, properties, _ in model.property_scopes:
             member_scope = js.Scope()
             members[(kind, owner)] = {p.name: js.member_ident(p.name, member_scope) for p in properties}
         return Names(types, codecs, members)

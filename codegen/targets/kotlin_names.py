@@ -152,19 +152,14 @@ def float_literal(value: float) -> str:
     """The value narrowed to float32, written with the fewest digits that read back to it."""
     if math.isnan(value):
         return "Float.NaN"
-    narrowed = narrow_float(value)
+    narrowed = narrow_float32(value)
     if math.isinf(narrowed):
         return "Float.POSITIVE_INFINITY" if narrowed > 0 else "Float.NEGATIVE_INFINITY"
     for digits in range(1, 10):
         text = f"{narrowed:.{digits - 1}e}"
-        if narrow_float(float(text)) == narrowed:
+        if narrow_float32(float(text)) == narrowed:
             return double_literal(float(text)) + "f"
     raise AssertionError(value)  # nine digits always round-trip
-
-
-def narrow_float(value: float) -> float:
-    """Narrowing to float32 exactly as the reference does (one implementation)."""
-    return narrow_float32(value)
 
 
 # --- comments ---------------------------------------------------------------

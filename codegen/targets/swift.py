@@ -84,10 +84,7 @@ def derive_names(model: Model) -> Names:
             types[(kind, item.name)] = ident = names.type_name(item.name, taken)
             taken.add(ident)
     members: dict[tuple[str, str], dict[str, str]] = {}
-    scopes = [("context", "", model.context.properties)]
-    scopes += [("object", o.name, o.properties) for o in model.objects]
-    scopes += [("event", e.name, e.properties) for e in model.events]
-    for kind, owner, properties in scopes:
+    for kind, owner, properties, _ in model.property_scopes:
         used: set[str] = set()
         scope: dict[str, str] = {}
         for prop in properties:
