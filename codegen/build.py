@@ -1,10 +1,12 @@
 """The build pipeline: model -> IR -> each target's files -> the output tree.
 
 A rebuild is skipped per target when a content hash of everything that
-shapes its output (model files, codegen's own code, templates) matches the
-stamp from the previous build and every output file is still the one that
-build wrote (same size, modification time and inode). Target modules are
-not even imported on that path.
+shapes its output (model files, codegen's own code, the target's own package
+wherever it is installed, its templates and the user's overrides) matches
+the stamp from the previous build and every output file is still the one
+that build wrote (same size, modification time and inode). Target modules
+are not even imported on that path: the stamp records where the target's
+templates were, and a target that moved them has changed its package too.
 """
 
 from __future__ import annotations
@@ -12,18 +14,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from importlib.util import find_spec
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from codegen import __version__
 from codegen.output import Difference, compare_tree, encode, write_tree
-from codegen.render import TemplateSet, search_path
+from codegen.sdk.templates import TemplateSet, search_path
 from codegen.targets import registered_targets, target_modules
 
 if TYPE_CHECKING:
     from codegen.ir import Model
-    from codegen.targets.base import Target
+    from codegen.sdk.contract import Target
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STAMP_DIR = ".codegen"
@@ -44,14 +46,31 @@ def select_targets(names: tuple[str, ...]) -> list[Target]:
 
 
 def render(model: Model, target: Target, overrides: tuple[Path, ...]) -> dict[str, bytes]:
-    return encode(target.render(model, TemplateSet(target.name, overrides)))
+    return encode(target.render(model, TemplateSet.of(target, overrides)))
 
 
 def _hash_tree(digest: "hashlib._Hash", root: Path, pattern: str = "*") -> None:
+    if root.is_file():
+        digest.update(root.name.encode() + b"\0" + root.read_bytes() + b"\0")
+        return
     if not root.is_dir():
         return
     for path in sorted(p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def target_sources(module: str) -> Path | None:
+    """The installed package (or single module) a target comes from, found
+    without importing it; None for built-ins, covered by codegen's own code."""
+    top = module.split(".")[0]
+    if top == "codegen":
+        return None
+    spec = find_spec(top)
+    if spec is None:
+        return None
+    if spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(spec.origin) if spec.origin else None
 
 
 def _common_digest(model_dir: Path) -> "hashlib._Hash":
@@ -65,11 +84,15 @@ def _common_digest(model_dir: Path) -> "hashlib._Hash":
     return digest
 
 
-def input_hash(common: "hashlib._Hash", name: str, module: str, overrides: tuple[Path, ...]) -> str:
+def input_hash(common: "hashlib._Hash", name: str, module: str, template_dir: Path,
+               overrides: tuple[Path, ...]) -> str:
     """Content hash of everything that shapes one target's output."""
     digest = common.copy()
-    digest.update(f"{name}\0{module}\0".encode())
-    for folder in search_path(name, overrides):
+    digest.update(f"{name}\0{module}\0{template_dir}\0".encode())
+    sources = target_sources(module)
+    if sources is not None:
+        _hash_tree(digest, sources)
+    for folder in search_path(name, template_dir, overrides):
         _hash_tree(digest, folder)
     return digest.hexdigest()
 
@@ -83,14 +106,18 @@ def _file_state(path: Path) -> list[int]:
     return [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
-def _stamp_matches(out: Path, name: str, key: str) -> int | None:
-    """Number of files if the previous build of this target is still current:
-    same inputs by content hash, and every output as it was written."""
+def _read_stamp(out: Path, name: str) -> dict | None:  # type: ignore[type-arg]
     try:
         stamp = json.loads(_stamp_path(out, name).read_text())
     except (OSError, ValueError):
         return None
-    if stamp.get("input") != key:
+    return stamp if isinstance(stamp, dict) else None
+
+
+def _stamp_matches(stamp: dict | None, out: Path, name: str, key: str | None) -> int | None:  # type: ignore[type-arg]
+    """Number of files if the previous build of this target is still current:
+    same inputs by content hash, and every output as it was written."""
+    if stamp is None or key is None or stamp.get("input") != key:
         return None
     root = out / name
     for rel, state in stamp.get("files", {}).items():
@@ -102,12 +129,12 @@ def _stamp_matches(out: Path, name: str, key: str) -> int | None:
     return len(stamp.get("files", {}))
 
 
-def _write_stamp(out: Path, name: str, key: str, files: dict[str, bytes]) -> None:
+def _write_stamp(out: Path, name: str, key: str, template_dir: Path, files: dict[str, bytes]) -> None:
     path = _stamp_path(out, name)
     path.parent.mkdir(parents=True, exist_ok=True)
     (out / STAMP_DIR / ".gitignore").write_text("*\n")
     states = {rel: _file_state(out / name / rel) for rel in files}
-    path.write_text(json.dumps({"input": key, "files": states}, sort_keys=True))
+    path.write_text(json.dumps({"input": key, "template_dir": str(template_dir), "files": states}, sort_keys=True))
 
 
 def build(
@@ -117,16 +144,26 @@ def build(
     modules = target_modules()
     names = target_names or tuple(modules)
     common = _common_digest(model_dir)
-    keys = {name: input_hash(common, name, modules[name], overrides) for name in names}
-    current = {} if force else {name: _stamp_matches(out, name, keys[name]) for name in names}
+    current: dict[str, int | None] = {}
+    if not force:
+        for name in names:
+            stamp = _read_stamp(out, name)
+            recorded = Path(stamp["template_dir"]) if stamp and isinstance(stamp.get("template_dir"), str) else None
+            key = input_hash(common, name, modules[name], recorded, overrides) if recorded else None
+            current[name] = _stamp_matches(stamp, out, name, key)
     stale = [name for name in names if current.get(name) is None]
     rendered: dict[str, dict[str, bytes]] = {}
+    keys: dict[str, tuple[str, Path]] = {}
     if stale:
         from codegen.loader import load_model
 
         model = load_model(model_dir)
         # Render every target before writing any: a failure leaves the tree as it was.
-        rendered = {target.name: render(model, target, overrides) for target in select_targets(tuple(stale))}
+        for target in select_targets(tuple(stale)):
+            template_dir = Path(target.template_dir)
+            keys[target.name] = (input_hash(common, target.name, modules[target.name], template_dir, overrides),
+                                 template_dir)
+            rendered[target.name] = render(model, target, overrides)
     results = []
     for name in names:
         if name not in rendered:
@@ -134,7 +171,7 @@ def build(
             continue
         files = rendered[name]
         written, deleted = write_tree(out / name, files)
-        _write_stamp(out, name, keys[name], files)
+        _write_stamp(out, name, *keys[name], files)
         results.append(TargetResult(name, len(files), written, deleted, False))
     return results
 

@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen.targets.base import GENERATED_MARKER, OutputFile
+from codegen.sdk.contract import GENERATED_MARKER, OutputFile
 
 MARKER_WINDOW = 512
 # Folders that toolchains create beside generated sources; never ours.

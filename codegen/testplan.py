@@ -15,11 +15,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from codegen.reference.values import TimestampValue
 
-@dataclass(frozen=True)
-class TimestampValue:
-    seconds: int
-    nanos: int = 0
+__all__ = ["EnvelopeCase", "InvalidCase", "SampleCase", "TestPlan", "TimestampValue", "context_sample",
+           "envelope_case", "plan"]
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,7 @@ def test_every_generated_file_carries_the_marker() -> None:
 
 @pytest.mark.parametrize("target", TARGETS)
 def test_user_template_directory_overrides_builtin_files(target: str, tmp_path: Path, bundled_model) -> None:
-    from codegen.render import BUILTIN_TEMPLATES
+    from codegen.sdk.templates import BUILTIN_TEMPLATES
 
     builtin = BUILTIN_TEMPLATES / target
     runtime = sorted(p for p in (builtin / "runtime").rglob("*") if p.is_file() and "__pycache__" not in p.parts)

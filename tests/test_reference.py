@@ -22,8 +22,8 @@ from codegen.ir import Kind, Model
 from codegen.loader import load_model
 from codegen.reference import reference_for
 from codegen.testplan import envelope_case, plan
-from python_sdk.reference_check import check_model
-from python_sdk.support import MODELS, backend, run_module
+from targets.python.reference_check import check_model
+from targets.python.support import MODELS, backend, run_module
 
 
 @pytest.fixture(scope="module", params=sorted(MODELS))
@@ -44,7 +44,7 @@ def test_reference_equals_official_upb(model: Model, tmp_path: Path) -> None:
 
 
 def test_reference_equals_official_pure_python() -> None:
-    result = run_module("python_sdk.reference_check", *sorted(MODELS))
+    result = run_module("targets.python.reference_check", *sorted(MODELS))
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-8000:]
     assert output.count("backend=python") == len(MODELS), output

@@ -8,7 +8,7 @@ from typing import Any
 
 from codegen.ir import Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import enum_value_json_name
-from codegen.targets.base import GENERATED_MARKER, OutputFile
+from codegen.sdk.contract import GENERATED_MARKER, OutputFile
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 NON_FINITE = ["NaN", "Infinity", "-Infinity"]

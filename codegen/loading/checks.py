@@ -165,7 +165,7 @@ def _check_auto(model: Model, errors: Collector) -> None:
 def _check_satisfiable_patterns(properties: Iterable[Property], errors: Collector) -> None:
     """Every SDK's tests need a value that meets a string's pattern and
     lengths together; a pattern that no such value can match is a model error."""
-    from codegen.reference.patterns import matching
+    from codegen.loading.pattern_solver import matching
 
     for prop in properties:
         c = prop.constraints

@@ -19,9 +19,10 @@ from codegen.templates.python.runtime import codec, jcs, tracker, validation
 from codegen.templates.python.runtime.errors import ValidationIssue
 from codegen.templates.python.runtime.fields import FieldSpec
 from codegen.templates.python.runtime.timestamp import Timestamp
-from codegen.testplan import TimestampValue
+from codegen.templates.python.runtime.wire import narrow_float32
+from codegen.reference.values import TimestampValue
 
-__all__ = ["Encoded", "ReferenceEncoder", "ValidationIssue", "reference_for"]
+__all__ = ["Encoded", "ReferenceEncoder", "ValidationIssue", "narrow_float32", "reference_for"]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from codegen.ir import INTEGER_RANGES, Constraints, Kind, Model, Property, Scalar
-from codegen.reference import patterns
+from codegen.loading import pattern_solver as patterns
 from codegen.reference.samples import FULL, MINIMAL, Sampler, parameters
 
 Broken = tuple[str, str, dict[str, Any]]  # path, constraint, message values

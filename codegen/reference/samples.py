@@ -7,8 +7,8 @@ import math
 from typing import Any
 
 from codegen.ir import INTEGER_RANGES, Constraints, Kind, Model, Property, Scalar, TypeRef
-from codegen.reference import patterns
-from codegen.testplan import TimestampValue
+from codegen.loading import pattern_solver as patterns
+from codegen.reference.values import TimestampValue
 
 MINIMAL, ZERO, FULL, EDGE = "minimal", "zero", "full", "edge"
 VARIANTS = (MINIMAL, ZERO, FULL, EDGE)

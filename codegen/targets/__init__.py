@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
-from codegen.targets.base import Target
+if TYPE_CHECKING:
+    from codegen.sdk.contract import Target
 
 GROUP = "codegen.targets"
+CONTRACT = ("name", "description", "options", "template_dir", "lexicon", "render")
 
 
 class TargetLoadError(Exception):
@@ -33,8 +36,10 @@ def registered_targets() -> dict[str, Target]:
         except Exception as exc:  # a plugin's import error must not become a traceback
             problems.append(f"target '{entry.name}' ({entry.value}) failed to load: {exc}")
             continue
-        if not callable(getattr(target, "render", None)) or getattr(target, "name", None) != entry.name:
-            problems.append(f"target '{entry.name}' ({entry.value}) does not implement the target contract")
+        missing = [attr for attr in CONTRACT if not hasattr(target, attr)]
+        if missing or not callable(target.render) or target.name != entry.name:
+            lacking = f" (missing: {', '.join(missing)})" if missing else ""
+            problems.append(f"target '{entry.name}' ({entry.value}) does not implement the target contract{lacking}")
             continue
         targets[entry.name] = target
     if problems:

@@ -25,7 +25,7 @@ TARGETS = sorted({entry.name for entry in entry_points(group="codegen.targets")}
 
 
 def _swift(case: Case) -> bool:
-    from harness.swift import cannot_hold
+    from targets.swift.harness_swift import cannot_hold
 
     return bool(cannot_hold(case))
 
@@ -41,7 +41,7 @@ def test_targets_are_registered() -> None:
 
 def test_a_target_without_a_harness_fails_by_name(units: list[Unit], tmp_path: Path) -> None:  # noqa: F811
     run = run_target("cobol", units, tmp_path)
-    assert run.result is None and "target 'cobol'" in run.error and "harness/cobol.py" in run.error
+    assert run.result is None and "target 'cobol'" in run.error and "tests/targets/cobol/harness_cobol.py" in run.error
 
 
 @pytest.mark.parametrize("target", TARGETS)

@@ -1,6 +1,7 @@
-"""Conformance harnesses: one module per target, `harness/<target>.py`,
-found by the target's registered name (so a new target needs only its own
-harness file; a registered target without one fails the suite by name).
+"""Conformance harnesses: one module per target, beside the target's other
+tests in `tests/targets/<target>/harness_<target>.py`, found by the
+target's registered name (so a new target needs only its own harness file;
+a registered target without one fails the suite by name).
 
 A harness module defines
 
@@ -35,9 +36,9 @@ from typing import Callable, Iterator, Protocol, Sequence
 
 from caseio import Case
 from codegen.ir import Model
-from codegen.targets.base import GENERATED_MARKER
+from codegen.sdk.contract import GENERATED_MARKER
 
-HARNESS_DIR = Path(__file__).resolve().parent
+TARGET_TESTS = Path(__file__).resolve().parents[2] / "targets"
 HEADER_TEXT = f"{GENERATED_MARKER} (conformance harness, tests/conformance/harness)"
 
 
@@ -73,11 +74,11 @@ class HarnessError(Exception):
 
 
 def harness_for(target: str) -> Harness:
-    if not (HARNESS_DIR / f"{target}.py").is_file():
+    if not (TARGET_TESTS / target / f"harness_{target}.py").is_file():
         raise MissingHarness(
             f"target '{target}' is registered but has no conformance harness: "
-            f"add tests/conformance/harness/{target}.py (see harness/__init__.py)")
-    return importlib.import_module(f"harness.{target}")  # type: ignore[return-value]
+            f"add tests/targets/{target}/harness_{target}.py (see tests/conformance/harness/__init__.py)")
+    return importlib.import_module(f"targets.{target}.harness_{target}")  # type: ignore[return-value]
 
 
 # --- helpers shared by the harnesses ---------------------------------------------

@@ -43,7 +43,7 @@ class ConsentChangedTest {
 
     @Test
     fun invalidConsentChangedPreviousGrantedMaxItems() {
-        val issues = ConsentChanged(current = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), bannerVersion = "0.0", previous = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING, ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING, ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING))).validate()
+        val issues = ConsentChanged(previous = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING, ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING, ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING)), current = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), bannerVersion = "0.0").validate()
         assertTrue(issues.any { it.constraint == "max_items" && it.path == "previous.granted" }, issues.toString())
     }
 

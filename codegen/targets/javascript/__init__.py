@@ -1,0 +1,42 @@
+"""The JavaScript/TypeScript target: an npm package written in TypeScript,
+built to ES modules, CommonJS and declarations, rendered into
+`generated/javascript/`.
+
+Layout: `package.json`, `tsconfig*.json`, `README.md`, `scripts/mark-cjs.mjs`;
+`src/` with the hand-written runtime (`runtime/`, from
+`templates/javascript/runtime/`), one module per event (`events/`), enum
+(`enums/`) and object (`objects/`), `context.ts`, `tracker.ts` and
+`index.ts`; `test/` with the runtime's own tests and tests rendered from the
+test plan.
+
+Modules: `lexical` (keywords, literals, TSDoc), `views` (names and the data
+the templates print), `testvalues` (test-plan values as TypeScript
+expressions), `sdktests` (the package's own tests).
+"""
+
+from __future__ import annotations
+
+from codegen.ir import Model
+from codegen.sdk.contract import OutputFile
+from codegen.sdk.templates import TemplateSet, builtin_templates
+from codegen.targets.javascript import lexical, sdktests
+from codegen.targets.javascript.options import Options
+from codegen.targets.javascript.views import HEADER, TYPESCRIPT_VERSION, Names, Renderer
+
+
+class JavaScriptTarget:
+    name = "javascript"
+    description = "TypeScript/JavaScript npm package (ES modules, CommonJS, .d.ts; browsers and Node 18+)"
+    options = Options
+    template_dir = builtin_templates("javascript")
+    lexicon = lexical.LEXICON
+
+    def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
+        renderer = Renderer(model, templates, Options.of(model, self.name))
+        files = renderer.render_sources() + sdktests.test_files(renderer, HEADER)
+        return sorted(files, key=lambda f: f.path)
+
+
+TARGET = JavaScriptTarget()
+
+__all__ = ["TARGET", "TYPESCRIPT_VERSION", "JavaScriptTarget", "Names", "Options", "Renderer"]

@@ -1,0 +1,90 @@
+"""The generated package's tests, rendered from `codegen.testplan`: every
+sample (bytes and JSON equal the reference's), every invalid case (the
+constraint is reported at its path) and the tracker (envelope, policies,
+transport failures, deprecation notices)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from codegen.ir import Scalar
+from codegen.sdk.contract import OutputFile
+from codegen.targets.javascript import lexical as js
+from codegen.targets.javascript.testvalues import Values
+from codegen.targets.javascript.views import Renderer
+from codegen.testplan import context_sample, envelope_case, plan
+
+
+@dataclass(frozen=True)
+class SampleView:
+    name: str
+    construct: str
+    proto_hex: str
+    json: str
+
+
+@dataclass(frozen=True)
+class InvalidView:
+    name: str
+    construct: str
+    path: str
+    constraint: str
+
+
+@dataclass(frozen=True)
+class RequiredView:
+    """A required context value to leave out: its identifier and error path."""
+
+    ident: str
+    path: str
+
+
+def _uses_deprecated(values_of: Values, event_name: str, values: Mapping[str, Any]) -> bool:
+    event = values_of.events[event_name]
+    if event.deprecation is not None:
+        return True
+    return any(p.deprecation is not None and p.name in values for p in event.properties)
+
+
+def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
+    model, t = renderer.model, renderer.templates
+    if not model.events:
+        return []
+    values = Values(renderer)
+    the_plan = plan(model)
+    samples = [SampleView(js.ts_string(s.name), values.event(s.event, s.values), js.ts_string(s.proto_hex),
+                          js.ts_string(s.json)) for s in the_plan.samples]
+    sample_imports = values.take_used()
+    invalid = [InvalidView(js.ts_string(c.name), values.event(c.event, c.values), js.ts_string(c.path),
+                           js.ts_string(c.constraint)) for c in the_plan.invalid]
+    invalid_imports = values.take_used()
+    envelope = envelope_case(model, renderer.package)
+    deprecated = [values.event(s.event, s.values) for s in the_plan.samples
+                  if _uses_deprecated(values, s.event, s.values)][:1]
+    context_idents = renderer.names.members[("context", "")]
+    required = [RequiredView(context_idents[p.name], js.ts_string(f"context.{p.name}"))
+                for p in model.context.properties if p.is_parameter and p.required][:1]
+    tracker = {
+        "event": values.event(envelope.event, envelope.values),
+        "event_name": js.ts_string(envelope.event),
+        "invalid": [values.event(c.event, c.values) for c in the_plan.invalid[:1]],
+        "context": values.context(envelope.context),
+        "minimal_context": values.context(context_sample(model, full=False)),
+        "event_id": js.ts_string(envelope.auto["event_id"]),
+        "clock": values.scalar(Scalar.TIMESTAMP, envelope.auto["client_timestamp"]),
+        "proto_hex": js.ts_string(envelope.proto_hex),
+        "json": js.ts_string(envelope.json),
+        "deprecated": deprecated,
+        "required": required,
+    }
+    values.used.discard("Timestamp")  # the tracker test imports it anyway
+    tracker_imports = values.take_used()
+    out = [OutputFile("test/tracker.test.ts", t.render("tracker.test.ts.j2", header=header,
+                                                       imports=tracker_imports, tr=tracker))]
+    out.append(OutputFile("test/samples.test.ts", t.render("samples.test.ts.j2", header=header,
+                                                           imports=sample_imports, cases=samples)))
+    if invalid:
+        out.append(OutputFile("test/invalid.test.ts", t.render("invalid.test.ts.j2", header=header,
+                                                               imports=invalid_imports, cases=invalid)))
+    return out

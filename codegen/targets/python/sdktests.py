@@ -1,0 +1,117 @@
+"""The generated package's own tests, rendered from the test plan: every
+sample, every invalid case, the tracker and the shared wire vectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from codegen.ir import Event
+from codegen.targets.python import lexical as names
+from codegen.targets.python.testvalues import INDENT, Atom, Expr, Values, lines
+from codegen.testplan import envelope_case, plan
+
+def case_lines(items: list[Expr], indent: str) -> list[str]:
+    """One parametrize case: a tuple of `items`, exploded."""
+    out = [f"{indent}("]
+    for item in items:
+        out += lines(item, indent + INDENT, "", ",")
+    return out + [f"{indent}),"]
+
+
+def _deprecated_sample(model: Any, samples: Any) -> Any:
+    events = {e.name: e for e in model.events}
+
+    def flagged(sample: Any) -> bool:
+        event: Event = events[sample.event]
+        if event.deprecation is not None:
+            return True
+        return any(p.deprecation is not None and p.name in sample.values for p in event.properties)
+
+    return next((s for s in samples if flagged(s)), None)
+
+
+def test_files(views: Any) -> list[tuple[str, str, dict[str, Any]]]:
+    model = views.model
+    nm = views.names
+    pkg = nm.package
+    test_plan = plan(model)
+    files: list[tuple[str, str, dict[str, Any]]] = []
+
+    values = Values(views)
+    samples = []
+    for sample in test_plan.samples:
+        items: list[Expr] = [Atom(names.py_str(sample.name)), values.event(sample.event, sample.values),
+                             Atom(names.py_str(sample.proto_hex)), Atom(names.py_str(sample.json))]
+        samples.append(case_lines(items, INDENT))
+    files.append(("tests/test_samples.py", "tests/test_samples.py.j2",
+                  {"package": pkg, "imports": _imports(pkg, values.used), "cases": samples}))
+
+    values = Values(views)
+    invalid = []
+    for case in test_plan.invalid:
+        items = [Atom(names.py_str(case.name)), values.event(case.event, case.values),
+                 Atom(names.py_str(case.path)), Atom(names.py_str(case.constraint))]
+        invalid.append(case_lines(items, INDENT))
+    files.append(("tests/test_invalid.py", "tests/test_invalid.py.j2",
+                  {"package": pkg, "imports": _imports(pkg, values.used), "cases": invalid}))
+
+    files.append(tracker_tests(views, test_plan))
+    files.append(("tests/test_vectors.py", "tests/test_vectors.py.j2", {"package": pkg}))
+    return files
+
+
+def tracker_tests(views: Any, test_plan: Any) -> tuple[str, str, dict[str, Any]]:
+    model = views.model
+    pkg = views.names.package
+    values = Values(views)
+    case = envelope_case(model, sdk_name=pkg)
+    fixed = case.auto["client_timestamp"]
+    context = {
+        "context": lines(values.context(case.context), INDENT, "return "),
+        "event": lines(values.event(case.event, case.values), INDENT, "return "),
+        "event_type": views.names.types[("event", case.event)],
+        "event_name": names.py_str(case.event),
+        "event_id": names.py_str(case.auto["event_id"]),
+        "seconds": fixed.seconds,
+        "nanos": fixed.nanos,
+        "proto_hex": names.py_str(case.proto_hex),
+        "json": names.py_str(case.json),
+        "package": pkg,
+        "sdk_name": names.py_str(pkg),
+    }
+    bad = test_plan.invalid[0] if test_plan.invalid else None
+    context["invalid"] = None
+    if bad is not None:
+        context["invalid"] = {
+            "type": views.names.types[("event", bad.event)],
+            "lines": lines(values.event(bad.event, bad.values), INDENT, "return "),
+            "path": names.py_str(bad.path),
+            "constraint": names.py_str(bad.constraint),
+        }
+    flagged = _deprecated_sample(model, test_plan.samples)
+    context["deprecated"] = None
+    if flagged is not None:
+        context["deprecated"] = {
+            "type": views.names.types[("event", flagged.event)],
+            "lines": lines(values.event(flagged.event, flagged.values), INDENT, "return "),
+        }
+    runtime = {"Context", "InMemoryTransport", "Policy", "SdkError", "Timestamp", "TrackedEvent",
+               "Tracker", "TransportError", "ValidationError"}
+    context["imports"] = _imports(pkg, values.used | runtime)
+    return "tests/test_tracker.py", "tests/test_tracker.py.j2", context
+
+
+def _imports(package: str, used: set[str]) -> list[str]:
+    return names.import_lines(package, used) if used else []
+
+
+def readme_example(views: Any) -> list[str]:
+    """A short usage example: the first event with its required values."""
+    from codegen.reference.samples import MINIMAL, Sampler
+
+    if not views.model.events:
+        return []
+    event = views.model.events[0]
+    sample = Sampler(views.model).message(event.properties, MINIMAL)
+    return lines(Values(views).event(event.name, sample), "", "event = ")

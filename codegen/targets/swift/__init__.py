@@ -1,0 +1,74 @@
+"""The Swift target: a SwiftPM package (Foundation only) for Apple platforms
+and Linux, rendered into `generated/swift/`.
+
+Layout: `Package.swift`, `README.md`, `.gitignore`; `Sources/<Module>/`
+with the hand-written runtime (`Runtime/`, from `templates/swift/runtime/`),
+one file per enum, object and event, the context and `SDKInfo.swift`;
+`Tests/<Module>Tests/` rendered from the test plan (a class per event, the
+tracker) plus runtime and JSON-vector tests.
+
+Modules: `lexical` (keywords, literals, comments), `views` (names and the
+data the templates print), `testvalues` (test-plan values as Swift
+expressions), `sdktests` (the package's own tests).
+"""
+
+from __future__ import annotations
+
+from codegen.ir import Model
+from codegen.sdk.contract import GENERATED_MARKER, OutputFile
+from codegen.sdk.runtime_files import copy_runtime, generated_header
+from codegen.sdk.templates import TemplateSet, builtin_templates
+from codegen.targets.swift import lexical as names
+from codegen.targets.swift import sdktests
+from codegen.targets.swift.options import Options
+from codegen.targets.swift.views import context_view, derive_names, enum_view, event_view, object_view
+
+RUNTIME_HEADER = generated_header("//")
+
+
+class SwiftTarget:
+    name = "swift"
+    description = "Swift package (SwiftPM, Foundation only) for Apple platforms and Linux"
+    options = Options
+    template_dir = builtin_templates("swift")
+    lexicon = names.LEXICON
+
+    def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
+        nm = derive_names(model)
+        src = f"Sources/{nm.module}"
+        common = {"marker": GENERATED_MARKER, "module": nm.module}
+        files = [OutputFile("Package.swift", templates.render(
+            "package.swift.j2", **common, package=names.string_literal(nm.module),
+            module_literal=names.string_literal(nm.module),
+            tests_literal=names.string_literal(nm.module + "Tests")))]
+        files.append(OutputFile(".gitignore", templates.render("gitignore.j2", **common)))
+        files += copy_runtime(templates, "runtime", f"{src}/Runtime/", RUNTIME_HEADER)
+        files.append(OutputFile(f"{src}/SDKInfo.swift", templates.render(
+            "sdkinfo.swift.j2", **common, name=names.string_literal(nm.module),
+            version=names.string_literal(model.version), model_name=names.string_literal(model.name),
+            namespace=names.string_literal(model.namespace))))
+        for enum in model.enums:
+            view = enum_view(nm, enum)
+            files.append(OutputFile(f"{src}/Enums/{view['name']}.swift",
+                                    templates.render("enum.swift.j2", **common, enum=view)))
+        for obj in model.objects:
+            sv = object_view(nm, obj)
+            files.append(OutputFile(f"{src}/Objects/{sv.name}.swift",
+                                    templates.render("object.swift.j2", **common, s=sv)))
+        for event in model.events:
+            sv = event_view(nm, model, event)
+            files.append(OutputFile(f"{src}/Events/{sv.name}.swift",
+                                    templates.render("event.swift.j2", **common, s=sv)))
+        files.append(OutputFile(f"{src}/{nm.context_type}.swift",
+                                templates.render("context.swift.j2", **common, s=context_view(nm, model))))
+        files += sdktests.render_tests(model, nm, templates, common)
+        files.append(OutputFile("README.md", templates.render(
+            "readme.md.j2", **common, model_name=model.name, version=model.version,
+            events=[{"type": nm.types[("event", e.name)], "wire": e.name, "number": e.number} for e in model.events],
+            **sdktests.readme_example(model, nm))))
+        return sorted(files, key=lambda f: f.path)
+
+
+TARGET = SwiftTarget()
+
+__all__ = ["TARGET", "Options", "SwiftTarget"]

@@ -1,0 +1,342 @@
+"""Views of the IR for the Swift templates: every identifier, type, codec,
+presence rule and check is decided here, so the templates only lay out
+Swift syntax."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from codegen.ir import AutoValue, EnumType, EnumValue, Event, Kind, Model, Property, Scalar, TypeRef
+from codegen.naming import camel, enum_value_json_name, pascal
+from codegen.sdk.docs import constraint_summary, event_facts
+from codegen.sdk.names import NameAllocator
+from codegen.sdk.walkers import TypeSyntax
+from codegen.targets.swift import lexical as names
+from codegen.targets.swift.lexical import SWIFT_TYPES
+from codegen.targets.swift.options import Options
+CODECS = {
+    Scalar.STRING: ".string", Scalar.BOOL: ".bool", Scalar.INT32: ".int32", Scalar.INT64: ".int64",
+    Scalar.UINT32: ".uint32", Scalar.UINT64: ".uint64", Scalar.FLOAT: ".float", Scalar.DOUBLE: ".double",
+    Scalar.TIMESTAMP: ".message", Scalar.BYTES: ".bytes",
+}
+AUTO_SOURCES = {
+    AutoValue.EVENT_ID: "values.eventId", AutoValue.CLIENT_TIMESTAMP: "values.clientTimestamp",
+    AutoValue.MODEL_VERSION: "values.modelVersion", AutoValue.SDK_NAME: "values.sdkName",
+    AutoValue.SDK_VERSION: "values.sdkVersion",
+}
+DEFAULT_MODULE = "EventModel"
+
+
+@dataclass
+class Names:
+    """Every identifier of one model, derived once."""
+
+    module: str
+    types: dict[tuple[str, str], str]  # ("enum"|"object"|"event", model name) -> Swift type
+    members: dict[tuple[str, str], dict[str, str]]  # (kind, owner) -> wire name -> identifier
+    cases: dict[str, dict[str, str]]  # enum name -> value name -> case identifier
+    context_type: str = "Context"
+
+    def type_of(self, ref: TypeRef) -> str:
+        return TypeSyntax(
+            SWIFT_TYPES, lambda kind, name: self.types[(kind.value, name)], list=lambda element: f"[{element}]",
+            map=lambda element: f"[MapKey: {element}]",  # exact keys, see runtime/MapKey.swift
+        ).spell(ref)
+
+
+def module_name(model: Model) -> str:
+    """`targets.swift.module` (else the PascalCase model name), made a valid
+    module name that shadows no module or type the package uses."""
+    module = Options.of(model, "swift").module or pascal(model.name)
+    if not names.is_identifier(module):
+        module = "".join(w[:1].upper() + w[1:] for w in re.findall(r"[A-Za-z0-9]+", module)) or DEFAULT_MODULE
+        module = "_" + module if module[0].isdigit() else module
+    return names.escape_type(module)
+
+
+def derive_names(model: Model) -> Names:
+    module = module_name(model)
+    types_scope = NameAllocator(names.TYPE_RESERVED)
+    types_scope.block("types", {module, module + "Tests"})
+    types = {
+        (kind, item.name): types_scope.claim("types", pascal(item.name))
+        for kind, items in (("enum", model.enums), ("object", model.objects), ("event", model.events))
+        for item in items
+    }
+    member_scope = NameAllocator(names.MEMBER_RESERVED)
+    members: dict[tuple[str, str], dict[str, str]] = {}
+    for kind, owner, properties, _ in model.property_scopes:
+        scope: dict[str, str] = {}
+        for prop in properties:
+            scope[prop.name] = ident = member_scope.claim((kind, owner), camel(prop.name))
+            member_scope.block((kind, owner), {"_" + ident})  # `_x` is the storage of a deprecated `x`
+        members[(kind, owner)] = scope
+    case_scope = NameAllocator(names.CASE_RESERVED)
+    cases = {
+        enum.name: {v.name: case_scope.claim(enum.name, names.case_base(v.name, v.number)) for v in enum.values}
+        for enum in model.enums
+    }
+    return Names(module, types, members, cases)
+
+
+# --- property views ------------------------------------------------------
+
+
+def codec(ref: TypeRef) -> str:
+    leaf = ref.leaf
+    if leaf.kind is Kind.ENUM:
+        return ".enumeration"
+    if leaf.kind is Kind.OBJECT:
+        return ".message"
+    assert leaf.scalar is not None
+    return CODECS[leaf.scalar]
+
+
+def is_message(ref: TypeRef) -> bool:
+    leaf = ref.leaf
+    return leaf.kind is Kind.OBJECT or leaf.scalar is Scalar.TIMESTAMP
+
+
+def const_literal(nm: Names, ref: TypeRef, value: Any) -> str:
+    """A const value as a fully typed expression (it is passed to generic
+    runtime calls, where a bare literal would not know its type)."""
+    if ref.kind is Kind.ENUM:
+        return f"{nm.type_of(ref)}.{nm.cases[ref.name or ''][value]}"
+    assert ref.scalar is not None
+    if ref.scalar is Scalar.STRING:
+        return names.string_literal(str(value))
+    if ref.scalar is Scalar.BOOL:
+        return "true" if value else "false"
+    if ref.scalar is Scalar.FLOAT:
+        return f"({names.float_literal(float(value))} as Float)"
+    if ref.scalar is Scalar.DOUBLE:
+        return f"({names.double_literal(float(value))} as Double)"
+    return f"({names.integer_literal(value)} as {SWIFT_TYPES[ref.scalar]})"
+
+
+def bound_literal(scalar: Scalar, bound: int | float) -> str:
+    if scalar is Scalar.FLOAT:
+        return names.float_literal(float(bound))
+    if scalar is Scalar.DOUBLE:
+        return names.double_literal(float(bound))
+    return names.integer_literal(int(bound))
+
+
+def deprecation_doc(item: Property | Event | EnumValue) -> str:
+    dep = item.deprecation
+    if dep is None:
+        return ""
+    when = "".join([f" since {dep.since}" if dep.since else "", f", removal {dep.removal}" if dep.removal else ""])
+    return f"Deprecated{when}: {dep.reason}"
+
+
+@dataclass
+class PatternView:
+    ident: str
+    literal: str
+
+
+@dataclass
+class Checks:
+    """Validation lines of one message type, with the patterns they use."""
+
+    lines: list[str] = field(default_factory=list)
+    patterns: list[PatternView] = field(default_factory=list)
+
+
+def value_checks(prop: Property, value: str, path: str, checks: Checks, pattern_ident: str) -> list[str]:
+    """Checks of one value (the property's, or one element's)."""
+    c, leaf = prop.constraints, prop.type.leaf
+    out: list[str] = []
+    tail = f"at: {path}, into: &issues)"
+    if leaf.kind is Kind.SCALAR and leaf.scalar is not None and leaf.scalar.is_numeric:
+        if c.minimum is not None:
+            out.append(f"Check.minimum({value}, {bound_literal(leaf.scalar, c.minimum)}, {tail}")
+        if c.maximum is not None:
+            out.append(f"Check.maximum({value}, {bound_literal(leaf.scalar, c.maximum)}, {tail}")
+    if leaf.scalar is Scalar.STRING:
+        if c.min_length is not None:
+            out.append(f"Check.minLength({value}, {c.min_length}, {tail}")
+        if c.max_length is not None:
+            out.append(f"Check.maxLength({value}, {c.max_length}, {tail}")
+        if c.pattern is not None:
+            checks.patterns.append(PatternView(pattern_ident, f"Pattern({names.string_literal(c.pattern)})"))
+            out.append(f"Check.pattern({value}, _Patterns.{pattern_ident}, {tail}")
+    if is_message(prop.type):
+        out.append(f"{value}.validate(at: {path}, into: &issues)")
+    return out
+
+
+def property_checks(prop: Property, access: str, optional: bool, ident: str, checks: Checks) -> None:
+    """Checks of one property; an unset optional one (nil) is not checked."""
+    path = f"Check.join(path, {names.string_literal(prop.name)})"
+    t, c = prop.type, prop.constraints
+    value = ("items" if t.is_repeated else "value") if optional else access
+    lines: list[str] = []
+    if t.is_repeated:
+        if c.min_items is not None:
+            lines.append(f"Check.minItems({value}.count, {c.min_items}, at: {path}, into: &issues)")
+        if c.max_items is not None:
+            lines.append(f"Check.maxItems({value}.count, {c.max_items}, at: {path}, into: &issues)")
+        if t.kind is Kind.LIST:
+            inner = value_checks(prop, "element", f"Check.index({path}, index)", checks, ident)
+            head = f"for (index, element) in {value}.enumerated() {{"
+        else:
+            inner = value_checks(prop, "element", f"Check.key({path}, key)", checks, ident)
+            head = f"for (key, element) in Check.entries({value}) {{"
+        if inner:
+            lines += [head] + [f"    {line}" for line in inner] + ["}"]
+    else:
+        lines = value_checks(prop, value, path, checks, ident)
+    if optional and lines:
+        lines = [f"if let {value} = {access} {{"] + [f"    {line}" for line in lines] + ["}"]
+    checks.lines += lines
+
+
+@dataclass
+class StructView:
+    name: str
+    doc: list[str]
+    attributes: list[str]
+    conformances: str
+    stored: list[dict[str, Any]] = field(default_factory=list)
+    computed: list[dict[str, Any]] = field(default_factory=list)
+    init_head: list[str] = field(default_factory=list)
+    init_body: list[str] = field(default_factory=list)
+    encode: list[str] = field(default_factory=list)
+    json: list[str] = field(default_factory=list)
+    validate: list[str] = field(default_factory=list)
+    pattern_groups: list[list[PatternView]] = field(default_factory=list)
+    deprecations: list[str] = field(default_factory=list)
+    with_auto: list[str] = field(default_factory=list)
+    statics: list[str] = field(default_factory=list)
+
+
+def struct_view(nm: Names, kind: str, owner: str, name: str, properties: tuple[Property, ...],
+                doc: list[str], attributes: list[str], conformances: str) -> StructView:
+    view = StructView(name, doc, attributes, conformances)
+    idents = nm.members[(kind, owner)]
+    params: list[str] = []
+    checks = Checks()
+    notices: list[str] = []
+    json_lines: list[str] = []
+    for prop in properties:
+        ident = idents[prop.name]
+        base_type = nm.type_of(prop.type)
+        optional = not prop.required  # lists and maps too: unset (nil) is not empty (not checked)
+        swift_type = base_type + ("?" if optional else "")
+        facts = f"Wire name `{prop.name}` = {prop.number}. Privacy: {prop.privacy.value}."
+        pdoc = names.doc_comment([prop.description, " ".join(filter(None, [facts, constraint_summary(prop.constraints)])),
+                                  deprecation_doc(prop)], "    ")
+        attrs = [names.deprecated_attribute(prop.deprecation.reason)] if prop.deprecation else []
+        storage = "self." + ident
+        if prop.const is not None:
+            access = const_literal(nm, prop.type, prop.const)
+            view.computed.append({"doc": pdoc, "attributes": attrs, "decl": f"public var {ident}: {swift_type}",
+                                  "body": [access]})
+        elif prop.deprecation is not None and prop.auto is None:
+            storage = access = "self._" + ident
+            view.stored.append({"doc": [], "decl": f"var _{ident}: {swift_type}"})
+            view.computed.append({"doc": pdoc, "attributes": attrs, "decl": f"public var {ident}: {swift_type}",
+                                  "body": [f"get {{ {storage} }}", f"set {{ {storage} = newValue }}"]})
+        else:
+            access = storage
+            setter = "public private(set) var" if prop.auto is not None else "public var"
+            view.stored.append({"doc": pdoc, "decl": f"{setter} {ident}: {swift_type}"})
+        if prop.auto is not None:
+            view.init_body.append(f"{storage} = {auto_default(prop, optional)}")
+            view.with_auto.append(f"copy.{ident} = {AUTO_SOURCES[prop.auto]}")
+        elif prop.const is None:
+            params.append(f"{ident}: {swift_type}" + (" = nil" if optional else ""))
+            view.init_body.append(f"{storage} = {ident}")
+        wire = names.string_literal(prop.name)
+        method = {Kind.LIST: "repeated", Kind.MAP: "map"}.get(prop.type.kind,
+                                                                 "optional" if prop.has_presence else "scalar")
+        # An unset list or map is written like an empty one (nothing; `[]`/`{}` in JSON).
+        items = f"{access} ?? {'[:]' if prop.type.kind is Kind.MAP else '[]'}" if optional and method != "optional" \
+            else access
+        view.encode.append(f"writer.{method}({prop.number}, {items}, {codec(prop.type)})")
+        json_lines.append(f"object.{method}({wire}, {items}, {codec(prop.type)})")
+        if prop.const is None:
+            property_checks(prop, access, optional, ident, checks)
+        if prop.deprecation is not None:
+            notice = (f"notices.append(DeprecationNotice(key: {wire}, "
+                      f"message: {names.string_literal(f'{owner}.{prop.name} is deprecated: {prop.deprecation.reason}')}))")
+            notices.append(f"if {access} != nil {{ {notice} }}" if optional else notice)
+    view.init_head = ["public init("] + [f"    {p}," for p in params[:-1]] + [f"    {p}" for p in params[-1:]]
+    view.init_head = ["public init() {"] if not params else view.init_head + [") {"]
+    view.json = (["var object = JSONObjectWriter()"] + json_lines + ["return object.value"]
+                 if json_lines else ["return .object([])"])
+    view.validate = checks.lines
+    view.pattern_groups = [checks.patterns] if checks.patterns else []  # one `_Patterns` enum, if any
+    view.deprecations = notices
+    return view
+
+
+def auto_default(prop: Property, optional: bool) -> str:
+    if optional:
+        return "nil"
+    return "Timestamp(seconds: 0)" if prop.type.scalar is Scalar.TIMESTAMP else '""'
+
+
+# --- type views ----------------------------------------------------------
+
+
+def enum_view(nm: Names, enum: EnumType) -> dict[str, Any]:
+    cases: list[dict[str, Any]] = []
+    for value in enum.values:
+        cases.append({
+            "doc": names.doc_comment([value.description, f"JSON name `{enum_value_json_name(enum.name, value.name)}`"
+                                      f", number {value.number}.", deprecation_doc(value)], "    "),
+            "attributes": [names.deprecated_attribute(value.deprecation.reason)] if value.deprecation else [],
+            "ident": nm.cases[enum.name][value.name],
+            "raw": names.string_literal(value.name),
+            "number": value.number,
+            "json": names.string_literal(enum_value_json_name(enum.name, value.name)),
+        })
+    name = nm.types[("enum", enum.name)]
+    return {
+        "name": name,
+        "doc": names.doc_comment([enum.description, f"Model enum `{enum.name}`."]),
+        "cases": cases,
+        "raw_values": ", ".join(c["raw"] for c in cases),
+    }
+
+
+def event_view(nm: Names, model: Model, event: Event) -> StructView:
+    doc = names.doc_comment([
+        event.description,
+        event_facts(event),
+        deprecation_doc(event)])
+    attrs = [names.deprecated_attribute(event.deprecation.reason)] if event.deprecation else []
+    view = struct_view(nm, "event", event.name, nm.types[("event", event.name)], event.properties, doc, attrs,
+                       "Sendable, Equatable, TrackableEvent")
+    view.statics = [f"public static let eventName = {names.string_literal(event.name)}",
+                    f"public static let eventNumber = {event.number}"]
+    notices = view.deprecations
+    if event.deprecation is not None:
+        message = names.string_literal(f"event {event.name} is deprecated: {event.deprecation.reason}")
+        notices.insert(0, f"notices.append(DeprecationNotice(key: \"\", message: {message}))")
+    view.deprecations = (["var notices: [DeprecationNotice] = []"] + notices + ["return notices"]
+                         if notices else ["return []"])
+    return view
+
+
+def context_view(nm: Names, model: Model) -> StructView:
+    ctx = model.context
+    doc = names.doc_comment([ctx.description, "The envelope's context: set once on the Tracker, which fills in "
+                                              "the automatic values for every event."])
+    view = struct_view(nm, "context", "", nm.context_type, ctx.properties, doc, [],
+                       "Sendable, Equatable, TrackingContext")
+    view.statics = ["public static let sdkIdentity = SDKIdentity(name: SDKInfo.name, version: SDKInfo.version, "
+                    "modelVersion: SDKInfo.modelVersion)"]
+    view.with_auto = ["var copy = self"] + view.with_auto + ["return copy"] if view.with_auto else ["self"]
+    return view
+
+
+def object_view(nm: Names, obj: Any) -> StructView:
+    doc = names.doc_comment([obj.description, f"Model object `{obj.name}`."])
+    return struct_view(nm, "object", obj.name, nm.types[("object", obj.name)], obj.properties, doc, [],
+                       "Sendable, Equatable, ProtoMessage")

@@ -1,0 +1,141 @@
+"""The TypeScript harness: one TypeScript project holding the `src/` of every
+model's SDK and one module of cases per model (each case a function calling
+`new Event({...})` with literals from the JavaScript target's own test-plan
+value writer), compiled by one run of the pinned tsc and run by one node."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from codegen.sdk.templates import TemplateSet
+from codegen.targets.javascript import TARGET as JS_TARGET
+from codegen.targets.javascript import lexical as js
+from codegen.targets.javascript.testvalues import Values
+from codegen.targets.javascript.views import Renderer
+from harness import (HEADER_TEXT, HarnessError, Result, Timer, Unit, build_units, owning_units, parse_lines,
+                     render_sdk, run_program, run_step, write_if_changed)
+
+TARGET = "javascript"
+ROOT = Path(__file__).resolve().parents[3]
+TOOLS = ROOT / "tools" / "javascript"
+TSC = TOOLS / "node_modules" / ".bin" / "tsc"
+
+RUNNER = f"""// {HEADER_TEXT}
+// Prints one line per conformance case (see tests/conformance/harness/__init__.py).
+declare const process: {{ readonly argv: readonly string[]; readonly stdout: {{ write(text: string): boolean }} }};
+
+export interface Built {{
+  validate(): readonly {{ readonly path: string; readonly constraint: string }}[];
+  toProtobuf(): Uint8Array;
+  toJson(): string;
+}}
+
+export type Case = readonly [id: string, build: () => Built, checkRefusal: boolean];
+
+function hex(bytes: Uint8Array): string {{
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}}
+
+function oneLine(error: unknown): string {{
+  const text = error instanceof Error ? `${{error.name}}: ${{error.message}}` : String(error);
+  return text.replace(/\\s+/g, " ");
+}}
+
+function refused(call: () => unknown): boolean {{
+  try {{
+    call();
+  }} catch {{
+    return true;
+  }}
+  return false;
+}}
+
+export function line(id: string, build: () => Built, checkRefusal: boolean): string {{
+  try {{
+    const event = build();
+    const issues = event.validate();
+    if (issues.length > 0) {{
+      let refusal = "-";
+      if (checkRefusal) {{
+        const accepted: string[] = [];
+        if (!refused(() => event.toProtobuf())) accepted.push("toProtobuf");
+        if (!refused(() => event.toJson())) accepted.push("toJson");
+        refusal = accepted.length > 0 ? `accepted:${{accepted.join("+")}}` : "refused";
+      }}
+      return [id, "invalid", refusal, ...issues.map((i) => `${{i.constraint}}@${{i.path}}`)].join("\\t");
+    }}
+    return `${{id}}\\t${{event.toJson()}}\\t${{hex(event.toProtobuf())}}`;
+  }} catch (error) {{
+    return `${{id}}\\texception\\t${{oneLine(error)}}`;
+  }}
+}}
+
+export function print(cases: readonly Case[]): void {{
+  const out: string[] = [];
+  for (const [id, build, checkRefusal] of cases) out.push(line(id, build, checkRefusal));
+  process.stdout.write(out.join("\\n") + "\\n");
+}}
+"""
+
+TSCONFIG = {
+    "//": HEADER_TEXT,
+    "compilerOptions": {
+        "target": "ES2020", "lib": ["ES2020"], "types": [], "module": "ES2020", "moduleResolution": "bundler",
+        "strict": True, "exactOptionalPropertyTypes": True, "noUncheckedIndexedAccess": True,
+        "skipLibCheck": False, "rootDir": ".", "outDir": "build", "noEmitOnError": True,
+    },
+}
+
+
+def cases_module(unit: Unit) -> str:
+    values = Values(Renderer(unit.model, TemplateSet.of(JS_TARGET)))
+    functions: list[str] = []
+    table: list[str] = []
+    for index, case in enumerate(unit.cases):
+        functions.append(f"function case{index}(): Built {{\n  return {values.event(case.event, case.values)};\n}}\n")
+        table.append(f"  [{js.ts_string(case.id)}, case{index}, {'true' if case.refused else 'false'}],")
+    imported = values.take_used()
+    head = [f"// {HEADER_TEXT}", f"// Conformance cases of the model {unit.key}.",
+            'import { type Built, type Case, print } from "./runner.js";']
+    if imported:
+        head.append(f'import {{ {imported} }} from "../sdk/{unit.key}/src/index.js";')
+    return "\n".join(head + [""] + functions + ["export const CASES: readonly Case[] = ["] + table
+                     + ["];", "", "print(CASES);", ""])
+
+
+def run(units: list[Unit], work: Path) -> Result:
+    result = Result(lines={})
+    timer = Timer(result.timings)
+    with timer.step("setup"):
+        run_step(["bash", ROOT / "scripts" / "setup-javascript.sh"], ROOT, "setup-javascript.sh", timeout=600)
+        if not TSC.exists():
+            raise HarnessError(f"{TSC} is missing after scripts/setup-javascript.sh")
+
+    def build(active: list[Unit]) -> None:
+        with timer.step("render"):
+            for unit in active:
+                render_sdk(unit.model, TARGET, work / "sdk" / unit.key)
+                write_if_changed(work / "harness" / f"cases_{unit.key}.ts", cases_module(unit))
+            write_if_changed(work / "harness" / "runner.ts", RUNNER)
+            config = {**TSCONFIG, "include": ["harness/runner.ts"]
+                      + [f"harness/cases_{u.key}.ts" for u in active] + [f"sdk/{u.key}/src" for u in active]}
+            write_if_changed(work / "tsconfig.json", json.dumps(config, indent=2) + "\n")
+            write_if_changed(work / "package.json", json.dumps({"//": HEADER_TEXT, "private": True,
+                                                                "type": "module"}, indent=2) + "\n")
+        with timer.step("tsc"):
+            run_step([TSC, "-p", "tsconfig.json"], work, "tsc (the SDKs and the harness)", timeout=600)
+
+    def failing(text: str, active: list[Unit]) -> set[str]:
+        paths = re.findall(r"^(\S+?\.ts)(?:\(\d+,\d+\)|:\d+:\d+)", text, re.M)
+        return owning_units(paths, work, active)
+
+    units = build_units(units, result, build, failing, "TypeScript")
+    with timer.step("node"):
+        stdout = b""
+        for unit in units:
+            stdout += run_program(["node", f"build/harness/cases_{unit.key}.js"], work, f"node ({unit.key})",
+                                  result)
+    result.lines = parse_lines(stdout)
+    return result

@@ -1,0 +1,109 @@
+"""The Python harness: one module of cases per model, each case a function
+that calls the generated constructors with literal values (written by the
+Python target's own test-plan value writer), run once in one interpreter."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from codegen.targets.python import Options
+from codegen.targets.python import lexical as names
+from codegen.targets.python.testvalues import Values, lines
+from codegen.targets.python.views import ViewBuilder
+from harness import HEADER_TEXT, Result, Timer, Unit, parse_lines, render_sdk, run_program, write_if_changed
+
+TARGET = "python"
+
+RUNNER = f'''# {HEADER_TEXT}
+"""Print one line per conformance case (see tests/conformance/harness/__init__.py)."""
+
+import importlib
+import sys
+
+
+def _h_refused(call):
+    try:
+        call()
+    except Exception:
+        return True
+    return False
+
+
+def _h_line(case_id, build, check_refusal):
+    try:
+        event = build()
+        issues = event.validate()
+        if issues:
+            refusal = "-"
+            if check_refusal:
+                accepted = [name for name, call in (("toProtobuf", event.to_protobuf), ("toJson", event.to_json))
+                            if not _h_refused(call)]
+                refusal = "accepted:" + "+".join(accepted) if accepted else "refused"
+            found = [f"{{issue.constraint}}@{{issue.path}}" for issue in issues]
+            return "\\t".join([case_id, "invalid", refusal, *found])
+        return f"{{case_id}}\\t{{event.to_json()}}\\t{{event.to_protobuf().hex()}}"
+    except Exception as exc:  # reported, never fatal: the next case still runs
+        message = " ".join(f"{{type(exc).__name__}}: {{exc}}".split())
+        return f"{{case_id}}\\texception\\t{{message}}"
+
+
+def main():
+    out = sys.stdout.buffer
+    for module_name in sys.argv[1:]:
+        try:
+            module = importlib.import_module(module_name)
+        except Exception as exc:  # this model's SDK is broken; the others still run
+            message = " ".join(f"{{type(exc).__name__}}: {{exc}}".split())
+            out.write(f"!unit\\t{{module_name}}\\t{{message}}\\n".encode("utf-8", "backslashreplace"))
+            continue
+        for case_id, build, check_refusal in module.CASES:
+            line = _h_line(case_id, build, check_refusal)
+            out.write(line.encode("utf-8", "backslashreplace") + b"\\n")
+    out.flush()
+
+
+main()
+'''
+
+
+def cases_module(unit: Unit) -> str:
+    views = ViewBuilder(unit.model, Options.of(unit.model, "python"))
+    values = Values(views)
+    package = views.names.package
+    body: list[str] = []
+    table: list[str] = []
+    for index, case in enumerate(unit.cases):
+        function = f"_h_case_{index}"
+        body += ["", "", f"def {function}():"]
+        body += lines(values.event(case.event, case.values), "    ", "return ")
+        table.append(f"    ({names.py_str(case.id)}, {function}, {case.refused!r}),")
+    imported = sorted(values.used)
+    head = [f"# {HEADER_TEXT}", f'"""Conformance cases of the model {unit.key}."""', ""]
+    if imported:
+        head += [f"from {package} import ("] + [f"    {name}," for name in imported] + [")"]
+    return "\n".join(head + body + ["", "", "CASES = ["] + table + ["]", ""])
+
+
+def run(units: list[Unit], work: Path) -> Result:
+    result = Result(lines={})
+    timer = Timer(result.timings)
+    sdk_root = work / "sdk"
+    modules = []
+    with timer.step("render"):
+        for unit in units:
+            render_sdk(unit.model, TARGET, sdk_root / unit.key)
+            module = f"conformance_cases_{unit.key}"
+            write_if_changed(work / "cases" / f"{module}.py", cases_module(unit))
+            modules.append(module)
+        write_if_changed(work / "cases" / "conformance_main.py", RUNNER)
+    path = [str(work / "cases")] + [str(sdk_root / unit.key) for unit in units]
+    with timer.step("run"):
+        stdout = run_program([sys.executable, "-X", "utf8", work / "cases" / "conformance_main.py", *modules],
+                             work, "the Python harness", result, env={"PYTHONPATH": ":".join(path)})
+    result.lines = parse_lines(stdout)
+    for line in result.lines.values():
+        if line.startswith("!unit\t"):
+            _, module, message = line.split("\t", 2)
+            result.unit_errors[module.removeprefix("conformance_cases_")] = message
+    return result

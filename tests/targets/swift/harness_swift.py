@@ -1,0 +1,204 @@
+"""The Swift harness: one SwiftPM package with every model's SDK module, one
+module of cases per model (each case a function calling the generated
+initializer with literals from the Swift target's own test-plan value
+writer) and an executable, built by ONE `swift build` (scripts/swift.sh:
+native, or in the cached Debian 13 root) and run once.
+
+Swift cannot build some values at all; those cases print "skipped" with the
+reason (see cannot_hold): a String never holds an unpaired UTF-16 surrogate,
+and a [String: V] cannot hold two keys that Swift compares as equal
+(canonically equivalent, e.g. "é" and "e\u0301")."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from caseio import Case
+from codegen.targets.swift import lexical as names
+from codegen.targets.swift.testvalues import ValueWriter
+from codegen.targets.swift.views import derive_names
+from harness import (HEADER_TEXT, Result, Timer, Unit, chunks, parse_lines, render_sdk, run_program,
+                     build_units, owning_units, run_step, write_if_changed)
+
+TARGET = "swift"
+ROOT = Path(__file__).resolve().parents[3]
+SWIFT = ROOT / "scripts" / "swift.sh"
+CHUNK = 60  # cases per file: small files keep the type checker fast
+SURROGATES = "Swift's String cannot hold an unpaired UTF-16 surrogate"
+
+CORE = f"""// {HEADER_TEXT}
+/// A built event, seen through what every generated SDK's events offer.
+public struct Built {{
+    public let validate: () -> [Swift.String]
+    public let toProtobuf: () -> [Swift.UInt8]
+    public let toJson: () -> Swift.String
+
+    public init(validate: @escaping () -> [Swift.String], toProtobuf: @escaping () -> [Swift.UInt8],
+                toJson: @escaping () -> Swift.String) {{
+        self.validate = validate
+        self.toProtobuf = toProtobuf
+        self.toJson = toJson
+    }}
+}}
+
+public struct Case {{
+    public let id: Swift.String
+    public let build: (() -> Built)?
+    public let skip: Swift.String
+
+    public init(_ id: Swift.String, _ build: @escaping () -> Built) {{
+        self.id = id
+        self.build = build
+        self.skip = ""
+    }}
+
+    public init(_ id: Swift.String, skip: Swift.String) {{
+        self.id = id
+        self.build = nil
+        self.skip = skip
+    }}
+}}
+
+private func hex(_ bytes: [Swift.UInt8]) -> Swift.String {{
+    let digits = Array("0123456789abcdef")
+    var out = ""
+    out.reserveCapacity(bytes.count * 2)
+    for b in bytes {{
+        out.append(digits[Swift.Int(b >> 4)])
+        out.append(digits[Swift.Int(b & 15)])
+    }}
+    return out
+}}
+
+public func line(_ c: Case) -> Swift.String {{
+    guard let build = c.build else {{
+        return c.id + "\\tskipped\\t" + c.skip
+    }}
+    let event = build()
+    let issues = event.validate()
+    if !issues.isEmpty {{
+        // Encoding cannot refuse what Swift cannot hold, so there is no refusal check.
+        return ([c.id, "invalid", "-"] + issues).joined(separator: "\\t")
+    }}
+    return c.id + "\\t" + event.toJson() + "\\t" + hex(event.toProtobuf())
+}}
+
+public func printAll(_ cases: [Case]) {{
+    var out = ""
+    for c in cases {{
+        out += line(c)
+        out += "\\n"
+    }}
+    print(out, terminator: "")
+}}
+"""
+
+
+def cannot_hold(case: Case) -> str:
+    """Why Swift cannot build this case's values ("" when it can)."""
+    if case.surrogates:
+        return SURROGATES
+    return ""
+
+
+def module_name(key: str) -> str:
+    return "Cases" + "".join(part.title() for part in key.split("_"))
+
+
+def chunk_file(unit: Unit, module: str, writer: ValueWriter, number: int, cases: list[Case], start: int) -> str:
+    lines = [f"// {HEADER_TEXT}", f"import {module}", "import ConformanceHarness", "",
+             f"private func wrap<E: {module}.ProtoMessage>(_ e: E) -> ConformanceHarness.Built {{",
+             "    ConformanceHarness.Built(validate: { e.validate().map { $0.constraint + \"@\" + $0.path } },",
+             "                             toProtobuf: { e.toProtobuf() }, toJson: { e.toJson() })", "}", ""]
+    table = []
+    for offset, case in enumerate(cases):
+        index = start + offset
+        reason = cannot_hold(case)
+        if reason:
+            table.append(f"    ConformanceHarness.Case({names.string_literal(case.id)}, skip: "
+                         f"{names.string_literal(reason)}),")
+            continue
+        expr = writer.event(case.event, case.values)
+        lines += [f"private func case{index}() -> ConformanceHarness.Built {{", f"    wrap({expr})", "}", ""]
+        table.append(f"    ConformanceHarness.Case({names.string_literal(case.id)}, case{index}),")
+    lines += [f"public func chunk{number}() -> [ConformanceHarness.Case] {{", "    ["] + table + ["    ]", "}", ""]
+    return "\n".join(lines)
+
+
+def package_swift(units: list[Unit], modules: dict[str, str]) -> str:
+    targets = ['        .target(name: "ConformanceHarness", path: "cases/ConformanceHarness"),']
+    mains = []
+    for unit in units:
+        sdk, cases = modules[unit.key], module_name(unit.key)
+        targets.append(f'        .target(name: "{sdk}", path: "sdk/{unit.key}/Sources/{sdk}"),')
+        targets.append(f'        .target(name: "{cases}", dependencies: ["{sdk}", "ConformanceHarness"], '
+                       f'path: "cases/{unit.key}"),')
+        mains.append(f'"{cases}"')
+    targets.append('        .executableTarget(name: "ConformanceMain", dependencies: ["ConformanceHarness", '
+                   + ", ".join(mains) + '], path: "cases/ConformanceMain"),')
+    return "\n".join(["// swift-tools-version:5.9", f"// {HEADER_TEXT}", "import PackageDescription", "",
+                      "let package = Package(", '    name: "ConformanceHarness",', "    targets: ["] + targets
+                     + ["    ]", ")", ""])
+
+
+def main_file(units: list[Unit], counts: dict[str, int]) -> str:
+    imports = [f"import {module_name(u.key)}" for u in units]
+    calls = [f"printAll({module_name(u.key)}.chunk{n}())" for u in units for n in range(counts[u.key])]
+    return "\n".join([f"// {HEADER_TEXT}", "import ConformanceHarness", *imports, "", *calls, ""])
+
+
+def failing_units(output: str, work: Path, units: list[Unit]) -> set[str]:
+    """Models whose SDK or case files the Swift compiler rejected."""
+    return owning_units(re.findall(r"^(/\S+?\.swift):\d+:\d+: error:", output, re.M), work, units)
+
+
+def run(units: list[Unit], work: Path) -> Result:
+    result = Result(lines={})
+    timer = Timer(result.timings)
+    work = work.resolve()
+    with timer.step("setup"):
+        run_step([ROOT / "scripts" / "setup-swift.sh"], ROOT, "setup-swift.sh", timeout=1200)
+
+    def build(active: list[Unit]) -> None:
+        with timer.step("render"):
+            _render(active, work)
+        with timer.step("swift build"):
+            run_step([SWIFT, "build", "--product", "ConformanceMain"], work, "swift build", timeout=1200)
+
+    active = build_units(units, result, build, lambda text, units_: failing_units(text, work, units_), "Swift")
+    with timer.step("run"):
+        stdout = run_program([SWIFT, "run", "--skip-build", "ConformanceMain"], work, "the Swift harness", result)
+    result.lines = parse_lines(stdout)
+    skipped = sorted({cannot_hold(c) for u in active for c in u.cases} - {""})
+    result.notes += [f"cannot represent: {reason}" for reason in skipped]
+    return result
+
+
+def _render(active: list[Unit], work: Path) -> tuple[dict[str, str], dict[str, int]]:
+    modules, counts = {}, {}
+    for unit in active:
+        nm = derive_names(unit.model)
+        modules[unit.key] = nm.module
+        render_sdk(unit.model, TARGET, work / "sdk" / unit.key)
+        writer = ValueWriter(unit.model, nm)
+        folder = work / "cases" / unit.key
+        written = set()
+        for number, cases in chunks(unit.cases, CHUNK):
+            name = f"Chunk{number}.swift"
+            write_if_changed(folder / name, chunk_file(unit, nm.module, writer, number, list(cases),
+                                                       number * CHUNK))
+            written.add(name)
+        counts[unit.key] = len(written)
+        for path in folder.glob("*.swift"):
+            if path.name not in written:
+                path.unlink()
+    keep = {u.key for u in active} | {"ConformanceHarness", "ConformanceMain"}
+    if (work / "cases").is_dir():
+        for gone in {p.name for p in (work / "cases").iterdir() if p.is_dir()} - keep:
+            shutil.rmtree(work / "cases" / gone)
+    write_if_changed(work / "cases" / "ConformanceHarness" / "Core.swift", CORE)
+    write_if_changed(work / "cases" / "ConformanceMain" / "main.swift", main_file(active, counts))
+    write_if_changed(work / "Package.swift", package_swift(active, modules))
+    return modules, counts
