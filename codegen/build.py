@@ -40,6 +40,20 @@ class TargetResult:
     cached: bool
 
 
+def load_checked_model(model_dir: Path) -> Model:
+    """The model, with its target settings checked against the registered
+    targets' options (raises ModelErrors with every problem)."""
+    from codegen.diagnostics import ModelErrors
+    from codegen.loader import load_model
+    from codegen.sdk.options_check import option_diagnostics
+
+    model = load_model(model_dir)
+    problems = option_diagnostics(model, registered_targets())
+    if problems:
+        raise ModelErrors(problems)
+    return model
+
+
 def select_targets(names: tuple[str, ...]) -> list[Target]:
     targets = registered_targets()
     return [targets[name] for name in (names or tuple(targets))]
@@ -155,9 +169,7 @@ def build(
     rendered: dict[str, dict[str, bytes]] = {}
     keys: dict[str, tuple[str, Path]] = {}
     if stale:
-        from codegen.loader import load_model
-
-        model = load_model(model_dir)
+        model = load_checked_model(model_dir)
         # Render every target before writing any: a failure leaves the tree as it was.
         for target in select_targets(tuple(stale)):
             template_dir = Path(target.template_dir)
@@ -179,9 +191,7 @@ def build(
 def check(
     model_dir: Path, out: Path, target_names: tuple[str, ...] = (), overrides: tuple[Path, ...] = (),
 ) -> list[Difference]:
-    from codegen.loader import load_model
-
-    model = load_model(model_dir)
+    model = load_checked_model(model_dir)
     differences = []
     for target in select_targets(target_names):
         for diff in compare_tree(out / target.name, render(model, target, overrides)):

@@ -79,9 +79,9 @@ def cli(ctx: click.Context, model: Path, template_dirs: tuple[Path, ...]) -> Non
 @click.pass_obj
 def validate(settings: Settings) -> None:
     """Check the model and report every problem with its location."""
-    from codegen.loader import load_model
+    from codegen.build import load_checked_model
 
-    model = load_model(settings.model)
+    model = load_checked_model(settings.model)
     click.echo(f"{settings.model}: {model.name} {model.version} is valid "
                f"({len(model.events)} events, {len(model.enums)} enums, {len(model.objects)} objects)")
 

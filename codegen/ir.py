@@ -255,6 +255,8 @@ class Model:
     enums: tuple[EnumType, ...]
     objects: tuple[ObjectType, ...]
     reserved_events: Reserved = Reserved()
+    # Where each target (key "") and each of its settings is written in the model.
+    package_locations: tuple[tuple[str, str, Location], ...] = field(default=(), compare=False)
 
     @property
     def property_scopes(self) -> tuple[tuple[str, str, tuple[Property, ...], Reserved], ...]:

@@ -1,13 +1,18 @@
 """Writing generated trees: only files we own, atomically, deterministically.
 
-A file is ours when it carries GENERATED_MARKER near its start. A build
-overwrites or deletes only such files, refuses to overwrite anything else,
-and renders everything before writing anything, so a failed build leaves
-the previous tree as it was.
+What a tree owns is what the previous build wrote, listed in the manifest
+beside the files (`MANIFEST`, committed with them, so `codegen check` works
+on a fresh clone). Anything else in the folder, such as a toolchain's
+`build/`, `node_modules/` or a lock file, is never reported, overwritten or
+deleted. A tree without a manifest (written before manifests existed) owns
+the files that carry GENERATED_MARKER near their start. A build renders
+everything before writing anything, so a failed build leaves the previous
+tree as it was.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -16,6 +21,7 @@ from pathlib import Path
 from codegen.sdk.contract import GENERATED_MARKER, OutputFile
 
 MARKER_WINDOW = 512
+MANIFEST = ".codegen-manifest.json"
 # Folders that toolchains create beside generated sources; never ours.
 SKIPPED_DIRS = {".build", ".codegen", ".git", ".gradle", ".venv", "__pycache__", "node_modules", "target", "dist"}
 
@@ -31,6 +37,7 @@ class Difference:
 
 
 def is_owned(path: Path) -> bool:
+    """Whether a file carries the generated-file marker near its start."""
     try:
         with path.open("rb") as handle:
             head = handle.read(MARKER_WINDOW)
@@ -39,8 +46,32 @@ def is_owned(path: Path) -> bool:
     return GENERATED_MARKER.encode() in head
 
 
+def manifest_bytes(files: dict[str, bytes]) -> bytes:
+    """The manifest of a tree of `files`: a deterministic, sorted listing."""
+    listing = {"//": GENERATED_MARKER, "files": sorted(rel for rel in files if rel != MANIFEST)}
+    return (json.dumps(listing, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def owned_files(root: Path) -> set[str]:
     """Relative paths of the files under root that codegen wrote."""
+    manifest = root / MANIFEST
+    if manifest.is_file():
+        try:
+            listed = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+        except (OSError, ValueError, AttributeError):
+            listed = None
+        if isinstance(listed, list) and all(isinstance(rel, str) for rel in listed):
+            return {rel for rel in listed if _inside(rel) and (root / rel).is_file()} | {MANIFEST}
+    return _marked_files(root)
+
+
+def _inside(rel: str) -> bool:
+    """A manifest entry that stays inside the tree (a tampered one must not reach out)."""
+    parts = Path(rel).parts
+    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts
+
+
+def _marked_files(root: Path) -> set[str]:
     found: set[str] = set()
     if not root.is_dir():
         return found
@@ -54,14 +85,18 @@ def owned_files(root: Path) -> set[str]:
 
 
 def encode(files: list[OutputFile]) -> dict[str, bytes]:
+    """A target's files as bytes, with the tree's manifest added."""
     result: dict[str, bytes] = {}
     for item in files:
         data = item.content.encode("utf-8")
         if GENERATED_MARKER.encode() not in data[:MARKER_WINDOW]:
             raise OutputError(f"{item.path}: the target produced a file without the generated-file marker")
-        if item.path in result:
+        if item.path in result or item.path == MANIFEST:
             raise OutputError(f"{item.path}: the target produced this file twice")
+        if not _inside(item.path):
+            raise OutputError(f"{item.path}: the target produced a path outside its folder")
         result[item.path] = data
+    result[MANIFEST] = manifest_bytes(result)
     return dict(sorted(result.items()))
 
 
@@ -81,7 +116,7 @@ def compare_tree(root: Path, files: dict[str, bytes]) -> list[Difference]:
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace path with data in one step: readers see the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cg.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -94,12 +129,14 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def write_tree(root: Path, files: dict[str, bytes]) -> tuple[int, int]:
     """Bring root in line with files; returns (written, deleted) counts."""
-    foreign = [rel for rel in files if (root / rel).exists() and not is_owned(root / rel)]
+    owned = owned_files(root)
+    foreign = [rel for rel in files if rel not in owned and (root / rel).exists()
+               and not ((root / rel).is_file() and (root / rel).read_bytes() == files[rel])]
     if foreign:
         listing = ", ".join(str(root / rel) for rel in foreign[:5])
         raise OutputError(f"refusing to overwrite files that codegen did not generate: {listing} "
                           "(move them away or pick another --out)")
-    stale = sorted(owned_files(root) - set(files))
+    stale = sorted(owned - set(files))
     written = 0
     for rel, data in files.items():
         path = root / rel
@@ -108,7 +145,7 @@ def write_tree(root: Path, files: dict[str, bytes]) -> tuple[int, int]:
         atomic_write(path, data)
         written += 1
     for rel in stale:
-        (root / rel).unlink()
+        (root / rel).unlink(missing_ok=True)
         _remove_empty_parents((root / rel).parent, root)
     return written, len(stale)
 
@@ -117,7 +154,10 @@ def write_file(path: Path, content: str) -> None:
     """Write one generated file, never over a file codegen did not write."""
     if path.exists() and not is_owned(path):
         raise OutputError(f"refusing to overwrite {path}: codegen did not generate it")
-    atomic_write(path, encode([OutputFile(path.name, content)])[path.name])
+    data = content.encode("utf-8")
+    if GENERATED_MARKER.encode() not in data[:MARKER_WINDOW]:
+        raise OutputError(f"{path.name}: the export has no generated-file marker")
+    atomic_write(path, data)
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:

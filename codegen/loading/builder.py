@@ -113,10 +113,10 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
     if not sections.named["events"] and complete:
         errors.error(context_loc, "the model defines no events",
                      "add an 'events:' section with at least one event (any file of the model may hold it)")
-    packages = _read_targets(sections.single.get("targets"), errors)
+    packages, package_locations = _read_targets(sections.single.get("targets"), errors)
     return Model(
         name=name, namespace=namespace, version=version, description=header.description(),
-        packages=packages, products=products, platforms=platforms, context=context,
+        packages=packages, package_locations=package_locations, products=products, platforms=platforms, context=context,
         events=tuple(sorted(events, key=lambda e: e.name)),
         enums=tuple(sorted(enums, key=lambda e: e.name)),
         objects=tuple(sorted(objects, key=lambda o: o.name)),
@@ -227,24 +227,30 @@ def _read_subset(reader: MapReader, field: str, declared: tuple[str, ...], error
     return tuple(sorted(found))
 
 
-def _read_targets(node: LNode | None, errors: Collector) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+def _read_targets(node: LNode | None, errors: Collector) -> tuple[
+        tuple[tuple[str, tuple[tuple[str, str], ...]], ...], tuple[tuple[str, str, Location], ...]]:
+    """Settings per target, and where each target and each key is written
+    (which keys a target accepts is the target's to say: see codegen.sdk)."""
     if node is None:
-        return ()
+        return (), ()
     if not isinstance(node, LMap):
         MapReader(node, "the 'targets' section", errors, ())
-        return ()
+        return (), ()
     result = []
+    locations: list[tuple[str, str, Location]] = []
     for target, (key, value) in sorted(node.entries.items()):
+        locations.append((target, "", key.loc))
         if not isinstance(value, LMap):
             errors.error(value.loc, f"settings of target '{target}' must be a mapping",
                          "write e.g. 'python: {package: broadcaster_analytics}'")
             continue
         pairs = []
-        for setting, (_, svalue) in value.entries.items():
+        for setting, (skey, svalue) in value.entries.items():
+            locations.append((target, setting, skey.loc))
             if isinstance(svalue, LScalar) and isinstance(svalue.value, str):
                 pairs.append((setting, svalue.value))
             else:
                 errors.error(svalue.loc, f"setting '{setting}' of target '{target}' must be text",
                              f"write {setting}: some_name")
         result.append((target, tuple(sorted(pairs))))
-    return tuple(result)
+    return tuple(result), tuple(locations)

@@ -75,6 +75,11 @@ class Target(Protocol):
     template_dir: Path
     lexicon: Lexicon
 
+    def identifiers(self, model: Model) -> Mapping[str, Mapping[str, str]]:
+        """Every identifier derived from the model, by scope: scope ->
+        {what it names -> identifier}. Unique within each scope."""
+        ...
+
     def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
         """Render the whole output of this target for `model`.
 
@@ -102,10 +107,12 @@ def _is_package(module: str) -> bool:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """What the contract test asks of a target's lexical module: the names
-    it avoids, how it makes any name a free identifier (idempotent, never
-    reserved), its spelling of every scalar type and of a scalar value."""
+    """What the contract test asks of a target's lexical module: the
+    language's keywords (never an identifier), the names it avoids, how it
+    makes any name a free identifier (idempotent, never reserved), its
+    spelling of every scalar type and of a scalar value."""
 
+    keywords: frozenset[str]
     reserved: frozenset[str]
     escape: Callable[[str], str]
     scalar_types: Mapping[Scalar, str]

@@ -31,6 +31,12 @@ class JavaScriptTarget:
     template_dir = builtin_templates("javascript")
     lexicon = lexical.LEXICON
 
+    def identifiers(self, model: Model) -> dict[str, dict[str, str]]:
+        names = Names.of(model)
+        scopes = {"exports": {f"{k}:{n}": i for (k, n), i in names.types.items()}, "codecs": names.codecs}
+        scopes.update({f"{kind} {owner}": members for (kind, owner), members in names.members.items()})
+        return scopes
+
     def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
         renderer = Renderer(model, templates, Options.of(model, self.name))
         files = renderer.render_sources() + sdktests.test_files(renderer, HEADER)

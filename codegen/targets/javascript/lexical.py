@@ -164,5 +164,5 @@ def scalar_literal(scalar: Scalar, value: object) -> str:
     return f"new Timestamp({ts_bigint(value.seconds)}, {value.nanos})"  # type: ignore[attr-defined]
 
 
-LEXICON = Lexicon(reserved=RESERVED, escape=escaper(RESERVED, repeat_suffix("_")), scalar_types=TS_TYPES,
+LEXICON = Lexicon(keywords=KEYWORDS, reserved=RESERVED, escape=escaper(RESERVED, repeat_suffix("_")), scalar_types=TS_TYPES,
                   literal=scalar_literal)

@@ -427,6 +427,7 @@ class Renderer:
             OutputFile("README.md", t.render("README.md.j2", marker=GENERATED_MARKER, package=self.package,
                                               model=m, example=example, typescript=TYPESCRIPT_VERSION)),
             OutputFile("scripts/mark-cjs.mjs", t.render("mark-cjs.mjs.j2", header=f"// {GENERATED_MARKER}")),
+            OutputFile(".gitignore", t.render("gitignore.j2", marker=GENERATED_MARKER)),
         ]
         for name in ("tsconfig.json", "tsconfig.esm.json", "tsconfig.cjs.json", "tsconfig.test.json"):
             out.append(OutputFile(name, t.render(f"{name}.j2", marker=js.ts_json(GENERATED_MARKER))))

@@ -51,6 +51,14 @@ class KotlinTarget:
     template_dir = builtin_templates("kotlin")
     lexicon = kn.LEXICON
 
+    def identifiers(self, model: Model) -> dict[str, dict[str, str]]:
+        names = kv.Names(model)
+        scopes = {"package": dict(names.types) | {"": "TrackingContext"}}
+        for kind, owner, properties, _ in model.property_scopes:
+            scopes[f"{kind} {owner}"] = kv.member_names(properties)
+        scopes.update({f"enum {e.name}": kv.enum_entry_names(e) for e in model.enums})
+        return scopes
+
     def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
         conf = kv.settings(model)
         package = conf["package"]
@@ -87,6 +95,7 @@ class KotlinTarget:
             "versions": VERSIONS, "jvm_target": JVM_TARGET,
         }
         add("pom.xml", "pom.xml.j2", **build)
+        add(".gitignore", "gitignore.j2")
         add("build.gradle.kts", "build.gradle.kts.j2", versions=VERSIONS,
             group=kn.string_literal(conf["group_id"]), version=kn.string_literal(model.version))
         add("settings.gradle.kts", "settings.gradle.kts.j2", project=kn.string_literal(conf["artifact_id"]))

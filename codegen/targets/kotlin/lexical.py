@@ -209,5 +209,5 @@ def scalar_literal(scalar: Scalar, value: object) -> str:
 
 
 RESERVED = RESERVED_TYPES | RESERVED_MEMBERS
-LEXICON = Lexicon(reserved=RESERVED, escape=lambda name: escape(name, RESERVED), scalar_types=SCALAR_TYPES,
+LEXICON = Lexicon(keywords=KEYWORDS, reserved=RESERVED, escape=lambda name: escape(name, RESERVED), scalar_types=SCALAR_TYPES,
                   literal=scalar_literal)

@@ -29,7 +29,7 @@ from codegen.sdk.runtime_files import copy_runtime, generated_header
 from codegen.sdk.templates import TemplateSet, builtin_templates
 from codegen.targets.python import lexical, sdktests
 from codegen.targets.python.options import Options
-from codegen.targets.python.views import ViewBuilder, distribution_name, package_init, pep440, toml_str
+from codegen.targets.python.views import ViewBuilder, derive_names, distribution_name, package_init, pep440, toml_str
 
 RUNTIME_HEADER = generated_header("#")
 
@@ -40,6 +40,15 @@ class PythonTarget:
     options = Options
     template_dir = builtin_templates("python")
     lexicon = lexical.LEXICON
+
+    def identifiers(self, model: Model) -> dict[str, dict[str, str]]:
+        nm = derive_names(model, Options.of(model, self.name))
+        scopes: dict[str, dict[str, str]] = {"package": {f"{k}:{n}": i for (k, n), i in nm.types.items()}}
+        scopes["package"]["context"] = "Context"
+        scopes.update({f"{kind} {owner}": attrs for (kind, owner), attrs in nm.attrs.items()})
+        scopes.update({f"enum {enum}": members for enum, members in nm.members.items()})
+        scopes["event modules"] = nm.modules
+        return scopes
 
     def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
         views = ViewBuilder(model, Options.of(model, self.name))
@@ -68,6 +77,7 @@ class PythonTarget:
              description=toml_str(" ".join(model.description.split())[:200]))
         emit("README.md", "README.md.j2", package=pkg, distribution=distribution,
              example=sdktests.readme_example(views))
+        emit(".gitignore", "gitignore.j2")
         emit(f"{pkg}/py.typed", "py.typed.j2")
         emit(f"{pkg}/enums.py", "enums.py.j2", enums=views.enum_views())
         emit(f"{pkg}/objects.py", "module.py.j2", module=views.objects_module())

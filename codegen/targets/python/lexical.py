@@ -270,6 +270,7 @@ def _scalar_literal(scalar: Scalar, value: object) -> str:
 
 
 LEXICON = Lexicon(
+    keywords=KEYWORDS,
     reserved=RESERVED,
     escape=escaper(RESERVED, repeat_suffix("_"), str.isidentifier),
     scalar_types=SCALAR_TYPES,

@@ -33,6 +33,13 @@ class SwiftTarget:
     template_dir = builtin_templates("swift")
     lexicon = names.LEXICON
 
+    def identifiers(self, model: Model) -> dict[str, dict[str, str]]:
+        nm = derive_names(model)
+        scopes = {"module": {f"{k}:{n}": i for (k, n), i in nm.types.items()} | {"": nm.module}}
+        scopes.update({f"{kind} {owner}": members for (kind, owner), members in nm.members.items()})
+        scopes.update({f"enum {enum}": cases for enum, cases in nm.cases.items()})
+        return scopes
+
     def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
         nm = derive_names(model)
         src = f"Sources/{nm.module}"

@@ -201,4 +201,4 @@ def scalar_literal(scalar: Scalar, value: object) -> str:
     return integer_literal(value)  # type: ignore[arg-type]
 
 
-LEXICON = Lexicon(reserved=RESERVED, escape=escape, scalar_types=SWIFT_TYPES, literal=scalar_literal)
+LEXICON = Lexicon(keywords=KEYWORDS, reserved=RESERVED, escape=escape, scalar_types=SWIFT_TYPES, literal=scalar_literal)

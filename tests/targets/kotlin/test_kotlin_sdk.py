@@ -218,10 +218,12 @@ def test_one_maven_invocation_stays_fast(maven_run: dict) -> None:
 
 
 def test_generated_tree_holds_no_build_output(maven_run: dict, tmp_path: Path) -> None:
-    """The build goes to a copy: the generated tree is sources, build files and docs only."""
+    """The build goes to a copy: the generated tree is sources, build files, docs, the
+    manifest of what codegen wrote and the .gitignore only."""
     fresh = build_sdk(MODEL_DIR, tmp_path)
     kinds = {p.suffix or p.name for p in fresh.rglob("*") if p.is_file()}
-    assert kinds <= {".kt", ".kts", ".xml", ".md"}, kinds
+    assert kinds <= {".kt", ".kts", ".xml", ".md", ".gitignore", ".json"}, kinds
+    assert [p.name for p in fresh.rglob("*.json")] == [".codegen-manifest.json"]
 
 
 def test_setup_script_is_idempotent(maven: str) -> None:

@@ -1,0 +1,100 @@
+"""The target contract, checked for every registered target from the
+registry (a new target is tested here without being listed anywhere):
+scalars, escaping, names, markers, runtime sources and documented options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from codegen.build import render
+from codegen.ir import Scalar
+from codegen.loader import load_model
+from codegen.reference.values import TimestampValue
+from codegen.sdk.contract import GENERATED_MARKER
+from codegen.targets import registered_targets
+from conftest import MODEL_DIR, ROOT
+
+TARGETS = registered_targets()
+MODELS = {
+    "bundled": MODEL_DIR,
+    "kitchen_sink": ROOT / "tests" / "conformance" / "models" / "kitchen_sink",
+    "hostile": ROOT / "tests" / "conformance" / "models" / "hostile",
+}
+SAMPLE_VALUES = {
+    Scalar.STRING: ["", 'q"\\\n', "😀"], Scalar.BOOL: [True, False], Scalar.INT32: [0, -(2**31), 2**31 - 1],
+    Scalar.INT64: [-(2**63), 2**63 - 1], Scalar.UINT32: [0, 2**32 - 1], Scalar.UINT64: [2**64 - 1],
+    Scalar.FLOAT: [0.5, -0.0, float("inf")], Scalar.DOUBLE: [1e-300, float("nan")],
+    Scalar.TIMESTAMP: [TimestampValue(0, 1), TimestampValue(-62135596800)], Scalar.BYTES: [b"", b"\x00\xff"],
+}
+
+
+@pytest.fixture(scope="module", params=sorted(MODELS))
+def model(request: pytest.FixtureRequest):
+    return load_model(MODELS[request.param])
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_every_scalar_has_a_type_and_literals(name: str) -> None:
+    lexicon = TARGETS[name].lexicon
+    assert set(lexicon.scalar_types) == set(Scalar)
+    for scalar, values in SAMPLE_VALUES.items():
+        for value in values:
+            literal = lexicon.literal(scalar, value)
+            assert literal and "\n" not in literal, (scalar, value, literal)
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_escaping_avoids_every_reserved_word_and_is_idempotent(name: str) -> None:
+    lexicon = TARGETS[name].lexicon
+    assert lexicon.keywords <= lexicon.reserved
+    for word in sorted(lexicon.reserved):
+        escaped = lexicon.escape(word)
+        assert escaped != word and escaped not in lexicon.reserved, word
+        assert lexicon.escape(escaped) == escaped, word
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+@settings(max_examples=200, deadline=None)
+@given(word=st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True))
+def test_escaping_any_identifier_is_free_and_stable(name: str, word: str) -> None:
+    lexicon = TARGETS[name].lexicon
+    escaped = lexicon.escape(word)
+    assert escaped not in lexicon.reserved and lexicon.escape(escaped) == escaped
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_names_are_unique_in_each_scope_and_never_keywords(name: str, model) -> None:
+    target = TARGETS[name]
+    for scope, names in target.identifiers(model).items():
+        idents = list(names.values())
+        assert len(idents) == len(set(idents)), (name, scope, idents)
+        assert not set(idents) & target.lexicon.keywords, (name, scope)
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_every_output_file_carries_the_marker(name: str, model) -> None:
+    files = render(model, TARGETS[name], ())
+    assert files
+    for path, data in files.items():
+        assert GENERATED_MARKER.encode() in data[:512], path
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_hand_written_runtime_sources_do_not_say_do_not_edit(name: str) -> None:
+    template_dir = Path(TARGETS[name].template_dir)
+    sources = [p for p in template_dir.rglob("*") if p.is_file() and p.suffix != ".j2" and "__pycache__" not in p.parts]
+    assert sources, f"{name} has no hand-written runtime files"
+    for path in sources:
+        assert "Do not edit" not in path.read_text(encoding="utf-8"), path
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_every_option_is_documented(name: str) -> None:
+    docs = (ROOT / "docs" / "targets.md").read_text(encoding="utf-8")
+    for key, text in TARGETS[name].options.documentation():
+        assert text, f"{name}: option '{key}' has no doc"
+        assert f"`{key}`" in docs, f"docs/targets.md does not document the {name} option '{key}'"
