@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "generated" / "python"))
 
 import broadcaster_analytics as sdk  # noqa: E402
+from broadcaster_analytics import *  # noqa: E402,F401,F403 (the SDK's types, for the tests)
 
 CLOCK = sdk.Timestamp(seconds=1_700_000_000, nanos=250_000_000)
 
