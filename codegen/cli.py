@@ -184,6 +184,8 @@ def _collector_options(func: Any) -> Any:
 @_collector_options
 @click.option("--key", "key_property", default="event_id", show_default=True, metavar="PROPERTY",
               help="Kafka: the context property whose value is each record's key.")
+@click.option("--sink-timeout", default=30.0, show_default=True, type=click.FloatRange(0.5),
+              help="Kafka: seconds to wait for the broker's acknowledgement before answering 503.")
 @click.option("--schema-registry", default=None, metavar="URL",
               help="Kafka: register the .proto there and frame values in the Confluent wire format.")
 @click.option("--log-level", default="info", show_default=True,
@@ -191,12 +193,12 @@ def _collector_options(func: Any) -> Any:
 @click.pass_obj
 def collect(settings: Settings, sink: str, host: str, port: int, max_request_bytes: int, max_event_bytes: int,
             skew_threshold: float, max_pending_events: int, dev: bool, topic: str | None, bad_topic: str | None,
-            key_property: str, schema_registry: str | None, log_level: str) -> None:
+            key_property: str, sink_timeout: float, schema_registry: str | None, log_level: str) -> None:
     """Receive events (POST /v1/batch), validate them with the model and store them."""
     from codegen.collector.commands import run_collect
 
     run_collect(settings.model, sink, host, port, max_request_bytes, max_event_bytes, skew_threshold,
-                max_pending_events, dev, topic, bad_topic, key_property, schema_registry, log_level)
+                max_pending_events, dev, topic, bad_topic, key_property, sink_timeout, schema_registry, log_level)
 
 
 @cli.command()

@@ -19,7 +19,8 @@ def _topics(model_name: str, topic: str | None, bad_topic: str | None) -> tuple[
 
 def run_collect(model_dir: Path, sink_spec: str, host: str, port: int, max_request_bytes: int,
                 max_event_bytes: int, skew_threshold: float, max_pending_events: int, dev: bool,
-                topic: str | None, bad_topic: str | None, key_property: str, schema_registry: str | None,
+                topic: str | None, bad_topic: str | None, key_property: str, sink_timeout: float,
+                schema_registry: str | None,
                 log_level: str) -> None:
     from codegen.collector.checking import ModelNotCollectable
     from codegen.collector.decoding import Limits
@@ -36,7 +37,8 @@ def run_collect(model_dir: Path, sink_spec: str, host: str, port: int, max_reque
     options: dict[str, object] = {"max_pending_events": max_pending_events}
     if kind == "kafka":
         good, bad = _topics(model.name, topic, bad_topic)
-        options.update(topic=good, bad_topic=bad, key_property=key_property, schema_registry=schema_registry)
+        options.update(topic=good, bad_topic=bad, key_property=key_property, schema_registry=schema_registry,
+                       delivery_timeout_ms=int(sink_timeout * 1000))
     try:
         sink = open_sink(sink_spec, model, **options)
         app = build_app(model, sink, limits, dev)
