@@ -108,7 +108,7 @@ def _unknown_fields(message: Any, path: str = "envelope") -> list[ValidationIssu
             for key, item in value.items():
                 if hasattr(item, "DESCRIPTOR"):
                     issues += _unknown_fields(item, f"{name}[{json_string(key)}]")
-        elif descriptor.label == descriptor.LABEL_REPEATED:
+        elif descriptor.is_repeated:
             for i, item in enumerate(value):
                 issues += _unknown_fields(item, f"{name}[{i}]")
         else:

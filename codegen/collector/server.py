@@ -93,22 +93,32 @@ class CollectorApp:
 
 
 async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:
+    """The body, or TooLarge. A body somewhat above the limit is read to its
+    end (and dropped) so that the client, still sending, reads the 413
+    instead of a reset connection; a far larger one is refused at once."""
     length = headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit:
+    if length.isdigit() and int(length) > _DRAIN_FACTOR * limit:
         raise TooLarge(f"the body has {length} bytes, more than the limit of {limit}")
     chunks = []
     size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise TooLarge("the client went away") if size > limit else ProtocolError("the client went away")
+            raise ProtocolError("the client went away")
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > limit:
-            raise TooLarge(f"the body has more than the limit of {limit} bytes")
-        chunks.append(chunk)
+        if size <= limit:
+            chunks.append(chunk)
+        elif size > _DRAIN_FACTOR * limit:
+            break
         if not message.get("more_body", False):
-            return b"".join(chunks)
+            break
+    if size > limit:
+        raise TooLarge(f"the body has more than the limit of {limit} bytes")
+    return b"".join(chunks)
+
+
+_DRAIN_FACTOR = 4
 
 
 async def _json(send: Send, status: int, body: Any, extra: list[tuple[bytes, bytes]] | None = None) -> None:
