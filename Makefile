@@ -39,6 +39,7 @@ conformance: setup
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/collector.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
