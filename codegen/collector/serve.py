@@ -46,6 +46,10 @@ def serve(app: CollectorApp, sink: Sink, options: ServeOptions, announce: Any = 
         server = uvicorn.Server(config)
         announce(f"collecting on http://{options.host}:{options.port}/v1/batch into {sink.description}"
                  + (" (dev mode: /dev/all, /dev/good, /dev/bad, /dev/reset)" if options.dev else ""))
-        server.run()
+        try:
+            server.run()
+        except SystemExit as exc:  # uvicorn's way of saying it could not start (e.g. the port is taken)
+            if exc.code not in (0, None):
+                raise OSError(f"the server did not start (see the message above; uvicorn exit {exc.code})") from None
     finally:
         sink.close()
