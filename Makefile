@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup toolchains build test check bench conformance clean
+.PHONY: setup toolchains build test check bench conformance collect clean
 
 $(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,11 +30,16 @@ test: setup
 	$(BIN)/codegen check
 	$(BIN)/python -m pytest -q
 
+# The collector on the bundled model, storing into events.duckdb (Ctrl-C stops it).
+collect: $(STAMP)
+	$(BIN)/codegen collect --sink duckdb:events.duckdb
+
 conformance: setup
 	$(BIN)/python -m pytest -q tests/conformance
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/collector.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -10,11 +10,12 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
 from codegen import __version__
-from codegen.diagnostics import ModelErrors
+from codegen.diagnostics import CommandFailed, ModelErrors
 from codegen.output import OutputError
 from codegen.targets import TargetLoadError, registered_targets, target_modules
 
@@ -129,20 +130,22 @@ def list_targets() -> None:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["proto", "jsonschema"]))
+@click.argument("kind", type=click.Choice(["proto", "jsonschema", "sql"]))
 @click.option("--out", "-o", type=click.Path(path_type=Path),
-              help="File (proto) or folder (jsonschema) to write; default: standard output.")
+              help="File (proto, sql) or folder (jsonschema) to write; default: standard output.")
 @click.pass_obj
 def export(settings: Settings, kind: str, out: Path | None) -> None:
-    """Export the model as a .proto file or as JSON Schemas (one per event)."""
+    """Export the model as a .proto file, JSON Schemas (one per event) or the
+    DuckDB DDL of the collector's tables."""
     from codegen.exports.jsonschema import render_jsonschemas
     from codegen.exports.proto import render_proto
+    from codegen.exports.sql import render_sql
     from codegen.loader import load_model
     from codegen.output import encode, write_file, write_tree
 
     model = load_model(settings.model)
-    if kind == "proto":
-        text = render_proto(model)
+    if kind in ("proto", "sql"):
+        text = render_proto(model) if kind == "proto" else render_sql(model)
         if out is None:
             click.echo(text, nl=False)
         else:
@@ -153,6 +156,67 @@ def export(settings: Settings, kind: str, out: Path | None) -> None:
         click.echo("\n".join(s.content for s in schemas), nl=False)
     else:
         write_tree(out, encode(schemas))
+
+
+def _collector_options(func: Any) -> Any:
+    """Options of the Kafka sink, shared by `collect` and `load`."""
+    func = click.option("--topic", default=None, metavar="NAME",
+                        help="Kafka topic of good events. Default: <model name>.events.")(func)
+    func = click.option("--bad-topic", default=None, metavar="NAME",
+                        help="Kafka topic of rejected events. Default: <model name>.bad_events.")(func)
+    return func
+
+
+@cli.command()
+@click.option("--sink", default="duckdb:events.duckdb", show_default=True, metavar="duckdb:PATH|kafka:HOST:PORT",
+              help="Where events go: a DuckDB file, or a Kafka broker.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--max-request-bytes", default=1_048_576, show_default=True, type=click.IntRange(1),
+              help="Largest request body, after decompression (413 above).")
+@click.option("--max-event-bytes", default=65_536, show_default=True, type=click.IntRange(1),
+              help="Largest event (its Envelope in Protobuf); larger ones are rejected.")
+@click.option("--skew-threshold", default=300.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds of client clock offset (received - sent_at) above which event times are corrected.")
+@click.option("--max-pending-events", default=20_000, show_default=True, type=click.IntRange(1),
+              help="Events waiting for the sink before requests get 429.")
+@click.option("--dev", is_flag=True, help="Dev mode: /dev/all, /dev/good, /dev/bad and /dev/reset for tests.")
+@_collector_options
+@click.option("--key", "key_property", default="event_id", show_default=True, metavar="PROPERTY",
+              help="Kafka: the context property whose value is each record's key.")
+@click.option("--sink-timeout", default=30.0, show_default=True, type=click.FloatRange(0.5),
+              help="Kafka: seconds to wait for the broker's acknowledgement before answering 503.")
+@click.option("--schema-registry", default=None, metavar="URL",
+              help="Kafka: register the .proto there and frame values in the Confluent wire format.")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["debug", "info", "warning", "error"]))
+@click.pass_obj
+def collect(settings: Settings, sink: str, host: str, port: int, max_request_bytes: int, max_event_bytes: int,
+            skew_threshold: float, max_pending_events: int, dev: bool, topic: str | None, bad_topic: str | None,
+            key_property: str, sink_timeout: float, schema_registry: str | None, log_level: str) -> None:
+    """Receive events (POST /v1/batch), validate them with the model and store them."""
+    from codegen.collector.commands import run_collect
+
+    run_collect(settings.model, sink, host, port, max_request_bytes, max_event_bytes, skew_threshold,
+                max_pending_events, dev, topic, bad_topic, key_property, sink_timeout, schema_registry, log_level)
+
+
+@cli.command()
+@click.option("--from", "source", required=True, metavar="kafka:HOST:PORT", help="The Kafka broker to read from.")
+@click.option("--sink", default="duckdb:events.duckdb", show_default=True, metavar="duckdb:PATH",
+              help="The DuckDB file to load into.")
+@_collector_options
+@click.option("--group", default="codegen-loader", show_default=True, help="Kafka consumer group.")
+@click.option("--until-idle", default=None, type=click.FloatRange(0.1), metavar="SECONDS",
+              help="Stop once no record arrived for this long (default: run until interrupted).")
+@click.pass_obj
+def load(settings: Settings, source: str, sink: str, topic: str | None, bad_topic: str | None, group: str,
+         until_idle: float | None) -> None:
+    """Load the Kafka topics of good and bad events into DuckDB (at least once; the
+    event_id dedupe makes it exactly once)."""
+    from codegen.collector.commands import run_load
+
+    run_load(settings.model, source, sink, topic, bad_topic, group, until_idle)
 
 
 @cli.command()
@@ -181,7 +245,7 @@ def main() -> None:
     except ModelErrors as exc:
         click.echo(exc.format(), err=True)
         sys.exit(EXIT_MODEL)
-    except (OutputError, TargetLoadError) as exc:
+    except (OutputError, TargetLoadError, CommandFailed) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_MODEL)
     except SystemExit:

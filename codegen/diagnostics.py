@@ -59,3 +59,8 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A 'did you mean' hint for a close candidate, or ''."""
     close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+class CommandFailed(Exception):
+    """A command cannot do its job for a reason the user can fix (shown as
+    `error: <message>`, exit code 1)."""

@@ -80,6 +80,19 @@ def _envelope(events: tuple[Event, ...]) -> list[str]:
     return lines + ["  }", "}", ""]
 
 
+# What SDKs POST to a collector (see docs/wire-contract.md, "Collection protocol").
+BATCH = [
+    "// What an SDK sends to a collector in one request (POST /v1/batch): the",
+    "// envelopes in the order they were tracked and the client's clock when it sent",
+    "// them, which the collector compares with its own to correct skewed clocks.",
+    "message Batch {",
+    "  repeated Envelope events = 1;",
+    "  google.protobuf.Timestamp sent_at = 2;",
+    "}",
+    "",
+]
+
+
 def render_proto(model: Model) -> str:
     lines = [
         GENERATED_HEADER,
@@ -97,6 +110,7 @@ def render_proto(model: Model) -> str:
     context: Context = model.context
     lines += _message("Context", context.description, context.properties, context.reserved)
     lines += _envelope(model.events)
+    lines += BATCH
     for event in model.events:
         lines += _message(pascal(event.name), event.description, event.properties, event.reserved,
                           deprecated=event.deprecation is not None)

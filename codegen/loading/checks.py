@@ -9,7 +9,8 @@ from codegen.diagnostics import Collector
 from codegen.ir import Kind, Location, Model, Property, Reserved
 from codegen.naming import SNAKE_CASE, camel, enum_unspecified_name, enum_value_json_name, enum_value_token, pascal
 
-RESERVED_TYPE_NAMES = {"envelope", "context", "timestamp"}
+# Types of the exported .proto that are not from the model (PascalCase).
+RESERVED_TYPE_NAMES = {"Batch", "Context", "Envelope", "Timestamp"}
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -41,8 +42,9 @@ def _check_type_names(model: Model, errors: Collector) -> None:
     kinds += [("enum", e.name, e.loc) for e in model.enums] + [("object", o.name, o.loc) for o in model.objects]
     for kind, name, loc in sorted(kinds, key=lambda k: k[2]):
         _snake(name, loc, kind, errors)
-        if name in RESERVED_TYPE_NAMES:
-            errors.error(loc, f"{kind} name '{name}' is reserved for the envelope's own types",
+        if pascal(name) in RESERVED_TYPE_NAMES:
+            errors.error(loc, f"{kind} name '{name}' is reserved for the envelope's own types "
+                              f"('{pascal(name)}' in the .proto)",
                          f"rename it, e.g. '{name}_info'")
         key = pascal(name).lower()
         if key in seen:

@@ -1,0 +1,162 @@
+"""Benchmark: sustained ingest through one `codegen collect` process with the
+DuckDB sink. A loopback load generator (asyncio, keep-alive connections)
+posts batches of 50 SDK-built events; prints events/s and p50/p99 request
+latency, beside a bare json.loads + DuckDB (Arrow) append of the same events
+in one process, so the cost of decoding and validation shows.
+
+Bounded: at most --batches batches and --seconds seconds.
+Run: make bench   (or .venv/bin/python bench/collector.py [--batches 600] [--json])
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "collector"))
+import sdk  # noqa: E402  (the generated Python SDK and batch helpers)
+
+BATCH = 50
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def make_batches(count: int, as_json: bool) -> list[bytes]:
+    recorder = sdk.Recorder(prefix="")
+    out = []
+    for b in range(count):
+        events = recorder.track(*[sdk.page_view(b * BATCH + i) for i in range(BATCH)])
+        out.append(sdk.json_batch(e.json for e in events) if as_json else sdk.protobuf_batch(e.protobuf for e in events))
+    return out
+
+
+async def _client(port: int, bodies: list[bytes], content_type: str, latencies: list[float], deadline: float) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        for body in bodies:
+            if time.perf_counter() > deadline:
+                return
+            head = (f"POST /v1/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n"
+                    f"Content-Length: {len(body)}\r\n\r\n").encode()
+            started = time.perf_counter()
+            writer.write(head + body)
+            await writer.drain()
+            status_line = await reader.readline()
+            length = 0
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            answer = await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+            if b" 200 " not in status_line or b'"rejected":[]' not in answer:
+                raise SystemExit(f"unexpected answer: {status_line!r} {answer[:200]!r}")
+    finally:
+        writer.close()
+
+
+async def load(port: int, batches: list[bytes], content_type: str, connections: int, seconds: float) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    started = time.perf_counter()
+    deadline = started + seconds
+    shares = [batches[i::connections] for i in range(connections)]
+    await asyncio.gather(*(_client(port, share, content_type, latencies, deadline) for share in shares))
+    return time.perf_counter() - started, latencies
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def through_collector(work: Path, batches: list[bytes], content_type: str, connections: int, seconds: float) -> None:
+    port = free_port()
+    log = open(work / "collector.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "codegen", "--model", str(ROOT / "event_model"), "collect",
+                                "--sink", f"duckdb:{work / 'bench.duckdb'}", "--port", str(port),
+                                "--log-level", "warning"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        warm = max(1, len(batches) // 20)
+        asyncio.run(load(port, batches[:warm], content_type, 1, seconds))
+        elapsed, latencies = asyncio.run(load(port, batches[warm:], content_type, connections, seconds))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+        log.close()
+    events = len(latencies) * BATCH
+    print(f"collector ({content_type}, {connections} connections): {events} events in {elapsed:.2f} s = "
+          f"{events / elapsed:,.0f} events/s; latency p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
+          f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms")
+
+
+def bare_baseline(work: Path, batches: list[bytes]) -> None:
+    """json.loads and an Arrow append into DuckDB, no validation, one process."""
+    import duckdb
+    import pyarrow as pa
+
+    con = duckdb.connect(str(work / "bare.duckdb"))
+    con.execute("CREATE TABLE page_view (event_id VARCHAR, app_name VARCHAR, page_url VARCHAR, "
+                "content STRUCT(content_id VARCHAR, kind VARCHAR, title VARCHAR, tags VARCHAR[]), "
+                "utm_parameters MAP(VARCHAR, VARCHAR))")
+    started = time.perf_counter()
+    count = 0
+    for body in batches:
+        events = json.loads(body)["events"]
+        columns = {"event_id": [], "app_name": [], "page_url": [], "content": [], "utm_parameters": []}
+        for e in events:
+            context, page = e["context"], e["page_view"]
+            columns["event_id"].append(context["event_id"])
+            columns["app_name"].append(context["app_name"])
+            columns["page_url"].append(page["page_url"])
+            content = page.get("content", {})
+            columns["content"].append({k: content.get(k) for k in ("content_id", "kind", "title", "tags")})
+            columns["utm_parameters"].append(page.get("utm_parameters", {}))
+        rows = pa.table(columns)  # noqa: F841 (DuckDB reads it by name)
+        con.execute("INSERT INTO page_view SELECT * FROM rows")
+        count += len(events)
+    elapsed = time.perf_counter() - started
+    print(f"bare json.loads + DuckDB append: {count} events in {elapsed:.2f} s = {count / elapsed:,.0f} events/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--batches", type=int, default=600)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--connections", type=int, default=4)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        print(f"building {args.batches} batches of {BATCH} events with the Python SDK ...", flush=True)
+        protobuf = make_batches(args.batches, as_json=False)
+        json_batches = make_batches(args.batches, as_json=True)
+        through_collector(work, protobuf, "application/x-protobuf", args.connections, args.seconds)
+        os.remove(work / "bench.duckdb")
+        through_collector(work, json_batches[: args.batches // 3], "application/json", args.connections, args.seconds)
+        bare_baseline(work, json_batches)
+
+
+if __name__ == "__main__":
+    main()

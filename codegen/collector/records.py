@@ -1,0 +1,56 @@
+"""What the collector makes of one request: accepted and rejected events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from codegen.reference import RefMessage
+
+
+@dataclass
+class Accepted:
+    """A valid event, read into the runtime's view (see reading.py)."""
+
+    index: int  # position in the batch
+    event: str  # the event's wire name
+    event_id: str
+    model_version: str
+    context: RefMessage
+    payload: RefMessage
+    protobuf: bytes  # the Envelope's bytes (as received, or encoded from JSON)
+    event_time_us: int | None = None  # corrected client time, set by the batch
+
+
+@dataclass
+class Rejected:
+    """An event that breaks a rule; kept with its raw bytes in bad_events."""
+
+    index: int
+    reasons: list[str]
+    raw: bytes
+    event_id: str | None = None
+    event: str | None = None
+    model_version: str | None = None
+
+    def answer(self) -> dict[str, object]:
+        return {"index": self.index, "event_id": self.event_id, "reasons": self.reasons}
+
+
+@dataclass
+class Received:
+    """One decoded request, with the server's fields."""
+
+    content_type: str
+    received_at_us: int
+    sent_at_us: int | None
+    accepted: list[Accepted] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What a sink reports once a request's events are durable."""
+
+    accepted: int
+    duplicates: int
+    duplicate_ids: frozenset[str] = frozenset()  # when the sink knows them

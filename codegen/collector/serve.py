@@ -1,0 +1,55 @@
+"""`codegen collect`: the model, the sink and the HTTP server put together."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from codegen.ir import Model
+from codegen.collector.checking import EnvelopeChecker
+from codegen.collector.decoding import BatchDecoder, Limits
+from codegen.collector.descriptors import build_messages
+from codegen.collector.server import CollectorApp
+from codegen.collector.sinks import Sink
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    dev: bool = False
+    log_level: str = "info"
+
+
+def build_app(model: Model, sink: Sink, limits: Limits, dev: bool = False) -> CollectorApp:
+    messages = build_messages(model)
+    decoder = BatchDecoder(EnvelopeChecker(model, messages), messages, limits)
+    dev_store = None
+    if dev:
+        from codegen.collector.dev import DevStore
+
+        dev_store = DevStore(sink)
+    return CollectorApp(decoder, sink, limits, dev_store)
+
+
+def serve(app: CollectorApp, sink: Sink, options: ServeOptions, announce: Any = print) -> None:
+    """Start the sink, serve until interrupted (SIGINT/SIGTERM), close the sink."""
+    import uvicorn
+
+    logging.basicConfig(level=options.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    sink.start()
+    try:
+        config = uvicorn.Config(app, host=options.host, port=options.port, log_level=options.log_level,
+                                access_log=False, loop="uvloop", http="httptools", lifespan="on",
+                                timeout_graceful_shutdown=10)
+        server = uvicorn.Server(config)
+        announce(f"collecting on http://{options.host}:{options.port}/v1/batch into {sink.description}"
+                 + (" (dev mode: /dev/all, /dev/good, /dev/bad, /dev/reset)" if options.dev else ""))
+        try:
+            server.run()
+        except SystemExit as exc:  # uvicorn's way of saying it could not start (e.g. the port is taken)
+            if exc.code not in (0, None):
+                raise OSError(f"the server did not start (see the message above; uvicorn exit {exc.code})") from None
+    finally:
+        sink.close()

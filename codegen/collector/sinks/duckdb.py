@@ -1,0 +1,122 @@
+"""The embedded sink: one DuckDB file and one writer thread.
+
+Group commit: requests queue up while a transaction is being written; the
+writer then takes everything queued (up to `max_batch_events`) into the next
+transaction, and each request is answered when the commit that holds its
+events is done. Beyond `max_pending_events` waiting, requests are refused
+with Saturated (429) instead of queueing without bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from typing import Any, Callable
+
+from codegen.ir import Model
+from codegen.collector.records import Received, Stored
+from codegen.collector.sinks import Saturated, SinkUnavailable
+from codegen.collector.store import DuckDBStore
+
+log = logging.getLogger("codegen.collector")
+
+_STOP = object()
+
+
+class DuckDBSink:
+    def __init__(self, path: str, model: Model, max_pending_events: int = 20_000,
+                 max_batch_events: int = 5_000) -> None:
+        self.db = DuckDBStore(path, model)
+        self.description = f"duckdb:{path}"
+        self.max_pending_events = max_pending_events
+        self.max_batch_events = max_batch_events
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._pending = 0  # events queued or being written
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.db.open()
+        for change in self.db.changes:
+            log.info("%s: %s", self.description, change)
+        self._thread = threading.Thread(target=self._run, name="duckdb-writer", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._queue.put(_STOP)
+            self._thread.join(timeout=30)
+            self._thread = None
+        self.db.close()
+
+    async def store(self, received: Received) -> Stored:
+        count = len(received.accepted) + len(received.rejected)
+        with self._lock:
+            if self._pending and self._pending + count > self.max_pending_events:
+                raise Saturated()
+            self._pending += count
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Stored] = loop.create_future()
+        self._queue.put((received, count, loop, future))
+        return await future
+
+    def call(self, function: Callable[[DuckDBStore], Any]) -> "asyncio.Future[Any]":
+        """Run `function(store)` on the writer thread, between transactions
+        (dev-mode queries and reset see a consistent store)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        self._queue.put((function, 0, loop, future))
+        return future
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is _STOP:
+                return
+            items = [first]
+            events = first[1]
+            while events < self.max_batch_events:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is _STOP:
+                    self._queue.put(_STOP)
+                    break
+                items.append(item)
+                events += item[1]
+            self._process(items)
+
+    def _process(self, items: list[Any]) -> None:
+        writes = [i for i in items if isinstance(i[0], Received)]
+        calls = [i for i in items if not isinstance(i[0], Received)]
+        if writes:
+            try:
+                results: list[Any] = self.db.write([w[0] for w in writes])
+            except Exception as exc:  # the store failed: nothing of these requests is acknowledged
+                log.error("%s: write failed: %s", self.description, exc)
+                results = [SinkUnavailable(f"the DuckDB store failed: {exc}")] * len(writes)
+            with self._lock:
+                self._pending -= sum(w[1] for w in writes)
+            for (_, _, loop, future), result in zip(writes, results):
+                _resolve(loop, future, result)
+        for function, _, loop, future in calls:
+            try:
+                result = function(self.db)
+            except Exception as exc:
+                result = exc
+            _resolve(loop, future, result)
+
+
+def _resolve(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any], result: Any) -> None:
+    def settle() -> None:
+        if future.done():
+            return
+        if isinstance(result, BaseException):
+            future.set_exception(result)
+        else:
+            future.set_result(result)
+
+    loop.call_soon_threadsafe(settle)

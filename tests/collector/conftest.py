@@ -1,0 +1,1 @@
+from .kafka_broker import kafka_broker  # noqa: F401 (a fixture)
