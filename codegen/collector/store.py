@@ -13,7 +13,7 @@ from codegen.exports.sql import BAD_EVENTS, EVENT_IDS, quote
 from codegen.ir import Model
 from codegen.collector.migrate import ensure_schema
 from codegen.collector.records import Accepted, Received, Stored
-from codegen.collector.sinks import SinkError
+from codegen.collector.sinks.base import SinkError
 from codegen.collector.tables import Tables
 
 

@@ -10,35 +10,9 @@ warehouse sink can be added without touching the server:
 
 from __future__ import annotations
 
-from typing import Protocol
+from codegen.collector.sinks.base import Saturated, Sink, SinkError, SinkUnavailable
 
-from codegen.collector.records import Received, Stored
-
-
-class SinkError(Exception):
-    """The sink cannot be opened (bad path, file locked, broker unreachable)."""
-
-
-class Saturated(Exception):
-    """Too many events wait to be written; the client should retry later."""
-
-    retry_after = 1
-
-
-class SinkUnavailable(Exception):
-    """The store failed; nothing of the request is acknowledged."""
-
-    retry_after = 5
-
-
-class Sink(Protocol):
-    description: str
-
-    def start(self) -> None: ...
-
-    async def store(self, received: Received) -> Stored: ...
-
-    def close(self) -> None: ...
+__all__ = ["Saturated", "Sink", "SinkError", "SinkUnavailable", "open_sink"]
 
 
 def open_sink(spec: str, model: object, **options: object) -> Sink:

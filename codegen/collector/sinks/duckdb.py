@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from codegen.ir import Model
 from codegen.collector.records import Received, Stored
-from codegen.collector.sinks import Saturated, SinkUnavailable
+from codegen.collector.sinks.base import Saturated, SinkUnavailable
 from codegen.collector.store import DuckDBStore
 
 log = logging.getLogger("codegen.collector")

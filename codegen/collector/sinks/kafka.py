@@ -23,7 +23,7 @@ from typing import Any
 from codegen.exports.proto import render_proto
 from codegen.ir import Model
 from codegen.collector.records import Accepted, Received, Rejected, Stored
-from codegen.collector.sinks import Saturated, SinkError, SinkUnavailable
+from codegen.collector.sinks.base import Saturated, SinkError, SinkUnavailable
 from codegen.collector.sinks.framing import frame, register_schema
 
 log = logging.getLogger("codegen.collector")
