@@ -60,6 +60,8 @@ def kotlin_names() -> set[str]:
     with zipfile.ZipFile(jar) as archive:
         for entry in archive.namelist():
             folder, _, file = entry.rpartition("/")
+            if folder in KOTLIN_PACKAGES and file.endswith(".kotlin_builtins"):
+                names |= _builtin_declarations(archive.read(entry))  # Int, String, List...: no class files
             if folder not in KOTLIN_PACKAGES or not file.endswith(".class") or "$" in file:
                 continue
             name = file[: -len(".class")]
@@ -70,6 +72,64 @@ def kotlin_names() -> set[str]:
     names |= _kotlin_type_aliases(jar, aliases)
     names |= _java_lang_classes()
     return names
+
+
+def _fields(data: bytes) -> list[tuple[int, int | bytes]]:
+    """The (field number, value) pairs of one Protobuf message (varints and
+    length-delimited values; the metadata uses no other wire types)."""
+    out, pos = [], 0
+    while pos < len(data):
+        key, pos = _varint(data, pos)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = _varint(data, pos)
+            out.append((number, value))
+        elif wire == 2:
+            length, pos = _varint(data, pos)
+            out.append((number, data[pos:pos + length]))
+            pos += length
+        else:
+            raise ValueError(f"unexpected wire type {wire}")
+    return out
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return result, pos
+
+
+def _builtin_declarations(data: bytes) -> set[str]:
+    """Top-level classes and type aliases of a `.kotlin_builtins` file: a
+    version header (a big-endian count, then that many ints), then a
+    `PackageFragment` of Kotlin's metadata.proto (strings = 1, qualified
+    names = 2, package = 3 with type aliases = 5, classes = 4)."""
+    count = int.from_bytes(data[:4], "big")
+    fragment = _fields(data[4 + 4 * count:])
+    strings = [value.decode() for number, table in fragment if number == 1
+               for f, value in _fields(table) if f == 1]  # type: ignore[arg-type]
+    qualified = []  # (parent, short name, kind: 0 class, 1 package, 2 local)
+    for number, table in fragment:
+        if number == 2:
+            for f, entry in _fields(table):  # type: ignore[arg-type]
+                values = dict(_fields(entry))  # type: ignore[arg-type]
+                qualified.append((values.get(1, -1), values[2], values.get(3, 1)))
+    names = set()
+    for number, value in fragment:
+        if number == 4:  # a class: top-level when its parent is the package
+            parent, short, _ = qualified[dict(_fields(value))[3]]  # type: ignore[arg-type]
+            if parent == -1 or qualified[parent][2] == 1:
+                names.add(strings[short])
+        elif number == 3:  # the package: its type aliases
+            for f, alias in _fields(value):  # type: ignore[arg-type]
+                if f == 5:
+                    names.add(strings[dict(_fields(alias))[2]])  # type: ignore[arg-type]
+    return {n for n in names if IDENT.match(n)}
 
 
 def _kotlin_type_aliases(jar: Path, facades: list[str]) -> set[str]:

@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 import math
 import re
+from pathlib import Path
 from functools import lru_cache
 
 from codegen.ir import Scalar
 from codegen.sdk.contract import Lexicon
 from codegen.sdk.names import escaper, repeat_suffix
+from codegen.sdk.reserved import matches, read_names, source_texts
+from codegen.sdk.templates import builtin_templates
 
 # ECMAScript reserved and strict-mode words, TypeScript's type keywords.
 KEYWORDS = frozenset(
@@ -26,35 +29,27 @@ KEYWORDS = frozenset(
     """.split()
 )
 
-# Members every object has (a property named so would read the prototype's
-# value when unset), and the members of the generated classes.
-MEMBER_NAMES = frozenset(
-    """
-    __proto__ __defineGetter__ __defineSetter__ __lookupGetter__ __lookupSetter__
-    hasOwnProperty isPrototypeOf propertyIsEnumerable toLocaleString toString
-    valueOf prototype eventName eventNumber validate toProtobuf toJson
-    toJsonValue deprecationWarnings
-    """.split()
-)
+_TEMPLATES = builtin_templates("javascript")
+_SOURCES = source_texts(_TEMPLATES, (".ts", ".j2"))
 
-# Names in scope in generated modules: globals they use and runtime exports.
-GLOBAL_NAMES = frozenset(
-    """
-    Array ArrayBuffer BigInt Boolean DataView Date Error Function Infinity JSON
-    Map Math NaN Number Object Promise PromiseLike Readonly ReadonlyMap Record
-    RegExp Set String Symbol Uint8Array globalThis
-    AutoValues Codec Context ContextMessage ContextProps EncodingError EnumInfo
-    Field InMemoryTransport JsonObject JsonValue MapOf Policy ProtoWriter
-    SdkError SdkInfo Timestamp TrackableEvent TrackedEvent Tracker TrackerCore
-    TrackerOptions Transport TransportError ValidationError ValidationIssue
-    FIELDS SDK_INFO LIST MAP SINGLE boolCodec bytesCodec canonicalJson
-    deprecations doubleCodec encodeMessage enumCodec enumInfo fields floatCodec
-    int32Codec int64Codec jsonMessage messageCodec stringCodec timestampCodec
-    uint32Codec uint64Codec validateMessage
-    """.split()
-)
+# ECMAScript globals of the libraries the generated tsconfig names and the
+# members of Object.prototype (a property named so would read the
+# prototype's value when unset), read off the pinned TypeScript and node.
+IMPLICIT_SCOPE = read_names(Path(__file__).with_name("implicit_scope.txt"))
+# Everything the runtime and the templates declare or import at the top of a module.
+MODULE_NAMES = matches(_SOURCES, re.compile(
+    r"^(?:export\s+)?(?:declare\s+)?(?:abstract\s+)?(?:class|interface|type|function|const|let|var|enum)\s+"
+    r"([A-Za-z_$][\w$]*)", re.M), re.compile(r"^(?:import|export)\s+(?:type\s+)?\{([^}]*)\}", re.M))
+# Members of the runtime interfaces that the templates' classes implement.
+IMPLEMENTED = matches(_SOURCES, re.compile(r"\bclass\s+\S*\s+implements\s+([\w$, ]+?)\s*\{"))
+_INTERFACE = re.compile(r"^export\s+interface\s+(\w+)[^{\n]*\{(.*?)^\}", re.M | re.S)
+MEMBER_NAMES = matches([m.group(2) for text in _SOURCES for m in _INTERFACE.finditer(text)
+                        if m.group(1) in IMPLEMENTED],
+                       re.compile(r"^\s+(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*[(:]", re.M)) | matches(
+    source_texts(_TEMPLATES, (".ts.j2",)),  # ... and the methods the templates' classes add
+    re.compile(r"^ {2}(?:static\s+|readonly\s+|get\s+)*([A-Za-z_$][\w$]*)\s*[(<]", re.M))
 
-RESERVED = KEYWORDS | MEMBER_NAMES | GLOBAL_NAMES
+RESERVED = KEYWORDS | IMPLICIT_SCOPE | MODULE_NAMES | MEMBER_NAMES | {"__proto__", "prototype"}
 
 TS_TYPES = {
     Scalar.STRING: "string", Scalar.BOOL: "boolean", Scalar.INT32: "number", Scalar.UINT32: "number",

@@ -53,7 +53,7 @@ class KotlinTarget:
 
     def identifiers(self, model: Model) -> dict[str, dict[str, str]]:
         names = kv.Names(model)
-        scopes = {"package": dict(names.types) | {"": "TrackingContext"}}
+        scopes = {"package": dict(names.types) | {"": kn.CONTEXT_CLASS}}
         for kind, owner, properties, _ in model.property_scopes:
             scopes[f"{kind} {owner}"] = kv.member_names(properties)
         scopes.update({f"enum {e.name}": kv.enum_entry_names(e) for e in model.enums})

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 from codegen.ir import Scalar
 from codegen.naming import camel, enum_value_token, pascal
 from codegen.reference import narrow_float32
 from codegen.sdk.contract import Lexicon
+from codegen.sdk.reserved import matches, read_names, source_texts
+from codegen.sdk.templates import builtin_templates
 
 # Hard keywords (never identifiers) and the reserved `typeof`.
 KEYWORDS = frozenset(
@@ -22,31 +25,36 @@ KEYWORDS = frozenset(
     "this throw true try typealias typeof val var when while".split()
 )
 
-# Types of the runtime and of the generated package besides the model's own.
-RUNTIME_TYPES = frozenset(
-    "AutoValues Bytes EncodingException EsNumbers EventValidationException InMemoryTransport JsonWriter "
-    "Message Payload ProtoEnum ProtoWriter SdkInfo TrackedEvent Tracker TrackingContext TrackingException "
-    "Transport TransportException Utf8 ValidationError ValidationPolicy Validator Timestamp "
-    "JsonTestParser JsonVectorsTest RuntimeTest RuntimeTestEvent TrackerTest".split()
-)
+_TEMPLATES = builtin_templates("kotlin")
+_SOURCES = source_texts(_TEMPLATES, (".kt", ".j2"))
 
-# Names that generated code uses unqualified: the Kotlin and java.lang prelude.
-PRELUDE_TYPES = frozenset(
-    "Any Array ArrayList Boolean Byte ByteArray Char CharSequence Character Class Collection Comparable "
-    "Comparator Date Deprecated Double Enum Error Exception Float HashMap HashSet Int Integer Iterable "
-    "JvmOverloads JvmStatic LinkedHashMap List Long Map Math Nothing Number Object Override Pair Regex "
-    "RuntimeException Set Short String StringBuilder Suppress System Test Thread Throwable Triple UByte "
-    "UInt ULong UShort UUID Unit Volatile Assertions".split()
-)
+# Types declared at the top of a runtime file or a template, types the
+# templates import, and the default imports of Kotlin and java.lang.
+RUNTIME_TYPES = matches(_SOURCES, re.compile(
+    r"^(?:@[\w.]+(?:\([^)]*\))?\s+)*(?:(?:public|internal|private|protected|data|enum|sealed|abstract|open|"
+    r"annotation|inline|value|inner|expect|actual|fun)\s+)*(?:class|interface|object|typealias)\s+(\w+)", re.M))
+IMPORTED_TYPES = matches(_SOURCES, re.compile(r"^import\s+(?:\w+\.)*(\w+)\s*$", re.M))
+IMPLICIT_SCOPE = read_names(Path(__file__).with_name("implicit_scope.txt"))
+CONTEXT_CLASS = "TrackingContext"  # the one type the views name themselves
+RESERVED_TYPES = KEYWORDS | RUNTIME_TYPES | IMPORTED_TYPES | IMPLICIT_SCOPE | {CONTEXT_CLASS}
 
-RESERVED_TYPES = KEYWORDS | RUNTIME_TYPES | PRELUDE_TYPES
-
-# Members of every generated message class (data class members, the runtime
-# interfaces) and the locals generated code uses: properties must not shadow them.
-RESERVED_MEMBERS = KEYWORDS | frozenset(
-    "copy equals hashCode toString eventName eventNumber validate validateInto toProtobuf toJson "
-    "writeProto writeJson deprecations javaClass it v w e auto found other".split()
-) | frozenset(f"component{i}" for i in range(1, 1000))
+# Members a property must not shadow: what every data class has (the
+# language's own), what the runtime interfaces that messages implement
+# declare, the runtime's top-level functions and values (callable without
+# qualification in the package), and the parameters and locals of the
+# templates' functions and lambdas, which sit beside property references.
+DATA_CLASS_MEMBERS = frozenset("copy equals hashCode toString javaClass it".split()) | frozenset(
+    f"component{i}" for i in range(1, 1000))
+_INTERFACE = re.compile(r"^(?:public\s+|internal\s+)?(?:sealed\s+|fun\s+)?interface\s+\w+[^{\n]*\{(.*?)^\}",
+                        re.M | re.S)
+INTERFACE_MEMBERS = matches([m.group(1) for text in _SOURCES for m in _INTERFACE.finditer(text)],
+                            re.compile(r"\b(?:val|var|fun)\s+(?:<[^>]*>\s*)?(\w+)"))
+TOP_LEVEL_CALLABLES = matches(_SOURCES, re.compile(
+    r"^(?:(?:public|internal|private|inline|const)\s+)*(?:fun|val|var)\s+(?:<[^>]*>\s*)?(?:[\w.]+\.)?(\w+)", re.M))
+TEMPLATE_LOCALS = matches(source_texts(_TEMPLATES, (".j2",)), re.compile(r"\bfun\s+\w+\(\s*(\w+)\s*:"),
+                          re.compile(r"[(,]\s*(\w+)\s*:\s*[A-Z]"), re.compile(r"\{\s*(\w+)\s*->"),
+                          re.compile(r"\b(?:val|var)\s+(\w+)\s*="))
+RESERVED_MEMBERS = KEYWORDS | DATA_CLASS_MEMBERS | INTERFACE_MEMBERS | TOP_LEVEL_CALLABLES | TEMPLATE_LOCALS
 
 # Members of every generated enum class.
 RESERVED_ENUM_ENTRIES = frozenset({"Companion"})

@@ -27,7 +27,7 @@ class KotlinValues:
     def message(self, kind: str, owner: str, properties: tuple[Property, ...],
                 args: list[tuple[Property, str]]) -> str:
         members = kv.member_names(properties)
-        class_name = "TrackingContext" if kind == "context" else self.names.of(owner)
+        class_name = kn.CONTEXT_CLASS if kind == "context" else self.names.of(owner)
         return f"{class_name}({', '.join(f'{members[p.name]} = {expr}' for p, expr in args)})"
 
     def list(self, element: TypeRef, items: list[str]) -> str:

@@ -406,7 +406,7 @@ def context_view(names: Names, model: Model) -> MessageView:
     kdoc += ([""] if kdoc else []) + kn.kdoc_lines(
         "The context sent with every event. Properties the tracker fills in "
         "(event id, client timestamp, versions) are not parameters.")
-    return message_view("TrackingContext", ctx.properties, names, model, supertypes="", kdoc=kdoc)
+    return message_view(kn.CONTEXT_CLASS, ctx.properties, names, model, supertypes="", kdoc=kdoc)
 
 
 def enum_view(enum: EnumType, names: Names) -> EnumView:

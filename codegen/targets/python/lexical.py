@@ -14,6 +14,8 @@ end a literal nor inject code. Both forms are black-stable as emitted.
 
 from __future__ import annotations
 
+import ast
+import builtins
 import keyword
 import math
 import re
@@ -23,30 +25,69 @@ from codegen import naming
 from codegen.ir import Scalar
 from codegen.sdk.contract import Lexicon
 from codegen.sdk.names import escaper, repeat_suffix
+from codegen.sdk.reserved import matches, source_texts
+from codegen.sdk.templates import builtin_templates
 
 LINE_LENGTH = 88
 
 KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 
-# Names imported or defined by generated modules and the package's
-# __init__: a model type with one of these names would shadow it.
-TYPE_NAMES = frozenset(
-    """
-    Any ClassVar Context EVENTS EncodingError ErrorHandler EventMessage FieldSpec InMemoryTransport
-    JsonValue MODEL_VERSION Mapping Message Policy ProtoEnum SdkError SdkInfo Sequence Timestamp
-    TrackedEvent Tracker Transport TransportError ValidationError ValidationIssue None True False
-    """.split()
-)
+_TEMPLATES = builtin_templates("python")
 
-# Members of every generated message (runtime base classes and dataclass
-# machinery) and builtin types that annotations in the class body name.
-MEMBER_NAMES = frozenset(
-    """
-    validate to_protobuf to_json to_json_value bool bytes float int str dataclass field
-    """.split()
-)
+# What generated modules import besides the runtime (views.imports writes
+# these statements from this table).
+STANDARD_IMPORTS = {"collections.abc": ("Mapping", "Sequence"), "dataclasses": ("dataclass",),
+                    "typing": ("ClassVar",)}
+# The classes generated messages derive from (their members must not be shadowed).
+MESSAGE_BASES = ("Message", "EventMessage")
 
-RESERVED = KEYWORDS | TYPE_NAMES | MEMBER_NAMES
+
+def _runtime_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Top-level names of the runtime's modules, and the members of the
+    message base classes, read from the runtime sources themselves."""
+    top: set[str] = set()
+    members: set[str] = set()
+    for path in sorted((_TEMPLATES / "runtime").glob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            top.update(_bound_names(node))
+            if isinstance(node, ast.ClassDef) and node.name in MESSAGE_BASES:
+                for item in node.body:
+                    members.update(_bound_names(item))
+    return frozenset(top), frozenset(members)
+
+
+def _bound_names(node: ast.stmt) -> list[str]:
+    if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        return [node.name]
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return [node.target.id]
+    if isinstance(node, ast.Assign):
+        return [t.id for t in node.targets if isinstance(t, ast.Name)]
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return [(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"]
+    return []
+
+
+RUNTIME_NAMES, MESSAGE_MEMBERS = _runtime_names()
+# Names the templates import or define at the top of a generated module
+# (the tests import pytest, json, Path...: a model type must not shadow them).
+TEMPLATE_NAMES = matches(source_texts(_TEMPLATES, (".py.j2",)),
+                         re.compile(r"^from\s+[\w.]+\s+import\s+([\w ,]+?)(?:\s*#.*)?$", re.M),
+                         re.compile(r"^import\s+([\w.]+)", re.M),
+                         re.compile(r"^(?:class|def)\s+(\w+)", re.M),
+                         re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=\n]+)?=", re.M))
+BUILTIN_NAMES = frozenset(dir(builtins))
+# A field named like a builtin type would break annotations later in the
+# same class body (`int: int | None`, then `count: int`).
+BUILTIN_TYPES = frozenset(n for n in BUILTIN_NAMES if isinstance(getattr(builtins, n), type))
+IMPORTED_NAMES = frozenset(name for names in STANDARD_IMPORTS.values() for name in names)
+
+# Class and module names share the package's scope with everything above;
+# attributes share their class body with the bases' members and the names
+# the body's annotations use.
+RESERVED_TYPES = KEYWORDS | RUNTIME_NAMES | TEMPLATE_NAMES | BUILTIN_NAMES | IMPORTED_NAMES | {"Context"}
+RESERVED_ATTRS = KEYWORDS | MESSAGE_MEMBERS | BUILTIN_TYPES | IMPORTED_NAMES
+RESERVED = RESERVED_TYPES | RESERVED_ATTRS
 
 SCALAR_TYPES = {
     Scalar.STRING: "str",

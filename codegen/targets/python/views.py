@@ -87,7 +87,7 @@ def pep440(version: str) -> str:
 
 
 def derive_names(model: Model, options: Options) -> Names:
-    types_scope = NameAllocator(names.RESERVED, valid=str.isidentifier)
+    types_scope = NameAllocator(names.RESERVED_TYPES, valid=str.isidentifier)
     types: dict[tuple[str, str], str] = {}
     for kind, suffix, items in (
         ("enum", "Enum", model.enums),
@@ -96,7 +96,7 @@ def derive_names(model: Model, options: Options) -> Names:
     ):
         for item in items:
             types[(kind, item.name)] = types_scope.claim("types", names.type_base(item.name), kind_suffix(suffix))
-    idents = NameAllocator(names.RESERVED, repeat_suffix("_"), valid=str.isidentifier)
+    idents = NameAllocator(names.RESERVED_ATTRS, repeat_suffix("_"), valid=str.isidentifier)
     attrs = {
         (kind, owner): {p.name: idents.claim((kind, owner), names.attr_base(p.name)) for p in properties}
         for kind, owner, properties, _ in model.property_scopes
@@ -242,7 +242,7 @@ class ViewBuilder:
         """Import statements for the names in `used` (runtime names, typing
         names, "enum:<name>" and "object:<name>" entries)."""
         out: list[list[str]] = []
-        std = {"Mapping", "Sequence"} & used
+        std = set(names.STANDARD_IMPORTS["collections.abc"]) & used
         if std:
             out.append(names.import_lines("collections.abc", std))
         out.append(["from dataclasses import dataclass"])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 from typing import Iterable
 
 from codegen import naming
@@ -21,6 +22,8 @@ from codegen.ir import Scalar
 from codegen.reference import narrow_float32
 from codegen.sdk.contract import Lexicon
 from codegen.sdk.names import escaper, repeat_suffix
+from codegen.sdk.reserved import matches, read_names, source_texts
+from codegen.sdk.templates import builtin_templates
 
 KEYWORDS = frozenset(
     """
@@ -35,36 +38,37 @@ KEYWORDS = frozenset(
     """.split()
 )
 
-# Types that generated code, the runtime or the generated tests (helpers and
-# test classes included) refer to by name: a model type of the same name
-# would shadow them.
-TYPE_NAMES = frozenset(
-    """
-    Array Bool Character Codec CanonicalJSON CanonicalOrder Check Context Data Date DeprecationNotice
-    Dictionary Double Envelope Equatable Error FileHandle Float Foundation Hashable InMemoryTransport
-    Int Int8 Int16 Int32 Int64 JSONMember JSONObjectWriter JSONValue Never NSLock NSRange
-    NSRegularExpression Optional Pattern ProtoEnum ProtoMessage ProtoWriter Result Sendable Set String
-    Substring Swift SDKIdentity SDKInfo AutoValues Base64 Timestamp TrackableEvent TrackedEvent Tracker
-    TrackingContext TrackingError TrackingPolicy Transport UInt UInt8 UInt16 UInt32 UInt64 UUID
-    ValidationIssue Void WireType XCTest XCTestCase XCTSkip CaseIterable RawRepresentable
-    CustomStringConvertible Comparable Collection Sequence URL FileManager ProcessInfo StaticString
-    Unicode MapKey Hasher Recorder FailingTransport TransportDown TestJSONReader JSONSyntaxError RuntimeTests
-    TrackerTests VectorTests
-    """.split()
-)
+_TEMPLATES = builtin_templates("swift")
+_SOURCES = source_texts(_TEMPLATES, (".swift", ".j2"))
+_DECLARATION = re.compile(r"^(?:@[\w.]+(?:\([^)\n]*\))?\s+)*(?:(?:public|internal|fileprivate|private|open|final|"
+                          r"indirect)\s+)*(?:struct|class|enum|protocol|typealias|actor)\s+(\w+)", re.M)
 
-# Members of every generated struct (runtime protocols): no property may
-# take these names.
-STRUCT_MEMBERS = frozenset(
-    """
-    deprecations eventName eventNumber hashValue init jsonValue sdkIdentity self toJson toProtobuf
-    validate withAuto writeFields
-    """.split()
-)
+# Types: the implicit scope of Swift, _Concurrency, Foundation (and what it
+# re-exports) and XCTest, read off the toolchain; every type the runtime and
+# the templates (tests and their helpers included) declare; the modules they
+# import; the context type the views name.
+IMPLICIT_SCOPE = read_names(Path(__file__).with_name("implicit_scope.txt"))
+DECLARED_TYPES = matches(_SOURCES, _DECLARATION)
+IMPORTED_MODULES = matches(_SOURCES, re.compile(r"^(?:@testable\s+)?import\s+(\w+)", re.M)) | {"Swift"}
+CONTEXT_TYPE = "Context"
+TYPE_NAMES = IMPLICIT_SCOPE | DECLARED_TYPES | IMPORTED_MODULES | {CONTEXT_TYPE}
 
-# Members of every generated enum; `none` and `some` would be confused with
-# Optional's cases.
-ENUM_MEMBERS = frozenset("allCases hashValue init jsonName none number rawValue self some".split())
+# Struct members: the requirements of the runtime protocols the generated
+# structs conform to, the members the templates give every struct, and what
+# every Swift value has.
+CONFORMED = ("ProtoMessage", "TrackableEvent", "TrackingContext")
+MESSAGE_TEMPLATES = ("_struct.swift.j2", "event.swift.j2", "object.swift.j2", "context.swift.j2")
+_PROTOCOL = re.compile(r"^(?:public\s+)?(?:protocol|extension)\s+(\w+)[^{\n]*\{(.*?)^\}", re.M | re.S)
+_MEMBER = re.compile(r"^\s+(?:(?:public|static|mutating|private|fileprivate)\s+)*(?:func|var|let)\s+(\w+)", re.M)
+STRUCT_MEMBERS = matches([m.group(2) for text in _SOURCES for m in _PROTOCOL.finditer(text)
+                          if m.group(1) in CONFORMED], _MEMBER) | matches(
+    source_texts(_TEMPLATES, MESSAGE_TEMPLATES, recursive=False), _MEMBER) | frozenset({"init", "self", "hashValue"})
+
+# Enum cases: the ProtoEnum requirements, RawRepresentable's and CaseIterable's
+# members, and Optional's cases (`.none` on an optional enum would be ambiguous).
+ENUM_MEMBERS = matches([m.group(2) for text in _SOURCES for m in _PROTOCOL.finditer(text)
+                        if m.group(1) == "ProtoEnum"], _MEMBER) | frozenset(
+    {"allCases", "rawValue", "init", "self", "hashValue", "none", "some"})
 
 RESERVED = KEYWORDS | TYPE_NAMES | STRUCT_MEMBERS | ENUM_MEMBERS
 

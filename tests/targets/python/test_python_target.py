@@ -89,13 +89,14 @@ def test_names_are_valid_unique_and_free() -> None:
     nm = derive_names(model, Options.of(model, "python"))
     idents = list(nm.types.values())
     assert len(set(idents)) == len(idents)
-    scopes = [list(s.values()) for s in nm.attrs.values()] + [list(m.values()) for m in nm.members.values()]
-    scopes.append(list(nm.modules.values()))
-    for scope in scopes + [idents]:
+    scopes = [(list(s.values()), names.RESERVED_ATTRS) for s in nm.attrs.values()]
+    scopes += [(list(m.values()), names.RESERVED_ATTRS) for m in nm.members.values()]
+    scopes += [(list(nm.modules.values()), names.RESERVED_ATTRS), (idents, names.RESERVED_TYPES)]
+    for scope, reserved in scopes:
         assert len(set(scope)) == len(scope)
         for ident in scope:
             assert ident.isidentifier() and not keyword.iskeyword(ident), ident
-            assert ident not in names.RESERVED, ident
+            assert ident not in reserved, ident
     assert nm.attrs[("event", "self")]["validate"] == "validate_"
     assert nm.members["kind"]["4k"] == "V_4K"
 
