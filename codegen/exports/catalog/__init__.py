@@ -60,8 +60,8 @@ def render_catalog(model: Model, history: History, snippets: Snippets | None = N
     rows, files = [], []
     for event in model.events:
         classes = sorted({p.privacy.value for p in _leaf_properties(event.properties, model, set())})
-        text = " ".join([event.name, event.description, event.owner,
-                         *(f"{p.name} {p.description}" for p in event.properties)]).lower()
+        # The row's own text (name, description) is searched too: only what it does not show is here.
+        text = " ".join([event.owner, *(p.name for p in event.properties)]).lower()
         deprecated = ' <span class="tag">deprecated</span>' if event.deprecation else ""
         rows.append(
             f'<tr data-event="{pages.esc(event.name)}" data-search="{pages.esc(text)}" '

@@ -30,8 +30,9 @@ footer { color: var(--muted); font-size: 13px; padding: 24px 20px; }
 """
 
 JS = """\
-// Search and filters of the catalog's index: every row carries its text and
-// its products, platforms and privacy classes; nothing is fetched.
+// Search and filters of the catalog's index: every row carries its products,
+// platforms, privacy classes and the words it does not show (owner, property
+// names); nothing is fetched.
 (function () {
   "use strict";
   var search = document.getElementById("search");
@@ -39,6 +40,9 @@ JS = """\
   var selects = Array.prototype.slice.call(document.querySelectorAll("select[data-filter]"));
   var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-event]"));
   var count = document.getElementById("count");
+  var texts = rows.map(function (row) {
+    return (row.getAttribute("data-search") + " " + row.textContent).toLowerCase();
+  });
   function matches(row, select) {
     if (!select.value) return true;
     var values = row.getAttribute("data-" + select.getAttribute("data-filter"));
@@ -49,8 +53,8 @@ JS = """\
   function update() {
     var words = search.value.toLowerCase().split(/\\s+/).filter(Boolean);
     var shown = 0;
-    rows.forEach(function (row) {
-      var text = row.getAttribute("data-search");
+    rows.forEach(function (row, index) {
+      var text = texts[index];
       var visible = words.every(function (w) { return text.indexOf(w) >= 0; }) &&
         selects.every(function (s) { return matches(row, s); });
       row.hidden = !visible;
