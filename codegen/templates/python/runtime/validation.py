@@ -210,21 +210,28 @@ def _check_bounds(
     """Inclusive bounds, each read as the field's type (`bound_of`). A bound
     admits finite numbers only: NaN and the infinities fail every bound."""
     finite = value == value and value not in (math.inf, -math.inf)
-    for kind, bound, inside in (
-        ("minimum", spec.minimum, lambda b: value >= b),
-        ("maximum", spec.maximum, lambda b: value <= b),
-    ):
-        if bound is None:
-            continue
-        limit = bound_of(bound)
-        if not finite:
-            message = f"{value} is not a finite number (the {kind} is {limit})"
-        elif inside(limit):
-            continue
-        else:
-            side = "below" if kind == "minimum" else "above"
-            message = f"{value} is {side} the {kind} {limit}"
-        out.append(ValidationIssue(path, kind, message))
+    if spec.minimum is not None:
+        minimum = bound_of(spec.minimum)
+        if not finite or not value >= minimum:
+            out.append(
+                ValidationIssue(
+                    path, "minimum", _outside(value, "below", "minimum", minimum)
+                )
+            )
+    if spec.maximum is not None:
+        maximum = bound_of(spec.maximum)
+        if not finite or not value <= maximum:
+            out.append(
+                ValidationIssue(
+                    path, "maximum", _outside(value, "above", "maximum", maximum)
+                )
+            )
+
+
+def _outside(value: float, side: str, kind: str, bound: float) -> str:
+    if value != value or value in (math.inf, -math.inf):
+        return f"{value} is not a finite number (the {kind} is {bound})"
+    return f"{value} is {side} the {kind} {bound}"
 
 
 def _check_string(
