@@ -1,6 +1,8 @@
 """Benchmark: `codegen build` (every registered target, cold and unchanged)
 against `protoc` generating Python for the same model, at 50, 500 and 2,000
-events, in one run. Prints seconds and peak memory (max RSS) per command.
+events, in one run, then the JSON Schema export and the catalog (`codegen
+docs`, with its page weight). Prints seconds and peak memory (max RSS) per
+command.
 
 Run: make bench   (or .venv/bin/python bench/run.py [--sizes 50,500,2000])
 """
@@ -53,7 +55,21 @@ def run_size(events: int, work: Path) -> list[tuple[str, float, float]]:
     files = sum(1 for p in (root / "generated").rglob("*") if p.is_file())
     size = sum(p.stat().st_size for p in (root / "generated").rglob("*") if p.is_file())
     print(f"  output: {files} files, {size / 1e6:.1f} MB", flush=True)
+    rows.append(("codegen export jsonschema", *measure(CODEGEN + ["export", "jsonschema", "--out", "schemas"], root)))
+    rows.append(("codegen docs (catalog)", *measure(CODEGEN + ["docs", "--out", "site"], root)))
+    print("  " + catalog_weight(root / "site"), flush=True)
     return rows
+
+
+def catalog_weight(site: Path) -> str:
+    """What a reader downloads: the index with its assets, the heaviest event page, the whole site."""
+    assets = sum(p.stat().st_size for p in (site / "assets").iterdir())
+    index = (site / "index.html").stat().st_size
+    heaviest = max(p.stat().st_size for p in (site / "events").glob("*.html"))
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    files = sum(1 for p in site.rglob("*") if p.is_file())
+    return (f"catalog: index page {(index + assets) / 1e3:.0f} kB with assets, heaviest event page "
+            f"{heaviest / 1e3:.1f} kB, site {total / 1e6:.1f} MB in {files} files")
 
 
 def main() -> None:

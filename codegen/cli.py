@@ -220,6 +220,25 @@ def load(settings: Settings, source: str, sink: str, topic: str | None, bad_topi
 
 
 @cli.command()
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="Folder to write the catalog to (static HTML, works from file://).")
+@click.option("--changelog", type=click.Path(dir_okay=False, path_type=Path), default=Path("CHANGELOG.md"),
+              show_default=True, help="Changelog whose sections the version history shows (if it exists).")
+@click.pass_obj
+def docs(settings: Settings, out: Path, changelog: Path) -> None:
+    """Write a browsable HTML catalog of the model's events."""
+    from codegen.exports.catalog import render_catalog
+    from codegen.exports.catalog.history import read_history
+    from codegen.loader import load_model
+    from codegen.output import encode, write_tree
+
+    model = load_model(settings.model)
+    files = render_catalog(model, read_history(settings.model, model.version, changelog))
+    written, deleted = write_tree(out, encode(files))
+    click.echo(f"{out}: {len(files)} files, {written} written, {deleted} removed; open {out / 'index.html'}")
+
+
+@cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 def init(directory: Path) -> None:
     """Scaffold a new event model and configuration in DIRECTORY."""

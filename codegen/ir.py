@@ -242,6 +242,15 @@ class Context:
 
 
 @dataclass(frozen=True)
+class ExportSettings:
+    """The model's `exports` section, as written (validated by the loader);
+    the exports fill in their own defaults from the namespace."""
+
+    proto_options: tuple[tuple[str, str | bool], ...] = ()  # .proto file options, sorted by name
+    jsonschema_base_uri: str | None = None  # prefix of every JSON Schema's $id
+
+
+@dataclass(frozen=True)
 class Model:
     name: str
     namespace: str  # Protobuf package, dotted snake_case
@@ -255,6 +264,7 @@ class Model:
     enums: tuple[EnumType, ...]
     objects: tuple[ObjectType, ...]
     reserved_events: Reserved = Reserved()
+    exports: ExportSettings = ExportSettings()
     # Where each target (key "") and each of its settings is written in the model.
     package_locations: tuple[tuple[str, str, Location], ...] = field(default=(), compare=False)
 

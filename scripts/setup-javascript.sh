@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the pinned JavaScript toolchain (TypeScript, esbuild) that the
-# JavaScript target's tests and scripts/js-bundle-size.sh use.
+# JavaScript target's tests and scripts/js-bundle-size.sh use, and ajv, which
+# the JSON Schema export's tests run in strict mode.
 #
 # Installs tools/javascript/package.json + package-lock.json with `npm ci`
 # into tools/javascript/node_modules. Idempotent: a stamp holding the lock
@@ -27,7 +28,8 @@ fi
 want="$(sha256sum "$TOOLS/package-lock.json" | cut -d' ' -f1)"
 installed() {
     [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] \
-        && [ -x "$TOOLS/node_modules/.bin/tsc" ] && [ -x "$TOOLS/node_modules/.bin/esbuild" ]
+        && [ -x "$TOOLS/node_modules/.bin/tsc" ] && [ -x "$TOOLS/node_modules/.bin/esbuild" ] \
+        && [ -f "$TOOLS/node_modules/ajv/package.json" ]
 }
 if installed; then
     exit 0

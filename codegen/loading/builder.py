@@ -10,13 +10,14 @@ import re
 
 from codegen.diagnostics import Collector, did_you_mean
 from codegen.ir import Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property
+from codegen.loading.export_settings import read_exports
 from codegen.loading.properties import SEMVER, TypeNames, check_number, read_deprecation, read_property
 from codegen.loading.reader import MapReader, describe
 from codegen.loading.reserved import read_reserved
 from codegen.loading.yaml_nodes import LMap, LNode, LScalar
 
-SECTIONS = ("model", "targets", "context", "events", "enums", "objects")
-SINGLE_SECTIONS = ("model", "targets", "context")
+SECTIONS = ("model", "targets", "exports", "context", "events", "enums", "objects")
+SINGLE_SECTIONS = ("model", "targets", "exports", "context")
 NAMESPACE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 MIN_EVENT_NUMBER = 10
 
@@ -114,6 +115,7 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
         errors.error(context_loc, "the model defines no events",
                      "add an 'events:' section with at least one event (any file of the model may hold it)")
     packages, package_locations = _read_targets(sections.single.get("targets"), errors)
+    exports = read_exports(sections.single.get("exports"), errors)
     return Model(
         name=name, namespace=namespace, version=version, description=header.description(),
         packages=packages, package_locations=package_locations, products=products, platforms=platforms, context=context,
@@ -121,6 +123,7 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
         enums=tuple(sorted(enums, key=lambda e: e.name)),
         objects=tuple(sorted(objects, key=lambda o: o.name)),
         reserved_events=read_reserved(header.raw("reserved"), "the model's events", errors),
+        exports=exports,
     )
 
 

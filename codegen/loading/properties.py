@@ -27,6 +27,7 @@ from codegen.loading.yaml_nodes import LMap, LNode, LScalar, LSeq
 
 MAX_FIELD_NUMBER = 2**29 - 1
 PROTOBUF_RESERVED = (19000, 19999)
+FLT_MAX = 3.4028234663852886e38  # the largest finite float32
 SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -229,6 +230,11 @@ def _read_bound(reader: MapReader, key: str, scalar: Scalar | None, errors: Coll
     elif not math.isfinite(value):
         errors.error(reader.value_loc(key), f"'{key}' of {reader.what} must be a finite number",
                      "use a finite bound, or leave it out")
+        return None
+    elif scalar is Scalar.FLOAT and abs(value) > FLT_MAX:
+        # Bounds of a float are narrowed to float32 like its values: this one would be infinite.
+        errors.error(reader.value_loc(key), f"'{key}' ({value}) of {reader.what} is outside the float range",
+                     f"use a number from {-FLT_MAX!r} to {FLT_MAX!r}, or make the property a double")
         return None
     return value
 

@@ -211,7 +211,8 @@ def int_within(scalar: Scalar, c: Constraints, value: int) -> int:
 def float_within(c: Constraints, value: float) -> float:
     low = c.minimum if c.minimum is not None else -math.inf
     high = c.maximum if c.maximum is not None else math.inf
-    if low <= value <= high:
+    bounded = c.minimum is not None or c.maximum is not None
+    if low <= value <= high and (math.isfinite(value) or not bounded):  # a bound admits finite values only
         return value
     if c.minimum is not None and c.maximum is not None:
         return (float(c.minimum) + float(c.maximum)) / 2

@@ -26,6 +26,7 @@ import math  # noqa: E402
 import tempfile  # noqa: E402
 from typing import Any, Mapping  # noqa: E402
 
+import bounds  # noqa: E402
 import draw  # noqa: E402
 import pitfalls  # noqa: E402
 from caseio import CASES_DIR, MODEL_DIRS, Case, MapValue, dump_cases  # noqa: E402
@@ -86,7 +87,8 @@ def model_cases(key: str, model: Model, ref: protoref.ProtoReference) -> list[Ca
     names: set[str] = set()
 
     def add(name: str, event: str, values: Mapping[str, Any], source: str, note: str = "",
-            error: tuple[str, ...] = (), refused: bool = False) -> None:
+            error: tuple[str, ...] | None = (), refused: bool = False) -> None:
+        """`error=None`: the case expects whatever the model's rules say."""
         where = f"{key}/{name}"
         if name in names:
             raise CaseError(f"{where}: duplicate case name")
@@ -96,6 +98,8 @@ def model_cases(key: str, model: Model, ref: protoref.ProtoReference) -> list[Ca
         except CaseError as exc:
             raise CaseError(f"{where}: {exc}") from None
         issues = tuple(rules.event_issues(event, values))
+        if error is None:
+            error = issues
         if issues != error:
             raise CaseError(f"{where}: the model's rules give {list(issues)}, the case expects {list(error)}")
         try:
@@ -122,6 +126,8 @@ def model_cases(key: str, model: Model, ref: protoref.ProtoReference) -> list[Ca
     for event, values in draw.draw_events(model, per_event):
         counters[event.name] = counters.get(event.name, 0) + 1
         add(f"{event.name}_h{counters[event.name]:03d}", event.name, values, "hypothesis")
+    for event_name, suffix, values, note in bounds.BoundCases(model).cases():
+        add(f"{event_name}_{suffix}", event_name, values, "bounds", note, error=None)
     return cases
 
 

@@ -6,13 +6,17 @@ rules it lists."""
 from __future__ import annotations
 
 import json
+import math
 import re
-from typing import Any, Mapping
+import struct
+from typing import Any, Callable, Mapping
 
 from codegen.ir import INTEGER_RANGES, Constraints, Kind, Model, Property, Scalar, TypeRef
 from codegen.testplan import TimestampValue
 
 MIN_SECONDS, MAX_SECONDS = -62135596800, 253402300799
+FLT_MAX = 3.4028234663852886e38
+FLT_MAX_MIDPOINT = 3.4028235677973366e38
 
 
 def _surrogate(text: str) -> bool:
@@ -78,9 +82,11 @@ class Rules:
         elif scalar.is_integer:
             low, high = INTEGER_RANGES[scalar]
             assert isinstance(value, int) and low <= value <= high, (path, value)
-            out += _bounds(c, value, path)
-        elif scalar.is_floating:
-            out += _bounds(c, float(value), path)
+            out += _bounds(c, value, path, int)
+        elif scalar is Scalar.FLOAT:
+            out += _bounds(c, _float32(float(value)), path, _float32)
+        elif scalar is Scalar.DOUBLE:
+            out += _bounds(c, float(value), path, float)
         elif scalar is Scalar.TIMESTAMP:
             assert isinstance(value, TimestampValue)
             if not (MIN_SECONDS <= value.seconds <= MAX_SECONDS and 0 <= value.nanos < 10**9):
@@ -88,10 +94,24 @@ class Rules:
         return out
 
 
-def _bounds(c: Constraints, value: float, path: str) -> list[str]:
+def _bounds(c: Constraints, value: float, path: str, as_type: Callable[[Any], Any]) -> list[str]:
+    """Bounds are read as the property's type; a bound admits finite numbers
+    only, so NaN and the infinities fail every bound."""
+    finite = not (math.isnan(value) or math.isinf(value))
     out = []
-    if c.minimum is not None and not value >= c.minimum:
+    if c.minimum is not None and not (finite and value >= as_type(c.minimum)):
         out.append(f"minimum@{path}")
-    if c.maximum is not None and not value <= c.maximum:
+    if c.maximum is not None and not (finite and value <= as_type(c.maximum)):
         out.append(f"maximum@{path}")
-    return out  # NaN fails every bound
+    return out
+
+
+def _float32(value: float) -> float:
+    """IEEE narrowing to float32, except that the midpoint above FLT_MAX
+    narrows to FLT_MAX as in the official library (docs/wire-contract.md)."""
+    if abs(value) == FLT_MAX_MIDPOINT:
+        return math.copysign(FLT_MAX, value)
+    try:
+        return float(struct.unpack("<f", struct.pack("<f", value))[0])
+    except OverflowError:
+        return math.copysign(math.inf, value)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import struct
 import sys
 import tempfile
 import warnings
@@ -40,6 +41,23 @@ from targets.python.support import (
 )
 
 MIN_SECONDS, MAX_SECONDS = -62135596800, 253402300799
+
+
+def _float32_within(value: float, c: Constraints) -> bool:
+    """Valid for a float property: the narrowed value within the narrowed
+    bounds, and finite when there is a bound (docs/event-model.md)."""
+    if c.minimum is None and c.maximum is None:
+        return True
+    narrowed = _narrow32(value)
+    return (math.isfinite(narrowed) and (c.minimum is None or narrowed >= _narrow32(float(c.minimum)))
+            and (c.maximum is None or narrowed <= _narrow32(float(c.maximum))))
+
+
+def _narrow32(value: float) -> float:
+    try:
+        return float(struct.unpack("<f", struct.pack("<f", value))[0])
+    except OverflowError:
+        return math.copysign(math.inf, value)
 
 
 def _float32_ok(value: float) -> bool:
@@ -119,6 +137,7 @@ class Strategies:
                 min_value=None if c.minimum is None else float(c.minimum),
                 max_value=None if c.maximum is None else float(c.maximum),
                 allow_nan=False,
+                allow_infinity=False,  # a bound admits finite values only
             )
         else:
             values = st.floats().map(canonical_nan)
@@ -127,8 +146,7 @@ class Strategies:
             # contract and the pure-Python backend (_float32_ok excludes it).
             values = st.one_of(values, st.floats(width=32).map(canonical_nan),
                                st.sampled_from([3.5e38, -1e39]))
-            values = values.filter(lambda v: _float32_ok(v) and (c.minimum is None or v >= c.minimum)
-                                   and (c.maximum is None or v <= c.maximum))
+            values = values.filter(lambda v: _float32_ok(v) and _float32_within(v, c))
         return values
 
 

@@ -136,7 +136,7 @@ function floatingCodec(kind: string, single: boolean): Codec<number> {
     },
     check(value, path, field, out) {
       if (typeof value !== "number") out.push(issue(path, "type", `must be a number (${kind})`));
-      else checkBounds(value, path, field, out);
+      else checkBounds(value, path, field, out, single ? toFloat32 : undefined);
     },
   };
 }

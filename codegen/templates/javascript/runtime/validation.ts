@@ -20,14 +20,31 @@ export function issue(path: string, constraint: string, message: string): Valida
   return { path, constraint, message };
 }
 
-/** Inclusive bounds; written as !(x >= min) so that NaN breaks a bound too. */
-export function checkBounds(value: number | bigint, path: string, field: Field, out: ValidationIssue[]): void {
+/**
+ * Inclusive bounds. A bound admits finite numbers only: NaN and the
+ * infinities fail every bound. `narrow` reads value and bounds as the
+ * field's type (float: narrowed to float32, the value that goes on the wire).
+ */
+export function checkBounds(
+  value: number | bigint,
+  path: string,
+  field: Field,
+  out: ValidationIssue[],
+  narrow?: (x: number) => number,
+): void {
   // Comparisons between bigint and number are exact in JavaScript.
-  if (field.minimum !== undefined && !(value >= field.minimum)) {
-    out.push(issue(path, "minimum", `${String(value)} is below the minimum ${String(field.minimum)}`));
+  const v = narrow !== undefined && typeof value === "number" ? narrow(value) : value;
+  const finite = typeof v === "bigint" || Number.isFinite(v);
+  const limit = (bound: number | bigint) => (narrow !== undefined && typeof bound === "number" ? narrow(bound) : bound);
+  if (field.minimum !== undefined) {
+    const min = limit(field.minimum);
+    if (!finite) out.push(issue(path, "minimum", `${String(v)} is not a finite number (the minimum is ${String(min)})`));
+    else if (!(v >= min)) out.push(issue(path, "minimum", `${String(v)} is below the minimum ${String(min)}`));
   }
-  if (field.maximum !== undefined && !(value <= field.maximum)) {
-    out.push(issue(path, "maximum", `${String(value)} is above the maximum ${String(field.maximum)}`));
+  if (field.maximum !== undefined) {
+    const max = limit(field.maximum);
+    if (!finite) out.push(issue(path, "maximum", `${String(v)} is not a finite number (the maximum is ${String(max)})`));
+    else if (!(v <= max)) out.push(issue(path, "maximum", `${String(v)} is above the maximum ${String(max)}`));
   }
 }
 

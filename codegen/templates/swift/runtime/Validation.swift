@@ -78,6 +78,32 @@ public enum Check {
         }
     }
 
+    /// Floating-point bounds admit finite numbers only: NaN and the
+    /// infinities fail every bound. (More specific than the Comparable
+    /// overloads, so Float and Double values come here.) A Float arrives
+    /// narrowed by its type, and generated code narrows its bounds alike.
+    public static func minimum<T: BinaryFloatingPoint>(
+        _ value: T, _ bound: T, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]
+    ) {
+        if !value.isFinite {
+            errors.append(ValidationIssue(
+                path: path(), constraint: "minimum", message: "\(value) is not a finite number (the minimum is \(bound))"))
+        } else if !(value >= bound) {
+            errors.append(ValidationIssue(path: path(), constraint: "minimum", message: "\(value) is less than \(bound)"))
+        }
+    }
+
+    public static func maximum<T: BinaryFloatingPoint>(
+        _ value: T, _ bound: T, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]
+    ) {
+        if !value.isFinite {
+            errors.append(ValidationIssue(
+                path: path(), constraint: "maximum", message: "\(value) is not a finite number (the maximum is \(bound))"))
+        } else if !(value <= bound) {
+            errors.append(ValidationIssue(path: path(), constraint: "maximum", message: "\(value) is greater than \(bound)"))
+        }
+    }
+
     /// Lengths count Unicode code points.
     public static func minLength(
         _ value: String, _ bound: Int, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]

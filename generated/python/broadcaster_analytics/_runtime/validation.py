@@ -11,8 +11,9 @@ surrogate, which has no UTF-8 form).
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .codec import AutoValues, field_value, specs_of
@@ -21,6 +22,7 @@ from .fields import (
     BOOL,
     BYTES,
     ENUM,
+    FLOAT,
     FLOAT_KINDS,
     INTEGER_KINDS,
     LIST,
@@ -32,7 +34,7 @@ from .fields import (
 )
 from .jcs import json_string
 from .timestamp import Timestamp
-from .wire import INT_RANGES
+from .wire import INT_RANGES, narrow_float32
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _PATTERNS: dict[str, re.Pattern[str]] = {}
@@ -149,7 +151,7 @@ def _check_value(
                 ValidationIssue(path, "range", f"{value} is outside the {kind} range")
             )
             return
-        _check_bounds(spec, value, path, out)
+        _check_bounds(spec, value, path, out, int)
     elif kind in FLOAT_KINDS:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             out.append(ValidationIssue(path, "type", f"must be a float ({kind})"))
@@ -161,7 +163,10 @@ def _check_value(
                 ValidationIssue(path, "range", f"{value} is too large for {kind}")
             )
             return
-        _check_bounds(spec, number, path, out)
+        if kind == FLOAT:
+            _check_float_bounds(spec, number, path, out)
+        else:
+            _check_bounds(spec, number, path, out, float)
     elif kind == BOOL:
         if not isinstance(value, bool):
             out.append(ValidationIssue(path, "type", "must be a bool"))
@@ -187,22 +192,46 @@ def _check_value(
             out.extend(validate_message(value, path + "."))
 
 
-def _check_bounds(
+def _check_float_bounds(
     spec: FieldSpec, value: float, path: str, out: list[ValidationIssue]
 ) -> None:
-    # Written as "not (x >= min)" so that NaN fails a bound as well.
-    if spec.minimum is not None and not value >= spec.minimum:
-        out.append(
-            ValidationIssue(
-                path, "minimum", f"{value} is below the minimum {spec.minimum}"
+    # What goes on the wire is checked: the value narrowed to float32 (beyond
+    # the float32 range that is an infinity), against bounds narrowed alike.
+    _check_bounds(spec, narrow_float32(value), path, out, narrow_float32)
+
+
+def _check_bounds(
+    spec: FieldSpec,
+    value: float,
+    path: str,
+    out: list[ValidationIssue],
+    bound_of: Callable[[Any], float],
+) -> None:
+    """Inclusive bounds, each read as the field's type (`bound_of`). A bound
+    admits finite numbers only: NaN and the infinities fail every bound."""
+    finite = value == value and value not in (math.inf, -math.inf)
+    if spec.minimum is not None:
+        minimum = bound_of(spec.minimum)
+        if not finite or not value >= minimum:
+            out.append(
+                ValidationIssue(
+                    path, "minimum", _outside(value, "below", "minimum", minimum)
+                )
             )
-        )
-    if spec.maximum is not None and not value <= spec.maximum:
-        out.append(
-            ValidationIssue(
-                path, "maximum", f"{value} is above the maximum {spec.maximum}"
+    if spec.maximum is not None:
+        maximum = bound_of(spec.maximum)
+        if not finite or not value <= maximum:
+            out.append(
+                ValidationIssue(
+                    path, "maximum", _outside(value, "above", "maximum", maximum)
+                )
             )
-        )
+
+
+def _outside(value: float, side: str, kind: str, bound: float) -> str:
+    if value != value or value in (math.inf, -math.inf):
+        return f"{value} is not a finite number (the {kind} is {bound})"
+    return f"{value} is {side} the {kind} {bound}"
 
 
 def _check_string(

@@ -157,14 +157,23 @@ public class Validator {
         if (maximum != null && !(value <= maximum)) above(value, maximum)
     }
 
+    /**
+     * A float is compared as float32 (the value on the wire) against bounds
+     * narrowed to float32 too. A bound admits finite numbers only: NaN and
+     * the infinities fail every bound.
+     */
     public fun number(value: Float?, minimum: Double? = null, maximum: Double? = null) {
-        number(value?.toDouble(), minimum, maximum)
+        if (value == null) return
+        val min = minimum?.toFloat()
+        val max = maximum?.toFloat()
+        if (min != null && !(value.isFinite() && value >= min)) below(value, min)
+        if (max != null && !(value.isFinite() && value <= max)) above(value, max)
     }
 
     public fun number(value: Double?, minimum: Double? = null, maximum: Double? = null) {
         if (value == null) return
-        if (minimum != null && !(value >= minimum)) below(value, minimum)
-        if (maximum != null && !(value <= maximum)) above(value, maximum)
+        if (minimum != null && !(value.isFinite() && value >= minimum)) below(value, minimum)
+        if (maximum != null && !(value.isFinite() && value <= maximum)) above(value, maximum)
     }
 
     /** Item counts of a list or map. */
@@ -174,6 +183,15 @@ public class Validator {
         if (maxItems != null && size > maxItems) fail("max_items", "has $size items, more than $maxItems")
     }
 
-    private fun below(value: Any, bound: Any) = fail("minimum", "$value is below the minimum $bound")
-    private fun above(value: Any, bound: Any) = fail("maximum", "$value is above the maximum $bound")
+    private fun below(value: Any, bound: Any) = fail("minimum", describe(value, "below", "minimum", bound))
+    private fun above(value: Any, bound: Any) = fail("maximum", describe(value, "above", "maximum", bound))
+
+    private fun describe(value: Any, side: String, kind: String, bound: Any): String {
+        val finite = when (value) {
+            is Float -> value.isFinite()
+            is Double -> value.isFinite()
+            else -> true
+        }
+        return if (finite) "$value is $side the $kind $bound" else "$value is not a finite number (the $kind is $bound)"
+    }
 }
