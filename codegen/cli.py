@@ -233,7 +233,9 @@ def docs(settings: Settings, out: Path, changelog: Path) -> None:
     from codegen.output import encode, write_tree
 
     model = load_model(settings.model)
-    files = render_catalog(model, read_history(settings.model, model.version, changelog))
+    calls = {name: target.typed_calls(model) for name, target in registered_targets().items()}
+    files = render_catalog(model, read_history(settings.model, model.version, changelog),
+                           lambda event: {name: by_event[event.name] for name, by_event in calls.items()})
     written, deleted = write_tree(out, encode(files))
     click.echo(f"{out}: {len(files)} files, {written} written, {deleted} removed; open {out / 'index.html'}")
 

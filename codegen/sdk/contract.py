@@ -80,6 +80,11 @@ class Target(Protocol):
         {what it names -> identifier}. Unique within each scope."""
         ...
 
+    def typed_calls(self, model: Model) -> Mapping[str, str]:
+        """For every event (by wire name), the source an app writes to track
+        it through the SDK's typed API, with the smallest valid values."""
+        ...
+
     def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
         """Render the whole output of this target for `model`.
 

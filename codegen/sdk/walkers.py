@@ -91,3 +91,12 @@ class ValueWalker(Generic[T]):
 
     def event_of(self, name: str) -> Any:
         return self._events[name]
+
+
+def minimal_events(model: Model) -> list[tuple[str, Mapping[str, Any]]]:
+    """Every event with the smallest values that validate (its required
+    parameters), for usage examples."""
+    from codegen.reference.samples import MINIMAL, Sampler
+
+    sampler = Sampler(model)
+    return [(event.name, sampler.message(event.properties, MINIMAL)) for event in model.events]

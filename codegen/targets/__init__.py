@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from codegen.sdk.contract import Target
 
 GROUP = "codegen.targets"
-CONTRACT = ("name", "description", "options", "template_dir", "lexicon", "identifiers", "render")
+CONTRACT = ("name", "description", "options", "template_dir", "lexicon", "identifiers", "typed_calls", "render")
 
 
 class TargetLoadError(Exception):

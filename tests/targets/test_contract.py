@@ -98,3 +98,53 @@ def test_every_option_is_documented(name: str) -> None:
     for key, text in TARGETS[name].options.documentation():
         assert text, f"{name}: option '{key}' has no doc"
         assert f"`{key}`" in docs, f"docs/targets.md does not document the {name} option '{key}'"
+
+
+@pytest.fixture(scope="module")
+def format_character_model(tmp_path_factory: pytest.TempPathFactory):
+    """The bundled model plus an event whose texts (description, owner, a
+    const, a property's and an enum value's description) hold every
+    invisible format character, bidi controls among them."""
+    import shutil
+
+    from codegen.sdk.text import FORMAT_CODES
+
+    folder = tmp_path_factory.mktemp("format") / "model"
+    shutil.copytree(MODEL_DIR, folder)
+    text = '"' + "".join(f"\\U{c:08x}" for c in FORMAT_CODES) + '"'
+    (folder / "events" / "format.yaml").write_text(f"""events:
+  format_characters:
+    number: 99
+    description: {text}
+    owner: {text}
+    properties:
+      note:
+        number: 1
+        type: string
+        privacy: none
+        const: {text}
+        description: {text}
+      label:
+        number: 2
+        type: string
+        privacy: none
+        description: {text}
+""", encoding="utf-8")
+    return load_model(folder)
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_no_invisible_format_character_reaches_a_source_file(name: str, format_character_model) -> None:
+    from codegen.sdk.text import FORMAT
+
+    files = render(format_character_model, TARGETS[name], ())
+    shown = {path: sorted({hex(ord(c)) for c in FORMAT.findall(data.decode("utf-8"))})
+             for path, data in files.items()}
+    assert not {p: c for p, c in shown.items() if c}, f"{name} writes format characters as they are"
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_every_event_has_a_typed_call(name: str, model) -> None:
+    calls = TARGETS[name].typed_calls(model)
+    assert sorted(calls) == sorted(e.name for e in model.events)
+    assert all(call.strip() for call in calls.values())

@@ -20,7 +20,9 @@ from codegen.ir import Model
 from codegen.sdk.contract import OutputFile
 from codegen.sdk.templates import TemplateSet, builtin_templates
 from codegen.targets.javascript import lexical, sdktests
+from codegen.sdk.walkers import minimal_events
 from codegen.targets.javascript.options import Options
+from codegen.targets.javascript.testvalues import Values
 from codegen.targets.javascript.views import HEADER, TYPESCRIPT_VERSION, Names, Renderer
 
 
@@ -36,6 +38,10 @@ class JavaScriptTarget:
         scopes = {"exports": {f"{k}:{n}": i for (k, n), i in names.types.items()}, "codecs": names.codecs}
         scopes.update({f"{kind} {owner}": members for (kind, owner), members in names.members.items()})
         return scopes
+
+    def typed_calls(self, model: Model) -> dict[str, str]:
+        values = Values(Renderer(model, TemplateSet.of(self), Options.of(model, self.name)))
+        return {name: f"tracker.track({values.event(name, sample)});" for name, sample in minimal_events(model)}
 
     def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
         renderer = Renderer(model, templates, Options.of(model, self.name))

@@ -14,6 +14,7 @@ from codegen.ir import Scalar
 from codegen.sdk.contract import Lexicon
 from codegen.sdk.names import escaper, repeat_suffix
 from codegen.sdk.reserved import matches, read_names, source_texts
+from codegen.sdk.text import FORMAT_CLASS, FORMAT_CODES
 from codegen.sdk.templates import builtin_templates
 
 # ECMAScript reserved and strict-mode words, TypeScript's type keywords.
@@ -60,10 +61,18 @@ TS_TYPES = {
 
 # --- literals ----------------------------------------------------------------
 
-_UNSAFE = re.compile("[\\\\\"\x00-\x1f\x7f\u2028\u2029\ud800-\udfff\ufeff]")
+_UNSAFE = re.compile(f"[\\\\\"\x00-\x1f\x7f\u2028\u2029\ud800-\udfff{FORMAT_CLASS}]")
 _SHORT = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_UNSAFE_CODES = [*range(0x20), 0x7F, 0x2028, 0x2029, 0xFEFF, *range(0xD800, 0xE000), ord("\\"), ord('"')]
-_STRING_ESCAPES = {c: _SHORT.get(chr(c)) or f"\\u{c:04x}" for c in _UNSAFE_CODES}
+# Line breaks, lone surrogates, `"`/`\\` and the invisible format characters
+# (bidi controls among them: Trojan Source) are written as escapes.
+_UNSAFE_CODES = [*range(0x20), 0x7F, 0x2028, 0x2029, *range(0xD800, 0xE000), ord("\\"), ord('"'), *FORMAT_CODES]
+
+
+def _escape_code(code: int) -> str:
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\u{{{code:x}}}"
+
+
+_STRING_ESCAPES = {c: _SHORT.get(chr(c)) or _escape_code(c) for c in _UNSAFE_CODES}
 
 
 def ts_string(text: str) -> str:
@@ -126,9 +135,13 @@ def _doc_lines(text: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
+_INVISIBLE = re.compile(f"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff{FORMAT_CLASS}]")
+
+
 def _invisible(line: str) -> str:
-    # Lone surrogates cannot be written as UTF-8; other controls are noise.
-    return re.sub("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", line)
+    # Lone surrogates cannot be written as UTF-8; controls and format
+    # characters (bidi overrides) would hide what a reader sees.
+    return _INVISIBLE.sub(lambda m: _escape_code(ord(m.group())), line)
 
 
 def doc_inline(text: str) -> str:

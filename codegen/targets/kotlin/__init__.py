@@ -24,7 +24,9 @@ from codegen.sdk.templates import TemplateSet, builtin_templates
 from codegen.targets.kotlin import lexical as kn
 from codegen.targets.kotlin import sdktests as kotlin_tests
 from codegen.targets.kotlin import views as kv
+from codegen.sdk.walkers import minimal_events
 from codegen.targets.kotlin.options import Options
+from codegen.targets.kotlin.testvalues import ValueWriter
 
 # Versions served by Maven Central and tested together here (JDK 17, Maven 3.8).
 VERSIONS = {
@@ -58,6 +60,10 @@ class KotlinTarget:
             scopes[f"{kind} {owner}"] = kv.member_names(properties)
         scopes.update({f"enum {e.name}": kv.enum_entry_names(e) for e in model.enums})
         return scopes
+
+    def typed_calls(self, model: Model) -> dict[str, str]:
+        writer = ValueWriter(model, kv.Names(model))
+        return {name: f"tracker.track({writer.event(name, sample)})" for name, sample in minimal_events(model)}
 
     def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
         conf = kv.settings(model)

@@ -17,6 +17,7 @@ from codegen.naming import camel, enum_value_token, pascal
 from codegen.reference import narrow_float32
 from codegen.sdk.contract import Lexicon
 from codegen.sdk.reserved import matches, read_names, source_texts
+from codegen.sdk.text import FORMAT_CLASS
 from codegen.sdk.templates import builtin_templates
 
 # Hard keywords (never identifiers) and the reserved `typeof`.
@@ -90,10 +91,19 @@ def enum_entry_name(value_name: str) -> str:
     return escape(enum_value_token(value_name), RESERVED_ENUM_ENTRIES)
 
 
+# Packages no library may declare: the compiler keeps `kotlin` to the
+# standard library, the JVM refuses to load classes under `java`.
+PROHIBITED_ROOTS = frozenset({"kotlin", "java"})
+
+
 def package_name(dotted: str) -> str:
-    """A package: every segment a valid, non-keyword identifier."""
+    """A package: every segment a valid, non-keyword identifier, never under
+    a prohibited root."""
     segments = [re.sub(r"[^A-Za-z0-9_]", "_", s) for s in dotted.split(".") if s]
-    return ".".join(escape(s, KEYWORDS) for s in segments)
+    escaped = [escape(s, KEYWORDS) for s in segments]
+    if escaped and escaped[0] in PROHIBITED_ROOTS:
+        escaped[0] += SUFFIX
+    return ".".join(escaped)
 
 
 # --- literals ---------------------------------------------------------------
@@ -176,9 +186,9 @@ def kdoc_lines(text: str) -> list[str]:
     return [_strip_controls(line) for line in lines]
 
 
-# Control characters, and bidirectional overrides that could make a comment
-# display as code ("trojan source").
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Control characters, and invisible format characters (bidirectional
+# overrides among them) that could make a comment display as code ("trojan source").
+_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f{FORMAT_CLASS}]")
 
 
 def _strip_controls(line: str) -> str:

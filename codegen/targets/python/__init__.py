@@ -28,7 +28,9 @@ from codegen.sdk.contract import GENERATED_MARKER, OutputFile
 from codegen.sdk.runtime_files import copy_runtime, generated_header
 from codegen.sdk.templates import TemplateSet, builtin_templates
 from codegen.targets.python import lexical, sdktests
+from codegen.sdk.walkers import minimal_events
 from codegen.targets.python.options import Options
+from codegen.targets.python.testvalues import Values, lines
 from codegen.targets.python.views import ViewBuilder, derive_names, distribution_name, package_init, pep440, toml_str
 
 RUNTIME_HEADER = generated_header("#")
@@ -49,6 +51,11 @@ class PythonTarget:
         scopes.update({f"enum {enum}": members for enum, members in nm.members.items()})
         scopes["event modules"] = nm.modules
         return scopes
+
+    def typed_calls(self, model: Model) -> dict[str, str]:
+        values = Values(ViewBuilder(model, Options.of(model, self.name)))
+        return {name: "\n".join(lines(values.event(name, sample), "", "tracker.track(", ")"))
+                for name, sample in minimal_events(model)}
 
     def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
         views = ViewBuilder(model, Options.of(model, self.name))

@@ -5,6 +5,7 @@ only lay out Python syntax."""
 from __future__ import annotations
 
 import re
+import sys
 import textwrap
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -57,7 +58,12 @@ def package_name(model: Model, options: Options) -> str:
     if package.isidentifier() and package not in names.KEYWORDS and not package.startswith("_"):
         return package
     fallback = "_".join(re.findall(r"[a-z0-9]+", model.name.lower()))
-    return fallback if fallback.isidentifier() else DEFAULT_PACKAGE
+    if not fallback.isidentifier():
+        return DEFAULT_PACKAGE
+    # A package named like a standard-library module would shadow it for the app.
+    while fallback in sys.stdlib_module_names or fallback in names.KEYWORDS:
+        fallback += "_"
+    return fallback
 
 
 def distribution_name(model: Model, options: Options) -> str:

@@ -20,7 +20,9 @@ from codegen.sdk.runtime_files import copy_runtime, generated_header
 from codegen.sdk.templates import TemplateSet, builtin_templates
 from codegen.targets.swift import lexical as names
 from codegen.targets.swift import sdktests
+from codegen.sdk.walkers import minimal_events
 from codegen.targets.swift.options import Options
+from codegen.targets.swift.testvalues import ValueWriter
 from codegen.targets.swift.views import context_view, derive_names, enum_view, event_view, object_view
 
 RUNTIME_HEADER = generated_header("//")
@@ -39,6 +41,10 @@ class SwiftTarget:
         scopes.update({f"{kind} {owner}": members for (kind, owner), members in nm.members.items()})
         scopes.update({f"enum {enum}": cases for enum, cases in nm.cases.items()})
         return scopes
+
+    def typed_calls(self, model: Model) -> dict[str, str]:
+        writer = ValueWriter(model, derive_names(model))
+        return {name: f"try tracker.track({writer.event(name, sample)})" for name, sample in minimal_events(model)}
 
     def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
         nm = derive_names(model)

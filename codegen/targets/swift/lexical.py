@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from pathlib import Path
 from typing import Iterable
 
@@ -23,6 +24,7 @@ from codegen.reference import narrow_float32
 from codegen.sdk.contract import Lexicon
 from codegen.sdk.names import escaper, repeat_suffix
 from codegen.sdk.reserved import matches, read_names, source_texts
+from codegen.sdk.text import FORMAT_CLASS
 from codegen.sdk.templates import builtin_templates
 
 KEYWORDS = frozenset(
@@ -128,7 +130,7 @@ def string_literal(text: str) -> str:
 
 
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_UNSAFE_IN_COMMENT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_IN_COMMENT = re.compile(f"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff{FORMAT_CLASS}]")
 
 
 def comment_lines(text: str) -> list[str]:
@@ -163,11 +165,20 @@ def deprecated_attribute(message: str) -> str:
 # --- numbers -------------------------------------------------------------
 
 
+# Below the smallest normal number Swift warns that a literal "underflows and
+# loses precision" (an error with -warnings-as-errors), exact or not: such
+# values are written as their bit patterns instead.
+DOUBLE_MIN_NORMAL = 2.2250738585072014e-308
+FLOAT_MIN_NORMAL = 1.1754943508222875e-38
+
+
 def double_literal(value: float) -> str:
     if math.isnan(value):
         return "Double.nan"
     if math.isinf(value):
         return "Double.infinity" if value > 0 else "-Double.infinity"
+    if value != 0 and abs(value) < DOUBLE_MIN_NORMAL:
+        return f"Double(bitPattern: 0x{struct.unpack('<Q', struct.pack('<d', value))[0]:016x})"
     return repr(float(value))
 
 
@@ -181,6 +192,8 @@ def float_literal(value: float) -> str:
         return "Float.nan"
     if math.isinf(narrowed):
         return "Float.infinity" if narrowed > 0 else "-Float.infinity"
+    if narrowed != 0 and abs(narrowed) < FLOAT_MIN_NORMAL:
+        return f"Float(bitPattern: 0x{struct.unpack('<I', struct.pack('<f', narrowed))[0]:08x})"
     return repr(narrowed)
 
 

@@ -46,6 +46,10 @@ class DemoTarget:
         return {"constants": {e.name: names.claim("constants", f"{prefix}_{upper_snake(e.name)}")
                               for e in model.events}}
 
+    def typed_calls(self, model: Model) -> dict[str, str]:
+        constants = self.identifiers(model)["constants"]
+        return {event.name: f'echo "${constants[event.name]}"' for event in model.events}
+
     def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
         constants = self.identifiers(model)["constants"]
         files = [
