@@ -23,7 +23,7 @@ from typing import Any
 import draw
 from caseio import MapValue
 from codegen.ir import INTEGER_RANGES, Constraints, Kind, Model, Property, Scalar
-from codegen.reference import patterns
+from codegen.loading import pattern_solver as patterns
 from codegen.reference.samples import FULL, MINIMAL, Sampler
 
 SEED_OFFSET = 7919  # base events differ from the drawn cases of draw.py
