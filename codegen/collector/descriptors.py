@@ -14,6 +14,7 @@ from typing import Any
 
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, timestamp_pb2
 
+from codegen.exports.proto_options import file_options
 from codegen.ir import Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import enum_unspecified_name, enum_value_json_name, pascal
 
@@ -102,6 +103,8 @@ def file_descriptor(model: Model) -> descriptor_pb2.FileDescriptorProto:
     fd = descriptor_pb2.FileDescriptorProto(
         name=package.replace(".", "/") + ".proto", package=package, syntax="proto3",
         dependency=["google/protobuf/timestamp.proto"])
+    for key, value in file_options(model).items():  # the same file options as the export
+        setattr(fd.options, key, value)
     context = fd.message_type.add(name="Context")
     _add_fields(context, model.context.properties, package, "Context")
     envelope = fd.message_type.add(name="Envelope")
