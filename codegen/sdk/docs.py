@@ -1,10 +1,27 @@
 """Language-neutral documentation text shared by every target: what a
-property's constraints are and where an event belongs. Targets only escape
-and lay the text out for their comment syntax."""
+property's constraints are, where an event belongs, and every deprecation
+text (worded once in codegen.texts, which the reference shares). Targets
+only escape and lay the text out for their comment syntax."""
 
 from __future__ import annotations
 
 from codegen.ir import Constraints, Event
+from codegen.texts import (
+    deprecation_message,
+    deprecation_note,
+    deprecation_predicate,
+    deprecation_warning,
+    enum_value_subject,
+    event_subject,
+    json_string,
+    property_subject,
+)
+
+__all__ = [
+    "constraint_summary", "deprecation_message", "deprecation_note", "deprecation_predicate",
+    "deprecation_warning", "enum_value_subject", "event_facts", "event_subject", "json_string",
+    "property_subject",
+]
 
 
 def constraint_summary(c: Constraints) -> str:
