@@ -11,6 +11,7 @@ from ._runtime import (
     InMemoryTransport,
     Policy,
     SdkError,
+    SdkInfo,
     Timestamp,
     TrackedEvent,
     Transport,
@@ -18,7 +19,7 @@ from ._runtime import (
     ValidationError,
     ValidationIssue,
 )
-from .context import Context
+from .context import TrackingContext
 from .enums import (
     ConsentPurpose,
     ContentKind,
@@ -71,7 +72,6 @@ __all__ = [
     "ConsentState",
     "Content",
     "ContentKind",
-    "Context",
     "Device",
     "EVENTS",
     "EncodingError",
@@ -88,12 +88,14 @@ __all__ = [
     "Screen",
     "ScreenView",
     "SdkError",
+    "SdkInfo",
     "Search",
     "Share",
     "ShareTarget",
     "Timestamp",
     "TrackedEvent",
     "Tracker",
+    "TrackingContext",
     "Transport",
     "TransportError",
     "ValidationError",

@@ -48,4 +48,6 @@ class TransportError(SdkError):
     def __init__(self, event_name: str, cause: BaseException) -> None:
         self.event_name = event_name
         self.cause = cause
-        super().__init__(f"cannot send event {event_name}: {type(cause).__name__}: {cause}")
+        super().__init__(
+            f"cannot send event {event_name}: {type(cause).__name__}: {cause}"
+        )

@@ -255,5 +255,7 @@ def _check_string(
         )
     if spec.pattern is not None and not full_match(spec.pattern, value):
         out.append(
-            ValidationIssue(path, "pattern", f"does not match {json_string(spec.pattern)}")
+            ValidationIssue(
+                path, "pattern", f"does not match {json_string(spec.pattern)}"
+            )
         )

@@ -11,6 +11,7 @@ surrogate, which has no UTF-8 form).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -21,6 +22,7 @@ from .fields import (
     BOOL,
     BYTES,
     ENUM,
+    FLOAT,
     FLOAT_KINDS,
     INTEGER_KINDS,
     LIST,
@@ -30,7 +32,7 @@ from .fields import (
     TIMESTAMP,
     FieldSpec,
 )
-from .jcs import json_string
+from .jcs import es_number, float32_json, json_string
 from .timestamp import Timestamp
 from .wire import INT_RANGES
 
@@ -94,7 +96,7 @@ def _check_list(
     spec: FieldSpec, value: Any, path: str, out: list[ValidationIssue]
 ) -> None:
     if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__len__"):
-        out.append(ValidationIssue(path, "type", "must be a sequence"))
+        out.append(ValidationIssue(path, "type", "must be a list"))
         return
     _check_items(spec, len(value), path, out)
     for index, item in enumerate(value):
@@ -105,19 +107,17 @@ def _check_map(
     spec: FieldSpec, value: Any, path: str, out: list[ValidationIssue]
 ) -> None:
     if not isinstance(value, Mapping):
-        out.append(ValidationIssue(path, "type", "must be a mapping"))
+        out.append(ValidationIssue(path, "type", "must be a map"))
         return
     _check_items(spec, len(value), path, out)
     for key in sorted(value, key=str):
         if not isinstance(key, str):
-            out.append(
-                ValidationIssue(path, "type", f"has a key {key!r} that is not a str")
-            )
+            out.append(ValidationIssue(path, "type", "has a key that is not a string"))
             continue
         if _SURROGATE.search(key):
             out.append(
                 ValidationIssue(
-                    path, "surrogate", "has a key with an unpaired surrogate"
+                    path, "surrogate", "has a key with an unpaired UTF-16 surrogate"
                 )
             )
             continue
@@ -128,7 +128,7 @@ def _check_element(
     spec: FieldSpec, item: Any, path: str, out: list[ValidationIssue]
 ) -> None:
     if item is None:
-        out.append(ValidationIssue(path, "required", "is None"))
+        out.append(ValidationIssue(path, "required", "is required"))
     else:
         _check_value(spec, item, path, out)
 
@@ -141,7 +141,7 @@ def _check_value(
         _check_string(spec, value, path, out)
     elif kind in INTEGER_KINDS:
         if not isinstance(value, int) or isinstance(value, bool):
-            out.append(ValidationIssue(path, "type", f"must be an int ({kind})"))
+            out.append(ValidationIssue(path, "type", f"must be an integer ({kind})"))
             return
         low, high = INT_RANGES[kind]
         if not low <= value <= high:
@@ -152,13 +152,13 @@ def _check_value(
         _check_bounds(spec, value, path, out)
     elif kind in FLOAT_KINDS:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
-            out.append(ValidationIssue(path, "type", f"must be a float ({kind})"))
+            out.append(ValidationIssue(path, "type", f"must be a number ({kind})"))
             return
         try:
             number = float(value)
         except OverflowError:
             out.append(
-                ValidationIssue(path, "range", f"{value} is too large for {kind}")
+                ValidationIssue(path, "range", f"{value} is outside the {kind} range")
             )
             return
         _check_bounds(spec, number, path, out)
@@ -172,14 +172,13 @@ def _check_value(
         if not isinstance(value, Timestamp):
             out.append(ValidationIssue(path, "type", "must be a Timestamp"))
         elif not value.is_valid:
+            text = f"seconds {value.seconds}, nanos {value.nanos}"
             out.append(
-                ValidationIssue(
-                    path, "range", f"{value!r} is outside the Timestamp range"
-                )
+                ValidationIssue(path, "range", f"{text} is outside the timestamp range")
             )
     elif kind == ENUM:
         if not isinstance(getattr(value, "number", None), int):
-            out.append(ValidationIssue(path, "type", "must be a member of the enum"))
+            out.append(ValidationIssue(path, "type", "must be a value of the enum"))
     elif kind == MESSAGE:
         if not hasattr(value, "_SPECS"):
             out.append(ValidationIssue(path, "type", "must be an object of the model"))
@@ -187,21 +186,43 @@ def _check_value(
             out.extend(validate_message(value, path + "."))
 
 
+def number_text(kind: str, value: float) -> str:
+    """A number inside a message: integers in decimal, doubles in the
+    ECMAScript form of canonical JSON, floats narrowed to float32 and written
+    as in canonical JSON; NaN and infinities as "NaN", "Infinity", "-Infinity"."""
+    if kind in INTEGER_KINDS and isinstance(value, int):
+        return str(value)
+    number = float32_json(value) if kind == FLOAT else float(value)
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    return es_number(number)
+
+
+def bound_text(kind: str, bound: float) -> str:
+    """A model bound inside a message: decimal for integer properties, else
+    the ECMAScript form of the bound as a double."""
+    if kind in INTEGER_KINDS:
+        return str(int(bound))
+    return es_number(float(bound))
+
+
 def _check_bounds(
     spec: FieldSpec, value: float, path: str, out: list[ValidationIssue]
 ) -> None:
     # Written as "not (x >= min)" so that NaN fails a bound as well.
     if spec.minimum is not None and not value >= spec.minimum:
+        text = number_text(spec.kind, value)
+        bound = bound_text(spec.kind, spec.minimum)
         out.append(
-            ValidationIssue(
-                path, "minimum", f"{value} is below the minimum {spec.minimum}"
-            )
+            ValidationIssue(path, "minimum", f"{text} is below the minimum {bound}")
         )
     if spec.maximum is not None and not value <= spec.maximum:
+        text = number_text(spec.kind, value)
+        bound = bound_text(spec.kind, spec.maximum)
         out.append(
-            ValidationIssue(
-                path, "maximum", f"{value} is above the maximum {spec.maximum}"
-            )
+            ValidationIssue(path, "maximum", f"{text} is above the maximum {bound}")
         )
 
 
@@ -209,7 +230,7 @@ def _check_string(
     spec: FieldSpec, value: Any, path: str, out: list[ValidationIssue]
 ) -> None:
     if not isinstance(value, str):
-        out.append(ValidationIssue(path, "type", "must be a str"))
+        out.append(ValidationIssue(path, "type", "must be a string"))
         return
     if _SURROGATE.search(value):
         out.append(
@@ -234,4 +255,8 @@ def _check_string(
             )
         )
     if spec.pattern is not None and not full_match(spec.pattern, value):
-        out.append(ValidationIssue(path, "pattern", f"does not match {spec.pattern}"))
+        out.append(
+            ValidationIssue(
+                path, "pattern", f"does not match {json_string(spec.pattern)}"
+            )
+        )
