@@ -43,7 +43,7 @@ GLOBAL_NAMES = frozenset(
     Array ArrayBuffer BigInt Boolean DataView Date Error Function Infinity JSON
     Map Math NaN Number Object Promise PromiseLike Readonly ReadonlyMap Record
     RegExp Set String Symbol Uint8Array globalThis
-    AutoValues Codec Context ContextMessage ContextProps EncodingError EnumInfo
+    AutoValues Codec TrackingContext ContextMessage TrackingContextProps EncodingError EnumInfo
     Field InMemoryTransport JsonObject JsonValue MapOf Policy ProtoWriter
     SdkError SdkInfo Timestamp TrackableEvent TrackedEvent Tracker TrackerCore
     TrackerOptions Transport TransportError ValidationError ValidationIssue

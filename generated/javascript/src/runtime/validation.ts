@@ -8,7 +8,7 @@
 // UTF-16 surrogate, which has no UTF-8 form).
 
 import type { Field } from "./codec.js";
-import { unpairedSurrogate } from "./json.js";
+import { float32Json, unpairedSurrogate } from "./json.js";
 
 /** One broken rule: where (`path`, e.g. `tags[2]`), which rule (`constraint`, e.g. `max_length`) and why. */
 export interface ValidationIssue {
@@ -21,14 +21,27 @@ export function issue(path: string, constraint: string, message: string): Valida
   return { path, constraint, message };
 }
 
+/**
+ * A number inside a message: integers in decimal, doubles in their ECMAScript
+ * form (that of canonical JSON), floats narrowed to float32 and written as in
+ * canonical JSON; NaN and the infinities as "NaN", "Infinity", "-Infinity".
+ */
+export function numberText(kind: string, value: number | bigint): string {
+  if (kind === "float" && typeof value === "number") return String(float32Json(value));
+  return String(value);
+}
+
 /** Inclusive bounds; written as !(x >= min) so that NaN breaks a bound too. */
 export function checkBounds(value: number | bigint, path: string, field: Field, out: ValidationIssue[]): void {
-  // Comparisons between bigint and number are exact in JavaScript.
+  // Comparisons between bigint and number are exact in JavaScript; a bound
+  // is a bigint for 64-bit integers and a number otherwise, so String() gives
+  // its decimal or ECMAScript form.
+  const kind = field.codec.kind;
   if (field.minimum !== undefined && !(value >= field.minimum)) {
-    out.push(issue(path, "minimum", `${String(value)} is below the minimum ${String(field.minimum)}`));
+    out.push(issue(path, "minimum", `${numberText(kind, value)} is below the minimum ${String(field.minimum)}`));
   }
   if (field.maximum !== undefined && !(value <= field.maximum)) {
-    out.push(issue(path, "maximum", `${String(value)} is above the maximum ${String(field.maximum)}`));
+    out.push(issue(path, "maximum", `${numberText(kind, value)} is above the maximum ${String(field.maximum)}`));
   }
 }
 
@@ -76,6 +89,6 @@ export function checkString(value: unknown, path: string, field: Field, out: Val
     out.push(issue(path, "max_length", `has ${length} characters, more than ${field.maxLength}`));
   }
   if (field.pattern !== undefined && !fullMatch(field.pattern, value)) {
-    out.push(issue(path, "pattern", `does not match ${field.pattern}`));
+    out.push(issue(path, "pattern", `does not match ${JSON.stringify(field.patternText ?? field.pattern)}`));
   }
 }
