@@ -24,9 +24,9 @@ KEYWORDS = frozenset(
 
 # Types of the runtime and of the generated package besides the model's own.
 RUNTIME_TYPES = frozenset(
-    "AutoValues Bytes EncodingException EsNumbers EventValidationException InMemoryTransport JsonWriter "
-    "Message Payload ProtoEnum ProtoWriter SdkInfo TrackedEvent Tracker TrackingContext TrackingException "
-    "Transport TransportException Utf8 ValidationError ValidationPolicy Validator Timestamp "
+    "AutoValues Bytes Deprecations EncodingError EsNumbers SdkError InMemoryTransport JsonWriter "
+    "Message Payload ProtoEnum ProtoWriter SdkInfo TrackedEvent Tracker TrackingContext "
+    "Transport TransportError Utf8 ValidationError ValidationPolicy Validator Timestamp "
     "JsonTestParser JsonVectorsTest RuntimeTest RuntimeTestEvent TrackerTest".split()
 )
 
@@ -45,7 +45,7 @@ RESERVED_TYPES = KEYWORDS | RUNTIME_TYPES | PRELUDE_TYPES
 # interfaces) and the locals generated code uses: properties must not shadow them.
 RESERVED_MEMBERS = KEYWORDS | frozenset(
     "copy equals hashCode toString eventName eventNumber validate validateInto toProtobuf toJson "
-    "writeProto writeJson deprecations javaClass it v w e auto found other".split()
+    "writeProto writeJson deprecationWarnings javaClass it v w e auto found other".split()
 ) | frozenset(f"component{i}" for i in range(1, 1000))
 
 # Members of every generated enum class.
