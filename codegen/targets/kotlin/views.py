@@ -14,9 +14,11 @@ from codegen.sdk.docs import (
     deprecation_note,
     deprecation_predicate,
     deprecation_warning,
+    enum_can_warn,
     enum_value_subject,
     event_facts,
     event_subject,
+    object_can_warn,
 )
 from codegen.sdk.names import NameAllocator, numbered
 from codegen.sdk.walkers import TypeSyntax
@@ -401,34 +403,11 @@ def deprecation_statements(prop: Property, expr: str, model: Model) -> list[str]
         if value.deprecation is not None:
             text = deprecation_warning(enum_value_subject(name, value.name), value.deprecation)
             out.append(f"out.add(path + {kn.string_literal(text)})")
-    elif leaf.kind is Kind.ENUM and any(v.deprecation for v in model.enum(leaf.name).values):  # type: ignore[arg-type]
+    elif leaf.kind is Kind.ENUM and enum_can_warn(model.enum(leaf.name or "")):
         out.append(f"Deprecations.value{many}(path + {kn.string_literal(name)}, {expr}, out)")
-    elif leaf.kind is Kind.OBJECT and warns(model, leaf.name or ""):
+    elif leaf.kind is Kind.OBJECT and object_can_warn(model, leaf.name or ""):
         out.append(f"Deprecations.message{many}(path + {kn.string_literal(name)}, {expr}, out)")
     return out
-
-
-_WARNS: dict[int, tuple[Model, dict[str, bool]]] = {}
-
-
-def warns(model: Model, obj: str) -> bool:
-    """Whether an object can hold something deprecated (a deprecated
-    property, a deprecated enum value, such an object), cached per model."""
-    cached = _WARNS.get(id(model))
-    if cached is None or cached[0] is not model:
-        _WARNS.clear()
-        cached = _WARNS[id(model)] = (model, {})
-    memo = cached[1]
-    if obj not in memo:
-        memo[obj] = False  # a cycle adds nothing: its other members decide
-        for prop in model.object(obj).properties:
-            leaf = prop.type.leaf
-            if (prop.deprecation is not None
-                    or (leaf.kind is Kind.ENUM and any(v.deprecation for v in model.enum(leaf.name).values))  # type: ignore[arg-type]
-                    or (leaf.kind is Kind.OBJECT and warns(model, leaf.name or ""))):
-                memo[obj] = True
-                break
-    return memo[obj]
 
 
 def event_view(event: Event, names: Names, model: Model) -> MessageView:

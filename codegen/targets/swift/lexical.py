@@ -40,12 +40,12 @@ KEYWORDS = frozenset(
 # would shadow them.
 TYPE_NAMES = frozenset(
     """
-    Array Bool Character Codec CanonicalJSON CanonicalOrder Check Context Data Date DeprecationNotice
+    Array Bool Character Codec CanonicalJSON CanonicalOrder Check ContextMessage Data Date SdkError
     Dictionary Double Envelope Equatable Error FileHandle Float Foundation Hashable InMemoryTransport
     Int Int8 Int16 Int32 Int64 JSONMember JSONObjectWriter JSONValue Never NSLock NSRange
     NSRegularExpression Optional Pattern ProtoEnum ProtoMessage ProtoWriter Result Sendable Set String
-    Substring Swift SDKIdentity SDKInfo AutoValues Base64 Timestamp TrackableEvent TrackedEvent Tracker
-    TrackingContext TrackingError TrackingPolicy Transport UInt UInt8 UInt16 UInt32 UInt64 UUID
+    Substring Swift SdkInfo AutoValues Base64 Timestamp TrackableEvent TrackedEvent Tracker
+    TrackingContext ValidationError TransportError Policy Transport UInt UInt8 UInt16 UInt32 UInt64 UUID
     ValidationIssue Void WireType XCTest XCTestCase XCTSkip CaseIterable RawRepresentable
     CustomStringConvertible Comparable Collection Sequence URL FileManager ProcessInfo StaticString
     Unicode MapKey Hasher Recorder FailingTransport TransportDown TestJSONReader JSONSyntaxError RuntimeTests
@@ -57,14 +57,16 @@ TYPE_NAMES = frozenset(
 # take these names.
 STRUCT_MEMBERS = frozenset(
     """
-    deprecations eventName eventNumber hashValue init jsonValue sdkIdentity self toJson toProtobuf
+    deprecationWarnings eventName eventNumber hashValue init toJsonValue self toJson toProtobuf
     validate withAuto writeFields
     """.split()
 )
 
 # Members of every generated enum; `none` and `some` would be confused with
 # Optional's cases.
-ENUM_MEMBERS = frozenset("allCases hashValue init jsonName none number rawValue self some".split())
+ENUM_MEMBERS = frozenset(
+    "allCases deprecated deprecationWarnings hashValue init jsonName none number rawValue self some".split()
+)
 
 RESERVED = KEYWORDS | TYPE_NAMES | STRUCT_MEMBERS | ENUM_MEMBERS
 

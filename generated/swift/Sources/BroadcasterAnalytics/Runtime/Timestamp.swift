@@ -136,7 +136,7 @@ extension Timestamp: ProtoMessage {
         writer.scalar(2, nanos, .int32)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         .string(rfc3339)
     }
 
@@ -144,7 +144,7 @@ extension Timestamp: ProtoMessage {
         if !isValid {
             errors.append(ValidationIssue(
                 path: path, constraint: "range",
-                message: "timestamp \(seconds)s \(nanos)ns is outside 0001-01-01T00:00:00Z ... 9999-12-31T23:59:59.999999999Z"))
+                message: "seconds \(seconds), nanos \(nanos) is outside the timestamp range"))
         }
     }
 }
