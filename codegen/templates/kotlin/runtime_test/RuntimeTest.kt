@@ -132,6 +132,7 @@ class RuntimeTest {
         assertEquals(Timestamp(-1, 999_000_000), Timestamp.fromEpochMillis(-1))
         assertEquals("1969-12-31T23:59:59.999Z", Timestamp.fromEpochMillis(-1).toRfc3339())
         assertEquals(-1L, Timestamp.fromEpochMillis(-1).toEpochMillis())
+        assertEquals(Timestamp(-1, 999_999_999), Timestamp.fromEpochNanos(-1))
         assertEquals(Timestamp(1, 500_000_000), Timestamp.fromDate(java.util.Date(1500)))
         assertTrue(!Timestamp(Timestamp.MAX_SECONDS + 1, 0).isValid && !Timestamp(0, -1).isValid)
         assertThrows(EncodingError::class.java) { proto { timestamp(1, Timestamp(0, 1_000_000_000)) } }

@@ -74,6 +74,9 @@ public data class Timestamp(val seconds: Long, val nanos: Int = 0) : Comparable<
 
         public fun fromDate(date: Date): Timestamp = fromEpochMillis(date.time)
 
+        public fun fromEpochNanos(nanos: Long): Timestamp =
+            Timestamp(nanos.floorDiv(1_000_000_000L), nanos.mod(1_000_000_000L).toInt())
+
         private fun pad(out: StringBuilder, value: Int, width: Int): StringBuilder {
             val text = value.toString()
             for (i in text.length until width) out.append('0')
