@@ -38,20 +38,25 @@ def deprecation_message(dep: Deprecation) -> str:
     return details or reason or "deprecated"
 
 
+def _deprecated(word: str, dep: Deprecation) -> str:
+    """'<word> since 1.0.0, removal planned for 2027-06-30: reason' (parts as given)."""
+    text = word + (f" since {dep.since}" if dep.since else "")
+    text += f", removal planned for {dep.removal}" if dep.removal else ""
+    reason = one_line(dep.reason)
+    return f"{text}: {reason}" if reason else text
+
+
 def deprecation_note(dep: Deprecation) -> str:
     """The deprecation sentence of a doc comment:
     'Deprecated since 1.0.0, removal planned for 2027-06-30: reason'."""
-    details, reason = deprecation_details(dep), one_line(dep.reason)
-    head = f"Deprecated {details}" if details else "Deprecated"
-    return f"{head}: {reason}" if reason else head + "."
+    note = _deprecated("Deprecated", dep)
+    return note if one_line(dep.reason) else note + "."
 
 
 def deprecation_predicate(dep: Deprecation) -> str:
     """What a warning says after its subject:
     'is deprecated since 1.0.0, removal planned for 2027-06-30: reason'."""
-    details, reason = deprecation_details(dep), one_line(dep.reason)
-    text = f"is deprecated {details}" if details else "is deprecated"
-    return f"{text}: {reason}" if reason else text
+    return _deprecated("is deprecated", dep)
 
 
 def deprecation_warning(subject: str, dep: Deprecation) -> str:
@@ -64,12 +69,6 @@ def event_subject(event: str) -> str:
     return f"event {event}"
 
 
-def property_subject(path: str) -> str:
-    """The subject of a deprecated property's warning: its path from the
-    event, without list indices or map keys ('article_view.player.speed')."""
-    return path
-
-
 def enum_value_subject(path: str, value: str) -> str:
     """The subject of a deprecated enum value's warning:
     'article_view.kind value "live_page"' (the model's value name, JSON-quoted)."""
@@ -80,7 +79,3 @@ def json_string(text: str) -> str:
     """A string inside a message: its JSON form (RFC 8785 escaping)."""
     return json.dumps(text, ensure_ascii=False)
 
-
-def validation_error_message(event: str, issues: list[str]) -> str:
-    """The summary line of a ValidationError; `issues` as '<path>: <message> (<constraint>)'."""
-    return f"invalid event {event}: " + "; ".join(issues)

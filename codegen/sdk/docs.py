@@ -14,13 +14,12 @@ from codegen.texts import (
     enum_value_subject,
     event_subject,
     json_string,
-    property_subject,
 )
 
 __all__ = [
     "constraint_summary", "deprecation_message", "deprecation_note", "deprecation_predicate",
-    "deprecation_warning", "enum_value_subject", "event_facts", "event_subject", "json_string",
-    "property_subject", "enum_can_warn", "object_can_warn", "property_can_warn",
+    "deprecation_warning", "enum_can_warn", "enum_value_subject", "event_facts", "event_subject",
+    "json_string", "object_can_warn", "property_can_warn",
 ]
 
 
