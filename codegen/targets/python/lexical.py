@@ -32,10 +32,10 @@ KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 # __init__: a model type with one of these names would shadow it.
 TYPE_NAMES = frozenset(
     """
-    Any ClassVar TrackingContext EVENTS EncodingError ErrorHandler EventMessage FieldSpec InMemoryTransport
-    JsonValue MODEL_VERSION Mapping Message Policy ProtoEnum SdkError SdkInfo Sequence Timestamp
-    TrackedEvent Tracker Transport TransportError ValidationError ValidationIssue WarningHandler None True
-    False
+    Any ClassVar TrackingContext EVENTS EncodingError ErrorHandler EventMessage FieldSpec
+    InMemoryTransport JsonValue MODEL_VERSION Mapping Message Policy ProtoEnum SDK_INFO SdkError
+    SdkInfo Sequence Timestamp TrackedEvent Tracker Transport TransportError ValidationError
+    ValidationIssue None True False
     """.split()
 )
 

@@ -364,7 +364,7 @@ def package_init(views: ViewBuilder) -> dict[str, Any]:
     else:
         events_lines = [f"{head}("] + [f"    {e}," for e in events] + [")"] if events else [f"{head}()"]
     exported = runtime_names | enums | objects | set(events)
-    exported |= {"TrackingContext", "Tracker", "EVENTS", "MODEL_VERSION"}
+    exported |= {"TrackingContext", "Tracker", "EVENTS", "MODEL_VERSION", "SDK_INFO"}
     doc = paragraphs(f"Typed tracking SDK for the event model {model.name} {model.version}.",
                      model.description)
     return {

@@ -46,6 +46,7 @@ from .objects import ConsentState, Content, Device, PlaybackPosition, Screen
 from .tracker import Tracker
 
 MODEL_VERSION = "1.0.0"
+SDK_INFO = Tracker.SDK_INFO
 __version__ = "1.0.0"
 
 EVENTS: tuple[type[EventMessage], ...] = (
@@ -85,6 +86,7 @@ __all__ = [
     "Policy",
     "Product",
     "RecommendationClicked",
+    "SDK_INFO",
     "Screen",
     "ScreenView",
     "SdkError",

@@ -229,6 +229,7 @@ def test_deprecation_warns_once_per_event_name(sdk: ModuleType) -> None:
 
 def test_public_api(sdk: ModuleType) -> None:
     assert sdk.MODEL_VERSION == "1.0.0" and len(sdk.EVENTS) == 13
+    assert sdk.SDK_INFO == sdk.SdkInfo("broadcaster_analytics", "1.0.0", "1.0.0")
     assert set(sdk.__all__) >= {"Tracker", "TrackingContext", "InMemoryTransport", "Policy", "Timestamp", "ArticleRead"}
     kind = sdk.ContentKind("live_stream")
     assert (kind, kind.number, kind.json_name) == (sdk.ContentKind.LIVE_STREAM, 3, "CONTENT_KIND_LIVE_STREAM")
