@@ -28,6 +28,7 @@ class SampleCase:
     values: Mapping[str, Any]
     proto_hex: str  # the event message, lower-case hex
     json: str  # the event message, canonical JSON
+    warnings: tuple[str, ...] = ()  # the event's deprecation warnings, in order (docs/sdk-api.md)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class InvalidCase:
     values: Mapping[str, Any]
     constraint: str  # minimum, maximum, min_length, max_length, pattern, min_items, max_items
     path: str  # where the error is reported, e.g. "tags[1]"
+    message: str = ""  # the ValidationError's text, e.g. "invalid event e: tags[1]: ... (max_length)"
 
 
 @dataclass(frozen=True)
@@ -87,13 +89,15 @@ def plan(model: Any) -> TestPlan:
             seen.append(values)
             encoded = ref.event(event.name, values)
             name = _unique(f"{event.name}_{variant}", names)
-            samples.append(SampleCase(event.name, name, values, encoded.proto_hex, encoded.json))
+            warnings = tuple(ref.deprecation_warnings(event.name, values))
+            samples.append(SampleCase(event.name, name, values, encoded.proto_hex, encoded.json, warnings))
     finder = InvalidFinder(model, sampler)
     invalid: list[InvalidCase] = []
     for event in model.events:
         for path, constraint, values in finder.broken(event.properties, f"event:{event.name}"):
             name = _unique(f"{event.name}_{_slug(path)}_{constraint}", names)
-            invalid.append(InvalidCase(event.name, name, values, constraint, path))
+            message = ref.validation_error(event.name, values)
+            invalid.append(InvalidCase(event.name, name, values, constraint, path, message))
     result = TestPlan(tuple(samples), tuple(invalid))
     _CACHE["plan"] = (model, result)
     return result

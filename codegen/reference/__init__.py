@@ -15,12 +15,13 @@ from typing import Any, Mapping
 from codegen.ir import Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import enum_value_json_name
 from codegen.reference.specs import message_specs
-from codegen.templates.python.runtime import codec, jcs, tracker, validation
-from codegen.templates.python.runtime.errors import ValidationIssue
+from codegen.templates.python.runtime import codec, deprecations, jcs, tracker, validation
+from codegen.templates.python.runtime.errors import ValidationError, ValidationIssue
 from codegen.templates.python.runtime.fields import FieldSpec
 from codegen.templates.python.runtime.timestamp import Timestamp
 from codegen.templates.python.runtime.wire import narrow_float32
 from codegen.reference.values import TimestampValue
+from codegen.texts import deprecation_predicate, deprecation_warning, event_subject
 
 __all__ = ["Encoded", "ReferenceEncoder", "ValidationIssue", "narrow_float32", "reference_for"]
 
@@ -37,11 +38,13 @@ class Encoded:
 
 @dataclass(frozen=True)
 class RefEnum:
-    """An enum value as the runtime sees it (number and JSON name)."""
+    """An enum value as the runtime sees it (number, JSON name and the
+    predicate of its deprecation warning)."""
 
     model_name: str
     number: int
     json_name: str
+    deprecated: str | None = None
 
 
 class RefMessage:
@@ -50,11 +53,12 @@ class RefMessage:
     the three names below); the runtime reads unset ones as None."""
 
     def __init__(self, specs: tuple[FieldSpec, ...], values: Mapping[str, Any], name: str = "",
-                 number: int = 0) -> None:
+                 number: int = 0, deprecated: str | None = None) -> None:
         self.__dict__.update(values)
         self._SPECS = specs
         self.EVENT_NAME = name
         self.EVENT_NUMBER = number
+        self.DEPRECATED = deprecated
 
 
 class ReferenceEncoder:
@@ -64,7 +68,8 @@ class ReferenceEncoder:
         self.model = model
         self._events = {e.name: e for e in model.events}
         self._objects = {o.name: o for o in model.objects}
-        self._enums = {e.name: {v.name: RefEnum(v.name, v.number, enum_value_json_name(e.name, v.name))
+        self._enums = {e.name: {v.name: RefEnum(v.name, v.number, enum_value_json_name(e.name, v.name),
+                                                deprecation_predicate(v.deprecation) if v.deprecation else None)
                                 for v in e.values} for e in model.enums}
         self._specs: dict[str, tuple[FieldSpec, ...]] = {}
         self._conv: dict[str, dict[str, Any]] = {}
@@ -106,20 +111,21 @@ class ReferenceEncoder:
         return table
 
     def _message(self, key: str, properties: tuple[Property, ...], values: Mapping[str, Any],
-                 name: str = "", number: int = 0) -> RefMessage:
+                 name: str = "", number: int = 0, deprecated: str | None = None) -> RefMessage:
         table = self._converters(key, properties)
         converted = {}
         for k, v in values.items():
             type_ref = table[k]  # KeyError: not a property of this message
             converted[k] = v if type_ref is None else self.value(type_ref, v)
-        return RefMessage(self._message_specs(key, properties), converted, name, number)
+        return RefMessage(self._message_specs(key, properties), converted, name, number, deprecated)
 
     def object_message(self, name: str, values: Mapping[str, Any]) -> RefMessage:
         return self._message(f"object:{name}", self._objects[name].properties, values)
 
     def event_message(self, name: str, values: Mapping[str, Any]) -> RefMessage:
         event = self._events[name]
-        return self._message(f"event:{name}", event.properties, values, event.name, event.number)
+        warning = deprecation_warning(event_subject(name), event.deprecation) if event.deprecation else None
+        return self._message(f"event:{name}", event.properties, values, event.name, event.number, warning)
 
     def context_message(self, values: Mapping[str, Any]) -> RefMessage:
         return self._message("context:", self.model.context.properties, values)
@@ -159,6 +165,16 @@ class ReferenceEncoder:
 
     def validate_event(self, name: str, values: Mapping[str, Any]) -> list[ValidationIssue]:
         return validation.validate_message(self.event_message(name, values))
+
+    def validation_error(self, name: str, values: Mapping[str, Any]) -> str:
+        """What every SDK's ValidationError for these values says
+        ('invalid event <name>: <issue>; ...'); '' when they are valid."""
+        issues = self.validate_event(name, values)
+        return str(ValidationError(name, issues)) if issues else ""
+
+    def deprecation_warnings(self, name: str, values: Mapping[str, Any]) -> list[str]:
+        """The deprecation warnings every SDK's event reports for these values."""
+        return deprecations.deprecation_warnings(self.event_message(name, values), name + ".")
 
 
 def _plain(type_ref: TypeRef) -> bool:

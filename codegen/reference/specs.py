@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from codegen.ir import Kind, Property, Scalar, TypeRef
 from codegen.naming import enum_unspecified_name
+from codegen.texts import deprecation_predicate
 from codegen.templates.python.runtime import fields as rt
 
 SCALAR_KINDS: dict[Scalar, str] = {
@@ -60,7 +61,7 @@ def field_spec(prop: Property, attr: str, const: Any = None) -> rt.FieldSpec:
         pattern=c.pattern,
         min_items=c.min_items,
         max_items=c.max_items,
-        deprecated=(prop.deprecation.reason or "deprecated") if prop.deprecation else None,
+        deprecated=deprecation_predicate(prop.deprecation) if prop.deprecation else None,
     )
 
 

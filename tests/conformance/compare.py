@@ -1,5 +1,7 @@
 """Harness output against the expectations: the first difference, told
-precisely (case, target, field, and the first differing character or byte)."""
+precisely (case, target, field, and the first differing character or byte).
+Besides the encoding (or the rejection), the texts: the validation error of a
+rejected case and the deprecation warnings must equal the reference's."""
 
 from __future__ import annotations
 
@@ -7,6 +9,35 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from caseio import Case
+
+
+ERROR = "!error"  # suffix of the case id on the line with the ValidationError's text
+WARNINGS = "!warnings"  # suffix of the case id on the line with the deprecation warnings
+
+
+def expected_texts(case: Case) -> dict[str, str | None]:
+    """The text lines a harness must print for `case` (None: no such line)."""
+    return {
+        case.id + ERROR: f"{case.id}{ERROR}\t{case.message}" if case.rejected else None,
+        case.id + WARNINGS: "\t".join([case.id + WARNINGS, *case.warnings]) if case.warnings else None,
+    }
+
+
+def text_differences(case: Case, lines: dict[str, str]) -> str:
+    """How the harness's text lines differ from the reference's ('' when equal)."""
+    notes = []
+    for key, expected in expected_texts(case).items():
+        actual = lines.get(key)
+        if actual == expected:
+            continue
+        what = "the validation error" if key.endswith(ERROR) else "the deprecation warnings"
+        if expected is None:
+            notes.append(f"{what}: expected none, got {_show(actual or '')}")
+        elif actual is None:
+            notes.append(f"{what}: expected {_show(expected)}, the harness printed none")
+        else:
+            notes.append(f"{what} {first_char_difference(expected, actual)}")
+    return "; ".join(notes)
 
 
 def expected_line(case: Case) -> str:
@@ -60,10 +91,14 @@ def compare(target: str, cases: list[Case], lines: dict[str, str], unit_errors: 
             outcome.failures.append((case, f"skipped without a reason the suite accepts: {parts[2:]}"))
             continue
         expected = expected_line(case)
-        if normalized(actual) == expected:
-            outcome.passed += 1
-        else:
+        if normalized(actual) != expected:
             outcome.failures.append((case, explain(case, expected, actual)))
+            continue
+        texts = text_differences(case, lines)
+        if texts:
+            outcome.failures.append((case, texts))
+        else:
+            outcome.passed += 1
     return outcome
 
 

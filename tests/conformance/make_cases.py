@@ -2,7 +2,8 @@
 """Write tests/conformance/cases/<model>.json: the conformance cases of the
 bundled model (drawn by hypothesis, fixed seed), the kitchen-sink model and
 the hostile model (drawn plus the explicit pitfalls of pitfalls.py), with
-expectations from Google's protobuf package (protoref.py).
+expectations from Google's protobuf package (protoref.py) and the texts
+(validation error, deprecation warnings) from codegen.reference.
 
 Deterministic: test_conformance_cases.py regenerates and compares, so the
 committed files cannot drift from the models or this script.
@@ -32,6 +33,7 @@ import pitfalls  # noqa: E402
 from caseio import CASES_DIR, MODEL_DIRS, Case, MapValue, dump_cases  # noqa: E402
 from codegen.ir import Kind, Model, Property, Scalar, TypeRef  # noqa: E402
 from codegen.loader import load_model  # noqa: E402
+from codegen.reference import ReferenceEncoder  # noqa: E402
 from rules import Rules  # noqa: E402
 
 MIN_BUNDLED_CASES = 1000
@@ -82,6 +84,7 @@ def _normalize_value(model: Model, t: TypeRef, value: Any) -> Any:
 
 def model_cases(key: str, model: Model, ref: protoref.ProtoReference) -> list[Case]:
     rules = Rules(model)
+    texts = ReferenceEncoder(model)
     events = {e.name: e for e in model.events}
     cases: list[Case] = []
     names: set[str] = set()
@@ -102,21 +105,29 @@ def model_cases(key: str, model: Model, ref: protoref.ProtoReference) -> list[Ca
             error = issues
         if issues != error:
             raise CaseError(f"{where}: the model's rules give {list(issues)}, the case expects {list(error)}")
+        found = tuple(sorted(f"{i.constraint}@{i.path}" for i in texts.validate_event(event, values)))
+        if found != error:
+            raise CaseError(f"{where}: the reference reports {list(found)}, the model's rules {list(error)}")
+        message = f"ValidationError: {texts.validation_error(event, values)}" if error else ""
+        warnings = tuple(texts.deprecation_warnings(event, values))
         try:
             json_text, proto_hex, remark = ref.encode(event, values)
         except protoref.Rejected as exc:
             if not refused:
                 raise CaseError(f"{where}: the official library refuses it: {exc}") from None
-            cases.append(Case(key, name, event, values, error=error, refused=True, source=source, note=note))
+            cases.append(Case(key, name, event, values, error=error, refused=True, message=message,
+                              warnings=warnings, source=source, note=note))
             return
         if refused:
             raise CaseError(f"{where}: expected the official library to refuse it, but it encodes")
         if remark:
             note = f"{note} ({remark})" if note else remark
         if error:
-            cases.append(Case(key, name, event, values, error=error, source=source, note=note))
+            cases.append(Case(key, name, event, values, error=error, message=message, warnings=warnings,
+                              source=source, note=note))
         else:
-            cases.append(Case(key, name, event, values, json=json_text, proto=proto_hex, source=source, note=note))
+            cases.append(Case(key, name, event, values, json=json_text, proto=proto_hex, warnings=warnings,
+                              source=source, note=note))
 
     for explicit in EXPLICIT.get(key, []):
         add(explicit.name, explicit.event, explicit.values, "explicit", explicit.note, explicit.error,

@@ -93,3 +93,23 @@ def test_one_broken_sdk_does_not_hide_the_others(units: list[Unit], tmp_path: Pa
     outcome = compare.compare("x", [c for u in units for c in u.cases if u.key == "hostile"][:1], {},
                               result.unit_errors, lambda case: False)
     assert "the SDK of model 'hostile' failed" in outcome.failures[0][1]
+
+
+def test_texts_are_compared(units: list[Unit]) -> None:  # noqa: F811
+    """A wrong validation error, missing or extra deprecation warnings each fail a case."""
+    cases = [c for u in units for c in u.cases]
+    rejected = next(c for c in cases if c.rejected and not c.refused)
+    warned = next(c for c in cases if c.warnings and not c.rejected)
+    plain = next(c for c in cases if not c.warnings and not c.rejected)
+
+    def run(case: Case, lines: dict[str, str]) -> compare.Outcome:
+        return compare.compare("x", [case], lines, {}, lambda c: False)
+
+    good = {rejected.id: compare.expected_line(rejected), **{k: v for k, v in compare.expected_texts(rejected).items()
+                                                             if v is not None}}
+    assert run(rejected, good).ok
+    wrong = {**good, rejected.id + compare.ERROR: good[rejected.id + compare.ERROR] + "!"}
+    assert "the validation error differs" in run(rejected, wrong).failures[0][1]
+    assert run(warned, {warned.id: compare.expected_line(warned)}).failures[0][1].startswith("the deprecation warnings")
+    extra = {plain.id: compare.expected_line(plain), plain.id + compare.WARNINGS: f"{plain.id}{compare.WARNINGS}\tw"}
+    assert "expected none" in run(plain, extra).failures[0][1]

@@ -6,7 +6,7 @@ transport failures, deprecation notices)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from codegen.ir import Scalar
 from codegen.sdk.contract import OutputFile
@@ -30,6 +30,7 @@ class InvalidView:
     construct: str
     path: str
     constraint: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,6 @@ class RequiredView:
 
     ident: str
     path: str
-
-
-def _uses_deprecated(values_of: Values, event_name: str, values: Mapping[str, Any]) -> bool:
-    event = values_of.events[event_name]
-    if event.deprecation is not None:
-        return True
-    return any(p.deprecation is not None and p.name in values for p in event.properties)
 
 
 def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
@@ -57,18 +51,22 @@ def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
                           js.ts_string(s.json)) for s in the_plan.samples]
     sample_imports = values.take_used()
     invalid = [InvalidView(js.ts_string(c.name), values.event(c.event, c.values), js.ts_string(c.path),
-                           js.ts_string(c.constraint)) for c in the_plan.invalid]
+                           js.ts_string(c.constraint), js.ts_string(c.message)) for c in the_plan.invalid]
     invalid_imports = values.take_used()
     envelope = envelope_case(model, renderer.package)
-    deprecated = [values.event(s.event, s.values) for s in the_plan.samples
-                  if _uses_deprecated(values, s.event, s.values)][:1]
+    flagged = max((s for s in the_plan.samples if s.warnings), key=lambda s: len(s.warnings), default=None)
+    deprecated = [] if flagged is None else [{
+        "event": values.event(flagged.event, flagged.values),
+        "warnings": "[" + ", ".join(js.ts_string(w) for w in flagged.warnings) + "]",
+    }]
     context_idents = renderer.names.members[("context", "")]
     required = [RequiredView(context_idents[p.name], js.ts_string(f"context.{p.name}"))
                 for p in model.context.properties if p.is_parameter and p.required][:1]
     tracker = {
         "event": values.event(envelope.event, envelope.values),
         "event_name": js.ts_string(envelope.event),
-        "invalid": [values.event(c.event, c.values) for c in the_plan.invalid[:1]],
+        "invalid": [{"event": values.event(c.event, c.values), "message": js.ts_string(c.message)}
+                    for c in the_plan.invalid[:1]],
         "context": values.context(envelope.context),
         "minimal_context": values.context(context_sample(model, full=False)),
         "event_id": js.ts_string(envelope.auto["event_id"]),

@@ -22,7 +22,15 @@ from codegen.ir import (
 )
 from codegen.naming import camel, pascal, enum_unspecified_name, enum_value_json_name
 from codegen.sdk.contract import GENERATED_MARKER, OutputFile
-from codegen.sdk.docs import constraint_summary, event_facts
+from codegen.sdk.docs import (
+    constraint_summary,
+    deprecation_message,
+    deprecation_note,
+    deprecation_predicate,
+    deprecation_warning,
+    event_facts,
+    event_subject,
+)
 from codegen.sdk.names import NameAllocator
 from codegen.sdk.runtime_files import copy_runtime, generated_header
 from codegen.sdk.templates import TemplateSet
@@ -141,8 +149,8 @@ class MessageView:
     members: tuple[Member, ...]
     fields: tuple[str, ...]  # the entries of each Field object literal
     imports: tuple[Import, ...]
-    notices: str  # TS array literal of message-level deprecation notices
-    prefix: str  # TS string literal: path prefix of deprecation notices
+    notices: str  # TS array literal of the event's own deprecation warning
+    prefix: str  # TS string literal: path prefix of deprecation warnings
 
 
 @dataclass(frozen=True)
@@ -150,7 +158,7 @@ class EnumValueView:
     literal: str
     number: int
     json_literal: str
-    tail: str  # ", \"reason\"" for deprecated values, else ""
+    tail: str  # ", \"is deprecated ...\"" (the warning's predicate) for deprecated values, else ""
 
 
 @dataclass(frozen=True)
@@ -172,12 +180,6 @@ class ModuleRef:
     module: str
 
 
-def deprecation_text(dep: Deprecation) -> str:
-    extra = [f"since {dep.since}"] if dep.since else []
-    extra += [f"removal planned {dep.removal}"] if dep.removal else []
-    return dep.reason + (f" ({'; '.join(extra)})" if extra else "")
-
-
 def property_doc(prop: Property) -> tuple[str, ...]:
     lines = js.doc_text(prop.description)
     facts = [f"Wire name `{prop.name}` (field {prop.number}), privacy: {prop.privacy.value}."]
@@ -186,7 +188,7 @@ def property_doc(prop: Property) -> tuple[str, ...]:
         facts.append(constraints)
     lines += ([""] if lines else []) + js.doc_text(" ".join(facts))
     if prop.deprecation is not None:
-        lines += js.doc_tag("deprecated", deprecation_text(prop.deprecation))
+        lines += js.doc_tag("deprecated", deprecation_message(prop.deprecation))
     return tuple(lines)
 
 
@@ -195,7 +197,7 @@ def event_doc(event: Event) -> tuple[str, ...]:
     facts = [event_facts(event)]
     lines += ([""] if lines else []) + js.doc_text(" ".join(facts))
     if event.deprecation is not None:
-        lines += js.doc_tag("deprecated", deprecation_text(event.deprecation))
+        lines += js.doc_tag("deprecated", deprecation_message(event.deprecation))
     return tuple(lines)
 
 
@@ -272,7 +274,7 @@ class Renderer:
         if prop.auto is not None:
             entries.append(("auto", js.ts_string(camel(prop.auto.value))))
         if prop.deprecation is not None:
-            entries.append(("deprecated", js.ts_string(deprecation_text(prop.deprecation))))
+            entries.append(("deprecated", js.ts_string(deprecation_predicate(prop.deprecation))))
         scalar = t.leaf.scalar or Scalar.STRING
         if c.minimum is not None:
             entries.append(("minimum", bound_literal(c.minimum, scalar, upper=False)))
@@ -284,6 +286,8 @@ class Renderer:
                 entries.append((name, str(value)))
         if c.pattern is not None:
             entries.append(("pattern", js.ts_string(js_pattern(c.pattern))))
+            if js_pattern(c.pattern) != c.pattern:
+                entries.append(("patternText", js.ts_string(c.pattern)))
         return ", ".join(f"{k}: {v}" for k, v in entries)
 
     def imports(self, properties: tuple[Property, ...], here: str,
@@ -327,7 +331,7 @@ class Renderer:
         )
         notices = "[]"
         if deprecation is not None:
-            notices = f"[{js.ts_string(f'{kind} {owner} is deprecated: {deprecation_text(deprecation)}')}]"
+            notices = f"[{js.ts_string(deprecation_warning(event_subject(owner), deprecation))}]"
         return MessageView(
             wire_name=owner, name_literal=js.ts_string(owner), type_name=type_name, props_name=props_name,
             props_param="props" if members else "_props",
@@ -355,7 +359,7 @@ class Renderer:
         ctx = self.model.context
         return self.message(
             "context", "", ctx.properties, "", CONTEXT_IMPORTS,
-            "Context", "ContextProps", tuple(js.doc_text(ctx.description)),
+            "TrackingContext", "TrackingContextProps", tuple(js.doc_text(ctx.description)),
         )
 
     def enum_view(self, enum: EnumType) -> EnumView:
@@ -367,11 +371,11 @@ class Renderer:
             if v.description:
                 line += ": " + js.doc_inline(v.description)
             if v.deprecation:
-                line += " Deprecated: " + js.doc_inline(deprecation_text(v.deprecation))
+                line += " " + js.doc_inline(deprecation_note(v.deprecation))
             doc.append(line)
         values = tuple(
             EnumValueView(js.ts_string(v.name), v.number, js.ts_string(enum_value_json_name(enum.name, v.name)),
-                          f", {js.ts_string(deprecation_text(v.deprecation))}" if v.deprecation else "")
+                          f", {js.ts_string(deprecation_predicate(v.deprecation))}" if v.deprecation else "")
             for v in enum.values
         )
         return EnumView(enum.name, self.names.types[("enum", enum.name)], self.names.codecs[enum.name],

@@ -84,12 +84,8 @@ class KotlinTarget:
         for event in model.events:
             add(f"{main}{names.of(event.name)}.kt", "event.kt.j2", view=kv.event_view(event, names, model))
         add(f"{main}TrackingContext.kt", "context.kt.j2", view=kv.context_view(names, model))
-        add(f"{main}SdkInfo.kt", "sdk_info.kt.j2", constants=[
-            ("MODEL_NAME", kn.string_literal(model.name)),
-            ("MODEL_VERSION", kn.string_literal(model.version)),
-            ("SDK_NAME", kn.string_literal(package)),
-            ("SDK_VERSION", kn.string_literal(model.version)),
-        ])
+        add(f"{main}SdkInfo.kt", "sdk_info.kt.j2", name=kn.string_literal(package),
+            version=kn.string_literal(model.version))
         files += _runtime(templates, "runtime", main, package)
         files += _runtime(templates, "runtime_test", test, package)
         for path, template, context in kotlin_tests.test_files(model, names):

@@ -39,12 +39,14 @@ def event_tests(model: Model, names: kv.Names) -> Iterator[tuple[str, dict[str, 
         class_name = names.allocate.claim("types", names.of(event.name) + "Test")
         sample_views = [
             {"method": method, "build": writer.event(s.event, s.values),
-             "proto_hex": kn.string_literal(s.proto_hex), "json": kn.string_literal(s.json)}
+             "proto_hex": kn.string_literal(s.proto_hex), "json": kn.string_literal(s.json),
+             "warnings": _string_list(s.warnings) if s.warnings else ""}
             for method, s in zip(_method_names("sample", [s.name for s in samples]), samples)
         ]
         invalid_views = [
             {"method": method, "build": writer.event(c.event, c.values),
-             "constraint": kn.string_literal(c.constraint), "path": kn.string_literal(c.path)}
+             "constraint": kn.string_literal(c.constraint), "path": kn.string_literal(c.path),
+             "message": kn.string_literal(c.message)}
             for method, c in zip(_method_names("invalid", [c.name for c in invalid]), invalid)
         ]
         yield class_name, {"class_name": class_name, "samples": sample_views, "invalid": invalid_views}
@@ -55,7 +57,11 @@ def tracker_test(model: Model, names: kv.Names, sdk_name: str) -> dict[str, Any]
     case = testplan.envelope_case(model, sdk_name)
     writer = ValueWriter(model, names)
     clock = case.auto["client_timestamp"]
+    samples = testplan.plan(model).samples
+    flagged = max((s for s in samples if s.warnings), key=lambda s: len(s.warnings), default=None)
     return {
+        "deprecated": [] if flagged is None else [
+            {"build": writer.event(flagged.event, flagged.values), "warnings": _string_list(flagged.warnings)}],
         "context": writer.context(case.context),
         "event": writer.event(case.event, case.values),
         "event_id": kn.string_literal(case.auto["event_id"]),
@@ -68,6 +74,10 @@ def tracker_test(model: Model, names: kv.Names, sdk_name: str) -> dict[str, Any]
             for path, constraint, values in _broken_contexts(model)
         ],
     }
+
+
+def _string_list(texts: tuple[str, ...]) -> str:
+    return "listOf(" + ", ".join(kn.string_literal(t) for t in texts) + ")"
 
 
 def _broken_contexts(model: Model) -> list[tuple[str, str, dict[str, Any]]]:

@@ -8,7 +8,18 @@ from typing import Any
 
 from codegen.ir import AutoValue, Deprecation, EnumType, Event, Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import enum_value_json_name, upper_snake
-from codegen.sdk.docs import constraint_summary, event_facts
+from codegen.sdk.docs import (
+    constraint_summary,
+    deprecation_message,
+    deprecation_note,
+    deprecation_predicate,
+    deprecation_warning,
+    enum_can_warn,
+    enum_value_subject,
+    event_facts,
+    event_subject,
+    object_can_warn,
+)
 from codegen.sdk.names import NameAllocator, numbered
 from codegen.sdk.walkers import TypeSyntax
 from codegen.targets.kotlin import lexical as kn
@@ -72,6 +83,7 @@ class EnumEntryView:
     json_name: str
     kdoc: list[str]
     annotations: list[str]
+    deprecated: str = ""  # ", \"is deprecated ...\"" (the warning's predicate) or ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,7 @@ class EnumView:
     kdoc: list[str]
     entries: list[EnumEntryView]
     file_annotations: list[str]
+    deprecated: bool  # whether an entry carries a deprecation predicate
 
 
 def settings(model: Model) -> dict[str, str]:
@@ -130,17 +143,8 @@ def member_names(properties: tuple[Property, ...]) -> dict[str, str]:
 # --- documentation ------------------------------------------------------------
 
 
-def deprecation_text(dep: Deprecation) -> str:
-    parts = [dep.reason.strip()]
-    if dep.since:
-        parts.append(f"Deprecated since {dep.since}.")
-    if dep.removal:
-        parts.append(f"To be removed: {dep.removal}.")
-    return " ".join(p for p in parts if p)
-
-
 def deprecated_annotation(dep: Deprecation | None) -> list[str]:
-    return [f"@Deprecated({kn.string_literal(deprecation_text(dep))})"] if dep else []
+    return [f"@Deprecated({kn.string_literal(deprecation_message(dep))})"] if dep else []
 
 
 def property_kdoc(prop: Property) -> list[str]:
@@ -155,7 +159,7 @@ def property_kdoc(prop: Property) -> list[str]:
         facts += f" Filled in by the tracker ({prop.auto.value})."
     lines += ([""] if lines else []) + kn.kdoc_lines(facts)
     if prop.deprecation:
-        lines += ["", *kn.kdoc_lines("Deprecated: " + deprecation_text(prop.deprecation))]
+        lines += ["", *kn.kdoc_lines(deprecation_note(prop.deprecation))]
     return lines
 
 
@@ -164,7 +168,7 @@ def event_kdoc(event: Event) -> list[str]:
     facts = [event_facts(event)]
     lines += ([""] if lines else []) + kn.kdoc_lines(" ".join(facts))
     if event.deprecation:
-        lines += ["", *kn.kdoc_lines("Deprecated: " + deprecation_text(event.deprecation))]
+        lines += ["", *kn.kdoc_lines(deprecation_note(event.deprecation))]
     return lines
 
 
@@ -320,7 +324,8 @@ def message_view(
     proto: list[str] = []
     json_items: list[tuple[bytes, str]] = []
     if event is not None and event.deprecation is not None:
-        deprecations.append(f"found.add({kn.string_literal(_event_warning(event))})")
+        warning = deprecation_warning(event_subject(event.name), event.deprecation)
+        deprecations.append(f"out.add({kn.string_literal(warning)})")
     for prop in properties:
         name = members[prop.name]
         if prop.auto is not None:
@@ -338,10 +343,8 @@ def message_view(
             params.append(FieldView(name, type_text, " = null" if nullable else "", kn.kdoc_block(property_kdoc(prop)),
                                     deprecated_annotation(prop.deprecation)))
             _add_checks(prop, expr, validations, patterns)
-            if prop.deprecation is not None and event is not None:
-                message = kn.string_literal(f"{event.name}.{prop.name} is deprecated: {deprecation_text(prop.deprecation)}")
-                guard = f"if ({expr} != null) " if nullable else ""
-                deprecations.append(f"{guard}found.add({message})")
+        if prop.auto is None and supertypes:  # `this.`: parameter names never shadow it
+            deprecations += deprecation_statements(prop, f"this.{name}", model)
         proto.append(proto_statement(prop, expr))
         json_items.append((prop.name.encode("utf-16-be"), json_statement(prop, expr, _nullable(prop))))
     json_lines = [s for _, s in sorted(json_items)]
@@ -384,8 +387,27 @@ def _uses_deprecated_enum(properties: tuple[Property, ...], model: Model) -> boo
     return False
 
 
-def _event_warning(event: Event) -> str:
-    return f"event {event.name} is deprecated: {deprecation_text(event.deprecation)}"  # type: ignore[arg-type]
+def deprecation_statements(prop: Property, expr: str, model: Model) -> list[str]:
+    """Statements of `deprecationWarnings(path, out)` for one property
+    (`path` ends in "."; texts from the catalogue, docs/sdk-api.md)."""
+    out: list[str] = []
+    nullable = _nullable(prop)
+    name = prop.name
+    if prop.deprecation is not None:
+        text = kn.string_literal(f"{name} {deprecation_predicate(prop.deprecation)}")
+        out.append(f"if ({expr} != null) out.add(path + {text})" if nullable else f"out.add(path + {text})")
+    leaf = prop.type.leaf
+    many = "s" if prop.type.is_repeated else ""
+    if leaf.kind is Kind.ENUM and prop.const is not None:
+        value = next(v for v in model.enum(leaf.name).values if v.name == prop.const)  # type: ignore[arg-type]
+        if value.deprecation is not None:
+            text = deprecation_warning(enum_value_subject(name, value.name), value.deprecation)
+            out.append(f"out.add(path + {kn.string_literal(text)})")
+    elif leaf.kind is Kind.ENUM and enum_can_warn(model.enum(leaf.name or "")):
+        out.append(f"Deprecations.value{many}(path + {kn.string_literal(name)}, {expr}, out)")
+    elif leaf.kind is Kind.OBJECT and object_can_warn(model, leaf.name or ""):
+        out.append(f"Deprecations.message{many}(path + {kn.string_literal(name)}, {expr}, out)")
+    return out
 
 
 def event_view(event: Event, names: Names, model: Model) -> MessageView:
@@ -418,10 +440,14 @@ def enum_view(enum: EnumType, names: Names) -> EnumView:
         entry = entry_names[value.name]
         doc = kn.kdoc_lines(value.description) if value.description else []
         doc += ([""] if doc else []) + kn.kdoc_lines(f"Model name `{value.name}`, number {value.number}.")
+        if value.deprecation is not None:
+            doc += ["", *kn.kdoc_lines(deprecation_note(value.deprecation))]
+        predicate = f", {kn.string_literal(deprecation_predicate(value.deprecation))}" if value.deprecation else ""
         entries.append(EnumEntryView(entry, value.number, kn.string_literal(value.name),
                                      kn.string_literal(enum_value_json_name(enum.name, value.name)),
-                                     kn.kdoc_block(doc), deprecated_annotation(value.deprecation)))
-    return EnumView(names.of(enum.name), kn.kdoc_block(kdoc), entries, [])
+                                     kn.kdoc_block(doc), deprecated_annotation(value.deprecation), predicate))
+    return EnumView(names.of(enum.name), kn.kdoc_block(kdoc), entries, [],
+                    any(v.deprecation for v in enum.values))
 
 
 _ENTRIES: dict[int, tuple[EnumType, dict[str, str]]] = {}

@@ -46,7 +46,7 @@ class PythonTarget:
     def identifiers(self, model: Model) -> dict[str, dict[str, str]]:
         nm = derive_names(model, Options.of(model, self.name))
         scopes: dict[str, dict[str, str]] = {"package": {f"{k}:{n}": i for (k, n), i in nm.types.items()}}
-        scopes["package"]["context"] = "Context"
+        scopes["package"]["context"] = lexical.CONTEXT_CLASS
         scopes.update({f"{kind} {owner}": attrs for (kind, owner), attrs in nm.attrs.items()})
         scopes.update({f"enum {enum}": members for enum, members in nm.members.items()})
         scopes["event modules"] = nm.modules

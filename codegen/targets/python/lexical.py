@@ -82,10 +82,11 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 BUILTIN_TYPES = frozenset(n for n in BUILTIN_NAMES if isinstance(getattr(builtins, n), type))
 IMPORTED_NAMES = frozenset(name for names in STANDARD_IMPORTS.values() for name in names)
 
+CONTEXT_CLASS = "TrackingContext"  # the one class the views name themselves
 # Class and module names share the package's scope with everything above;
 # attributes share their class body with the bases' members and the names
 # the body's annotations use.
-RESERVED_TYPES = KEYWORDS | RUNTIME_NAMES | TEMPLATE_NAMES | BUILTIN_NAMES | IMPORTED_NAMES | {"Context"}
+RESERVED_TYPES = KEYWORDS | RUNTIME_NAMES | TEMPLATE_NAMES | BUILTIN_NAMES | IMPORTED_NAMES | {CONTEXT_CLASS}
 RESERVED_ATTRS = KEYWORDS | MESSAGE_MEMBERS | BUILTIN_TYPES | IMPORTED_NAMES
 RESERVED = RESERVED_TYPES | RESERVED_ATTRS
 

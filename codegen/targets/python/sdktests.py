@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from codegen.ir import Event
 from codegen.targets.python import lexical as names
 from codegen.targets.python.testvalues import INDENT, Atom, Expr, Values, lines
 from codegen.testplan import envelope_case, plan
@@ -19,16 +18,9 @@ def case_lines(items: list[Expr], indent: str) -> list[str]:
     return out + [f"{indent}),"]
 
 
-def _deprecated_sample(model: Any, samples: Any) -> Any:
-    events = {e.name: e for e in model.events}
-
-    def flagged(sample: Any) -> bool:
-        event: Event = events[sample.event]
-        if event.deprecation is not None:
-            return True
-        return any(p.deprecation is not None and p.name in sample.values for p in event.properties)
-
-    return next((s for s in samples if flagged(s)), None)
+def _deprecated_sample(samples: Any) -> Any:
+    """The sample with the most deprecation warnings (the first of those)."""
+    return max((s for s in samples if s.warnings), key=lambda s: len(s.warnings), default=None)
 
 
 def test_files(views: Any) -> list[tuple[str, str, dict[str, Any]]]:
@@ -88,15 +80,17 @@ def tracker_tests(views: Any, test_plan: Any) -> tuple[str, str, dict[str, Any]]
             "lines": lines(values.event(bad.event, bad.values), INDENT, "return "),
             "path": names.py_str(bad.path),
             "constraint": names.py_str(bad.constraint),
+            "message": names.py_str(bad.message),
         }
-    flagged = _deprecated_sample(model, test_plan.samples)
+    flagged = _deprecated_sample(test_plan.samples)
     context["deprecated"] = None
     if flagged is not None:
         context["deprecated"] = {
             "type": views.names.types[("event", flagged.event)],
             "lines": lines(values.event(flagged.event, flagged.values), INDENT, "return "),
+            "warnings": [names.py_str(w) for w in flagged.warnings],
         }
-    runtime = {"Context", "InMemoryTransport", "Policy", "SdkError", "Timestamp", "TrackedEvent",
+    runtime = {"TrackingContext", "InMemoryTransport", "Policy", "SdkError", "Timestamp", "TrackedEvent",
                "Tracker", "TransportError", "ValidationError"}
     context["imports"] = _imports(pkg, values.used | runtime)
     return "tests/test_tracker.py", "tests/test_tracker.py.j2", context

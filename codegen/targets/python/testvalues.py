@@ -95,7 +95,7 @@ class PythonValues:
 
     def message(self, kind: str, owner: str, properties: tuple[Property, ...],
                 args: list[tuple[Property, Expr]]) -> Expr:
-        cls = "Context" if kind == "context" else self.nm.types[(kind, owner)]
+        cls = names.CONTEXT_CLASS if kind == "context" else self.nm.types[(kind, owner)]
         self.used.add(cls)
         attrs = self.nm.attrs[(kind, owner)]
         return Call(cls, [(attrs[p.name], expr) for p, expr in args])

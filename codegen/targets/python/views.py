@@ -13,7 +13,14 @@ from typing import Any
 from codegen.ir import Event, Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import enum_value_json_name
 from codegen.reference.specs import field_spec
-from codegen.sdk.docs import constraint_summary, event_facts
+from codegen.sdk.docs import (
+    constraint_summary,
+    deprecation_note,
+    deprecation_predicate,
+    deprecation_warning,
+    event_facts,
+    event_subject,
+)
 from codegen.sdk.names import NameAllocator, kind_suffix, repeat_suffix
 from codegen.sdk.walkers import TypeSyntax
 from codegen.targets.python import lexical as names
@@ -120,12 +127,7 @@ def derive_names(model: Model, options: Options) -> Names:
 
 
 def deprecation_text(item: Any) -> str:
-    dep = item.deprecation
-    if dep is None:
-        return ""
-    when = f" since {dep.since}" if dep.since else ""
-    removal = f" (removal planned for {dep.removal})" if dep.removal else ""
-    return f"Deprecated{when}{removal}: {dep.reason}"
+    return deprecation_note(item.deprecation) if item.deprecation is not None else ""
 
 
 def paragraphs(*parts: str, notes: tuple[str, ...] = ()) -> list[str]:
@@ -273,8 +275,8 @@ class ViewBuilder:
             f"    EVENT_NUMBER: ClassVar[int] = {event.number}",
         ]
         if dep is not None:
-            reason = names.py_str(dep.reason or "deprecated")
-            class_vars.append(names.fit(f"    DEPRECATED: ClassVar[str | None] = {reason}"))
+            warning = names.py_str(deprecation_warning(event_subject(event.name), dep))
+            class_vars.append(names.fit(f"    DEPRECATED: ClassVar[str | None] = {warning}"))
         doc = paragraphs(event.description, notes=(event_facts(event), deprecation_text(event)))
         cls = self.message_class(
             "event", event.name, self.names.types[("event", event.name)], "EventMessage",
@@ -302,7 +304,7 @@ class ViewBuilder:
         auto = [p.name for p in context.properties if p.auto is not None]
         note = f"Filled in by the tracker: {', '.join(auto)}." if auto else ""
         doc = paragraphs(context.description or "The context of every event.", notes=(note,))
-        cls = self.message_class("context", "", "Context", "Message", doc,
+        cls = self.message_class("context", "", names.CONTEXT_CLASS, "Message", doc,
                                  context.properties, [], used)
         doc = names.doc_lines("The context that every event is sent with.")
         return ModuleView(doc, self.imports(used, "._runtime", "."), [cls])
@@ -315,6 +317,8 @@ class ViewBuilder:
                 json_name = enum_value_json_name(enum.name, value.name)
                 ident = self.names.members[enum.name][value.name]
                 parts = [names.py_str(value.name), str(value.number), names.py_str(json_name)]
+                if value.deprecation is not None:
+                    parts.append(names.py_str(deprecation_predicate(value.deprecation)))
                 line = f"    {ident} = ({', '.join(parts)})"
                 if names.width(line) > names.LINE_LENGTH:
                     lines = [f"    {ident} = ("] + [f"        {p}," for p in parts] + ["    )"]
@@ -344,10 +348,11 @@ def package_init(views: ViewBuilder) -> dict[str, Any]:
     nm = views.names
     model = views.model
     runtime_names = {
-        "EncodingError", "EventMessage", "InMemoryTransport", "Policy", "SdkError", "Timestamp",
-        "TrackedEvent", "Transport", "TransportError", "ValidationError", "ValidationIssue",
+        "EncodingError", "EventMessage", "InMemoryTransport", "Policy", "SdkError", "SdkInfo",
+        "Timestamp", "TrackedEvent", "Transport", "TransportError", "ValidationError",
+        "ValidationIssue",
     }
-    imports = [names.import_lines("._runtime", runtime_names), ["from .context import Context"]]
+    imports = [names.import_lines("._runtime", runtime_names), ["from .context import TrackingContext"]]
     enums = {nm.types[("enum", e.name)] for e in model.enums}
     objects = {nm.types[("object", o.name)] for o in model.objects}
     if enums:
@@ -365,7 +370,7 @@ def package_init(views: ViewBuilder) -> dict[str, Any]:
     else:
         events_lines = [f"{head}("] + [f"    {e}," for e in events] + [")"] if events else [f"{head}()"]
     exported = runtime_names | enums | objects | set(events)
-    exported |= {"Context", "Tracker", "EVENTS", "MODEL_VERSION"}
+    exported |= {names.CONTEXT_CLASS, "Tracker", "EVENTS", "MODEL_VERSION", "SDK_INFO"}
     doc = paragraphs(f"Typed tracking SDK for the event model {model.name} {model.version}.",
                      model.description)
     return {

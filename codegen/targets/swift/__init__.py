@@ -3,7 +3,7 @@ and Linux, rendered into `generated/swift/`.
 
 Layout: `Package.swift`, `README.md`, `.gitignore`; `Sources/<Module>/`
 with the hand-written runtime (`Runtime/`, from `templates/swift/runtime/`),
-one file per enum, object and event, the context and `SDKInfo.swift`;
+one file per enum, object and event, the context and `SdkInfo.swift`;
 `Tests/<Module>Tests/` rendered from the test plan (a class per event, the
 tracker) plus runtime and JSON-vector tests.
 
@@ -56,16 +56,15 @@ class SwiftTarget:
             tests_literal=names.string_literal(nm.module + "Tests")))]
         files.append(OutputFile(".gitignore", templates.render("gitignore.j2", **common)))
         files += copy_runtime(templates, "runtime", f"{src}/Runtime/", RUNTIME_HEADER)
-        files.append(OutputFile(f"{src}/SDKInfo.swift", templates.render(
+        files.append(OutputFile(f"{src}/SdkInfo.swift", templates.render(
             "sdkinfo.swift.j2", **common, name=names.string_literal(nm.module),
-            version=names.string_literal(model.version), model_name=names.string_literal(model.name),
-            namespace=names.string_literal(model.namespace))))
+            version=names.string_literal(model.version))))
         for enum in model.enums:
             view = enum_view(nm, enum)
             files.append(OutputFile(f"{src}/Enums/{view['name']}.swift",
                                     templates.render("enum.swift.j2", **common, enum=view)))
         for obj in model.objects:
-            sv = object_view(nm, obj)
+            sv = object_view(nm, obj, model)
             files.append(OutputFile(f"{src}/Objects/{sv.name}.swift",
                                     templates.render("object.swift.j2", **common, s=sv)))
         for event in model.events:

@@ -52,13 +52,13 @@ _DECLARATION = re.compile(r"^(?:@[\w.]+(?:\([^)\n]*\))?\s+)*(?:(?:public|interna
 IMPLICIT_SCOPE = read_names(Path(__file__).with_name("implicit_scope.txt"))
 DECLARED_TYPES = matches(_SOURCES, _DECLARATION)
 IMPORTED_MODULES = matches(_SOURCES, re.compile(r"^(?:@testable\s+)?import\s+(\w+)", re.M)) | {"Swift"}
-CONTEXT_TYPE = "Context"
+CONTEXT_TYPE = "TrackingContext"
 TYPE_NAMES = IMPLICIT_SCOPE | DECLARED_TYPES | IMPORTED_MODULES | {CONTEXT_TYPE}
 
 # Struct members: the requirements of the runtime protocols the generated
 # structs conform to, the members the templates give every struct, and what
 # every Swift value has.
-CONFORMED = ("ProtoMessage", "TrackableEvent", "TrackingContext")
+CONFORMED = ("ProtoMessage", "TrackableEvent", "ContextMessage")
 MESSAGE_TEMPLATES = ("_struct.swift.j2", "event.swift.j2", "object.swift.j2", "context.swift.j2")
 _PROTOCOL = re.compile(r"^(?:public\s+)?(?:protocol|extension)\s+(\w+)[^{\n]*\{(.*?)^\}", re.M | re.S)
 _MEMBER = re.compile(r"^\s+(?:(?:public|static|mutating|private|fileprivate)\s+)*(?:func|var|let)\s+(\w+)", re.M)

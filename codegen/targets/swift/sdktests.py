@@ -30,6 +30,8 @@ class CaseView:
     expected_json: str = ""
     constraint: str = ""
     path: str = ""
+    message: str = ""  # the ValidationError's text
+    warnings: str = ""  # Swift array literal of the deprecation warnings, "" when none
 
 
 def method_base(case_name: str) -> str:
@@ -61,12 +63,14 @@ def render_tests(model: Model, nm: Any, templates: TemplateSet, common: dict[str
         view = _case(writer, sample.event, sample.values, sample.name, methods, group["cls"])
         view.expected_hex = names.string_literal(sample.proto_hex)
         view.expected_json = names.string_literal(sample.json)
+        view.warnings = _string_array(sample.warnings) if sample.warnings else ""
         group["samples"].append(view)
     for case in plan.invalid:
         group = by_event[case.event]
         view = _case(writer, case.event, case.values, case.name, methods, group["cls"])
         view.constraint = names.string_literal(case.constraint)
         view.path = names.string_literal(case.path)
+        view.message = names.string_literal(case.message)
         group["invalid"].append(view)
     files = [
         OutputFile(f"{folder}/Events/{group['cls']}.swift", templates.render("tests/event.swift.j2", **common, e=group))
@@ -111,16 +115,19 @@ def tracker_view(model: Model, nm: Any, writer: ValueWriter) -> dict[str, Any]:
         expr = writer.event(case.event, case.values)
         view["invalid"] = [{"event": expr, "attributes": [DEPRECATED_TEST] if writer.uses_deprecated else [],
                             "constraint": names.string_literal(case.constraint),
-                            "path": names.string_literal(case.path)}]
-    for sample in plan.samples:
-        keys = deprecated_keys(writer.events[sample.event], sample.values)
-        if keys:
-            writer.uses_deprecated = False
-            expr = writer.event(sample.event, sample.values)
-            view["deprecated"] = [{"event": expr, "count": len(keys),
-                                   "attributes": [DEPRECATED_TEST] if writer.uses_deprecated else []}]
-            break
+                            "path": names.string_literal(case.path),
+                            "message": names.string_literal(case.message)}]
+    flagged = max((s for s in plan.samples if s.warnings), key=lambda s: len(s.warnings), default=None)
+    if flagged is not None:
+        writer.uses_deprecated = False
+        expr = writer.event(flagged.event, flagged.values)
+        view["deprecated"] = [{"event": expr, "warnings": _string_array(flagged.warnings),
+                               "attributes": [DEPRECATED_TEST] if writer.uses_deprecated else []}]
     return view
+
+
+def _string_array(texts: tuple[str, ...]) -> str:
+    return "[" + ", ".join(names.string_literal(t) for t in texts) + "]"
 
 
 def readme_example(model: Model, nm: Any) -> dict[str, str]:
@@ -132,9 +139,3 @@ def readme_example(model: Model, nm: Any) -> dict[str, str]:
     return {"context": writer.context(envelope.context),
             "track": f"try tracker.track({writer.event(envelope.event, envelope.values)})"}
 
-
-def deprecated_keys(event: Any, values: Mapping[str, Any]) -> list[str]:
-    """What the tracker warns about for this sample: the event, set properties."""
-    keys = [""] if event.deprecation else []
-    keys += [p.name for p in event.properties if p.deprecation and (p.name in values or p.const is not None)]
-    return keys

@@ -10,7 +10,18 @@ from typing import Any
 
 from codegen.ir import AutoValue, EnumType, EnumValue, Event, Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import camel, enum_value_json_name, pascal
-from codegen.sdk.docs import constraint_summary, event_facts
+from codegen.sdk.docs import (
+    constraint_summary,
+    deprecation_message,
+    deprecation_note,
+    deprecation_predicate,
+    deprecation_warning,
+    enum_can_warn,
+    enum_value_subject,
+    event_facts,
+    event_subject,
+    object_can_warn,
+)
 from codegen.sdk.names import NameAllocator
 from codegen.sdk.walkers import TypeSyntax
 from codegen.targets.swift import lexical as names
@@ -37,7 +48,7 @@ class Names:
     types: dict[tuple[str, str], str]  # ("enum"|"object"|"event", model name) -> Swift type
     members: dict[tuple[str, str], dict[str, str]]  # (kind, owner) -> wire name -> identifier
     cases: dict[str, dict[str, str]]  # enum name -> value name -> case identifier
-    context_type: str = "Context"
+    context_type: str = names.CONTEXT_TYPE
 
     def type_of(self, ref: TypeRef) -> str:
         return TypeSyntax(
@@ -117,19 +128,50 @@ def const_literal(nm: Names, ref: TypeRef, value: Any) -> str:
 
 
 def bound_literal(scalar: Scalar, bound: int | float) -> str:
-    if scalar is Scalar.FLOAT:
-        return names.float_literal(float(bound))
-    if scalar is Scalar.DOUBLE:
+    # A float bound goes as a double; the runtime narrows it to float32 (Check.minimum(Float, Double)).
+    if scalar in (Scalar.FLOAT, Scalar.DOUBLE):
         return names.double_literal(float(bound))
     return names.integer_literal(int(bound))
 
 
 def deprecation_doc(item: Property | Event | EnumValue) -> str:
-    dep = item.deprecation
-    if dep is None:
-        return ""
-    when = "".join([f" since {dep.since}" if dep.since else "", f", removal {dep.removal}" if dep.removal else ""])
-    return f"Deprecated{when}: {dep.reason}"
+    return deprecation_note(item.deprecation) if item.deprecation is not None else ""
+
+
+def deprecated_attributes(item: Property | Event | EnumValue) -> list[str]:
+    return [names.deprecated_attribute(deprecation_message(item.deprecation))] if item.deprecation else []
+
+
+def deprecation_lines(model: Model, prop: Property, access: str, optional: bool) -> list[str]:
+    """Statements of `deprecationWarnings(at:into:)` for one property (`path`
+    ends in "."; texts from the catalogue, docs/sdk-api.md)."""
+    out: list[str] = []
+    name = prop.name
+    if prop.deprecation is not None:
+        text = names.string_literal(f"{name} {deprecation_predicate(prop.deprecation)}")
+        append = f"warnings.append(path + {text})"
+        out.append(f"if {access} != nil {{ {append} }}" if optional else append)
+    leaf, kind = prop.type.leaf, prop.type.kind
+    if leaf.kind is Kind.ENUM and prop.const is not None:
+        value = next(v for v in model.enum(leaf.name or "").values if v.name == prop.const)
+        if value.deprecation is not None:
+            text = deprecation_warning(enum_value_subject(name, value.name), value.deprecation)
+            out.append(f"warnings.append(path + {names.string_literal(text)})")
+        return out
+    if leaf.kind is Kind.ENUM and enum_can_warn(model.enum(leaf.name or "")):
+        where = f"path + {names.string_literal(name)}"
+    elif leaf.kind is Kind.OBJECT and object_can_warn(model, leaf.name or ""):
+        where = f"path + {names.string_literal(name + '.')}"
+    else:
+        return out
+    call = f"deprecationWarnings(at: {where}, into: &warnings)"
+    if kind is Kind.LIST:
+        out += [f"for element in {access}{' ?? []' if optional else ''} {{ element.{call} }}"]
+    elif kind is Kind.MAP:
+        out += [f"for (_, element) in Check.entries({access}{' ?? [:]' if optional else ''}) {{ element.{call} }}"]
+    else:
+        out.append(f"{access}{'?' if optional else ''}.{call}")
+    return out
 
 
 @dataclass
@@ -214,7 +256,7 @@ class StructView:
     statics: list[str] = field(default_factory=list)
 
 
-def struct_view(nm: Names, kind: str, owner: str, name: str, properties: tuple[Property, ...],
+def struct_view(nm: Names, model: Model, kind: str, owner: str, name: str, properties: tuple[Property, ...],
                 doc: list[str], attributes: list[str], conformances: str) -> StructView:
     view = StructView(name, doc, attributes, conformances)
     idents = nm.members[(kind, owner)]
@@ -230,7 +272,7 @@ def struct_view(nm: Names, kind: str, owner: str, name: str, properties: tuple[P
         facts = f"Wire name `{prop.name}` = {prop.number}. Privacy: {prop.privacy.value}."
         pdoc = names.doc_comment([prop.description, " ".join(filter(None, [facts, constraint_summary(prop.constraints)])),
                                   deprecation_doc(prop)], "    ")
-        attrs = [names.deprecated_attribute(prop.deprecation.reason)] if prop.deprecation else []
+        attrs = deprecated_attributes(prop)
         storage = "self." + ident
         if prop.const is not None:
             access = const_literal(nm, prop.type, prop.const)
@@ -261,10 +303,8 @@ def struct_view(nm: Names, kind: str, owner: str, name: str, properties: tuple[P
         json_lines.append(f"object.{method}({wire}, {items}, {codec(prop.type)})")
         if prop.const is None:
             property_checks(prop, access, optional, ident, checks)
-        if prop.deprecation is not None:
-            notice = (f"notices.append(DeprecationNotice(key: {wire}, "
-                      f"message: {names.string_literal(f'{owner}.{prop.name} is deprecated: {prop.deprecation.reason}')}))")
-            notices.append(f"if {access} != nil {{ {notice} }}" if optional else notice)
+        if kind != "context" and prop.auto is None:
+            notices += deprecation_lines(model, prop, access, optional)
     view.init_head = ["public init("] + [f"    {p}," for p in params[:-1]] + [f"    {p}" for p in params[-1:]]
     view.init_head = ["public init() {"] if not params else view.init_head + [") {"]
     view.json = (["var object = JSONObjectWriter()"] + json_lines + ["return object.value"]
@@ -290,11 +330,12 @@ def enum_view(nm: Names, enum: EnumType) -> dict[str, Any]:
         cases.append({
             "doc": names.doc_comment([value.description, f"JSON name `{enum_value_json_name(enum.name, value.name)}`"
                                       f", number {value.number}.", deprecation_doc(value)], "    "),
-            "attributes": [names.deprecated_attribute(value.deprecation.reason)] if value.deprecation else [],
+            "attributes": deprecated_attributes(value),
             "ident": nm.cases[enum.name][value.name],
             "raw": names.string_literal(value.name),
             "number": value.number,
             "json": names.string_literal(enum_value_json_name(enum.name, value.name)),
+            "predicate": names.string_literal(deprecation_predicate(value.deprecation)) if value.deprecation else "",
         })
     name = nm.types[("enum", enum.name)]
     return {
@@ -302,6 +343,7 @@ def enum_view(nm: Names, enum: EnumType) -> dict[str, Any]:
         "doc": names.doc_comment([enum.description, f"Model enum `{enum.name}`."]),
         "cases": cases,
         "raw_values": ", ".join(c["raw"] for c in cases),
+        "deprecated": enum_can_warn(enum),
     }
 
 
@@ -310,17 +352,14 @@ def event_view(nm: Names, model: Model, event: Event) -> StructView:
         event.description,
         event_facts(event),
         deprecation_doc(event)])
-    attrs = [names.deprecated_attribute(event.deprecation.reason)] if event.deprecation else []
-    view = struct_view(nm, "event", event.name, nm.types[("event", event.name)], event.properties, doc, attrs,
+    attrs = deprecated_attributes(event)
+    view = struct_view(nm, model, "event", event.name, nm.types[("event", event.name)], event.properties, doc, attrs,
                        "Sendable, Equatable, TrackableEvent")
     view.statics = [f"public static let eventName = {names.string_literal(event.name)}",
                     f"public static let eventNumber = {event.number}"]
-    notices = view.deprecations
     if event.deprecation is not None:
-        message = names.string_literal(f"event {event.name} is deprecated: {event.deprecation.reason}")
-        notices.insert(0, f"notices.append(DeprecationNotice(key: \"\", message: {message}))")
-    view.deprecations = (["var notices: [DeprecationNotice] = []"] + notices + ["return notices"]
-                         if notices else ["return []"])
+        warning = deprecation_warning(event_subject(event.name), event.deprecation)
+        view.deprecations.insert(0, f"warnings.append({names.string_literal(warning)})")
     return view
 
 
@@ -328,15 +367,13 @@ def context_view(nm: Names, model: Model) -> StructView:
     ctx = model.context
     doc = names.doc_comment([ctx.description, "The envelope's context: set once on the Tracker, which fills in "
                                               "the automatic values for every event."])
-    view = struct_view(nm, "context", "", nm.context_type, ctx.properties, doc, [],
-                       "Sendable, Equatable, TrackingContext")
-    view.statics = ["public static let sdkIdentity = SDKIdentity(name: SDKInfo.name, version: SDKInfo.version, "
-                    "modelVersion: SDKInfo.modelVersion)"]
+    view = struct_view(nm, model, "context", "", nm.context_type, ctx.properties, doc, [],
+                       "Sendable, Equatable, ContextMessage")
     view.with_auto = ["var copy = self"] + view.with_auto + ["return copy"] if view.with_auto else ["self"]
     return view
 
 
-def object_view(nm: Names, obj: Any) -> StructView:
+def object_view(nm: Names, obj: Any, model: Model) -> StructView:
     doc = names.doc_comment([obj.description, f"Model object `{obj.name}`."])
-    return struct_view(nm, "object", obj.name, nm.types[("object", obj.name)], obj.properties, doc, [],
+    return struct_view(nm, model, "object", obj.name, nm.types[("object", obj.name)], obj.properties, doc, [],
                        "Sendable, Equatable, ProtoMessage")

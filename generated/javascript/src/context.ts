@@ -29,8 +29,8 @@ function fields(): readonly Field[] {
   ]);
 }
 
-/** The values of {@link Context} that callers set; the tracker fills in the rest. */
-export interface ContextProps {
+/** The values of {@link TrackingContext} that callers set; the tracker fills in the rest. */
+export interface TrackingContextProps {
   /**
    * The product that sends the event.
    *
@@ -91,7 +91,7 @@ export interface ContextProps {
 /**
  * The common context that every event carries.
  */
-export class Context implements ContextMessage {
+export class TrackingContext implements ContextMessage {
 
   /**
    * The product that sends the event.
@@ -157,7 +157,7 @@ export class Context implements ContextMessage {
    */
   readonly locale: string | undefined;
 
-  constructor(props: ContextProps) {
+  constructor(props: TrackingContextProps) {
     this.product = props.product;
     this.platform = props.platform;
     this.appName = props.appName;

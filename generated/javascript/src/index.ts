@@ -26,7 +26,7 @@ export type { Content } from "./objects/content.js";
 export type { Device } from "./objects/device.js";
 export type { PlaybackPosition } from "./objects/playback_position.js";
 export type { Screen } from "./objects/screen.js";
-export { Context, type ContextProps } from "./context.js";
+export { TrackingContext, type TrackingContextProps } from "./context.js";
 export { SDK_INFO, Tracker, type TrackerOptions } from "./tracker.js";
 export { type Policy, type TrackableEvent, type SdkInfo, randomUuid } from "./runtime/tracker.js";
 export { Timestamp } from "./runtime/timestamp.js";

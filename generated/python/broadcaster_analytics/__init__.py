@@ -11,6 +11,7 @@ from ._runtime import (
     InMemoryTransport,
     Policy,
     SdkError,
+    SdkInfo,
     Timestamp,
     TrackedEvent,
     Transport,
@@ -18,7 +19,7 @@ from ._runtime import (
     ValidationError,
     ValidationIssue,
 )
-from .context import Context
+from .context import TrackingContext
 from .enums import (
     ConsentPurpose,
     ContentKind,
@@ -45,6 +46,7 @@ from .objects import ConsentState, Content, Device, PlaybackPosition, Screen
 from .tracker import Tracker
 
 MODEL_VERSION = "1.0.0"
+SDK_INFO = Tracker.SDK_INFO
 __version__ = "1.0.0"
 
 EVENTS: tuple[type[EventMessage], ...] = (
@@ -71,7 +73,6 @@ __all__ = [
     "ConsentState",
     "Content",
     "ContentKind",
-    "Context",
     "Device",
     "EVENTS",
     "EncodingError",
@@ -85,15 +86,18 @@ __all__ = [
     "Policy",
     "Product",
     "RecommendationClicked",
+    "SDK_INFO",
     "Screen",
     "ScreenView",
     "SdkError",
+    "SdkInfo",
     "Search",
     "Share",
     "ShareTarget",
     "Timestamp",
     "TrackedEvent",
     "Tracker",
+    "TrackingContext",
     "Transport",
     "TransportError",
     "ValidationError",

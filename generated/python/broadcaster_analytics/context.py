@@ -12,7 +12,7 @@ from .objects import ConsentState, Device
 
 
 @dataclass(frozen=True, kw_only=True)
-class Context(Message):
+class TrackingContext(Message):
     """The common context that every event carries.
 
     Filled in by the tracker: event_id, client_timestamp, model_version,

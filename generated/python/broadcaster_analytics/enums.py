@@ -36,7 +36,12 @@ class ContentKind(ProtoEnum):
     GALLERY = ("gallery", 5, "CONTENT_KIND_GALLERY")
     """A picture gallery."""
 
-    LIVE_PAGE = ("live_page", 6, "CONTENT_KIND_LIVE_PAGE")
+    LIVE_PAGE = (
+        "live_page",
+        6,
+        "CONTENT_KIND_LIVE_PAGE",
+        "is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0.",
+    )
     """A live text page; replaced by live_stream for video.
 
     Deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0.

@@ -11,16 +11,17 @@ from ._runtime import Tracker as _RuntimeTracker
 
 
 class Tracker(_RuntimeTracker):
-    """Validates, encodes and sends events with a common `Context`.
+    """Validates, encodes and sends events with a common `TrackingContext`.
 
-    ``Tracker(transport, context, policy=Policy.RAISE, on_error=None)``;
-    ``track(event)`` returns True when the envelope reached the transport.
-    Policies for invalid events: RAISE (raise ValidationError, send
-    nothing), DROP (report to on_error, send nothing), SEND (report, send
-    anyway). Transport failures are reported to on_error, never raised.
+    ``Tracker(transport, context, policy=Policy.THROW, on_error=None,
+    on_warning=None)``; ``track(event)`` returns True when the envelope
+    reached the transport. Policies for invalid events: THROW (raise
+    ValidationError, send nothing), DROP (report to on_error, send nothing),
+    SEND (report, send anyway). Transport failures are reported to on_error,
+    never raised; each deprecation warning goes to on_warning once.
     """
 
-    SDK: ClassVar[SdkInfo] = SdkInfo(
+    SDK_INFO: ClassVar[SdkInfo] = SdkInfo(
         name="broadcaster_analytics",
         version="1.0.0",
         model_version="1.0.0",

@@ -18,7 +18,6 @@ from broadcaster_analytics import (
     ConsentState,
     Content,
     ContentKind,
-    Context,
     Device,
     InMemoryTransport,
     LifecycleState,
@@ -30,6 +29,7 @@ from broadcaster_analytics import (
     Timestamp,
     TrackedEvent,
     Tracker,
+    TrackingContext,
     TransportError,
     ValidationError,
 )
@@ -43,8 +43,8 @@ UUID4 = re.compile(
 )
 
 
-def make_context() -> Context:
-    return Context(
+def make_context() -> TrackingContext:
+    return TrackingContext(
         product=Product.NEWS,
         platform=Platform.WEB,
         app_name="app name",
@@ -76,17 +76,22 @@ def make_event() -> AppLifecycle:
 
 def make_tracker(
     transport: InMemoryTransport,
-    policy: Policy = Policy.RAISE,
+    policy: Policy = Policy.THROW,
     errors: list[SdkError] | None = None,
+    warned: list[str] | None = None,
 ) -> Tracker:
     on_error: Callable[[SdkError], None] | None = None
     if errors is not None:
         on_error = errors.append
+    on_warning: Callable[[str], None] | None = None
+    if warned is not None:
+        on_warning = warned.append
     return Tracker(
         transport,
         make_context(),
         policy,
         on_error,
+        on_warning,
         clock=lambda: CLOCK,
         id_generator=lambda: EVENT_ID,
     )
@@ -107,7 +112,7 @@ def test_envelope() -> None:
 
 def test_identity() -> None:
     expected = "broadcaster_analytics"
-    assert Tracker.SDK.name == expected
+    assert Tracker.SDK_INFO.name == expected
 
 
 def test_default_ids_are_random_uuid4() -> None:
@@ -130,6 +135,9 @@ def test_transport_failure_is_reported() -> None:
     assert not tracker.track(make_event())
     assert len(errors) == 1
     assert isinstance(errors[0], TransportError)
+    assert errors[0].event_name == "app_lifecycle"
+    assert isinstance(errors[0].cause, OSError)
+    assert str(errors[0]).startswith("cannot send event ")
 
 
 def make_invalid() -> AppLifecycle:
@@ -146,6 +154,7 @@ def test_raise_policy() -> None:
         "minimum",
     )
     assert expected in issues
+    assert str(raised.value) == "invalid event app_lifecycle: launch_duration_ms: -1 is below the minimum 0 (minimum)"  # fmt: skip
     assert transport.events == []
 
 
@@ -170,28 +179,50 @@ def test_send_policy() -> None:
 def make_deprecated() -> ArticleRead:
     return ArticleRead(
         content=Content(
-            content_id="news:article:123456",
-            kind=ContentKind.ARTICLE,
-            title="",
-            tags=[],
-            published_at=Timestamp(seconds=0, nanos=0),
+            content_id="9--------------------------------",
+            kind=ContentKind.LIVE_PAGE,
+            title='ïcødé 😀 "q" \\ a\nb\tc\x00\x1f </',
+            tags=[
+                'cødé 😀 "q" \\ a\nb\tc\x00\x1f </script> \u2028 中文 Ünïcødé 😀 "q" \\ a\nb\tc\x00\x1f </sc',
+                'ødé 😀 "q" \\ a\nb\tc\x00\x1f </script> \u2028 中文 Ünïcødé 😀 "q" \\ a\nb\tc\x00\x1f </scr',
+                'dé 😀 "q" \\ a\nb\tc\x00\x1f </script> \u2028 中文 Ünïcødé 😀 "q" \\ a\nb\tc\x00\x1f </scri',
+                'é 😀 "q" \\ a\nb\tc\x00\x1f </script> \u2028 中文 Ünïcødé 😀 "q" \\ a\nb\tc\x00\x1f </scrip',
+            ],
+            published_at=Timestamp(seconds=253402300799, nanos=999999999),
         ),
-        scroll_depth=0,
+        scroll_depth=100,
         visible_seconds=0.0,
         word_count=0,
         read_through=False,
-        section="",
-        reading_time_estimate=0,
-        font_scale=0.0,
+        section='é 😀 "q" \\ a\nb\tc\x00\x1f </script> \u2028 中文 Ünïcødé 😀 "q" \\ a\nb\tc\x00\x1f </scrip',
+        reading_time_estimate=9223372036854775807,
+        font_scale=-float("inf"),
     )
 
 
-def test_deprecation_warns_once_per_event() -> None:
+def test_deprecation_warnings() -> None:
+    expected = [
+        'article_read.content.kind value "live_page" is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0.',
+        "article_read.font_scale is deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.",
+    ]
+    assert make_deprecated().deprecation_warnings() == expected
+
+
+def test_each_deprecation_warning_goes_to_on_warning_once() -> None:
+    warned: list[str] = []
+    tracker = make_tracker(InMemoryTransport(), warned=warned)
+    assert tracker.track(make_deprecated())
+    assert tracker.track(make_deprecated())
+    assert warned == make_deprecated().deprecation_warnings()
+
+
+def test_deprecation_warnings_default_to_deprecation_warning() -> None:
     tracker = make_tracker(InMemoryTransport())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         assert tracker.track(make_deprecated())
         assert tracker.track(make_deprecated())
     deprecations = [w for w in caught if issubclass(w.category, DeprecationWarning)]
-    assert len(deprecations) >= 1
-    assert len({str(w.message) for w in deprecations}) == len(deprecations)
+    messages = [str(w.message) for w in deprecations]
+    assert messages == make_deprecated().deprecation_warnings()
+    assert all(w.filename == __file__ for w in deprecations)

@@ -22,6 +22,14 @@ one line per case (fields separated by a tab):
 validation, the program calls toProtobuf() and toJson() directly and prints
 "refused" when both throw, else "accepted:" and the methods that did not
 throw ("accepted:toJson", "accepted:toProtobuf+toJson").
+
+Two more lines carry the texts (docs/sdk-api.md), compared with the
+reference's exactly, in order:
+
+    <case id>!error     <name>: <message>      invalid cases: the SDK's ValidationError built from
+                                               the event name and validate()'s issues, its type's
+                                               name first ("ValidationError: invalid event ...")
+    <case id>!warnings  <warning>  ...         the event's deprecation warnings, when it has any
 """
 
 from __future__ import annotations

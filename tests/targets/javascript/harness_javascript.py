@@ -26,11 +26,22 @@ RUNNER = f"""// {HEADER_TEXT}
 // Prints one line per conformance case (see tests/conformance/harness/__init__.py).
 declare const process: {{ readonly argv: readonly string[]; readonly stdout: {{ write(text: string): boolean }} }};
 
+export interface Issue {{
+  readonly path: string;
+  readonly constraint: string;
+  readonly message: string;
+}}
+
 export interface Built {{
-  validate(): readonly {{ readonly path: string; readonly constraint: string }}[];
+  readonly eventName: string;
+  validate(): Issue[];
   toProtobuf(): Uint8Array;
   toJson(): string;
+  deprecationWarnings(): string[];
 }}
+
+/** The SDK's ValidationError, built from an event name and its issues. */
+export type MakeError = (eventName: string, issues: Issue[]) => Error;
 
 export type Case = readonly [id: string, build: () => Built, checkRefusal: boolean];
 
@@ -52,10 +63,12 @@ function refused(call: () => unknown): boolean {{
   return false;
 }}
 
-export function line(id: string, build: () => Built, checkRefusal: boolean): string {{
+export function lines(id: string, build: () => Built, checkRefusal: boolean, makeError: MakeError): string[] {{
   try {{
     const event = build();
     const issues = event.validate();
+    const warnings = event.deprecationWarnings();
+    const texts = warnings.length > 0 ? [[`${{id}}!warnings`, ...warnings].join("\\t")] : [];
     if (issues.length > 0) {{
       let refusal = "-";
       if (checkRefusal) {{
@@ -64,17 +77,19 @@ export function line(id: string, build: () => Built, checkRefusal: boolean): str
         if (!refused(() => event.toJson())) accepted.push("toJson");
         refusal = accepted.length > 0 ? `accepted:${{accepted.join("+")}}` : "refused";
       }}
-      return [id, "invalid", refusal, ...issues.map((i) => `${{i.constraint}}@${{i.path}}`)].join("\\t");
+      const error = makeError(event.eventName, issues);
+      texts.push(`${{id}}!error\\t${{error.name}}: ${{error.message}}`);
+      return [[id, "invalid", refusal, ...issues.map((i) => `${{i.constraint}}@${{i.path}}`)].join("\\t"), ...texts];
     }}
-    return `${{id}}\\t${{event.toJson()}}\\t${{hex(event.toProtobuf())}}`;
+    return [`${{id}}\\t${{event.toJson()}}\\t${{hex(event.toProtobuf())}}`, ...texts];
   }} catch (error) {{
-    return `${{id}}\\texception\\t${{oneLine(error)}}`;
+    return [`${{id}}\\texception\\t${{oneLine(error)}}`];
   }}
 }}
 
-export function print(cases: readonly Case[]): void {{
+export function print(cases: readonly Case[], makeError: MakeError): void {{
   const out: string[] = [];
-  for (const [id, build, checkRefusal] of cases) out.push(line(id, build, checkRefusal));
+  for (const [id, build, checkRefusal] of cases) out.push(...lines(id, build, checkRefusal, makeError));
   process.stdout.write(out.join("\\n") + "\\n");
 }}
 """
@@ -98,11 +113,12 @@ def cases_module(unit: Unit) -> str:
         table.append(f"  [{js.ts_string(case.id)}, case{index}, {'true' if case.refused else 'false'}],")
     imported = values.take_used()
     head = [f"// {HEADER_TEXT}", f"// Conformance cases of the model {unit.key}.",
-            'import { type Built, type Case, print } from "./runner.js";']
+            'import { type Built, type Case, print } from "./runner.js";',
+            f'import {{ ValidationError }} from "../sdk/{unit.key}/src/runtime/errors.js";']
     if imported:
         head.append(f'import {{ {imported} }} from "../sdk/{unit.key}/src/index.js";')
     return "\n".join(head + [""] + functions + ["export const CASES: readonly Case[] = ["] + table
-                     + ["];", "", "print(CASES);", ""])
+                     + ["];", "", "print(CASES, (name, issues) => new ValidationError(name, issues));", ""])
 
 
 def run(units: list[Unit], work: Path) -> Result:

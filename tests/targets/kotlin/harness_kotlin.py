@@ -33,6 +33,9 @@ public class Built(
     public val validate: () -> kotlin.collections.List<kotlin.String>,
     public val toProtobuf: () -> kotlin.ByteArray,
     public val toJson: () -> kotlin.String,
+    /** The SDK's ValidationError of validate()'s issues: its class name and message. */
+    public val error: () -> kotlin.String,
+    public val warnings: () -> kotlin.collections.List<kotlin.String>,
 )
 
 public class Case(public val id: kotlin.String, public val checkRefusal: kotlin.Boolean, public val build: () -> Built)
@@ -56,9 +59,11 @@ private fun refused(call: () -> Any): kotlin.Boolean = try {{
 
 private fun oneLine(e: Throwable): kotlin.String = (e.javaClass.simpleName + ": " + e.message).split(Regex("\\\\s+")).joinToString(" ")
 
-public fun line(case: Case): kotlin.String = try {{
+public fun lines(case: Case): kotlin.collections.List<kotlin.String> = try {{
     val event = case.build()
     val issues = event.validate()
+    val warnings = event.warnings()
+    val texts = if (warnings.isEmpty()) emptyList() else listOf((listOf(case.id + "!warnings") + warnings).joinToString("\\t"))
     if (issues.isNotEmpty()) {{
         var refusal = "-"
         if (case.checkRefusal) {{
@@ -67,12 +72,12 @@ public fun line(case: Case): kotlin.String = try {{
             if (!refused(event.toJson)) accepted.add("toJson")
             refusal = if (accepted.isEmpty()) "refused" else "accepted:" + accepted.joinToString("+")
         }}
-        (listOf(case.id, "invalid", refusal) + issues).joinToString("\\t")
+        listOf((listOf(case.id, "invalid", refusal) + issues).joinToString("\\t"), case.id + "!error\\t" + event.error()) + texts
     }} else {{
-        case.id + "\\t" + event.toJson() + "\\t" + hex(event.toProtobuf())
+        listOf(case.id + "\\t" + event.toJson() + "\\t" + hex(event.toProtobuf())) + texts
     }}
 }} catch (e: Throwable) {{
-    case.id + "\\texception\\t" + oneLine(e)
+    listOf(case.id + "\\texception\\t" + oneLine(e))
 }}
 """
 
@@ -84,7 +89,9 @@ def chunk_file(unit: Unit, package: str, number: int, cases: list, start: int) -
              f"package conformance.harness.{unit.key}", "",
              f"import {package}.*", "import conformance.harness.Built", "import conformance.harness.Case", "",
              f"private fun wrap(e: {package}.EventMessage): Built = Built(",
-             "    { e.validate().map { it.constraint + \"@\" + it.path } }, { e.toProtobuf() }, { e.toJson() })", ""]
+             "    { e.validate().map { it.constraint + \"@\" + it.path } }, { e.toProtobuf() }, { e.toJson() },",
+             f"    {{ {package}.ValidationError(e.eventName, e.validate()).let {{ it.javaClass.simpleName + \": \" + it.message }} }},",
+             "    { e.deprecationWarnings() })", ""]
     table = []
     for offset, case in enumerate(cases):
         index = start + offset
@@ -101,7 +108,7 @@ def main_file(entries: list[str]) -> str:
 package conformance.harness
 
 private fun print(out: java.io.PrintStream, cases: kotlin.collections.List<Case>) {{
-    for (case in cases) out.print(line(case) + "\\n")
+    for (case in cases) for (line in lines(case)) out.print(line + "\\n")
 }}
 
 public fun main() {{

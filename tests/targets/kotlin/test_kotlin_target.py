@@ -172,7 +172,7 @@ def test_hostile_text_stays_in_comments_and_strings(hostile_model) -> None:
     files = render(hostile_model)
     event = files["src/main/kotlin/com/example/in_/object_/Class_.kt"]
     assert "public data class Class_(" in event and "public val validate_: String," in event
-    assert '@Deprecated("use object \\"x\\" */ \\${y} Deprecated since 0.1.0.")' in event
+    assert '@Deprecated("since 0.1.0: use object \\"x\\" */ \\${y}")' in event
     assert "*&#47; named class &#47;*" in event
     bytes_event = files["src/main/kotlin/com/example/in_/object_/Bytes_.kt"]
     assert 'public val fixed: String get() = "a \\"\\$b\\" */ \\${c}"' in bytes_event

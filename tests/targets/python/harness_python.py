@@ -30,10 +30,12 @@ def _h_refused(call):
     return False
 
 
-def _h_line(case_id, build, check_refusal):
+def _h_lines(case_id, build, check_refusal, validation_error):
     try:
         event = build()
         issues = event.validate()
+        warnings = event.deprecation_warnings()
+        texts = ["\\t".join([case_id + "!warnings", *warnings])] if warnings else []
         if issues:
             refusal = "-"
             if check_refusal:
@@ -41,11 +43,13 @@ def _h_line(case_id, build, check_refusal):
                             if not _h_refused(call)]
                 refusal = "accepted:" + "+".join(accepted) if accepted else "refused"
             found = [f"{{issue.constraint}}@{{issue.path}}" for issue in issues]
-            return "\\t".join([case_id, "invalid", refusal, *found])
-        return f"{{case_id}}\\t{{event.to_json()}}\\t{{event.to_protobuf().hex()}}"
+            error = validation_error(event.EVENT_NAME, issues)
+            texts.append(f"{{case_id}}!error\\t{{type(error).__name__}}: {{error}}")
+            return ["\\t".join([case_id, "invalid", refusal, *found]), *texts]
+        return [f"{{case_id}}\\t{{event.to_json()}}\\t{{event.to_protobuf().hex()}}", *texts]
     except Exception as exc:  # reported, never fatal: the next case still runs
         message = " ".join(f"{{type(exc).__name__}}: {{exc}}".split())
-        return f"{{case_id}}\\texception\\t{{message}}"
+        return [f"{{case_id}}\\texception\\t{{message}}"]
 
 
 def main():
@@ -58,8 +62,8 @@ def main():
             out.write(f"!unit\\t{{module_name}}\\t{{message}}\\n".encode("utf-8", "backslashreplace"))
             continue
         for case_id, build, check_refusal in module.CASES:
-            line = _h_line(case_id, build, check_refusal)
-            out.write(line.encode("utf-8", "backslashreplace") + b"\\n")
+            for line in _h_lines(case_id, build, check_refusal, module.ValidationError):
+                out.write(line.encode("utf-8", "backslashreplace") + b"\\n")
     out.flush()
 
 
@@ -78,10 +82,9 @@ def cases_module(unit: Unit) -> str:
         body += ["", "", f"def {function}():"]
         body += lines(values.event(case.event, case.values), "    ", "return ")
         table.append(f"    ({names.py_str(case.id)}, {function}, {case.refused!r}),")
-    imported = sorted(values.used)
+    imported = sorted(values.used | {"ValidationError"})
     head = [f"# {HEADER_TEXT}", f'"""Conformance cases of the model {unit.key}."""', ""]
-    if imported:
-        head += [f"from {package} import ("] + [f"    {name}," for name in imported] + [")"]
+    head += [f"from {package} import ("] + [f"    {name}," for name in imported] + [")"]
     return "\n".join(head + body + ["", "", "CASES = ["] + table + ["]", ""])
 
 

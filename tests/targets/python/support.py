@@ -222,7 +222,7 @@ class SdkValues:
         return self.message(cls, ("event", name), self.events[name].properties, values)
 
     def context(self, values: Mapping[str, Any]) -> Any:
-        return self.message(self.sdk.Context, ("context", ""), self.model.context.properties, values)
+        return self.message(self.sdk.TrackingContext, ("context", ""), self.model.context.properties, values)
 
     def message(self, cls: Any, scope: tuple[str, str], properties: Any, values: Mapping[str, Any]) -> Any:
         attrs = self.names.attrs[scope]

@@ -154,7 +154,7 @@ def _tracker(sdk: ModuleType, policy: Any = None, errors: list[Any] | None = Non
     model = load_model(MODELS["bundled"])
     transport = transport if transport is not None else sdk.InMemoryTransport()
     context = context if context is not None else SdkValues(model, sdk).context(context_sample(model))
-    tracker = sdk.Tracker(transport, context, policy or sdk.Policy.RAISE,
+    tracker = sdk.Tracker(transport, context, policy or sdk.Policy.THROW,
                           errors.append if errors is not None else None,
                           clock=lambda: sdk.Timestamp(1_700_000_000, 0), id_generator=lambda: "fixed-id")
     return tracker, transport
@@ -182,6 +182,7 @@ def test_tracker_policies(sdk: ModuleType) -> None:
     with pytest.raises(sdk.ValidationError) as raised:
         tracker.track(bad)
     assert [(i.path, i.constraint) for i in raised.value.issues] == [("query", "min_length")]
+    assert str(raised.value) == "invalid event search: query: has 0 characters, fewer than 1 (min_length)"
     assert transport.events == []
     for policy, sent in ((sdk.Policy.DROP, 0), (sdk.Policy.SEND, 1)):
         errors: list[Any] = []
@@ -228,7 +229,8 @@ def test_deprecation_warns_once_per_event_name(sdk: ModuleType) -> None:
 
 def test_public_api(sdk: ModuleType) -> None:
     assert sdk.MODEL_VERSION == "1.0.0" and len(sdk.EVENTS) == 13
-    assert set(sdk.__all__) >= {"Tracker", "Context", "InMemoryTransport", "Policy", "Timestamp", "ArticleRead"}
+    assert sdk.SDK_INFO == sdk.SdkInfo("broadcaster_analytics", "1.0.0", "1.0.0")
+    assert set(sdk.__all__) >= {"Tracker", "TrackingContext", "InMemoryTransport", "Policy", "Timestamp", "ArticleRead"}
     kind = sdk.ContentKind("live_stream")
     assert (kind, kind.number, kind.json_name) == (sdk.ContentKind.LIVE_STREAM, 3, "CONTENT_KIND_LIVE_STREAM")
     heartbeat = _event(sdk, "video_heartbeat")

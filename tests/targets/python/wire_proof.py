@@ -189,8 +189,8 @@ def prove(name: str, maps: bool, examples: int, random: bool = False) -> int:
         assert tracker.track(values_of.event(event_name, values))
         sent = transport.events[0]
         auto = {"event_id": "id-1", "client_timestamp": TimestampValue(1_700_000_000, 5),
-                "model_version": model.version, "sdk_name": sdk.Tracker.SDK.name,
-                "sdk_version": sdk.Tracker.SDK.version}
+                "model_version": model.version, "sdk_name": sdk.Tracker.SDK_INFO.name,
+                "sdk_version": sdk.Tracker.SDK_INFO.version}
         envelope = official.envelope(event_name, values, context, auto)
         problems = check_encoding(envelope, sent.protobuf, sent.json)
         assert not problems, "\n".join(problems)

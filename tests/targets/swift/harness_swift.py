@@ -34,12 +34,18 @@ public struct Built {{
     public let validate: () -> [Swift.String]
     public let toProtobuf: () -> [Swift.UInt8]
     public let toJson: () -> Swift.String
+    /// The SDK's ValidationError of validate()'s issues: its type's name and message.
+    public let error: () -> Swift.String
+    public let warnings: () -> [Swift.String]
 
     public init(validate: @escaping () -> [Swift.String], toProtobuf: @escaping () -> [Swift.UInt8],
-                toJson: @escaping () -> Swift.String) {{
+                toJson: @escaping () -> Swift.String, error: @escaping () -> Swift.String,
+                warnings: @escaping () -> [Swift.String]) {{
         self.validate = validate
         self.toProtobuf = toProtobuf
         self.toJson = toJson
+        self.error = error
+        self.warnings = warnings
     }}
 }}
 
@@ -78,11 +84,14 @@ public func line(_ c: Case) -> Swift.String {{
     }}
     let event = build()
     let issues = event.validate()
+    let warnings = event.warnings()
+    let texts = warnings.isEmpty ? "" : "\\n" + ([c.id + "!warnings"] + warnings).joined(separator: "\\t")
     if !issues.isEmpty {{
         // Encoding cannot refuse what Swift cannot hold, so there is no refusal check.
-        return ([c.id, "invalid", "-"] + issues).joined(separator: "\\t")
+        return ([c.id, "invalid", "-"] + issues).joined(separator: "\\t") + "\\n" + c.id + "!error\\t" + event.error()
+            + texts
     }}
-    return c.id + "\\t" + event.toJson() + "\\t" + hex(event.toProtobuf())
+    return c.id + "\\t" + event.toJson() + "\\t" + hex(event.toProtobuf()) + texts
 }}
 
 public func printAll(_ cases: [Case]) {{
@@ -109,9 +118,13 @@ def module_name(key: str) -> str:
 
 def chunk_file(unit: Unit, module: str, writer: ValueWriter, number: int, cases: list[Case], start: int) -> str:
     lines = [f"// {HEADER_TEXT}", f"import {module}", "import ConformanceHarness", "",
-             f"private func wrap<E: {module}.ProtoMessage>(_ e: E) -> ConformanceHarness.Built {{",
+             f"private func wrap<E: {module}.TrackableEvent>(_ e: E) -> ConformanceHarness.Built {{",
              "    ConformanceHarness.Built(validate: { e.validate().map { $0.constraint + \"@\" + $0.path } },",
-             "                             toProtobuf: { e.toProtobuf() }, toJson: { e.toJson() })", "}", ""]
+             "                             toProtobuf: { e.toProtobuf() }, toJson: { e.toJson() },",
+             f"                             error: {{ {{ (error: {module}.ValidationError) in",
+             "                                 String(describing: type(of: error)) + \": \" + error.message",
+             "                             }(.init(eventName: E.eventName, issues: e.validate())) },",
+             "                             warnings: { e.deprecationWarnings() })", "}", ""]
     table = []
     for offset, case in enumerate(cases):
         index = start + offset

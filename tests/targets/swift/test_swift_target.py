@@ -121,7 +121,7 @@ def test_layout_markers_and_determinism(bundled_model):
     assert first == second
     assert list(first) == sorted(first)
     module = bundled_model.package_settings("swift")["module"]
-    expected = {"Package.swift", f"Sources/{module}/Context.swift", f"Sources/{module}/SDKInfo.swift",
+    expected = {"Package.swift", f"Sources/{module}/TrackingContext.swift", f"Sources/{module}/SdkInfo.swift",
                 f"Sources/{module}/Runtime/Tracker.swift", f"Tests/{module}Tests/TrackerTests.swift",
                 f"Tests/{module}Tests/VectorTests.swift"}
     assert expected <= set(first)

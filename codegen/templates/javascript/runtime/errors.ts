@@ -1,4 +1,5 @@
-// Runtime file, copied verbatim: the errors this SDK throws or reports.
+// Runtime file, copied verbatim: the errors this SDK throws or reports. Their
+// texts are the catalogue of docs/sdk-api.md, the same in every SDK of the model.
 
 import type { ValidationIssue } from "./validation.js";
 
@@ -10,16 +11,20 @@ export class SdkError extends Error {
   }
 }
 
-/** An event or the context breaks the model's rules. */
+/** One issue as the error texts show it: `path: message (constraint)`. */
+export function describeIssue(issue: ValidationIssue): string {
+  return `${issue.path}: ${issue.message} (${issue.constraint})`;
+}
+
+/** An event or the context breaks the model's rules: `invalid event <eventName>: <issue>; <issue>`. */
 export class ValidationError extends SdkError {
-  /** What was validated: the event name. */
-  readonly subject: string;
+  /** The event's wire name. */
+  readonly eventName: string;
   readonly issues: readonly ValidationIssue[];
 
-  constructor(subject: string, issues: readonly ValidationIssue[]) {
-    const details = issues.map((i) => `${i.path}: ${i.message} (${i.constraint})`).join("; ");
-    super(`invalid ${subject}: ${details}`);
-    this.subject = subject;
+  constructor(eventName: string, issues: readonly ValidationIssue[]) {
+    super(`invalid event ${eventName}: ${issues.map(describeIssue).join("; ")}`);
+    this.eventName = eventName;
     this.issues = issues;
   }
 }
@@ -27,13 +32,16 @@ export class ValidationError extends SdkError {
 /** A value cannot be written to the wire (validation reports the same problems first). */
 export class EncodingError extends SdkError {}
 
-/** The transport failed to deliver an event; reported to onError, never thrown. */
+/** The transport failed to take an event (`cannot send event <eventName>: <cause>`); reported to onError, never thrown. */
 export class TransportError extends SdkError {
+  /** The event's wire name. */
+  readonly eventName: string;
   /** What the transport threw or rejected with. */
-  readonly reason: unknown;
+  readonly cause: unknown;
 
-  constructor(message: string, reason: unknown) {
-    super(message);
-    this.reason = reason;
+  constructor(eventName: string, cause: unknown) {
+    super(`cannot send event ${eventName}: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`);
+    this.eventName = eventName;
+    this.cause = cause;
   }
 }

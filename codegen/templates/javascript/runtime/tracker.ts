@@ -1,5 +1,5 @@
 // Runtime file, copied verbatim: the tracker shared by every model. The
-// generated `Tracker` binds it to the model's Context and SDK identity.
+// generated `Tracker` binds it to the model's TrackingContext and SDK identity.
 
 import type { AutoValues } from "./codec.js";
 import { EncodingError, type SdkError, TransportError, ValidationError } from "./errors.js";
@@ -19,7 +19,7 @@ export interface TrackableEvent {
   validate(): ValidationIssue[];
   toProtobuf(): Uint8Array;
   toJsonValue(): JsonObject;
-  /** Notices for the deprecated things this event uses. */
+  /** Warnings for the deprecated things this event uses (docs/sdk-api.md). */
   deprecationWarnings(): string[];
 }
 
@@ -46,7 +46,7 @@ export interface TrackerOptions<C> {
   policy?: Policy;
   /** Receives every reported problem; by default they are logged with console.warn. */
   onError?: (error: SdkError) => void;
-  /** Receives deprecation notices (once per event and notice); by default console.warn. */
+  /** Receives each deprecation warning once; by default console.warn. */
   onWarning?: (message: string) => void;
   /** Replaces the system clock (tests). */
   clock?: () => Timestamp;
@@ -59,7 +59,7 @@ export class TrackerCore<C extends ContextMessage> {
   readonly transport: Transport;
   /** The common context; replace it when it changes (e.g. after sign-in). */
   context: C;
-  policy: Policy;
+  readonly policy: Policy;
   private readonly sdk: SdkInfo;
   private readonly onError: (error: SdkError) => void;
   private readonly onWarning: (message: string) => void;
@@ -101,18 +101,16 @@ export class TrackerCore<C extends ContextMessage> {
     try {
       envelope = { eventName: name, eventId: auto.eventId, ...encodeEnvelope(this.context, event, auto) };
     } catch (error) {
-      this.report(new EncodingError(`cannot encode ${name}: ${describe(error)}`));
+      this.report(new EncodingError(`cannot encode event ${name}: ${describe(error)}`));
       return false;
     }
     try {
       const pending = this.transport.send(envelope);
       if (pending !== undefined && pending !== null && typeof pending.then === "function") {
-        pending.then(undefined, (reason: unknown) =>
-          this.report(new TransportError(`cannot send ${name}: ${describe(reason)}`, reason)),
-        );
+        pending.then(undefined, (cause: unknown) => this.report(new TransportError(name, cause)));
       }
-    } catch (reason) {
-      this.report(new TransportError(`cannot send ${name}: ${describe(reason)}`, reason));
+    } catch (cause) {
+      this.report(new TransportError(name, cause));
       return false;
     }
     return true;
@@ -129,11 +127,10 @@ export class TrackerCore<C extends ContextMessage> {
   }
 
   private warnDeprecations(event: TrackableEvent): void {
-    // Once per event name and notice, like a log line.
+    // Each distinct warning once per tracker, like a log line.
     for (const message of event.deprecationWarnings()) {
-      const key = `${event.eventName}\u0000${message}`;
-      if (this.warned.has(key)) continue;
-      this.warned.add(key);
+      if (this.warned.has(message)) continue;
+      this.warned.add(message);
       try {
         this.onWarning(message);
       } catch {

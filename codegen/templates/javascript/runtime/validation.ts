@@ -7,7 +7,7 @@
 // UTF-16 surrogate, which has no UTF-8 form).
 
 import type { Field } from "./codec.js";
-import { unpairedSurrogate } from "./json.js";
+import { float32Json, unpairedSurrogate } from "./json.js";
 
 /** One broken rule: where (`path`, e.g. `tags[2]`), which rule (`constraint`, e.g. `max_length`) and why. */
 export interface ValidationIssue {
@@ -18,6 +18,16 @@ export interface ValidationIssue {
 
 export function issue(path: string, constraint: string, message: string): ValidationIssue {
   return { path, constraint, message };
+}
+
+/**
+ * A number inside a message: integers in decimal, doubles in their ECMAScript
+ * form (that of canonical JSON), floats narrowed to float32 and written as in
+ * canonical JSON; NaN and the infinities as "NaN", "Infinity", "-Infinity".
+ */
+export function numberText(kind: string, value: number | bigint): string {
+  if (kind === "float" && typeof value === "number") return String(float32Json(value));
+  return String(value);
 }
 
 /**
@@ -32,19 +42,23 @@ export function checkBounds(
   out: ValidationIssue[],
   narrow?: (x: number) => number,
 ): void {
-  // Comparisons between bigint and number are exact in JavaScript.
+  // Comparisons between bigint and number are exact in JavaScript; a bound
+  // is a bigint for 64-bit integers and a number otherwise.
+  const kind = field.codec.kind;
   const v = narrow !== undefined && typeof value === "number" ? narrow(value) : value;
   const finite = typeof v === "bigint" || Number.isFinite(v);
   const limit = (bound: number | bigint) => (narrow !== undefined && typeof bound === "number" ? narrow(bound) : bound);
+  const shown = (bound: number | bigint) => (kind === "float" ? numberText(kind, bound) : String(bound));
+  const text = numberText(kind, v);
   if (field.minimum !== undefined) {
     const min = limit(field.minimum);
-    if (!finite) out.push(issue(path, "minimum", `${String(v)} is not a finite number (the minimum is ${String(min)})`));
-    else if (!(v >= min)) out.push(issue(path, "minimum", `${String(v)} is below the minimum ${String(min)}`));
+    if (!finite) out.push(issue(path, "minimum", `${text} is not a finite number (the minimum is ${shown(min)})`));
+    else if (!(v >= min)) out.push(issue(path, "minimum", `${text} is below the minimum ${shown(min)}`));
   }
   if (field.maximum !== undefined) {
     const max = limit(field.maximum);
-    if (!finite) out.push(issue(path, "maximum", `${String(v)} is not a finite number (the maximum is ${String(max)})`));
-    else if (!(v <= max)) out.push(issue(path, "maximum", `${String(v)} is above the maximum ${String(max)}`));
+    if (!finite) out.push(issue(path, "maximum", `${text} is not a finite number (the maximum is ${shown(max)})`));
+    else if (!(v <= max)) out.push(issue(path, "maximum", `${text} is above the maximum ${shown(max)}`));
   }
 }
 
@@ -92,6 +106,6 @@ export function checkString(value: unknown, path: string, field: Field, out: Val
     out.push(issue(path, "max_length", `has ${length} characters, more than ${field.maxLength}`));
   }
   if (field.pattern !== undefined && !fullMatch(field.pattern, value)) {
-    out.push(issue(path, "pattern", `does not match ${field.pattern}`));
+    out.push(issue(path, "pattern", `does not match ${JSON.stringify(field.patternText ?? field.pattern)}`));
   }
 }

@@ -1,7 +1,7 @@
 // Helpers of the generated tests.
 import assert from "node:assert/strict";
 
-import type { ValidationIssue } from "../src/index.js";
+import { type ValidationIssue, ValidationError } from "../src/index.js";
 
 /** Lower-case hex of bytes. */
 export function hex(bytes: Uint8Array): string {
@@ -21,4 +21,9 @@ export function assertReports(issues: readonly ValidationIssue[], path: string, 
     issues.some((i) => i.path === path && i.constraint === constraint),
     `expected ${constraint} at ${path}, got ${JSON.stringify(issues)}`,
   );
+}
+
+/** Asserts the text of the ValidationError that `event`'s issues make (docs/sdk-api.md). */
+export function assertMessage(event: { readonly eventName: string; validate(): ValidationIssue[] }, message: string): void {
+  assert.equal(new ValidationError(event.eventName, event.validate()).message, message);
 }

@@ -100,7 +100,7 @@ public class ProtoWriter {
 
     public fun timestamp(field: Int, value: Timestamp?) {
         if (value == null) return
-        if (!value.isValid) throw EncodingException("timestamp out of range: $value")
+        if (!value.isValid) throw EncodingError("timestamp out of range: $value")
         nested(field) {
             int64(1, value.seconds)
             int32(2, value.nanos)
@@ -251,7 +251,7 @@ internal object Utf8 {
 
     fun encode(text: String): ByteArray {
         val at = unpairedSurrogateAt(text)
-        if (at >= 0) throw EncodingException("string has an unpaired UTF-16 surrogate at index $at")
+        if (at >= 0) throw EncodingError("string has an unpaired UTF-16 surrogate at index $at")
         return text.encodeToByteArray()
     }
 }

@@ -20,7 +20,7 @@ public data class Timestamp(val seconds: Long, val nanos: Int = 0) : Comparable<
 
     /** RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits, the fewest that are exact. */
     public fun toRfc3339(): String {
-        if (!isValid) throw EncodingException("timestamp out of range: $seconds s, $nanos ns")
+        if (!isValid) throw EncodingError("timestamp out of range: $seconds s, $nanos ns")
         val days = seconds.floorDiv(SECONDS_PER_DAY)
         val secondOfDay = seconds.mod(SECONDS_PER_DAY).toInt()
         // Civil date from days since the epoch (H. Hinnant's algorithm, proleptic Gregorian).
@@ -70,6 +70,9 @@ public data class Timestamp(val seconds: Long, val nanos: Int = 0) : Comparable<
             Timestamp(millis.floorDiv(1000L), (millis.mod(1000L) * 1_000_000L).toInt())
 
         public fun fromDate(date: Date): Timestamp = fromEpochMillis(date.time)
+
+        public fun fromEpochNanos(nanos: Long): Timestamp =
+            Timestamp(nanos.floorDiv(1_000_000_000L), nanos.mod(1_000_000_000L).toInt())
 
         private fun pad(out: StringBuilder, value: Int, width: Int): StringBuilder {
             val text = value.toString()

@@ -5,7 +5,7 @@ package codegen.runtime
  * `player.position`), which [constraint] (`minimum`, `maximum`, `min_length`,
  * `max_length`, `pattern`, `min_items`, `max_items`, and the SDK's own
  * `surrogate` (an unpaired UTF-16 surrogate) and `range` (a timestamp out of
- * range)) and a readable [message].
+ * range)) and a readable [message] (the texts of docs/sdk-api.md).
  */
 public data class ValidationIssue(val path: String, val constraint: String, val message: String) {
     override fun toString(): String = "$path: $message ($constraint)"
@@ -44,10 +44,14 @@ public class Validator {
         }
     }
 
-    /** Checks every entry of [map]; a key with an unpaired surrogate is reported at the map's path. */
+    /**
+     * Checks every entry of [map], keys in code point order (the order of
+     * every SDK's issues); a key with an unpaired surrogate is reported at
+     * the map's path.
+     */
     public inline fun <V> eachEntry(map: Map<String, V>?, check: (V) -> Unit) {
         if (map == null) return
-        for (entry in map.entries) {
+        for (entry in map.entries.sortedWith { a, b -> ProtoWriter.CODE_POINT_ORDER.compare(a.key, b.key) }) {
             if (!checkKey(entry.key)) continue
             val mark = enterKey(entry.key)
             try {
@@ -62,7 +66,7 @@ public class Validator {
     @PublishedApi
     internal fun checkKey(key: String): Boolean {
         if (Utf8.unpairedSurrogateAt(key) < 0) return true
-        fail("surrogate", "has a key with an unpaired surrogate")
+        fail("surrogate", "has a key with an unpaired UTF-16 surrogate")
         return false
     }
 
@@ -122,55 +126,58 @@ public class Validator {
         if (maxLength != null && length > maxLength) {
             fail("max_length", "has $length characters, more than $maxLength")
         }
-        if (pattern != null && !pattern.matches(value)) fail("pattern", "does not match ${pattern.pattern}")
+        if (pattern != null && !pattern.matches(value)) {
+            fail("pattern", "does not match " + StringBuilder().also { JsonWriter.appendQuoted(it, pattern.pattern) })
+        }
     }
 
     public fun timestamp(value: Timestamp?) {
-        if (value != null && !value.isValid) fail("range", "$value is outside the Timestamp range")
+        if (value != null && !value.isValid) {
+            fail("range", "seconds ${value.seconds}, nanos ${value.nanos} is outside the timestamp range")
+        }
     }
 
-    // Bounds are written as "!(x >= min)" so that NaN fails a bound as well.
+    // A bound admits finite numbers only: NaN and the infinities fail every
+    // bound. Integers appear in decimal, the other numbers as in canonical JSON.
     public fun number(value: Int?, minimum: Int? = null, maximum: Int? = null) {
         if (value == null) return
-        if (minimum != null && !(value >= minimum)) below(value, minimum)
-        if (maximum != null && !(value <= maximum)) above(value, maximum)
+        if (minimum != null && !(value >= minimum)) below("$value", "$minimum")
+        if (maximum != null && !(value <= maximum)) above("$value", "$maximum")
     }
 
     public fun number(value: Long?, minimum: Long? = null, maximum: Long? = null) {
         if (value == null) return
-        if (minimum != null && !(value >= minimum)) below(value, minimum)
-        if (maximum != null && !(value <= maximum)) above(value, maximum)
+        if (minimum != null && !(value >= minimum)) below("$value", "$minimum")
+        if (maximum != null && !(value <= maximum)) above("$value", "$maximum")
     }
 
     public fun number(value: UInt?, minimum: UInt? = null, maximum: UInt? = null) {
         if (value == null) return
-        if (minimum != null && !(value >= minimum)) below(value, minimum)
-        if (maximum != null && !(value <= maximum)) above(value, maximum)
+        if (minimum != null && !(value >= minimum)) below("$value", "$minimum")
+        if (maximum != null && !(value <= maximum)) above("$value", "$maximum")
     }
 
     public fun number(value: ULong?, minimum: ULong? = null, maximum: ULong? = null) {
         if (value == null) return
-        if (minimum != null && !(value >= minimum)) below(value, minimum)
-        if (maximum != null && !(value <= maximum)) above(value, maximum)
+        if (minimum != null && !(value >= minimum)) below("$value", "$minimum")
+        if (maximum != null && !(value <= maximum)) above("$value", "$maximum")
     }
 
-    /**
-     * A float is compared as float32 (the value on the wire) against bounds
-     * narrowed to float32 too. A bound admits finite numbers only: NaN and
-     * the infinities fail every bound.
-     */
+    /** A float goes on the wire as itself: it is checked against bounds narrowed to float32 alike. */
     public fun number(value: Float?, minimum: Double? = null, maximum: Double? = null) {
         if (value == null) return
         val min = minimum?.toFloat()
         val max = maximum?.toFloat()
-        if (min != null && !(value.isFinite() && value >= min)) below(value, min)
-        if (max != null && !(value.isFinite() && value <= max)) above(value, max)
+        val finite = value.isFinite()
+        if (min != null && !(finite && value >= min)) below(floatText(value), floatText(min), finite)
+        if (max != null && !(finite && value <= max)) above(floatText(value), floatText(max), finite)
     }
 
     public fun number(value: Double?, minimum: Double? = null, maximum: Double? = null) {
         if (value == null) return
-        if (minimum != null && !(value.isFinite() && value >= minimum)) below(value, minimum)
-        if (maximum != null && !(value.isFinite() && value <= maximum)) above(value, maximum)
+        val finite = value.isFinite()
+        if (minimum != null && !(finite && value >= minimum)) below(doubleText(value), doubleText(minimum), finite)
+        if (maximum != null && !(finite && value <= maximum)) above(doubleText(value), doubleText(maximum), finite)
     }
 
     /** Item counts of a list or map. */
@@ -180,15 +187,22 @@ public class Validator {
         if (maxItems != null && size > maxItems) fail("max_items", "has $size items, more than $maxItems")
     }
 
-    private fun below(value: Any, bound: Any) = fail("minimum", describe(value, "below", "minimum", bound))
-    private fun above(value: Any, bound: Any) = fail("maximum", describe(value, "above", "maximum", bound))
+    private fun below(value: String, bound: String, finite: Boolean = true) =
+        fail("minimum", if (finite) "$value is below the minimum $bound" else notFinite(value, "minimum", bound))
 
-    private fun describe(value: Any, side: String, kind: String, bound: Any): String {
-        val finite = when (value) {
-            is Float -> value.isFinite()
-            is Double -> value.isFinite()
-            else -> true
+    private fun above(value: String, bound: String, finite: Boolean = true) =
+        fail("maximum", if (finite) "$value is above the maximum $bound" else notFinite(value, "maximum", bound))
+
+    private fun notFinite(value: String, kind: String, bound: String) = "$value is not a finite number (the $kind is $bound)"
+
+    private companion object {
+        fun doubleText(value: Double): String = when {
+            value.isNaN() -> "NaN"
+            value.isInfinite() -> if (value > 0) "Infinity" else "-Infinity"
+            else -> EsNumbers.double(value)
         }
-        return if (finite) "$value is $side the $kind $bound" else "$value is not a finite number (the $kind is $bound)"
+
+        fun floatText(value: Float): String =
+            if (value.isNaN() || value.isInfinite()) doubleText(value.toDouble()) else EsNumbers.float(value)
     }
 }

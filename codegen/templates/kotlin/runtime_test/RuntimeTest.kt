@@ -55,8 +55,8 @@ class RuntimeTest {
 
     @Test
     fun unpairedSurrogatesAreRefused() {
-        assertThrows(EncodingException::class.java) { proto { string(1, "a\uD800") } }
-        assertThrows(EncodingException::class.java) { json { string("\uDC00b") } }
+        assertThrows(EncodingError::class.java) { proto { string(1, "a\uD800") } }
+        assertThrows(EncodingError::class.java) { json { string("\uDC00b") } }
         assertEquals("0a04f09f9880", proto { string(1, "\uD83D\uDE00") })
         val v = Validator()
         v.field("tags") { v.each(listOf("ok", "\uD800")) { e -> v.string(e, maxLength = 1) } }
@@ -132,9 +132,10 @@ class RuntimeTest {
         assertEquals(Timestamp(-1, 999_000_000), Timestamp.fromEpochMillis(-1))
         assertEquals("1969-12-31T23:59:59.999Z", Timestamp.fromEpochMillis(-1).toRfc3339())
         assertEquals(-1L, Timestamp.fromEpochMillis(-1).toEpochMillis())
+        assertEquals(Timestamp(-1, 999_999_999), Timestamp.fromEpochNanos(-1))
         assertEquals(Timestamp(1, 500_000_000), Timestamp.fromDate(java.util.Date(1500)))
         assertTrue(!Timestamp(Timestamp.MAX_SECONDS + 1, 0).isValid && !Timestamp(0, -1).isValid)
-        assertThrows(EncodingException::class.java) { proto { timestamp(1, Timestamp(0, 1_000_000_000)) } }
+        assertThrows(EncodingError::class.java) { proto { timestamp(1, Timestamp(0, 1_000_000_000)) } }
         val now = Timestamp.now()
         assertTrue(now.isValid && now > Timestamp(1_600_000_000, 0))
     }

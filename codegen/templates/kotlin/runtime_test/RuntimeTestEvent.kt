@@ -24,8 +24,9 @@ class RuntimeTestEvent(
         w.endObject()
     }
 
-    override fun deprecations(): List<String> =
-        if (deprecated) listOf("event $NAME is deprecated: probe") else emptyList()
+    override fun deprecationWarnings(path: String, out: MutableCollection<String>) {
+        if (deprecated) out.add("event $NAME is deprecated since 1.0.0: probe")
+    }
 
     companion object {
         const val NAME: String = "runtime_test"

@@ -15,7 +15,15 @@ from .fields import FieldSpec, ProtoEnum
 from .jcs import JsonValue, canonical_json, es_number, float32_json
 from .message import EventMessage, Message
 from .timestamp import Timestamp
-from .tracker import ErrorHandler, Policy, SdkInfo, Tracker, encode_envelope
+from .deprecations import deprecation_warnings
+from .tracker import (
+    ErrorHandler,
+    Policy,
+    SdkInfo,
+    Tracker,
+    WarningHandler,
+    encode_envelope,
+)
 from .transport import InMemoryTransport, TrackedEvent, Transport
 from .validation import validate_message
 
@@ -38,7 +46,9 @@ __all__ = [
     "TransportError",
     "ValidationError",
     "ValidationIssue",
+    "WarningHandler",
     "canonical_json",
+    "deprecation_warnings",
     "encode_envelope",
     "encode_message",
     "es_number",

@@ -1,5 +1,6 @@
 # (Hand-written runtime of the Python SDK, copied verbatim into every package.)
-"""Exceptions of the SDK; every one derives from `SdkError`."""
+"""Errors of the SDK; every one derives from `SdkError`. Their texts are the
+catalogue of docs/sdk-api.md, the same in every SDK of the model."""
 
 from __future__ import annotations
 
@@ -25,13 +26,14 @@ class SdkError(Exception):
 
 
 class ValidationError(SdkError, ValueError):
-    """An event or the context breaks the model's rules."""
+    """An event or the context breaks the model's rules:
+    ``invalid event <event_name>: <issue>; <issue>``."""
 
-    def __init__(self, subject: str, issues: Sequence[ValidationIssue]) -> None:
-        self.subject = subject
+    def __init__(self, event_name: str, issues: Sequence[ValidationIssue]) -> None:
+        self.event_name = event_name
         self.issues = tuple(issues)
         details = "; ".join(str(issue) for issue in self.issues)
-        super().__init__(f"invalid {subject}: {details}")
+        super().__init__(f"invalid event {event_name}: {details}")
 
 
 class EncodingError(SdkError, ValueError):
@@ -39,4 +41,13 @@ class EncodingError(SdkError, ValueError):
 
 
 class TransportError(SdkError):
-    """The transport failed to deliver an event; reported, never raised."""
+    """The transport failed to take an event (``cannot send event
+    <event_name>: <cause>``); reported, never raised. `cause` is what the
+    transport raised."""
+
+    def __init__(self, event_name: str, cause: BaseException) -> None:
+        self.event_name = event_name
+        self.cause = cause
+        super().__init__(
+            f"cannot send event {event_name}: {type(cause).__name__}: {cause}"
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .codec import encode_message, json_message
+from .deprecations import deprecation_warnings
 from .errors import ValidationIssue
 from .fields import FieldSpec
 from .jcs import JsonValue, canonical_json
@@ -36,8 +37,14 @@ class Message:
 
 
 class EventMessage(Message):
-    """An event: a message with a name and a number in the envelope."""
+    """An event: a message with a name and a number in the envelope;
+    `DEPRECATED` is the warning of a deprecated event."""
 
     EVENT_NAME: ClassVar[str] = ""
     EVENT_NUMBER: ClassVar[int] = 0
     DEPRECATED: ClassVar[str | None] = None
+
+    def deprecation_warnings(self) -> list[str]:
+        """The warnings for the deprecated things this event uses (the
+        tracker reports each once to `on_warning`)."""
+        return deprecation_warnings(self, self.EVENT_NAME + ".")

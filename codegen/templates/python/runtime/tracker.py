@@ -25,19 +25,22 @@ from .wire import append_len
 class Policy(enum.Enum):
     """What `track` does with an invalid event."""
 
-    RAISE = "raise"  # raise ValidationError, send nothing
+    THROW = "throw"  # raise ValidationError, send nothing
     DROP = "drop"  # report to on_error, send nothing
     SEND = "send"  # report to on_error, send anyway
 
 
 @dataclass(frozen=True)
 class SdkInfo:
+    """Who made the events: the context's sdk_name, sdk_version and model_version."""
+
     name: str
     version: str
     model_version: str
 
 
 ErrorHandler = Callable[[SdkError], None]
+WarningHandler = Callable[[str], None]
 
 
 def encode_envelope(
@@ -57,18 +60,21 @@ def encode_envelope(
 class Tracker:
     """Validates, encodes and sends events with a common context.
 
-    `clock` and `id_generator` replace the system clock and random UUIDs
-    (tests); `on_error` receives every reported problem (by default logged).
+    `on_error` receives every reported problem (by default logged),
+    `on_warning` each deprecation warning once (by default a
+    DeprecationWarning); `clock` and `id_generator` replace the system clock
+    and random UUIDs (tests).
     """
 
-    SDK: ClassVar[SdkInfo] = SdkInfo(name="", version="", model_version="")
+    SDK_INFO: ClassVar[SdkInfo] = SdkInfo(name="", version="", model_version="")
 
     def __init__(
         self,
         transport: Transport,
         context: Message,
-        policy: Policy = Policy.RAISE,
+        policy: Policy = Policy.THROW,
         on_error: ErrorHandler | None = None,
+        on_warning: WarningHandler | None = None,
         *,
         clock: Callable[[], Timestamp] = Timestamp.now,
         id_generator: Callable[[], str] | None = None,
@@ -77,9 +83,10 @@ class Tracker:
         self.context = context
         self.policy = policy
         self.on_error = on_error if on_error is not None else self._log_error
+        self.on_warning = on_warning if on_warning is not None else _warn
         self.clock = clock
         self.id_generator = id_generator if id_generator is not None else _uuid4
-        self._warned: set[tuple[str, str]] = set()
+        self._warned: set[str] = set()
 
     def track(self, event: EventMessage) -> bool:
         """Send `event`; True when it reached the transport."""
@@ -88,7 +95,7 @@ class Tracker:
         issues = event.validate() + validate_message(self.context, "context.", auto)
         if issues:
             error = ValidationError(event.EVENT_NAME, issues)
-            if self.policy is Policy.RAISE:
+            if self.policy is Policy.THROW:
                 raise error
             self._report(error)
             if self.policy is Policy.DROP:
@@ -97,14 +104,15 @@ class Tracker:
         try:
             protobuf, json = encode_envelope(self.context, event, auto)
         except (EncodingError, ValueError, TypeError, AttributeError) as exc:
-            self._report(EncodingError(f"cannot encode {event.EVENT_NAME}: {exc}"))
+            message = f"cannot encode event {event.EVENT_NAME}: {exc}"
+            self._report(EncodingError(message))
             return False
         try:
             self.transport.send(
                 TrackedEvent(event.EVENT_NAME, event_id, protobuf, json)
             )
         except Exception as exc:  # the host app must never see transport failures
-            self._report(TransportError(f"cannot send {event.EVENT_NAME}: {exc!r}"))
+            self._report(TransportError(event.EVENT_NAME, exc))
             return False
         return True
 
@@ -112,25 +120,21 @@ class Tracker:
         return {
             "event_id": self.id_generator(),
             "client_timestamp": self.clock(),
-            "model_version": self.SDK.model_version,
-            "sdk_name": self.SDK.name,
-            "sdk_version": self.SDK.version,
+            "model_version": self.SDK_INFO.model_version,
+            "sdk_name": self.SDK_INFO.name,
+            "sdk_version": self.SDK_INFO.version,
         }
 
     def _warn_deprecations(self, event: EventMessage) -> None:
-        # Once per event name (and per deprecated property), like a log line.
-        name = event.EVENT_NAME
-        if event.DEPRECATED is not None and (name, "") not in self._warned:
-            self._warned.add((name, ""))
-            message = f"event {name} is deprecated: {event.DEPRECATED}"
-            warnings.warn(message, DeprecationWarning, stacklevel=3)
-        for spec in event._SPECS:
-            if spec.deprecated is None or getattr(event, spec.attr, None) is None:
+        # Each distinct warning once per tracker, like a log line.
+        for message in event.deprecation_warnings():
+            if message in self._warned:
                 continue
-            if (name, spec.name) not in self._warned:
-                self._warned.add((name, spec.name))
-                message = f"{name}.{spec.name} is deprecated: {spec.deprecated}"
-                warnings.warn(message, DeprecationWarning, stacklevel=3)
+            self._warned.add(message)
+            try:
+                self.on_warning(message)
+            except Exception:  # a failing handler must not break tracking
+                logging.getLogger(__name__).exception("on_warning raised")
 
     def _report(self, error: SdkError) -> None:
         try:
@@ -139,7 +143,12 @@ class Tracker:
             logging.getLogger(__name__).exception("on_error raised")
 
     def _log_error(self, error: SdkError) -> None:
-        logging.getLogger(self.SDK.name or __name__).warning("%s", error)
+        logging.getLogger(self.SDK_INFO.name or __name__).warning("%s", error)
+
+
+def _warn(message: str) -> None:
+    # stacklevel: the caller of track(), past _warn_deprecations and track.
+    warnings.warn(message, DeprecationWarning, stacklevel=4)
 
 
 def _uuid4() -> str:

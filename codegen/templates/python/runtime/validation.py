@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from .codec import AutoValues, field_value, specs_of
@@ -31,7 +31,7 @@ from .fields import (
     TIMESTAMP,
     FieldSpec,
 )
-from .jcs import json_string
+from .jcs import es_number, float32_json, json_string
 from .timestamp import Timestamp
 from .wire import INT_RANGES, narrow_float32
 
@@ -95,7 +95,7 @@ def _check_list(
     spec: FieldSpec, value: Any, path: str, out: list[ValidationIssue]
 ) -> None:
     if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__len__"):
-        out.append(ValidationIssue(path, "type", "must be a sequence"))
+        out.append(ValidationIssue(path, "type", "must be a list"))
         return
     _check_items(spec, len(value), path, out)
     for index, item in enumerate(value):
@@ -106,19 +106,17 @@ def _check_map(
     spec: FieldSpec, value: Any, path: str, out: list[ValidationIssue]
 ) -> None:
     if not isinstance(value, Mapping):
-        out.append(ValidationIssue(path, "type", "must be a mapping"))
+        out.append(ValidationIssue(path, "type", "must be a map"))
         return
     _check_items(spec, len(value), path, out)
     for key in sorted(value, key=str):
         if not isinstance(key, str):
-            out.append(
-                ValidationIssue(path, "type", f"has a key {key!r} that is not a str")
-            )
+            out.append(ValidationIssue(path, "type", "has a key that is not a string"))
             continue
         if _SURROGATE.search(key):
             out.append(
                 ValidationIssue(
-                    path, "surrogate", "has a key with an unpaired surrogate"
+                    path, "surrogate", "has a key with an unpaired UTF-16 surrogate"
                 )
             )
             continue
@@ -129,7 +127,7 @@ def _check_element(
     spec: FieldSpec, item: Any, path: str, out: list[ValidationIssue]
 ) -> None:
     if item is None:
-        out.append(ValidationIssue(path, "required", "is None"))
+        out.append(ValidationIssue(path, "required", "is required"))
     else:
         _check_value(spec, item, path, out)
 
@@ -142,7 +140,7 @@ def _check_value(
         _check_string(spec, value, path, out)
     elif kind in INTEGER_KINDS:
         if not isinstance(value, int) or isinstance(value, bool):
-            out.append(ValidationIssue(path, "type", f"must be an int ({kind})"))
+            out.append(ValidationIssue(path, "type", f"must be an integer ({kind})"))
             return
         low, high = INT_RANGES[kind]
         if not low <= value <= high:
@@ -150,22 +148,19 @@ def _check_value(
                 ValidationIssue(path, "range", f"{value} is outside the {kind} range")
             )
             return
-        _check_bounds(spec, value, path, out, int)
+        _check_bounds(spec, value, path, out)
     elif kind in FLOAT_KINDS:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
-            out.append(ValidationIssue(path, "type", f"must be a float ({kind})"))
+            out.append(ValidationIssue(path, "type", f"must be a number ({kind})"))
             return
         try:
             number = float(value)
         except OverflowError:
             out.append(
-                ValidationIssue(path, "range", f"{value} is too large for {kind}")
+                ValidationIssue(path, "range", f"{value} is outside the {kind} range")
             )
             return
-        if kind == FLOAT:
-            _check_float_bounds(spec, number, path, out)
-        else:
-            _check_bounds(spec, number, path, out, float)
+        _check_bounds(spec, number, path, out)
     elif kind == BOOL:
         if not isinstance(value, bool):
             out.append(ValidationIssue(path, "type", "must be a bool"))
@@ -176,14 +171,13 @@ def _check_value(
         if not isinstance(value, Timestamp):
             out.append(ValidationIssue(path, "type", "must be a Timestamp"))
         elif not value.is_valid:
+            text = f"seconds {value.seconds}, nanos {value.nanos}"
             out.append(
-                ValidationIssue(
-                    path, "range", f"{value!r} is outside the Timestamp range"
-                )
+                ValidationIssue(path, "range", f"{text} is outside the timestamp range")
             )
     elif kind == ENUM:
         if not isinstance(getattr(value, "number", None), int):
-            out.append(ValidationIssue(path, "type", "must be a member of the enum"))
+            out.append(ValidationIssue(path, "type", "must be a value of the enum"))
     elif kind == MESSAGE:
         if not hasattr(value, "_SPECS"):
             out.append(ValidationIssue(path, "type", "must be an object of the model"))
@@ -191,53 +185,69 @@ def _check_value(
             out.extend(validate_message(value, path + "."))
 
 
-def _check_float_bounds(
-    spec: FieldSpec, value: float, path: str, out: list[ValidationIssue]
-) -> None:
-    # What goes on the wire is checked: the value narrowed to float32 (beyond
-    # the float32 range that is an infinity), against bounds narrowed alike.
-    _check_bounds(spec, narrow_float32(value), path, out, narrow_float32)
+def number_text(kind: str, value: float) -> str:
+    """A number inside a message: integers in decimal, doubles in the
+    ECMAScript form of canonical JSON, floats narrowed to float32 and written
+    as in canonical JSON; NaN and infinities as "NaN", "Infinity", "-Infinity"."""
+    if kind in INTEGER_KINDS and isinstance(value, int):
+        return str(value)
+    number = float32_json(value) if kind == FLOAT else float(value)
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    return es_number(number)
+
+
+def bound_text(kind: str, bound: float) -> str:
+    """A model bound inside a message: decimal for integer properties, the
+    float32 canonical form for floats (bounds are narrowed like values), else
+    the ECMAScript form of the bound as a double."""
+    if kind in INTEGER_KINDS:
+        return str(int(bound))
+    if kind == FLOAT:
+        return number_text(FLOAT, bound)
+    return es_number(float(bound))
 
 
 def _check_bounds(
-    spec: FieldSpec,
-    value: float,
-    path: str,
-    out: list[ValidationIssue],
-    bound_of: Callable[[Any], float],
+    spec: FieldSpec, value: float, path: str, out: list[ValidationIssue]
 ) -> None:
-    """Inclusive bounds, each read as the field's type (`bound_of`). A bound
-    admits finite numbers only: NaN and the infinities fail every bound."""
-    finite = value == value and value not in (math.inf, -math.inf)
-    if spec.minimum is not None:
-        minimum = bound_of(spec.minimum)
-        if not finite or not value >= minimum:
-            out.append(
-                ValidationIssue(
-                    path, "minimum", _outside(value, "below", "minimum", minimum)
-                )
-            )
-    if spec.maximum is not None:
-        maximum = bound_of(spec.maximum)
-        if not finite or not value <= maximum:
-            out.append(
-                ValidationIssue(
-                    path, "maximum", _outside(value, "above", "maximum", maximum)
-                )
-            )
-
-
-def _outside(value: float, side: str, kind: str, bound: float) -> str:
-    if value != value or value in (math.inf, -math.inf):
-        return f"{value} is not a finite number (the {kind} is {bound})"
-    return f"{value} is {side} the {kind} {bound}"
+    """Inclusive bounds. A bound admits finite numbers only: NaN and the
+    infinities fail every bound. A float is checked as it goes on the wire:
+    narrowed to float32 (beyond the float32 range an infinity), against
+    bounds narrowed alike."""
+    if spec.minimum is None and spec.maximum is None:
+        return
+    kind = spec.kind
+    narrow = narrow_float32 if kind == FLOAT else None
+    if narrow is not None:
+        value = narrow(value)
+    finite = kind in INTEGER_KINDS or math.isfinite(value)
+    for constraint, bound, side in (
+        ("minimum", spec.minimum, "below"),
+        ("maximum", spec.maximum, "above"),
+    ):
+        if bound is None:
+            continue
+        limit = narrow(bound) if narrow is not None else bound
+        inside = value >= limit if side == "below" else value <= limit
+        if finite and inside:
+            continue
+        text, shown = number_text(kind, value), bound_text(kind, limit)
+        message = (
+            f"{text} is {side} the {constraint} {shown}"
+            if finite
+            else f"{text} is not a finite number (the {constraint} is {shown})"
+        )
+        out.append(ValidationIssue(path, constraint, message))
 
 
 def _check_string(
     spec: FieldSpec, value: Any, path: str, out: list[ValidationIssue]
 ) -> None:
     if not isinstance(value, str):
-        out.append(ValidationIssue(path, "type", "must be a str"))
+        out.append(ValidationIssue(path, "type", "must be a string"))
         return
     if _SURROGATE.search(value):
         out.append(
@@ -262,4 +272,8 @@ def _check_string(
             )
         )
     if spec.pattern is not None and not full_match(spec.pattern, value):
-        out.append(ValidationIssue(path, "pattern", f"does not match {spec.pattern}"))
+        out.append(
+            ValidationIssue(
+                path, "pattern", f"does not match {json_string(spec.pattern)}"
+            )
+        )

@@ -8,10 +8,13 @@ public protocol ProtoMessage {
     /// Appends this message's fields (not a length prefix) to `writer`.
     func writeFields(to writer: inout ProtoWriter)
     /// This message as a canonical-JSON value.
-    func jsonValue() -> JSONValue
+    func toJsonValue() -> JSONValue
     /// Appends every broken constraint; `path` is the location of this value
     /// ("" at the top).
     func validate(at path: String, into errors: inout [ValidationIssue])
+    /// Appends the deprecation warnings of what this value uses; `path`
+    /// (ending in ".") is its place below the event, e.g. "article_read.player.".
+    func deprecationWarnings(at path: String, into warnings: inout [String])
 }
 
 extension ProtoMessage {
@@ -24,7 +27,7 @@ extension ProtoMessage {
 
     /// The canonical JSON (RFC 8785) of this message alone.
     public func toJson() -> String {
-        jsonValue().canonicalString()
+        toJsonValue().canonicalString()
     }
 
     /// Every broken constraint; empty when the value is valid.
@@ -33,6 +36,10 @@ extension ProtoMessage {
         validate(at: "", into: &errors)
         return errors
     }
+
+    /// Nothing deprecated in it (generated types that can hold something
+    /// deprecated implement this).
+    public func deprecationWarnings(at path: String, into warnings: inout [String]) {}
 }
 
 /// An enum of the model: a case per model value, the raw value being the
@@ -41,6 +48,20 @@ extension ProtoMessage {
 public protocol ProtoEnum: RawRepresentable, Sendable where RawValue == String {
     var number: Int32 { get }
     var jsonName: String { get }
+    /// The predicate of the value's deprecation warning ("is deprecated since
+    /// 1.0.0: reason"), or nil.
+    var deprecated: String? { get }
+}
+
+extension ProtoEnum {
+    public var deprecated: String? { nil }
+
+    /// The warning for this value held at `path` (a property path), if it is deprecated.
+    public func deprecationWarnings(at path: String, into warnings: inout [String]) {
+        if let predicate = deprecated {
+            warnings.append(path + " value " + JSONValue.string(rawValue).canonicalString() + " " + predicate)
+        }
+    }
 }
 
 public enum WireType: UInt64, Sendable {
@@ -237,7 +258,7 @@ extension Codec where T: ProtoMessage {
     public static var message: Codec<T> {
         Codec(wireType: .lengthDelimited, packable: false, isDefault: { _ in false },
               payload: { $1.lengthDelimited($0.toProtobuf()) },
-              json: { $0.jsonValue() })
+              json: { $0.toJsonValue() })
     }
 }
 

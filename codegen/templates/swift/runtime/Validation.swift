@@ -8,7 +8,8 @@ import Foundation
 /// One broken constraint: where (`tags[2]`, `labels["x"]`,
 /// `player.position`), which constraint kind (`minimum`, `maximum`,
 /// `min_length`, `max_length`, `pattern`, `min_items`, `max_items`,
-/// `range` for a Timestamp out of range) and a readable message.
+/// `range` for a Timestamp out of range) and a readable message (the texts
+/// of docs/sdk-api.md, the same in every SDK of the model).
 public struct ValidationIssue: Sendable, Equatable, CustomStringConvertible {
     public let path: String
     public let constraint: String
@@ -61,47 +62,91 @@ public enum Check {
         map.keys.sorted().map { ($0.string, map[$0]!) }
     }
 
-    public static func minimum<T: Comparable>(
-        _ value: T, _ bound: T, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]
-    ) {
-        // Written as "not >=" so that NaN is reported too.
-        if !(value >= bound) {
-            errors.append(ValidationIssue(path: path(), constraint: "minimum", message: "\(value) is less than \(bound)"))
+    // Bounds are inclusive and admit finite numbers only: NaN and the
+    // infinities fail every bound. One overload per type: integers appear in
+    // decimal, the other numbers as in canonical JSON; a Float is checked as it
+    // goes on the wire, against its bound narrowed to float32 alike.
+    public static func minimum(_ value: Int32, _ bound: Int32, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]) {
+        if !(value >= bound) { below(String(value), String(bound), path(), &errors) }
+    }
+
+    public static func minimum(_ value: Int64, _ bound: Int64, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]) {
+        if !(value >= bound) { below(String(value), String(bound), path(), &errors) }
+    }
+
+    public static func minimum(_ value: UInt32, _ bound: UInt32, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]) {
+        if !(value >= bound) { below(String(value), String(bound), path(), &errors) }
+    }
+
+    public static func minimum(_ value: UInt64, _ bound: UInt64, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]) {
+        if !(value >= bound) { below(String(value), String(bound), path(), &errors) }
+    }
+
+    public static func minimum(_ value: Float, _ bound: Double, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]) {
+        let narrowed = Float(bound)
+        if !(value.isFinite && value >= narrowed) {
+            below(floatText(value), floatText(narrowed), path(), &errors, finite: value.isFinite)
         }
     }
 
-    public static func maximum<T: Comparable>(
-        _ value: T, _ bound: T, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]
-    ) {
-        if !(value <= bound) {
-            errors.append(ValidationIssue(path: path(), constraint: "maximum", message: "\(value) is greater than \(bound)"))
+    public static func minimum(_ value: Double, _ bound: Double, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]) {
+        if !(value.isFinite && value >= bound) {
+            below(doubleText(value), doubleText(bound), path(), &errors, finite: value.isFinite)
         }
     }
 
-    /// Floating-point bounds admit finite numbers only: NaN and the
-    /// infinities fail every bound. (More specific than the Comparable
-    /// overloads, so Float and Double values come here.) A Float arrives
-    /// narrowed by its type, and generated code narrows its bounds alike.
-    public static func minimum<T: BinaryFloatingPoint>(
-        _ value: T, _ bound: T, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]
-    ) {
-        if !value.isFinite {
-            errors.append(ValidationIssue(
-                path: path(), constraint: "minimum", message: "\(value) is not a finite number (the minimum is \(bound))"))
-        } else if !(value >= bound) {
-            errors.append(ValidationIssue(path: path(), constraint: "minimum", message: "\(value) is less than \(bound)"))
+    public static func maximum(_ value: Int32, _ bound: Int32, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]) {
+        if !(value <= bound) { above(String(value), String(bound), path(), &errors) }
+    }
+
+    public static func maximum(_ value: Int64, _ bound: Int64, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]) {
+        if !(value <= bound) { above(String(value), String(bound), path(), &errors) }
+    }
+
+    public static func maximum(_ value: UInt32, _ bound: UInt32, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]) {
+        if !(value <= bound) { above(String(value), String(bound), path(), &errors) }
+    }
+
+    public static func maximum(_ value: UInt64, _ bound: UInt64, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]) {
+        if !(value <= bound) { above(String(value), String(bound), path(), &errors) }
+    }
+
+    public static func maximum(_ value: Float, _ bound: Double, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]) {
+        let narrowed = Float(bound)
+        if !(value.isFinite && value <= narrowed) {
+            above(floatText(value), floatText(narrowed), path(), &errors, finite: value.isFinite)
         }
     }
 
-    public static func maximum<T: BinaryFloatingPoint>(
-        _ value: T, _ bound: T, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]
-    ) {
-        if !value.isFinite {
-            errors.append(ValidationIssue(
-                path: path(), constraint: "maximum", message: "\(value) is not a finite number (the maximum is \(bound))"))
-        } else if !(value <= bound) {
-            errors.append(ValidationIssue(path: path(), constraint: "maximum", message: "\(value) is greater than \(bound)"))
+    public static func maximum(_ value: Double, _ bound: Double, at path: @autoclosure () -> String, into errors: inout [ValidationIssue]) {
+        if !(value.isFinite && value <= bound) {
+            above(doubleText(value), doubleText(bound), path(), &errors, finite: value.isFinite)
         }
+    }
+
+    static func below(_ value: String, _ bound: String, _ path: String, _ errors: inout [ValidationIssue],
+                      finite: Bool = true) {
+        let message = finite ? value + " is below the minimum " + bound : notFinite(value, "minimum", bound)
+        errors.append(ValidationIssue(path: path, constraint: "minimum", message: message))
+    }
+
+    static func above(_ value: String, _ bound: String, _ path: String, _ errors: inout [ValidationIssue],
+                      finite: Bool = true) {
+        let message = finite ? value + " is above the maximum " + bound : notFinite(value, "maximum", bound)
+        errors.append(ValidationIssue(path: path, constraint: "maximum", message: message))
+    }
+
+    static func notFinite(_ value: String, _ kind: String, _ bound: String) -> String {
+        value + " is not a finite number (the " + kind + " is " + bound + ")"
+    }
+
+    static func doubleText(_ value: Double) -> String {
+        CanonicalJSON.esString(value)
+    }
+
+    /// A float as canonical JSON writes it: narrowed, then the float rule's digits.
+    static func floatText(_ value: Float) -> String {
+        value.isFinite ? CanonicalJSON.esString(CanonicalJSON.shortestFloat32(value)) : CanonicalJSON.esString(Double(value))
     }
 
     /// Lengths count Unicode code points.
@@ -111,7 +156,7 @@ public enum Check {
         let length = value.unicodeScalars.count
         if length < bound {
             errors.append(ValidationIssue(
-                path: path(), constraint: "min_length", message: "length \(length) is less than \(bound)"))
+                path: path(), constraint: "min_length", message: "has \(length) characters, fewer than \(bound)"))
         }
     }
 
@@ -121,7 +166,7 @@ public enum Check {
         let length = value.unicodeScalars.count
         if length > bound {
             errors.append(ValidationIssue(
-                path: path(), constraint: "max_length", message: "length \(length) is greater than \(bound)"))
+                path: path(), constraint: "max_length", message: "has \(length) characters, more than \(bound)"))
         }
     }
 
@@ -130,7 +175,8 @@ public enum Check {
     ) {
         if !pattern.matches(value) {
             errors.append(ValidationIssue(
-                path: path(), constraint: "pattern", message: "does not match the pattern \(pattern.source)"))
+                path: path(), constraint: "pattern",
+                message: "does not match " + JSONValue.string(pattern.source).canonicalString()))
         }
     }
 
@@ -139,7 +185,7 @@ public enum Check {
     ) {
         if count < bound {
             errors.append(ValidationIssue(
-                path: path(), constraint: "min_items", message: "\(count) items, fewer than \(bound)"))
+                path: path(), constraint: "min_items", message: "has \(count) items, fewer than \(bound)"))
         }
     }
 
@@ -148,7 +194,7 @@ public enum Check {
     ) {
         if count > bound {
             errors.append(ValidationIssue(
-                path: path(), constraint: "max_items", message: "\(count) items, more than \(bound)"))
+                path: path(), constraint: "max_items", message: "has \(count) items, more than \(bound)"))
         }
     }
 }

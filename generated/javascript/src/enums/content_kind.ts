@@ -10,7 +10,7 @@ import { type Codec, type EnumInfo, enumCodec, enumInfo } from "../runtime/codec
  * - `live_stream` (3): A live broadcast.
  * - `audio` (4): A podcast or radio programme.
  * - `gallery` (5): A picture gallery.
- * - `live_page` (6): A live text page; replaced by live_stream for video. Deprecated: Live pages are tracked as articles since 1.0.0. (since 1.0.0)
+ * - `live_page` (6): A live text page; replaced by live_stream for video. Deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0.
  */
 export type ContentKind =
   | "article"
@@ -27,7 +27,7 @@ export const ContentKind: EnumInfo<ContentKind> = /* @__PURE__ */ enumInfo<Conte
   ["live_stream", 3, "CONTENT_KIND_LIVE_STREAM"],
   ["audio", 4, "CONTENT_KIND_AUDIO"],
   ["gallery", 5, "CONTENT_KIND_GALLERY"],
-  ["live_page", 6, "CONTENT_KIND_LIVE_PAGE", "Live pages are tracked as articles since 1.0.0. (since 1.0.0)"],
+  ["live_page", 6, "CONTENT_KIND_LIVE_PAGE", "is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0."],
 ]);
 
 export const contentKindCodec: Codec<ContentKind> = /* @__PURE__ */ enumCodec(ContentKind);

@@ -16,7 +16,7 @@ function fields(): readonly Field[] {
     { name: "read_through", number: 5, key: "readThrough", codec: boolCodec, label: SINGLE, presence: false, required: true },
     { name: "section", number: 7, key: "section", codec: stringCodec, label: SINGLE, presence: true, required: false, maxLength: 64 },
     { name: "reading_time_estimate", number: 8, key: "readingTimeEstimate", codec: int64Codec, label: SINGLE, presence: true, required: false, minimum: 0n },
-    { name: "font_scale", number: 9, key: "fontScale", codec: floatCodec, label: SINGLE, presence: true, required: false, deprecated: "Use the accessibility event planned for 1.1.0; this value was never reliable on web. (since 1.0.0; removal planned 2027-06-30)" },
+    { name: "font_scale", number: 9, key: "fontScale", codec: floatCodec, label: SINGLE, presence: true, required: false, deprecated: "is deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web." },
   ]);
 }
 
@@ -68,7 +68,7 @@ export interface ArticleReadProps {
    * Text size multiplier the user had chosen.
    *
    * Wire name `font_scale` (field 9), privacy: none.
-   * @deprecated Use the accessibility event planned for 1.1.0; this value was never reliable on web. (since 1.0.0; removal planned 2027-06-30)
+   * @deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.
    */
   readonly fontScale?: number | undefined;
 }
@@ -141,7 +141,7 @@ export class ArticleRead implements TrackableEvent {
    * Text size multiplier the user had chosen.
    *
    * Wire name `font_scale` (field 9), privacy: none.
-   * @deprecated Use the accessibility event planned for 1.1.0; this value was never reliable on web. (since 1.0.0; removal planned 2027-06-30)
+   * @deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.
    */
   readonly fontScale: number | undefined;
 

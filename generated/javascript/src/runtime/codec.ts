@@ -47,12 +47,16 @@ export interface Field {
   readonly required: boolean;
   readonly constValue?: string | number | bigint | boolean;
   readonly auto?: keyof AutoValues;
+  /** The predicate of its deprecation warning: "is deprecated since 1.0.0: reason". */
   readonly deprecated?: string;
   readonly minimum?: number | bigint;
   readonly maximum?: number | bigint;
   readonly minLength?: number;
   readonly maxLength?: number;
+  /** The model's pattern in JavaScript "u"-mode syntax. */
   readonly pattern?: string;
+  /** The model's pattern as written, when its JavaScript form differs (messages show this). */
+  readonly patternText?: string;
   readonly minItems?: number;
   readonly maxItems?: number;
 }
@@ -73,7 +77,7 @@ export interface Codec<T = unknown> {
   write(w: ProtoWriter, value: T): void;
   json(value: T): JsonValue;
   check(value: unknown, path: string, field: Field, out: ValidationIssue[]): void;
-  /** The deprecation reason of an enum value. */
+  /** The predicate of an enum value's deprecation warning, or undefined. */
   deprecation?(value: T): string | undefined;
 }
 
@@ -105,9 +109,12 @@ function integerCodec(
     check(value, path, field, out) {
       const isNumber = typeof value === "number";
       if (!(isNumber || (wide && typeof value === "bigint"))) {
-        out.push(issue(path, "type", `must be ${wide ? "a bigint or an integer number" : "an integer"} (${kind})`));
-      } else if (isNumber && !(wide ? Number.isSafeInteger(value) : Number.isInteger(value))) {
-        out.push(issue(path, "type", `${value} is not a ${wide ? "safe integer (use a bigint)" : "integer"} (${kind})`));
+        out.push(issue(path, "type", `must be an integer (${kind})`));
+      } else if (isNumber && !Number.isInteger(value)) {
+        out.push(issue(path, "type", `must be an integer (${kind})`));
+      } else if (isNumber && wide && !Number.isSafeInteger(value)) {
+        // A number beyond 2^53 has lost digits already: a JavaScript-only check.
+        out.push(issue(path, "type", `must be an integer (${kind}): a bigint beyond 2^53`));
       } else if (!inRange(value)) {
         out.push(issue(path, "range", `${String(value)} is outside the ${kind} range`));
       } else {
@@ -154,7 +161,7 @@ export const boolCodec: Codec<boolean> = {
   write: (w, value) => w.bool(value),
   json: (value) => Boolean(value),
   check(value, path, _field, out) {
-    if (typeof value !== "boolean") out.push(issue(path, "type", "must be a boolean"));
+    if (typeof value !== "boolean") out.push(issue(path, "type", "must be a bool"));
   },
 };
 
@@ -184,7 +191,7 @@ export const bytesCodec: Codec<Uint8Array> = {
     return base64(value);
   },
   check(value, path, _field, out) {
-    if (!(value instanceof Uint8Array)) out.push(issue(path, "type", "must be a Uint8Array"));
+    if (!(value instanceof Uint8Array)) out.push(issue(path, "type", "must be bytes"));
   },
 };
 
@@ -216,7 +223,9 @@ export const timestampCodec: Codec<Timestamp> = {
   json: (value) => validTimestamp(value).toRfc3339(),
   check(value, path, _field, out) {
     if (!(value instanceof Timestamp)) out.push(issue(path, "type", "must be a Timestamp"));
-    else if (!value.isValid) out.push(issue(path, "range", `${String(value)} is outside the Timestamp range`));
+    else if (!value.isValid) {
+      out.push(issue(path, "range", `seconds ${value.seconds}, nanos ${value.nanos} is outside the timestamp range`));
+    }
   },
 };
 
@@ -236,7 +245,7 @@ export interface EnumInfo<T extends string> {
   number(value: T): number;
   /** The ProtoJSON name of a value, e.g. `CONTENT_KIND_ARTICLE`. */
   jsonName(value: T): string;
-  /** Why a value is deprecated, or undefined. */
+  /** The predicate of a value's deprecation warning, or undefined. */
   deprecation(value: T): string | undefined;
 }
 
@@ -272,7 +281,7 @@ export function enumCodec<T extends string>(info: EnumInfo<T>): Codec<T> {
     json: (value) => info.jsonName(value),
     check(value, path, _field, out) {
       if (!info.has(value)) {
-        out.push(issue(path, "type", `${JSON.stringify(value) ?? String(value)} is not a value of the enum ${info.name}`));
+        out.push(issue(path, "type", "must be a value of the enum"));
       }
     },
     deprecation: (value) => info.deprecation(value),
@@ -294,7 +303,7 @@ export function messageCodec<T extends object>(kind: string, fields: () => reado
     json: (value) => jsonMessage(fields(), checkObject(value)),
     check(value, path, _field, out) {
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        out.push(issue(path, "type", `must be an object (${kind})`));
+        out.push(issue(path, "type", "must be an object of the model"));
       } else {
         out.push(...validateMessage(fields(), value, `${path}.`));
       }
@@ -415,7 +424,7 @@ export function validateMessage(
       if (field.required) out.push(issue(path, "required", "is required"));
     } else if (field.label === LIST) {
       if (!Array.isArray(value)) {
-        out.push(issue(path, "type", "must be an array"));
+        out.push(issue(path, "type", "must be a list"));
         continue;
       }
       checkItems(field, value.length, path, out);
@@ -425,13 +434,13 @@ export function validateMessage(
       try {
         entries = entriesOf(value);
       } catch {
-        out.push(issue(path, "type", "must be an object or a Map"));
+        out.push(issue(path, "type", "must be a map"));
         continue;
       }
       checkItems(field, entries.length, path, out);
       for (const [key, item] of entries) {
-        if (typeof key !== "string") out.push(issue(path, "type", `has a key ${String(key)} that is not a string`));
-        else if (unpairedSurrogate(key) >= 0) out.push(issue(path, "surrogate", "has a key with an unpaired surrogate"));
+        if (typeof key !== "string") out.push(issue(path, "type", "has a key that is not a string"));
+        else if (unpairedSurrogate(key) >= 0) out.push(issue(path, "surrogate", "has a key with an unpaired UTF-16 surrogate"));
         else checkElement(field, item, `${path}[${JSON.stringify(key)}]`, out);
       }
     } else {
@@ -451,28 +460,38 @@ function checkItems(field: Field, count: number, path: string, out: ValidationIs
 }
 
 function checkElement(field: Field, item: unknown, path: string, out: ValidationIssue[]): void {
-  if (item === undefined || item === null) out.push(issue(path, "required", `is ${String(item)}`));
+  if (item === undefined || item === null) out.push(issue(path, "required", "is required"));
   else field.codec.check(item, path, field, out);
 }
 
-/** Deprecation notices for what a message uses: the fields it sets and the enum values it holds. */
-export function deprecations(fields: readonly Field[], message: object, prefix: string, out: string[] = []): string[] {
+/**
+ * Deprecation warnings for what a message uses: `own` (the event's), every
+ * deprecated field holding a value and every deprecated enum value held,
+ * inside objects too; each distinct warning once, in field order.
+ */
+export function deprecations(fields: readonly Field[], message: object, prefix: string, own: readonly string[] = []): string[] {
+  const found = new Set<string>(own);
+  collectDeprecations(fields, message, prefix, found);
+  return [...found];
+}
+
+function collectDeprecations(fields: readonly Field[], message: object, prefix: string, found: Set<string>): void {
   for (const field of fields) {
     const value = valueOf(message, field, undefined);
     if (value === undefined || value === null) continue;
     const path = prefix + field.name;
-    if (field.deprecated !== undefined) out.push(`${path} is deprecated: ${field.deprecated}`);
+    if (field.deprecated !== undefined) found.add(`${path} ${field.deprecated}`);
+    const codec = field.codec;
+    if (codec.deprecation === undefined && codec.fields === undefined) continue;
     const items =
       field.label === LIST ? (Array.isArray(value) ? value : []) : field.label === MAP ? safeEntries(value).map((e) => e[1]) : [value];
-    const codec = field.codec;
     for (const item of items) {
       if (item === undefined || item === null) continue;
-      const reason = codec.deprecation?.(item);
-      if (reason !== undefined) out.push(`${path}: the value ${JSON.stringify(item)} is deprecated: ${reason}`);
-      if (codec.fields !== undefined && typeof item === "object") deprecations(codec.fields(), item, `${path}.`, out);
+      const predicate = codec.deprecation?.(item);
+      if (predicate !== undefined) found.add(`${path} value ${JSON.stringify(item)} ${predicate}`);
+      if (codec.fields !== undefined && typeof item === "object") collectDeprecations(codec.fields(), item, `${path}.`, found);
     }
   }
-  return out;
 }
 
 function safeEntries(value: unknown): [unknown, unknown][] {

@@ -59,7 +59,7 @@ class FieldSpec:
     pattern: str | None = None
     min_items: int | None = None
     max_items: int | None = None
-    deprecated: str | None = None
+    deprecated: str | None = None  # the predicate of its deprecation warning
 
     def __post_init__(self) -> None:
         if not self.attr:
@@ -76,16 +76,21 @@ class EnumLike(Protocol):
 
 class ProtoEnum(enum.Enum):
     """Base of generated enums. A member's value is its name in the model;
-    `number` is its Protobuf number and `json_name` its ProtoJSON name."""
+    `number` is its Protobuf number, `json_name` its ProtoJSON name and
+    `deprecated` the predicate of its deprecation warning (or None)."""
 
     _number: int
     _json_name: str
+    _deprecated: str | None
 
-    def __new__(cls, model_name: str, number: int, json_name: str) -> ProtoEnum:
+    def __new__(
+        cls, model_name: str, number: int, json_name: str, deprecated: str | None = None
+    ) -> ProtoEnum:
         member = object.__new__(cls)
         member._value_ = model_name
         member._number = number
         member._json_name = json_name
+        member._deprecated = deprecated
         return member
 
     @property
@@ -99,3 +104,7 @@ class ProtoEnum(enum.Enum):
     @property
     def json_name(self) -> str:
         return self._json_name
+
+    @property
+    def deprecated(self) -> str | None:
+        return self._deprecated

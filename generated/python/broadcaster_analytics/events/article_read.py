@@ -67,7 +67,7 @@ class ArticleRead(EventMessage):
 
     Privacy: none.
 
-    Deprecated since 1.0.0 (removal planned for 2027-06-30): Use the
+    Deprecated since 1.0.0, removal planned for 2027-06-30: Use the
     accessibility event planned for 1.1.0; this value was never reliable on
     web.
     """
@@ -118,6 +118,6 @@ class ArticleRead(EventMessage):
             number=9,
             kind="float",
             presence=True,
-            deprecated="Use the accessibility event planned for 1.1.0; this value was never reliable on web.",
+            deprecated="is deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.",
         ),
     )

@@ -10,27 +10,28 @@ final class RuntimeTests: XCTestCase {
     func testTimestampConversions() {
         XCTAssertEqual(Timestamp(epochMillis: 1_700_000_000_123), Timestamp(seconds: 1_700_000_000, nanos: 123_000_000))
         XCTAssertEqual(Timestamp(epochMillis: -1), Timestamp(seconds: -1, nanos: 999_000_000))
-        XCTAssertEqual(Timestamp(seconds: -1, nanos: 999_000_000).epochMillis, -1)
+        XCTAssertEqual(Timestamp(seconds: -1, nanos: 999_000_000).toEpochMillis(), -1)
         XCTAssertEqual(Timestamp(date: Date(timeIntervalSince1970: 1.5)), Timestamp(seconds: 1, nanos: 500_000_000))
         XCTAssertEqual(Timestamp(date: Date(timeIntervalSince1970: -0.25)), Timestamp(seconds: -1, nanos: 750_000_000))
-        XCTAssertEqual(Timestamp(seconds: 86_400).date, Date(timeIntervalSince1970: 86_400))
+        XCTAssertEqual(Timestamp(seconds: 86_400).toDate(), Date(timeIntervalSince1970: 86_400))
+        XCTAssertEqual(Timestamp(epochNanos: -1), Timestamp(seconds: -1, nanos: 999_999_999))
         XCTAssertTrue(Timestamp.now().isValid)
         XCTAssertLessThan(Timestamp(seconds: 1, nanos: 5), Timestamp(seconds: 2))
     }
 
     func testTimestampRfc3339() {
-        XCTAssertEqual(Timestamp(seconds: 0).rfc3339, "1970-01-01T00:00:00Z")
-        XCTAssertEqual(Timestamp(seconds: 1_700_000_000, nanos: 250_000_000).rfc3339, "2023-11-14T22:13:20.250Z")
-        XCTAssertEqual(Timestamp(seconds: 0, nanos: 1_000).rfc3339, "1970-01-01T00:00:00.000001Z")
-        XCTAssertEqual(Timestamp(seconds: 0, nanos: 1).rfc3339, "1970-01-01T00:00:00.000000001Z")
-        XCTAssertEqual(Timestamp(seconds: -62_135_596_800).rfc3339, "0001-01-01T00:00:00Z")
-        XCTAssertEqual(Timestamp(seconds: 253_402_300_799, nanos: 999_999_999).rfc3339,
+        XCTAssertEqual(Timestamp(seconds: 0).toRfc3339(), "1970-01-01T00:00:00Z")
+        XCTAssertEqual(Timestamp(seconds: 1_700_000_000, nanos: 250_000_000).toRfc3339(), "2023-11-14T22:13:20.250Z")
+        XCTAssertEqual(Timestamp(seconds: 0, nanos: 1_000).toRfc3339(), "1970-01-01T00:00:00.000001Z")
+        XCTAssertEqual(Timestamp(seconds: 0, nanos: 1).toRfc3339(), "1970-01-01T00:00:00.000000001Z")
+        XCTAssertEqual(Timestamp(seconds: -62_135_596_800).toRfc3339(), "0001-01-01T00:00:00Z")
+        XCTAssertEqual(Timestamp(seconds: 253_402_300_799, nanos: 999_999_999).toRfc3339(),
                        "9999-12-31T23:59:59.999999999Z")
-        XCTAssertEqual(Timestamp(seconds: 951_782_400).rfc3339, "2000-02-29T00:00:00Z")
+        XCTAssertEqual(Timestamp(seconds: 951_782_400).toRfc3339(), "2000-02-29T00:00:00Z")
         // Out of range: reported by validate, formatted without trapping.
-        XCTAssertFalse(Timestamp(seconds: Int64.min, nanos: -1).rfc3339.isEmpty)
-        XCTAssertFalse(Timestamp(seconds: Int64.max, nanos: Int32.max).rfc3339.isEmpty)
-        XCTAssertEqual(Timestamp(seconds: Int64.max).epochMillis, Int64.max)
+        XCTAssertFalse(Timestamp(seconds: Int64.min, nanos: -1).toRfc3339().isEmpty)
+        XCTAssertFalse(Timestamp(seconds: Int64.max, nanos: Int32.max).toRfc3339().isEmpty)
+        XCTAssertEqual(Timestamp(seconds: Int64.max).toEpochMillis(), Int64.max)
         XCTAssertEqual(Timestamp(date: Date(timeIntervalSince1970: -1e300)).seconds, Int64.min)
         XCTAssertEqual(Timestamp(seconds: Int64.max).validate().map(\.constraint), ["range"])
         XCTAssertEqual(Timestamp(seconds: 0, nanos: 1_000_000_000).validate().map(\.constraint), ["range"])

@@ -14,14 +14,14 @@ private final class FailingTransport: Transport {
 }
 
 private final class Recorder {
-    var errors: [TrackingError] = []
+    var errors: [any SdkError] = []
     var warnings: [String] = []
 }
 
 final class TrackerTests: XCTestCase {
-    private func makeTracker(_ transport: Transport, _ policy: TrackingPolicy, _ recorder: Recorder) -> Tracker<BroadcasterAnalytics.Context> {
+    private func makeTracker(_ transport: Transport, _ policy: Policy, _ recorder: Recorder) -> Tracker<BroadcasterAnalytics.TrackingContext> {
         Tracker(
-            transport: transport, context: Context(product: Product.news, platform: Platform.web, appName: "app name", appVersion: "0.0-0", sessionId: "session id", userId: "user id", consent: ConsentState(granted: [ConsentPurpose.analytics, ConsentPurpose.personalisation], updatedAt: Timestamp(seconds: 1700000000, nanos: 123000000)), device: Device(manufacturer: "manufacturer", model: "model", osVersion: "os version", screen: Screen(width: 42, height: 42, pixelRatio: 4.25)), locale: "aa-AA"), policy: policy,
+            transport: transport, context: TrackingContext(product: Product.news, platform: Platform.web, appName: "app name", appVersion: "0.0-0", sessionId: "session id", userId: "user id", consent: ConsentState(granted: [ConsentPurpose.analytics, ConsentPurpose.personalisation], updatedAt: Timestamp(seconds: 1700000000, nanos: 123000000)), device: Device(manufacturer: "manufacturer", model: "model", osVersion: "os version", screen: Screen(width: 42, height: 42, pixelRatio: 4.25)), locale: "aa-AA"), policy: policy,
             onError: { recorder.errors.append($0) }, onWarning: { recorder.warnings.append($0) },
             clock: { Timestamp(seconds: 1700000000, nanos: 250000000) }, idGenerator: { "00000000-0000-4000-8000-000000000001" })
     }
@@ -31,15 +31,15 @@ final class TrackerTests: XCTestCase {
         let recorder = Recorder()
         let tracker = makeTracker(transport, .throw, recorder)
         XCTAssertTrue(try tracker.track(AppLifecycle(state: LifecycleState.launched, coldStart: true, launchDurationMs: 599999, memoryWarningCount: 42)))
-        XCTAssertEqual(transport.sent.count, 1)
-        let sent = transport.sent[0]
+        XCTAssertEqual(transport.events.count, 1)
+        let sent = transport.events[0]
         XCTAssertEqual(sent.eventName, "app_lifecycle")
         XCTAssertEqual(sent.eventId, "00000000-0000-4000-8000-000000000001")
         XCTAssertEqual(hex(sent.protobuf), "0ac9010a2430303030303030302d303030302d343030302d383030302d303030303030303030303031120b0880e2cfaa061080e59a771a05312e302e30221442726f6164636173746572416e616c79746963732a05312e302e30300138014208617070206e616d654a05302e302d30520a73657373696f6e2069645a077573657220696462110a020102120b0880e2cfaa0610c0a9d33a6a2c0a0c6d616e75666163747572657212056d6f64656c1a0a6f732076657273696f6e2209082a102a1d00008840720561612d4141fa010a0801100118bfcf24202a")
         assertSameText(sent.json, "{\"app_lifecycle\":{\"cold_start\":true,\"launch_duration_ms\":\"599999\",\"memory_warning_count\":42,\"state\":\"LIFECYCLE_STATE_LAUNCHED\"},\"context\":{\"app_name\":\"app name\",\"app_version\":\"0.0-0\",\"client_timestamp\":\"2023-11-14T22:13:20.250Z\",\"consent\":{\"granted\":[\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_PERSONALISATION\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"},\"device\":{\"manufacturer\":\"manufacturer\",\"model\":\"model\",\"os_version\":\"os version\",\"screen\":{\"height\":42,\"pixel_ratio\":4.25,\"width\":42}},\"event_id\":\"00000000-0000-4000-8000-000000000001\",\"locale\":\"aa-AA\",\"model_version\":\"1.0.0\",\"platform\":\"PLATFORM_WEB\",\"product\":\"PRODUCT_NEWS\",\"sdk_name\":\"BroadcasterAnalytics\",\"sdk_version\":\"1.0.0\",\"session_id\":\"session id\",\"user_id\":\"user id\"}}")
         XCTAssertEqual(recorder.errors.count, 0)
         transport.clear()
-        XCTAssertEqual(transport.sent.count, 0)
+        XCTAssertEqual(transport.events.count, 0)
     }
 
     private func envelopeEvent() -> some TrackableEvent {
@@ -48,11 +48,11 @@ final class TrackerTests: XCTestCase {
 
     func testDefaultsThrowPolicyAndLowerCaseUuidV4() throws {
         let transport = InMemoryTransport()
-        let tracker = Tracker(transport: transport, context: Context(product: Product.news, platform: Platform.web, appName: "app name", appVersion: "0.0-0", sessionId: "session id", userId: "user id", consent: ConsentState(granted: [ConsentPurpose.analytics, ConsentPurpose.personalisation], updatedAt: Timestamp(seconds: 1700000000, nanos: 123000000)), device: Device(manufacturer: "manufacturer", model: "model", osVersion: "os version", screen: Screen(width: 42, height: 42, pixelRatio: 4.25)), locale: "aa-AA"))
+        let tracker = Tracker(transport: transport, context: TrackingContext(product: Product.news, platform: Platform.web, appName: "app name", appVersion: "0.0-0", sessionId: "session id", userId: "user id", consent: ConsentState(granted: [ConsentPurpose.analytics, ConsentPurpose.personalisation], updatedAt: Timestamp(seconds: 1700000000, nanos: 123000000)), device: Device(manufacturer: "manufacturer", model: "model", osVersion: "os version", screen: Screen(width: 42, height: 42, pixelRatio: 4.25)), locale: "aa-AA"))
         XCTAssertEqual(tracker.policy, .throw)
         XCTAssertTrue(try tracker.track(envelopeEvent()))
         XCTAssertTrue(try tracker.track(envelopeEvent()))
-        let ids = transport.sent.map(\.eventId)
+        let ids = transport.events.map(\.eventId)
         XCTAssertEqual(ids.count, 2)
         XCTAssertNotEqual(ids.first, ids.last)
         for id in ids {
@@ -66,11 +66,12 @@ final class TrackerTests: XCTestCase {
         let tracker = makeTracker(FailingTransport(), .throw, recorder)
         XCTAssertFalse(try tracker.track(envelopeEvent()))
         XCTAssertEqual(recorder.errors.count, 1)
-        guard case .transport(_, let eventId, let underlying)? = recorder.errors.first else {
+        guard let error = recorder.errors.first as? TransportError else {
             return XCTFail("expected a transport error, got \(recorder.errors)")
         }
-        XCTAssertEqual(eventId, "00000000-0000-4000-8000-000000000001")
-        XCTAssertTrue(underlying is TransportDown)
+        XCTAssertEqual(error.eventName, "app_lifecycle")
+        XCTAssertTrue(error.cause is TransportDown)
+        XCTAssertTrue(error.message.hasPrefix("cannot send event " + "app_lifecycle" + ": TransportDown"), error.message)
     }
 
     private func invalidEvent() -> some TrackableEvent {
@@ -82,12 +83,13 @@ final class TrackerTests: XCTestCase {
         let recorder = Recorder()
         let tracker = makeTracker(transport, .throw, recorder)
         XCTAssertThrowsError(try tracker.track(invalidEvent())) { error in
-            guard case .invalid(_, let issues)? = error as? TrackingError else {
-                return XCTFail("expected TrackingError.invalid, got \(error)")
+            guard let error = error as? ValidationError else {
+                return XCTFail("expected a ValidationError, got \(error)")
             }
-            assertIssue(issues, constraint: "minimum", path: "launch_duration_ms")
+            assertIssue(error.issues, constraint: "minimum", path: "launch_duration_ms")
+            XCTAssertEqual(error.message, "invalid event app_lifecycle: launch_duration_ms: -1 is below the minimum 0 (minimum)")
         }
-        XCTAssertEqual(transport.sent.count, 0)
+        XCTAssertEqual(transport.events.count, 0)
         XCTAssertEqual(recorder.errors.count, 0)
     }
 
@@ -96,11 +98,11 @@ final class TrackerTests: XCTestCase {
         let recorder = Recorder()
         let tracker = makeTracker(transport, .drop, recorder)
         XCTAssertFalse(try tracker.track(invalidEvent()))
-        XCTAssertEqual(transport.sent.count, 0)
-        guard case .invalid(_, let issues)? = recorder.errors.first else {
-            return XCTFail("expected TrackingError.invalid, got \(recorder.errors)")
+        XCTAssertEqual(transport.events.count, 0)
+        guard let error = recorder.errors.first as? ValidationError else {
+            return XCTFail("expected a ValidationError, got \(recorder.errors)")
         }
-        assertIssue(issues, constraint: "minimum", path: "launch_duration_ms")
+        assertIssue(error.issues, constraint: "minimum", path: "launch_duration_ms")
     }
 
     func testSendPolicy() throws {
@@ -108,7 +110,7 @@ final class TrackerTests: XCTestCase {
         let recorder = Recorder()
         let tracker = makeTracker(transport, .send, recorder)
         XCTAssertTrue(try tracker.track(invalidEvent()))
-        XCTAssertEqual(transport.sent.count, 1)
+        XCTAssertEqual(transport.events.count, 1)
         XCTAssertEqual(recorder.errors.count, 1)
     }
 
@@ -117,27 +119,28 @@ final class TrackerTests: XCTestCase {
         let transport = InMemoryTransport()
         let recorder = Recorder()
         let tracker = Tracker(
-            transport: transport, context: Context(product: Product.news, platform: Platform.web, appName: "app name", appVersion: "0.0-0", sessionId: "session id", userId: "user id", consent: ConsentState(granted: [ConsentPurpose.analytics, ConsentPurpose.personalisation], updatedAt: Timestamp(seconds: 1700000000, nanos: 123000000)), device: Device(manufacturer: "manufacturer", model: "model", osVersion: "os version", screen: Screen(width: 42, height: 42, pixelRatio: 4.25)), locale: "aa-AA"), policy: .drop,
+            transport: transport, context: TrackingContext(product: Product.news, platform: Platform.web, appName: "app name", appVersion: "0.0-0", sessionId: "session id", userId: "user id", consent: ConsentState(granted: [ConsentPurpose.analytics, ConsentPurpose.personalisation], updatedAt: Timestamp(seconds: 1700000000, nanos: 123000000)), device: Device(manufacturer: "manufacturer", model: "model", osVersion: "os version", screen: Screen(width: 42, height: 42, pixelRatio: 4.25)), locale: "aa-AA"), policy: .drop,
             onError: { recorder.errors.append($0) }, clock: { Timestamp(seconds: Int64.max) })
         XCTAssertFalse(try tracker.track(envelopeEvent()))
-        XCTAssertEqual(transport.sent.count, 0)
-        guard case .invalid(_, let issues)? = recorder.errors.first else {
-            return XCTFail("expected TrackingError.invalid, got \(recorder.errors)")
+        XCTAssertEqual(transport.events.count, 0)
+        guard let error = recorder.errors.first as? ValidationError else {
+            return XCTFail("expected a ValidationError, got \(recorder.errors)")
         }
-        assertIssue(issues, constraint: "range", path: "context.client_timestamp")
+        assertIssue(error.issues, constraint: "range", path: "context.client_timestamp")
     }
 
+    @available(*, deprecated, message: "exercises deprecated API on purpose")
     private func deprecatedEvent() -> some TrackableEvent {
-        ArticleRead(content: Content(contentId: "news:article:123456", kind: ContentKind.article, title: "", tags: [], publishedAt: Timestamp(seconds: 0, nanos: 0)), scrollDepth: 0, visibleSeconds: 0.0, wordCount: 0, readThrough: false, section: "", readingTimeEstimate: 0, fontScale: 0.0)
+        ArticleRead(content: Content(contentId: "9--------------------------------", kind: ContentKind.livePage, title: "\u{EF}c\u{F8}d\u{E9} \u{1F600} \"q\" \\ a\nb\tc\u{0}\u{1F} </", tags: ["c\u{F8}d\u{E9} \u{1F600} \"q\" \\ a\nb\tc\u{0}\u{1F} </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \"q\" \\ a\nb\tc\u{0}\u{1F} </sc", "\u{F8}d\u{E9} \u{1F600} \"q\" \\ a\nb\tc\u{0}\u{1F} </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \"q\" \\ a\nb\tc\u{0}\u{1F} </scr", "d\u{E9} \u{1F600} \"q\" \\ a\nb\tc\u{0}\u{1F} </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \"q\" \\ a\nb\tc\u{0}\u{1F} </scri", "\u{E9} \u{1F600} \"q\" \\ a\nb\tc\u{0}\u{1F} </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \"q\" \\ a\nb\tc\u{0}\u{1F} </scrip"], publishedAt: Timestamp(seconds: 253402300799, nanos: 999999999)), scrollDepth: 100, visibleSeconds: 0.0, wordCount: 0, readThrough: false, section: "\u{E9} \u{1F600} \"q\" \\ a\nb\tc\u{0}\u{1F} </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \"q\" \\ a\nb\tc\u{0}\u{1F} </scrip", readingTimeEstimate: 9223372036854775807, fontScale: -Float.infinity)
     }
 
-    func testDeprecationWarnsOncePerEventName() throws {
+    @available(*, deprecated, message: "exercises deprecated API on purpose")
+    func testEachDeprecationWarningGoesToOnWarningOnce() throws {
         let transport = InMemoryTransport()
         let recorder = Recorder()
         let tracker = makeTracker(transport, .send, recorder)
         _ = try tracker.track(deprecatedEvent())
         _ = try tracker.track(deprecatedEvent())
-        XCTAssertEqual(recorder.warnings.count, 1, "\(recorder.warnings)")
-        XCTAssertTrue(recorder.warnings.allSatisfy { $0.contains("is deprecated") })
+        XCTAssertEqual(recorder.warnings, ["article_read.content.kind value \"live_page\" is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0.", "article_read.font_scale is deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web."])
     }
 }

@@ -29,7 +29,7 @@ public enum ContentKind: String, Sendable, Equatable, CaseIterable, ProtoEnum {
     /// JSON name `CONTENT_KIND_LIVE_PAGE`, number 6.
     ///
     /// Deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0.
-    @available(*, deprecated, message: "Live pages are tracked as articles since 1.0.0.")
+    @available(*, deprecated, message: "since 1.0.0: Live pages are tracked as articles since 1.0.0.")
     case livePage = "live_page"
 
     /// Every case, in model order.
@@ -58,6 +58,14 @@ public enum ContentKind: String, Sendable, Equatable, CaseIterable, ProtoEnum {
         case "gallery": return "CONTENT_KIND_GALLERY"
         case "live_page": return "CONTENT_KIND_LIVE_PAGE"
         default: return ""
+        }
+    }
+
+    /// The predicate of the value's deprecation warning, or nil.
+    public var deprecated: String? {
+        switch rawValue {
+        case "live_page": return "is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0."
+        default: return nil
         }
     }
 }

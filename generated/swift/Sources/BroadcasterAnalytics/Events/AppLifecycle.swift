@@ -46,7 +46,7 @@ public struct AppLifecycle: Sendable, Equatable, TrackableEvent {
         writer.optional(4, self.memoryWarningCount, .int32)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.scalar("state", self.state, .enumeration)
         object.optional("cold_start", self.coldStart, .bool)
@@ -63,9 +63,5 @@ public struct AppLifecycle: Sendable, Equatable, TrackableEvent {
         if let value = self.memoryWarningCount {
             Check.minimum(value, 0, at: Check.join(path, "memory_warning_count"), into: &issues)
         }
-    }
-
-    public func deprecations() -> [DeprecationNotice] {
-        return []
     }
 }

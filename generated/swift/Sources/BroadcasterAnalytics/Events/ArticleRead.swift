@@ -50,8 +50,8 @@ public struct ArticleRead: Sendable, Equatable, TrackableEvent {
     ///
     /// Wire name `font_scale` = 9. Privacy: none.
     ///
-    /// Deprecated since 1.0.0, removal 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.
-    @available(*, deprecated, message: "Use the accessibility event planned for 1.1.0; this value was never reliable on web.")
+    /// Deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.
+    @available(*, deprecated, message: "since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.")
     public var fontScale: Float? {
         get { self._fontScale }
         set { self._fontScale = newValue }
@@ -88,7 +88,7 @@ public struct ArticleRead: Sendable, Equatable, TrackableEvent {
         writer.optional(9, self._fontScale, .float)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.optional("content", self.content, .message)
         object.scalar("scroll_depth", self.scrollDepth, .int32)
@@ -114,9 +114,8 @@ public struct ArticleRead: Sendable, Equatable, TrackableEvent {
         }
     }
 
-    public func deprecations() -> [DeprecationNotice] {
-        var notices: [DeprecationNotice] = []
-        if self._fontScale != nil { notices.append(DeprecationNotice(key: "font_scale", message: "article_read.font_scale is deprecated: Use the accessibility event planned for 1.1.0; this value was never reliable on web.")) }
-        return notices
+    public func deprecationWarnings(at path: String, into warnings: inout [String]) {
+        self.content.deprecationWarnings(at: path + "content.", into: &warnings)
+        if self._fontScale != nil { warnings.append(path + "font_scale is deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.") }
     }
 }

@@ -38,7 +38,7 @@ public struct ConsentChanged: Sendable, Equatable, TrackableEvent {
         writer.scalar(3, self.bannerVersion, .string)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.optional("previous", self.previous, .message)
         object.optional("current", self.current, .message)
@@ -52,10 +52,6 @@ public struct ConsentChanged: Sendable, Equatable, TrackableEvent {
         }
         self.current.validate(at: Check.join(path, "current"), into: &issues)
         Check.pattern(self.bannerVersion, _Patterns.bannerVersion, at: Check.join(path, "banner_version"), into: &issues)
-    }
-
-    public func deprecations() -> [DeprecationNotice] {
-        return []
     }
 
     private enum _Patterns {

@@ -54,7 +54,7 @@ public struct PageView: Sendable, Equatable, TrackableEvent {
         writer.map(5, self.utmParameters ?? [:], .string)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.scalar("page_url", self.pageUrl, .string)
         object.optional("referrer_url", self.referrerUrl, .string)
@@ -84,7 +84,7 @@ public struct PageView: Sendable, Equatable, TrackableEvent {
         }
     }
 
-    public func deprecations() -> [DeprecationNotice] {
-        return []
+    public func deprecationWarnings(at path: String, into warnings: inout [String]) {
+        self.content?.deprecationWarnings(at: path + "content.", into: &warnings)
     }
 }

@@ -54,7 +54,7 @@ public struct RecommendationClicked: Sendable, Equatable, TrackableEvent {
         writer.map(5, self.scores ?? [:], .double)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.optional("content", self.content, .message)
         object.scalar("rail_id", self.railId, .string)
@@ -76,7 +76,7 @@ public struct RecommendationClicked: Sendable, Equatable, TrackableEvent {
         }
     }
 
-    public func deprecations() -> [DeprecationNotice] {
-        return []
+    public func deprecationWarnings(at path: String, into warnings: inout [String]) {
+        self.content.deprecationWarnings(at: path + "content.", into: &warnings)
     }
 }

@@ -46,7 +46,7 @@ public struct ScreenView: Sendable, Equatable, TrackableEvent {
         writer.optional(4, self.loadTimeMs, .uint32)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.scalar("screen_name", self.screenName, .string)
         object.optional("previous_screen_name", self.previousScreenName, .string)
@@ -70,8 +70,8 @@ public struct ScreenView: Sendable, Equatable, TrackableEvent {
         }
     }
 
-    public func deprecations() -> [DeprecationNotice] {
-        return []
+    public func deprecationWarnings(at path: String, into warnings: inout [String]) {
+        self.content?.deprecationWarnings(at: path + "content.", into: &warnings)
     }
 
     private enum _Patterns {

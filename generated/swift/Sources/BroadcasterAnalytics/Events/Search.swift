@@ -47,7 +47,7 @@ public struct Search: Sendable, Equatable, TrackableEvent {
         writer.optional(4, self.latencyMs, .float)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.scalar("query", self.query, .string)
         object.scalar("result_count", self.resultCount, .int32)
@@ -68,7 +68,7 @@ public struct Search: Sendable, Equatable, TrackableEvent {
         }
     }
 
-    public func deprecations() -> [DeprecationNotice] {
-        return []
+    public func deprecationWarnings(at path: String, into warnings: inout [String]) {
+        for element in self.filters ?? [] { element.deprecationWarnings(at: path + "filters", into: &warnings) }
     }
 }

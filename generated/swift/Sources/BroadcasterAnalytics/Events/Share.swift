@@ -38,7 +38,7 @@ public struct Share: Sendable, Equatable, TrackableEvent {
         writer.optional(3, self.shareToken, .bytes)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.optional("content", self.content, .message)
         object.scalar("target", self.target, .enumeration)
@@ -50,7 +50,7 @@ public struct Share: Sendable, Equatable, TrackableEvent {
         self.content.validate(at: Check.join(path, "content"), into: &issues)
     }
 
-    public func deprecations() -> [DeprecationNotice] {
-        return []
+    public func deprecationWarnings(at path: String, into warnings: inout [String]) {
+        self.content.deprecationWarnings(at: path + "content.", into: &warnings)
     }
 }

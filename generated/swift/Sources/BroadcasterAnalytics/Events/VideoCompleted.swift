@@ -30,7 +30,7 @@ public struct VideoCompleted: Sendable, Equatable, TrackableEvent {
         writer.scalar(2, self.watchedMs, .uint64)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.scalar("playback_id", self.playbackId, .string)
         object.scalar("watched_ms", self.watchedMs, .uint64)
@@ -39,10 +39,6 @@ public struct VideoCompleted: Sendable, Equatable, TrackableEvent {
 
     public func validate(at path: String, into issues: inout [ValidationIssue]) {
         Check.pattern(self.playbackId, _Patterns.playbackId, at: Check.join(path, "playback_id"), into: &issues)
-    }
-
-    public func deprecations() -> [DeprecationNotice] {
-        return []
     }
 
     private enum _Patterns {

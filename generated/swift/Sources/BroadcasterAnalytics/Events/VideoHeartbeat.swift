@@ -62,7 +62,7 @@ public struct VideoHeartbeat: Sendable, Equatable, TrackableEvent {
         writer.repeated(6, self.bufferHealthS, .float)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.scalar("playback_id", self.playbackId, .string)
         object.optional("position", self.position, .message)
@@ -81,10 +81,6 @@ public struct VideoHeartbeat: Sendable, Equatable, TrackableEvent {
         for (index, element) in self.bufferHealthS.enumerated() {
             Check.minimum(element, 0.0, at: Check.index(Check.join(path, "buffer_health_s"), index), into: &issues)
         }
-    }
-
-    public func deprecations() -> [DeprecationNotice] {
-        return []
     }
 
     private enum _Patterns {

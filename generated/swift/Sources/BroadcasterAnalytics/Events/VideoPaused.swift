@@ -30,7 +30,7 @@ public struct VideoPaused: Sendable, Equatable, TrackableEvent {
         writer.optional(2, self.position, .message)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.scalar("playback_id", self.playbackId, .string)
         object.optional("position", self.position, .message)
@@ -40,10 +40,6 @@ public struct VideoPaused: Sendable, Equatable, TrackableEvent {
     public func validate(at path: String, into issues: inout [ValidationIssue]) {
         Check.pattern(self.playbackId, _Patterns.playbackId, at: Check.join(path, "playback_id"), into: &issues)
         self.position.validate(at: Check.join(path, "position"), into: &issues)
-    }
-
-    public func deprecations() -> [DeprecationNotice] {
-        return []
     }
 
     private enum _Patterns {

@@ -62,7 +62,7 @@ public struct VideoPlaybackError: Sendable, Equatable, TrackableEvent {
         writer.map(6, self.diagnostics ?? [:], .int64)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.scalar("playback_id", self.playbackId, .string)
         object.scalar("error_code", self.errorCode, .int32)
@@ -84,10 +84,6 @@ public struct VideoPlaybackError: Sendable, Equatable, TrackableEvent {
         if let items = self.diagnostics {
             Check.maxItems(items.count, 20, at: Check.join(path, "diagnostics"), into: &issues)
         }
-    }
-
-    public func deprecations() -> [DeprecationNotice] {
-        return []
     }
 
     private enum _Patterns {

@@ -62,7 +62,7 @@ public struct VideoPlaybackStarted: Sendable, Equatable, TrackableEvent {
         writer.optional(6, self.startupTimeMs, .uint32)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.optional("content", self.content, .message)
         object.scalar("playback_id", self.playbackId, .string)
@@ -82,8 +82,8 @@ public struct VideoPlaybackStarted: Sendable, Equatable, TrackableEvent {
         }
     }
 
-    public func deprecations() -> [DeprecationNotice] {
-        return []
+    public func deprecationWarnings(at path: String, into warnings: inout [String]) {
+        self.content.deprecationWarnings(at: path + "content.", into: &warnings)
     }
 
     private enum _Patterns {

@@ -28,7 +28,7 @@ public struct ConsentState: Sendable, Equatable, ProtoMessage {
         writer.optional(2, self.updatedAt, .message)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.repeated("granted", self.granted, .enumeration)
         object.optional("updated_at", self.updatedAt, .message)

@@ -52,7 +52,7 @@ public struct Content: Sendable, Equatable, ProtoMessage {
         writer.optional(5, self.publishedAt, .message)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.scalar("content_id", self.contentId, .string)
         object.scalar("kind", self.kind, .enumeration)
@@ -78,6 +78,10 @@ public struct Content: Sendable, Equatable, ProtoMessage {
         if let value = self.publishedAt {
             value.validate(at: Check.join(path, "published_at"), into: &issues)
         }
+    }
+
+    public func deprecationWarnings(at path: String, into warnings: inout [String]) {
+        self.kind.deprecationWarnings(at: path + "kind", into: &warnings)
     }
 
     private enum _Patterns {

@@ -44,7 +44,7 @@ public struct Device: Sendable, Equatable, ProtoMessage {
         writer.optional(4, self.screen, .message)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.optional("manufacturer", self.manufacturer, .string)
         object.optional("model", self.model, .string)

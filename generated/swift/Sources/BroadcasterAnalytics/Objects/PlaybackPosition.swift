@@ -36,7 +36,7 @@ public struct PlaybackPosition: Sendable, Equatable, ProtoMessage {
         writer.optional(3, self.fraction, .double)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.scalar("offset_ms", self.offsetMs, .uint64)
         object.optional("duration_ms", self.durationMs, .uint64)

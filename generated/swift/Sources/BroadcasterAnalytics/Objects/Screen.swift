@@ -36,7 +36,7 @@ public struct Screen: Sendable, Equatable, ProtoMessage {
         writer.optional(3, self.pixelRatio, .float)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.scalar("width", self.width, .uint32)
         object.scalar("height", self.height, .uint32)

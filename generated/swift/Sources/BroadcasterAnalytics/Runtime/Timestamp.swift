@@ -53,17 +53,23 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     }
 
     /// The current time.
+    /// Nanoseconds since the Unix epoch.
+    public init(epochNanos: Int64) {
+        let seconds = Timestamp.floorDiv(epochNanos, 1_000_000_000)
+        self.init(seconds: seconds, nanos: Int32(epochNanos - seconds * 1_000_000_000))
+    }
+
     public static func now() -> Timestamp {
         Timestamp(date: Date())
     }
 
     /// This timestamp as a Foundation date (microsecond precision at best).
-    public var date: Date {
+    public func toDate() -> Date {
         Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1e9)
     }
 
     /// Milliseconds since the Unix epoch, rounded down; saturates at the Int64 range.
-    public var epochMillis: Int64 {
+    public func toEpochMillis() -> Int64 {
         let (product, overflow) = seconds.multipliedReportingOverflow(by: 1000)
         if overflow { return seconds < 0 ? Int64.min : Int64.max }
         let (sum, overflow2) = product.addingReportingOverflow(Int64(nanos) / 1_000_000)
@@ -83,7 +89,7 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     /// RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits (the fewest that
     /// are exact). Total: out-of-range values are formatted without trapping,
     /// but only valid ones (see `isValid`) are meaningful.
-    public var rfc3339: String {
+    public func toRfc3339() -> String {
         let days = Timestamp.floorDiv(seconds, 86_400)
         let secondOfDay = (seconds % 86_400 + 86_400) % 86_400
         let (year, month, day) = Timestamp.civil(fromDays: days)
@@ -136,15 +142,15 @@ extension Timestamp: ProtoMessage {
         writer.scalar(2, nanos, .int32)
     }
 
-    public func jsonValue() -> JSONValue {
-        .string(rfc3339)
+    public func toJsonValue() -> JSONValue {
+        .string(toRfc3339())
     }
 
     public func validate(at path: String, into errors: inout [ValidationIssue]) {
         if !isValid {
             errors.append(ValidationIssue(
                 path: path, constraint: "range",
-                message: "timestamp \(seconds)s \(nanos)ns is outside 0001-01-01T00:00:00Z ... 9999-12-31T23:59:59.999999999Z"))
+                message: "seconds \(seconds), nanos \(nanos) is outside the timestamp range"))
         }
     }
 }

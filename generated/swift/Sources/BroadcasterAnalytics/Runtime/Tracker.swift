@@ -11,19 +11,17 @@ public protocol TrackableEvent: ProtoMessage {
     static var eventName: String { get }
     /// The event's field number in the envelope.
     static var eventNumber: Int { get }
-    /// The deprecated parts in use: the event itself, set properties.
-    func deprecations() -> [DeprecationNotice]
 }
 
-/// A deprecated part of the model in use; `key` is "" for the event itself
-/// or the property's wire name.
-public struct DeprecationNotice: Sendable, Equatable {
-    public let key: String
-    public let message: String
-
-    public init(key: String, message: String) {
-        self.key = key
-        self.message = message
+extension TrackableEvent {
+    /// The warnings for the deprecated things this event uses (the event, set
+    /// properties and enum values, inside objects too), each distinct one once
+    /// (texts: docs/sdk-api.md).
+    public func deprecationWarnings() -> [String] {
+        var warnings: [String] = []
+        deprecationWarnings(at: Self.eventName + ".", into: &warnings)
+        var seen = Set<String>()
+        return warnings.filter { seen.insert($0).inserted }
     }
 }
 
@@ -44,8 +42,9 @@ public struct AutoValues: Sendable, Equatable {
     }
 }
 
-/// Name and versions of a generated SDK, for the `auto` context values.
-public struct SDKIdentity: Sendable, Equatable {
+/// Who made the events: the context's sdk_name, sdk_version and model_version.
+/// The generated SDK's own is `SdkInfo.current`.
+public struct SdkInfo: Sendable, Equatable {
     public let name: String
     public let version: String
     public let modelVersion: String
@@ -57,16 +56,15 @@ public struct SDKIdentity: Sendable, Equatable {
     }
 }
 
-/// The generated context type.
-public protocol TrackingContext: ProtoMessage {
-    static var sdkIdentity: SDKIdentity { get }
+/// The generated context type, as the tracker sees it.
+public protocol ContextMessage: ProtoMessage {
     /// A copy with the `auto` properties set from `values`.
     func withAuto(_ values: AutoValues) -> Self
 }
 
 /// What the tracker does with an event that breaks a constraint.
-public enum TrackingPolicy: Sendable {
-    /// Throw TrackingError.invalid from `track`; nothing is sent (the default).
+public enum Policy: Sendable {
+    /// Throw a ValidationError from `track`; nothing is sent (the default).
     case `throw`
     /// Report to onError; nothing is sent.
     case drop
@@ -94,25 +92,25 @@ public struct TrackedEvent: Sendable, Equatable {
 /// Delivers envelopes (HTTP, a queue, a file...). Errors it throws are
 /// reported to the tracker's onError, never to the caller of `track`.
 public protocol Transport: AnyObject {
-    func send(_ payload: TrackedEvent) throws
+    func send(_ event: TrackedEvent) throws
 }
 
-/// Keeps every envelope in memory; for tests and debugging.
+/// Keeps every envelope in `events`; for tests and debugging.
 public final class InMemoryTransport: Transport, @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [TrackedEvent] = []
 
     public init() {}
 
-    public var sent: [TrackedEvent] {
+    public var events: [TrackedEvent] {
         lock.lock()
         defer { lock.unlock() }
         return stored
     }
 
-    public func send(_ payload: TrackedEvent) {
+    public func send(_ event: TrackedEvent) {
         lock.lock()
-        stored.append(payload)
+        stored.append(event)
         lock.unlock()
     }
 
@@ -123,19 +121,46 @@ public final class InMemoryTransport: Transport, @unchecked Sendable {
     }
 }
 
-public enum TrackingError: Error, CustomStringConvertible {
-    /// The event or the context broke constraints (context paths start with "context").
-    case invalid(eventName: String, issues: [ValidationIssue])
-    /// The transport threw.
-    case transport(eventName: String, eventId: String, underlying: any Error)
+/// Every error the tracker throws or reports to onError (texts: docs/sdk-api.md).
+/// Swift strings are always valid Unicode, so encoding never fails here and
+/// there is no EncodingError.
+public protocol SdkError: Error, CustomStringConvertible {
+    var message: String { get }
+}
 
-    public var description: String {
-        switch self {
-        case let .invalid(name, issues):
-            return "invalid event \(name): " + issues.map(\.description).joined(separator: "; ")
-        case let .transport(name, id, underlying):
-            return "transport failed for event \(name) (\(id)): \(underlying)"
-        }
+extension SdkError {
+    public var description: String { message }
+}
+
+/// The event or the context broke constraints (context paths start with
+/// "context."): `invalid event <eventName>: <issue>; <issue>`.
+public struct ValidationError: SdkError {
+    public let eventName: String
+    public let issues: [ValidationIssue]
+
+    public init(eventName: String, issues: [ValidationIssue]) {
+        self.eventName = eventName
+        self.issues = issues
+    }
+
+    public var message: String {
+        "invalid event \(eventName): " + issues.map(\.description).joined(separator: "; ")
+    }
+}
+
+/// The transport threw: `cannot send event <eventName>: <cause>` (the cause
+/// as Swift describes it).
+public struct TransportError: SdkError {
+    public let eventName: String
+    public let cause: any Error
+
+    public init(eventName: String, cause: any Error) {
+        self.eventName = eventName
+        self.cause = cause
+    }
+
+    public var message: String {
+        "cannot send event \(eventName): \(cause)"
     }
 }
 
@@ -156,27 +181,27 @@ public enum Envelope {
     }
 }
 
-public final class Tracker<C: TrackingContext>: @unchecked Sendable {
-    // Mutable state (context, warned names) is guarded by `lock`.
+public final class Tracker<C: ContextMessage>: @unchecked Sendable {
+    // Mutable state (context, warned texts) is guarded by `lock`.
     private let lock = NSLock()
-    private let transport: Transport
+    public let transport: Transport
     private var currentContext: C
-    private var warned: Set<[String]> = []
-    public let policy: TrackingPolicy
-    private let onError: (TrackingError) -> Void
+    private var warned: Set<String> = []
+    public let policy: Policy
+    private let onError: (any SdkError) -> Void
     private let onWarning: (String) -> Void
     private let clock: () -> Timestamp
     private let idGenerator: () -> String
 
     /// - Parameters:
     ///   - onError: validation problems (`.drop`, `.send`) and transport failures; default: stderr.
-    ///   - onWarning: deprecation warnings, once per event name; default: stderr.
+    ///   - onWarning: each deprecation warning once; default: stderr.
     ///   - clock, idGenerator: injectable for tests; default now() and a random lower-case UUID v4.
     public init(
         transport: Transport,
         context: C,
-        policy: TrackingPolicy = .throw,
-        onError: @escaping (TrackingError) -> Void = { printTrackerMessage("tracking error: \($0)") },
+        policy: Policy = .throw,
+        onError: @escaping (any SdkError) -> Void = { printTrackerMessage("tracking error: \($0)") },
         onWarning: @escaping (String) -> Void = { printTrackerMessage("warning: \($0)") },
         clock: @escaping () -> Timestamp = Timestamp.now,
         idGenerator: @escaping () -> String = { UUID().uuidString.lowercased() }
@@ -205,13 +230,13 @@ public final class Tracker<C: TrackingContext>: @unchecked Sendable {
     }
 
     /// Validates, encodes and sends `event`; true when it reached the
-    /// transport. Throws only under the `.throw` policy, and only
-    /// TrackingError.invalid; every other problem goes to onError.
+    /// transport. Throws only under the `.throw` policy, and only a
+    /// ValidationError; every other problem goes to onError.
     @discardableResult
     public func track<E: TrackableEvent>(_ event: E) throws -> Bool {
         warnIfDeprecated(event)
         let eventId = idGenerator()
-        let sdk = C.sdkIdentity
+        let sdk = SdkInfo.current
         let auto = AutoValues(
             eventId: eventId, clientTimestamp: clock(), modelVersion: sdk.modelVersion,
             sdkName: sdk.name, sdkVersion: sdk.version)
@@ -219,7 +244,7 @@ public final class Tracker<C: TrackingContext>: @unchecked Sendable {
         var issues = event.validate()
         filled.validate(at: "context", into: &issues)
         if !issues.isEmpty {
-            let problem = TrackingError.invalid(eventName: E.eventName, issues: issues)
+            let problem = ValidationError(eventName: E.eventName, issues: issues)
             switch policy {
             case .throw: throw problem
             case .drop:
@@ -235,20 +260,20 @@ public final class Tracker<C: TrackingContext>: @unchecked Sendable {
         do {
             try transport.send(tracked)
         } catch {
-            onError(.transport(eventName: E.eventName, eventId: eventId, underlying: error))
+            onError(TransportError(eventName: E.eventName, cause: error))
             return false
         }
         return true
     }
 
-    /// Once per event name and deprecated part, like a log line.
+    /// Each distinct warning once per tracker, like a log line.
     private func warnIfDeprecated<E: TrackableEvent>(_ event: E) {
-        let notices = event.deprecations()
-        if notices.isEmpty { return }
+        let warnings = event.deprecationWarnings()
+        if warnings.isEmpty { return }
         lock.lock()
-        let fresh = notices.filter { warned.insert([E.eventName, $0.key]).inserted }
+        let fresh = warnings.filter { warned.insert($0).inserted }
         lock.unlock()
-        fresh.forEach { onWarning($0.message) }
+        fresh.forEach { onWarning($0) }
     }
 }
 

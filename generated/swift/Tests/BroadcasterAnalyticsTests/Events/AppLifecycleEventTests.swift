@@ -38,16 +38,22 @@ final class AppLifecycleEventTests: XCTestCase {
     func test_app_lifecycle_launch_duration_ms_minimum() {
         let event = AppLifecycle(state: LifecycleState.launched, launchDurationMs: -1)
         assertIssue(event.validate(), constraint: "minimum", path: "launch_duration_ms")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event app_lifecycle: launch_duration_ms: -1 is below the minimum 0 (minimum)")
     }
 
     func test_app_lifecycle_launch_duration_ms_maximum() {
         let event = AppLifecycle(state: LifecycleState.launched, launchDurationMs: 600001)
         assertIssue(event.validate(), constraint: "maximum", path: "launch_duration_ms")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event app_lifecycle: launch_duration_ms: 600001 is above the maximum 600000 (maximum)")
     }
 
     func test_app_lifecycle_memory_warning_count_minimum() {
         let event = AppLifecycle(state: LifecycleState.launched, memoryWarningCount: -1)
         assertIssue(event.validate(), constraint: "minimum", path: "memory_warning_count")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event app_lifecycle: memory_warning_count: -1 is below the minimum 0 (minimum)")
     }
 
 }

@@ -38,11 +38,15 @@ final class ConsentChangedEventTests: XCTestCase {
     func test_consent_changed_previous_granted_max_items() {
         let event = ConsentChanged(previous: ConsentState(granted: [ConsentPurpose.analytics, ConsentPurpose.personalisation, ConsentPurpose.marketing, ConsentPurpose.analytics, ConsentPurpose.personalisation, ConsentPurpose.marketing, ConsentPurpose.analytics, ConsentPurpose.personalisation, ConsentPurpose.marketing]), current: ConsentState(granted: [ConsentPurpose.analytics]), bannerVersion: "0.0")
         assertIssue(event.validate(), constraint: "max_items", path: "previous.granted")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event consent_changed: previous.granted: has 9 items, more than 8 (max_items)")
     }
 
     func test_consent_changed_banner_version_pattern() {
         let event = ConsentChanged(current: ConsentState(granted: [ConsentPurpose.analytics]), bannerVersion: "!.0")
         assertIssue(event.validate(), constraint: "pattern", path: "banner_version")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event consent_changed: banner_version: does not match \"[0-9]+\\\\.[0-9]+\" (pattern)")
     }
 
 }

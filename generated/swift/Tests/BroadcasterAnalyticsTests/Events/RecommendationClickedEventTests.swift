@@ -34,26 +34,35 @@ final class RecommendationClickedEventTests: XCTestCase {
         XCTAssertEqual(event.validate(), [])
         XCTAssertEqual(hex(event.toProtobuf()), "0aa2030a21392d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d10061a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632252c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372225164c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372692251c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73637269702a0d08ff82d1ffaf0710ff93ebdc0312536ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f18f403225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632a0b0a001148afbc9af2d77abe2a0c0a015a11746b7e54346f9d412a0c0a016111000000000000f87f2a0d0a02c3a911000000000000f07f")
         assertSameText(event.toJson(), "{\"algorithm\":\"c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"position\":500,\"rail_id\":\"n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\",\"scores\":{\"\":-1e-7,\"Z\":123456789.12345678,\"a\":\"NaN\",\"\u{E9}\":\"Infinity\"}}")
+        XCTAssertEqual(event.deprecationWarnings(), ["recommendation_clicked.content.kind value \"live_page\" is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0."])
     }
 
     func test_recommendation_clicked_rail_id_max_length() {
         let event = RecommendationClicked(content: Content(contentId: "news:article:123456", kind: ContentKind.article), railId: "\u{1F600}\u{1F600}\u{1F600}\u{1F600}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", position: 42)
         assertIssue(event.validate(), constraint: "max_length", path: "rail_id")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event recommendation_clicked: rail_id: has 65 characters, more than 64 (max_length)")
     }
 
     func test_recommendation_clicked_position_maximum() {
         let event = RecommendationClicked(content: Content(contentId: "news:article:123456", kind: ContentKind.article), railId: "rail id", position: 501)
         assertIssue(event.validate(), constraint: "maximum", path: "position")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event recommendation_clicked: position: 501 is above the maximum 500 (maximum)")
     }
 
     func test_recommendation_clicked_algorithm_max_length() {
         let event = RecommendationClicked(content: Content(contentId: "news:article:123456", kind: ContentKind.article), railId: "rail id", position: 42, algorithm: "\u{1F600}\u{1F600}\u{1F600}\u{1F600}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")
         assertIssue(event.validate(), constraint: "max_length", path: "algorithm")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event recommendation_clicked: algorithm: has 65 characters, more than 64 (max_length)")
     }
 
     func test_recommendation_clicked_scores_max_items() {
         let event = RecommendationClicked(content: Content(contentId: "news:article:123456", kind: ContentKind.article), railId: "rail id", position: 42, scores: ["key_1": 0.1, "key_2": 2.5, "key_3": 0.001, "key_4": 12.75, "key_5": 0.1, "key_6": 2.5, "key_7": 0.001, "key_8": 12.75, "key_9": 0.1, "key_10": 2.5, "key_11": 0.001, "key_12": 12.75, "key_13": 0.1, "key_14": 2.5, "key_15": 0.001, "key_16": 12.75, "key_17": 0.1])
         assertIssue(event.validate(), constraint: "max_items", path: "scores")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event recommendation_clicked: scores: has 17 items, more than 16 (max_items)")
     }
 
 }

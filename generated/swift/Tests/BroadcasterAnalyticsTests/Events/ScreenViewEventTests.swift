@@ -34,31 +34,42 @@ final class ScreenViewEventTests: XCTestCase {
         XCTAssertEqual(event.validate(), [])
         XCTAssertEqual(hex(event.toProtobuf()), "0a217a2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d12ad016ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f98802022711aa2030a21392d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d10061a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632252c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372225164c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372692251c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73637269702a0d08ff82d1ffaf0710ff93ebdc032000")
         assertSameText(event.toJson(), "{\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"load_time_ms\":0,\"previous_screen_name\":\"n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\",\"screen_name\":\"z--------------------------------\"}")
+        XCTAssertEqual(event.deprecationWarnings(), ["screen_view.content.kind value \"live_page\" is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0."])
     }
 
     func test_screen_view_screen_name_min_length() {
         let event = ScreenView(screenName: "")
         assertIssue(event.validate(), constraint: "min_length", path: "screen_name")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event screen_view: screen_name: has 0 characters, fewer than 1 (min_length); screen_name: does not match \"[a-z][a-z0-9_./-]*\" (pattern)")
     }
 
     func test_screen_view_screen_name_max_length() {
         let event = ScreenView(screenName: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
         assertIssue(event.validate(), constraint: "max_length", path: "screen_name")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event screen_view: screen_name: has 129 characters, more than 128 (max_length)")
     }
 
     func test_screen_view_screen_name_pattern() {
         let event = ScreenView(screenName: "!a")
         assertIssue(event.validate(), constraint: "pattern", path: "screen_name")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event screen_view: screen_name: does not match \"[a-z][a-z0-9_./-]*\" (pattern)")
     }
 
     func test_screen_view_previous_screen_name_max_length() {
         let event = ScreenView(screenName: "aa", previousScreenName: "\u{1F600}\u{1F600}\u{1F600}\u{1F600}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")
         assertIssue(event.validate(), constraint: "max_length", path: "previous_screen_name")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event screen_view: previous_screen_name: has 129 characters, more than 128 (max_length)")
     }
 
     func test_screen_view_load_time_ms_maximum() {
         let event = ScreenView(screenName: "aa", loadTimeMs: 600001)
         assertIssue(event.validate(), constraint: "maximum", path: "load_time_ms")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event screen_view: load_time_ms: 600001 is above the maximum 600000 (maximum)")
     }
 
 }

@@ -34,31 +34,42 @@ final class SearchEventTests: XCTestCase {
         XCTAssertEqual(event.validate(), [])
         XCTAssertEqual(hex(event.toProtobuf()), "0a1fc39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f2010ffffffff071a050605040302259ec97f7f")
         assertSameText(event.toJson(), "{\"filters\":[\"CONTENT_KIND_LIVE_PAGE\",\"CONTENT_KIND_GALLERY\",\"CONTENT_KIND_AUDIO\",\"CONTENT_KIND_LIVE_STREAM\",\"CONTENT_KIND_VIDEO\"],\"latency_ms\":3.4e+38,\"query\":\"\u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f \",\"result_count\":2147483647}")
+        XCTAssertEqual(event.deprecationWarnings(), ["search.filters value \"live_page\" is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0."])
     }
 
     func test_search_query_min_length() {
         let event = Search(query: "", resultCount: 42)
         assertIssue(event.validate(), constraint: "min_length", path: "query")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event search: query: has 0 characters, fewer than 1 (min_length)")
     }
 
     func test_search_query_max_length() {
         let event = Search(query: "\u{1F600}\u{1F600}\u{1F600}\u{1F600}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", resultCount: 42)
         assertIssue(event.validate(), constraint: "max_length", path: "query")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event search: query: has 257 characters, more than 256 (max_length)")
     }
 
     func test_search_result_count_minimum() {
         let event = Search(query: "query", resultCount: -1)
         assertIssue(event.validate(), constraint: "minimum", path: "result_count")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event search: result_count: -1 is below the minimum 0 (minimum)")
     }
 
     func test_search_filters_max_items() {
         let event = Search(query: "query", resultCount: 42, filters: [ContentKind.article, ContentKind.video, ContentKind.liveStream, ContentKind.audio, ContentKind.gallery, ContentKind.article])
         assertIssue(event.validate(), constraint: "max_items", path: "filters")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event search: filters: has 6 items, more than 5 (max_items)")
     }
 
     func test_search_latency_ms_minimum() {
         let event = Search(query: "query", resultCount: 42, latencyMs: -1.0)
         assertIssue(event.validate(), constraint: "minimum", path: "latency_ms")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event search: latency_ms: -1 is below the minimum 0 (minimum)")
     }
 
 }

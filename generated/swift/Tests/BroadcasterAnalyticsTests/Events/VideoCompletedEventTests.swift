@@ -31,6 +31,8 @@ final class VideoCompletedEventTests: XCTestCase {
     func test_video_completed_playback_id_pattern() {
         let event = VideoCompleted(playbackId: "!0000000000000000000000000000000", watchedMs: 1234567890123)
         assertIssue(event.validate(), constraint: "pattern", path: "playback_id")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event video_completed: playback_id: does not match \"[0-9a-f]{32}\" (pattern)")
     }
 
 }

@@ -38,31 +38,43 @@ final class VideoHeartbeatEventTests: XCTestCase {
     func test_video_heartbeat_playback_id_pattern() {
         let event = VideoHeartbeat(playbackId: "!0000000000000000000000000000000", position: PlaybackPosition(offsetMs: 1234567890123), bufferHealthS: [0.10000000149011612])
         assertIssue(event.validate(), constraint: "pattern", path: "playback_id")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event video_heartbeat: playback_id: does not match \"[0-9a-f]{32}\" (pattern)")
     }
 
     func test_video_heartbeat_position_fraction_minimum() {
         let event = VideoHeartbeat(playbackId: "00000000000000000000000000000000", position: PlaybackPosition(offsetMs: 1234567890123, fraction: -1.0), bufferHealthS: [0.10000000149011612])
         assertIssue(event.validate(), constraint: "minimum", path: "position.fraction")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event video_heartbeat: position.fraction: -1 is below the minimum 0 (minimum)")
     }
 
     func test_video_heartbeat_position_fraction_maximum() {
         let event = VideoHeartbeat(playbackId: "00000000000000000000000000000000", position: PlaybackPosition(offsetMs: 1234567890123, fraction: 2.0), bufferHealthS: [0.10000000149011612])
         assertIssue(event.validate(), constraint: "maximum", path: "position.fraction")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event video_heartbeat: position.fraction: 2 is above the maximum 1 (maximum)")
     }
 
     func test_video_heartbeat_buffer_health_s_min_items() {
         let event = VideoHeartbeat(playbackId: "00000000000000000000000000000000", position: PlaybackPosition(offsetMs: 1234567890123), bufferHealthS: [])
         assertIssue(event.validate(), constraint: "min_items", path: "buffer_health_s")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event video_heartbeat: buffer_health_s: has 0 items, fewer than 1 (min_items)")
     }
 
     func test_video_heartbeat_buffer_health_s_max_items() {
         let event = VideoHeartbeat(playbackId: "00000000000000000000000000000000", position: PlaybackPosition(offsetMs: 1234567890123), bufferHealthS: [0.10000000149011612, 2.5, 0.0010000000474974513, 12.75, 0.10000000149011612, 2.5, 0.0010000000474974513, 12.75, 0.10000000149011612, 2.5, 0.0010000000474974513, 12.75, 0.10000000149011612, 2.5, 0.0010000000474974513, 12.75, 0.10000000149011612, 2.5, 0.0010000000474974513, 12.75, 0.10000000149011612, 2.5, 0.0010000000474974513, 12.75, 0.10000000149011612, 2.5, 0.0010000000474974513, 12.75, 0.10000000149011612, 2.5, 0.0010000000474974513])
         assertIssue(event.validate(), constraint: "max_items", path: "buffer_health_s")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event video_heartbeat: buffer_health_s: has 31 items, more than 30 (max_items)")
     }
 
     func test_video_heartbeat_buffer_health_s_1_minimum() {
         let event = VideoHeartbeat(playbackId: "00000000000000000000000000000000", position: PlaybackPosition(offsetMs: 1234567890123), bufferHealthS: [0.10000000149011612, -1.0])
         assertIssue(event.validate(), constraint: "minimum", path: "buffer_health_s[1]")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event video_heartbeat: buffer_health_s[1]: -1 is below the minimum 0 (minimum)")
     }
 
 }

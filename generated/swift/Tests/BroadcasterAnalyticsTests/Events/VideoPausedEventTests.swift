@@ -38,6 +38,8 @@ final class VideoPausedEventTests: XCTestCase {
     func test_video_paused_playback_id_pattern() {
         let event = VideoPaused(playbackId: "!0000000000000000000000000000000", position: PlaybackPosition(offsetMs: 1234567890123))
         assertIssue(event.validate(), constraint: "pattern", path: "playback_id")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event video_paused: playback_id: does not match \"[0-9a-f]{32}\" (pattern)")
     }
 
 }

@@ -38,16 +38,22 @@ final class VideoPlaybackErrorEventTests: XCTestCase {
     func test_video_playback_error_playback_id_pattern() {
         let event = VideoPlaybackError(playbackId: "!0000000000000000000000000000000", errorCode: 42, fatal: true)
         assertIssue(event.validate(), constraint: "pattern", path: "playback_id")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event video_playback_error: playback_id: does not match \"[0-9a-f]{32}\" (pattern)")
     }
 
     func test_video_playback_error_error_message_max_length() {
         let event = VideoPlaybackError(playbackId: "00000000000000000000000000000000", errorCode: 42, errorMessage: "\u{1F600}\u{1F600}\u{1F600}\u{1F600}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", fatal: true)
         assertIssue(event.validate(), constraint: "max_length", path: "error_message")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event video_playback_error: error_message: has 1025 characters, more than 1024 (max_length)")
     }
 
     func test_video_playback_error_diagnostics_max_items() {
         let event = VideoPlaybackError(playbackId: "00000000000000000000000000000000", errorCode: 42, fatal: true, diagnostics: ["key_1": 1234567890123, "key_2": 1234567890124, "key_3": 1234567890125, "key_4": 1234567890126, "key_5": 1234567890127, "key_6": 1234567890128, "key_7": 1234567890129, "key_8": 1234567890130, "key_9": 1234567890131, "key_10": 1234567890132, "key_11": 1234567890133, "key_12": 1234567890134, "key_13": 1234567890135, "key_14": 1234567890136, "key_15": 1234567890137, "key_16": 1234567890138, "key_17": 1234567890139, "key_18": 1234567890140, "key_19": 1234567890141, "key_20": 1234567890142, "key_21": 1234567890143])
         assertIssue(event.validate(), constraint: "max_items", path: "diagnostics")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event video_playback_error: diagnostics: has 21 items, more than 20 (max_items)")
     }
 
 }

@@ -34,16 +34,21 @@ final class VideoPlaybackStartedEventTests: XCTestCase {
         XCTAssertEqual(event.validate(), [])
         XCTAssertEqual(hex(event.toProtobuf()), "0aa2030a21392d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d10061a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632252c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372225164c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372692251c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73637269702a0d08ff82d1ffaf0710ff93ebdc03122066666666666666666666666666666666666666666666666666666666666666661a1608ffffffffffffffffff011000190000000000000000200128033000")
         assertSameText(event.toJson(), "{\"autoplay\":true,\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u{2028} \u{4E2D}\u{6587} \u{DC}n\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"\u{EF}c\u{F8}d\u{E9} \u{1F600} \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"playback_id\":\"ffffffffffffffffffffffffffffffff\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"18446744073709551615\"},\"quality\":\"VIDEO_QUALITY_4K\",\"startup_time_ms\":0}")
+        XCTAssertEqual(event.deprecationWarnings(), ["video_playback_started.content.kind value \"live_page\" is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0."])
     }
 
     func test_video_playback_started_playback_id_pattern() {
         let event = VideoPlaybackStarted(content: Content(contentId: "news:article:123456", kind: ContentKind.article), playbackId: "!0000000000000000000000000000000", position: PlaybackPosition(offsetMs: 1234567890123), autoplay: true)
         assertIssue(event.validate(), constraint: "pattern", path: "playback_id")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event video_playback_started: playback_id: does not match \"[0-9a-f]{32}\" (pattern)")
     }
 
     func test_video_playback_started_startup_time_ms_maximum() {
         let event = VideoPlaybackStarted(content: Content(contentId: "news:article:123456", kind: ContentKind.article), playbackId: "5f2b9c0d4e8a4b1c9d3e7f6a1b2c3d4e", position: PlaybackPosition(offsetMs: 1234567890123), autoplay: true, startupTimeMs: 120001)
         assertIssue(event.validate(), constraint: "maximum", path: "startup_time_ms")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event video_playback_started: startup_time_ms: 120001 is above the maximum 120000 (maximum)")
     }
 
 }

@@ -62,10 +62,6 @@ public data class AppLifecycle(
         w.endObject()
     }
 
-    override fun deprecations(): List<String> {
-        val found = ArrayList<String>()
-        return found
-    }
 
     public companion object {
         public const val EVENT_NAME: String = "app_lifecycle"

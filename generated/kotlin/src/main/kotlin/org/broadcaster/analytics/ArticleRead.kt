@@ -58,9 +58,9 @@ public data class ArticleRead(
      *
      * Wire name `font_scale`, field 9, float, optional, privacy: none.
      *
-     * Deprecated: Use the accessibility event planned for 1.1.0; this value was never reliable on web. Deprecated since 1.0.0. To be removed: 2027-06-30.
+     * Deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.
      */
-    @Deprecated("Use the accessibility event planned for 1.1.0; this value was never reliable on web. Deprecated since 1.0.0. To be removed: 2027-06-30.")
+    @Deprecated("since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.")
     public val fontScale: Float? = null,
 ) : EventMessage {
     override val eventName: String get() = EVENT_NAME
@@ -109,10 +109,9 @@ public data class ArticleRead(
         w.endObject()
     }
 
-    override fun deprecations(): List<String> {
-        val found = ArrayList<String>()
-        if (fontScale != null) found.add("article_read.font_scale is deprecated: Use the accessibility event planned for 1.1.0; this value was never reliable on web. Deprecated since 1.0.0. To be removed: 2027-06-30.")
-        return found
+    override fun deprecationWarnings(path: String, out: MutableCollection<String>) {
+        Deprecations.message(path + "content", this.content, out)
+        if (this.fontScale != null) out.add(path + "font_scale is deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.")
     }
 
     public companion object {

@@ -57,10 +57,6 @@ public data class ConsentChanged(
         w.endObject()
     }
 
-    override fun deprecations(): List<String> {
-        val found = ArrayList<String>()
-        return found
-    }
 
     public companion object {
         public const val EVENT_NAME: String = "consent_changed"

@@ -72,6 +72,10 @@ public data class Content(
         if (title != null) w.name("title").string(title)
         w.endObject()
     }
+
+    override fun deprecationWarnings(path: String, out: MutableCollection<String>) {
+        Deprecations.value(path + "kind", this.kind, out)
+    }
 }
 
 private val CONTENT_ID_PATTERN: Regex = Regex("[a-z0-9][a-z0-9:_-]*")

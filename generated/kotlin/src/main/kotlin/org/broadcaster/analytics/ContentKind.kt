@@ -11,6 +11,7 @@ public enum class ContentKind(
     override val number: Int,
     override val wireName: String,
     override val jsonName: String,
+    override val deprecated: String? = null,
 ) : ProtoEnum {
     /**
      * A written article.
@@ -46,9 +47,11 @@ public enum class ContentKind(
      * A live text page; replaced by live_stream for video.
      *
      * Model name `live_page`, number 6.
+     *
+     * Deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0.
      */
-    @Deprecated("Live pages are tracked as articles since 1.0.0. Deprecated since 1.0.0.")
-    LIVE_PAGE(6, "live_page", "CONTENT_KIND_LIVE_PAGE"),
+    @Deprecated("since 1.0.0: Live pages are tracked as articles since 1.0.0.")
+    LIVE_PAGE(6, "live_page", "CONTENT_KIND_LIVE_PAGE", "is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0."),
     ;
 
     public companion object {

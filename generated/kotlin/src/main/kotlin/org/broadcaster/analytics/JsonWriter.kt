@@ -119,12 +119,12 @@ public class JsonWriter {
 
         /**
          * Appends [text] as a JSON string. With [strict], an unpaired surrogate
-         * throws [EncodingException] (it has no UTF-8 form); otherwise it is
+         * throws [EncodingError] (it has no UTF-8 form); otherwise it is
          * written as a `\uXXXX` escape (for error paths).
          */
         internal fun appendQuoted(out: StringBuilder, text: String, strict: Boolean = false) {
             val bad = Utf8.unpairedSurrogateAt(text)
-            if (bad >= 0 && strict) throw EncodingException("string has an unpaired UTF-16 surrogate at index $bad")
+            if (bad >= 0 && strict) throw EncodingError("string has an unpaired UTF-16 surrogate at index $bad")
             out.append('"')
             for (i in text.indices) {
                 val c = text[i]

@@ -13,6 +13,9 @@ public interface ProtoEnum {
 
     /** The value's Protobuf identifier, which is also its ProtoJSON name. */
     public val jsonName: String
+
+    /** The predicate of the value's deprecation warning ("is deprecated since 1.0.0: reason"), or null. */
+    public val deprecated: String? get() = null
 }
 
 /**
@@ -28,6 +31,12 @@ public interface Message {
 
     /** Writes this message as one JSON object to [w]. */
     public fun writeJson(w: JsonWriter)
+
+    /**
+     * Adds the deprecation warnings of what this message uses to [out]: [path]
+     * (ending in ".") is its place below the event, e.g. "article_read.player.".
+     */
+    public fun deprecationWarnings(path: String, out: MutableCollection<String>) {}
 }
 
 /** An event of the model: what [Tracker.track] accepts. */
@@ -38,8 +47,11 @@ public interface EventMessage : Message {
     /** The event's field number in the envelope. */
     public val eventNumber: Int
 
-    /** Warnings for deprecated things this event uses: the event itself and properties that are set. */
-    public fun deprecations(): List<String>
+    /**
+     * The warnings for the deprecated things this event uses (the event, set
+     * properties and enum values, inside objects too), each distinct one once.
+     */
+    public fun deprecationWarnings(): List<String> = LinkedHashSet<String>().also { deprecationWarnings("$eventName.", it) }.toList()
 
     /** Every constraint violation of this event; empty when it is valid. */
     public fun validate(): List<ValidationIssue> {
@@ -48,14 +60,14 @@ public interface EventMessage : Message {
         return v.issues
     }
 
-    /** The Protobuf bytes of this event's message alone. Throws [EncodingException] for unencodable values. */
+    /** The Protobuf bytes of this event's message alone. Throws [EncodingError] for unencodable values. */
     public fun toProtobuf(): ByteArray {
         val w = ProtoWriter()
         writeProto(w)
         return w.toByteArray()
     }
 
-    /** The canonical JSON of this event's message alone. Throws [EncodingException] for unencodable values. */
+    /** The canonical JSON of this event's message alone. Throws [EncodingError] for unencodable values. */
     public fun toJson(): String {
         val w = JsonWriter()
         writeJson(w)
@@ -71,3 +83,34 @@ public class AutoValues(
     public val sdkName: String,
     public val sdkVersion: String,
 )
+
+/** What generated messages call to report deprecated enum values and the messages they hold. */
+public object Deprecations {
+    /** A deprecated enum [value] held at [path] (a property path, no trailing "."). */
+    public fun value(path: String, value: ProtoEnum?, out: MutableCollection<String>) {
+        val predicate = value?.deprecated ?: return
+        out.add(path + " value " + StringBuilder().also { JsonWriter.appendQuoted(it, value.wireName) } + " " + predicate)
+    }
+
+    public fun values(path: String, values: Collection<ProtoEnum>?, out: MutableCollection<String>) {
+        values?.forEach { value(path, it, out) }
+    }
+
+    /** Map values in key code point order, like every other walk of a map. */
+    public fun values(path: String, values: Map<String, ProtoEnum>?, out: MutableCollection<String>) {
+        values?.entries?.sortedWith { a, b -> ProtoWriter.CODE_POINT_ORDER.compare(a.key, b.key) }?.forEach { value(path, it.value, out) }
+    }
+
+    /** What a message held at [path] uses. */
+    public fun message(path: String, value: Message?, out: MutableCollection<String>) {
+        value?.deprecationWarnings("$path.", out)
+    }
+
+    public fun messages(path: String, values: Collection<Message>?, out: MutableCollection<String>) {
+        values?.forEach { message(path, it, out) }
+    }
+
+    public fun messages(path: String, values: Map<String, Message>?, out: MutableCollection<String>) {
+        values?.entries?.sortedWith { a, b -> ProtoWriter.CODE_POINT_ORDER.compare(a.key, b.key) }?.forEach { message(path, it.value, out) }
+    }
+}

@@ -2,10 +2,9 @@
 
 package org.broadcaster.analytics
 
-/** Facts about this SDK, sent in every event's context. */
-public object SdkInfo {
-    public const val MODEL_NAME: String = "broadcaster_analytics"
-    public const val MODEL_VERSION: String = "1.0.0"
-    public const val SDK_NAME: String = "org.broadcaster.analytics"
-    public const val SDK_VERSION: String = "1.0.0"
-}
+/** This SDK and the model version it was generated from, sent in every event's context. */
+public val SDK_INFO: SdkInfo = SdkInfo(
+    name = "org.broadcaster.analytics",
+    version = "1.0.0",
+    modelVersion = "1.0.0",
+)

@@ -69,9 +69,8 @@ public data class Search(
         w.endObject()
     }
 
-    override fun deprecations(): List<String> {
-        val found = ArrayList<String>()
-        return found
+    override fun deprecationWarnings(path: String, out: MutableCollection<String>) {
+        Deprecations.values(path + "filters", this.filters, out)
     }
 
     public companion object {

@@ -51,9 +51,8 @@ public data class Share(
         w.endObject()
     }
 
-    override fun deprecations(): List<String> {
-        val found = ArrayList<String>()
-        return found
+    override fun deprecationWarnings(path: String, out: MutableCollection<String>) {
+        Deprecations.message(path + "content", this.content, out)
     }
 
     public companion object {

@@ -7,7 +7,7 @@ import java.util.UUID
 
 /** What [Tracker.track] does with an event that breaks the model's constraints. */
 public enum class Policy {
-    /** Throw [EventValidationException] into the caller and send nothing. */
+    /** Throw [ValidationError] into the caller and send nothing. */
     THROW,
 
     /** Report the issues to `onError` and send nothing. */
@@ -49,39 +49,42 @@ public class InMemoryTransport : Transport {
     }
 }
 
-/** Base of everything the tracker reports to `onError`. */
-public open class TrackingException(message: String, cause: Throwable? = null) : RuntimeException(message, cause)
+/** Who made the events: the context's sdk_name, sdk_version and model_version. */
+public data class SdkInfo(val name: String, val version: String, val modelVersion: String)
 
-/** An event or context that breaks the model's constraints. */
-public class EventValidationException(
+/** Base of every error this SDK throws or reports to `onError` (texts: docs/sdk-api.md). */
+public open class SdkError(message: String, cause: Throwable? = null) : RuntimeException(message, cause)
+
+/** An event or context that breaks the model's constraints: `invalid event <eventName>: <issue>; <issue>`. */
+public class ValidationError(
     public val eventName: String,
     public val issues: List<ValidationIssue>,
-) : TrackingException("invalid event $eventName: " + issues.joinToString("; "))
+) : SdkError("invalid event $eventName: " + issues.joinToString("; "))
 
 /** A value that has no wire form (an unpaired surrogate, a timestamp out of range). */
-public class EncodingException(message: String) : TrackingException(message)
+public class EncodingError(message: String) : SdkError(message)
 
-/** The transport failed to take an envelope. */
-public class TransportException(public val eventName: String, cause: Throwable) :
-    TrackingException("transport failed for event $eventName: $cause", cause)
+/** The transport failed to take an envelope: `cannot send event <eventName>: <cause>`. */
+public class TransportError(public val eventName: String, cause: Throwable) :
+    SdkError("cannot send event $eventName: ${cause.javaClass.simpleName}: ${cause.message}", cause)
 
 /**
  * Validates events, wraps them in the envelope with the [context] and the
  * values the tracker fills in (event id, client timestamp, model and SDK
  * version), and hands the encoded envelope to the [transport].
  *
- * [track] never throws into the host app, except [EventValidationException]
- * under [Policy.THROW] (the default, as in every SDK of this model: invalid
- * events are programming errors to catch in development). [onError] receives
- * everything reported; [onWarning] each deprecation once. [clock] and
+ * [track] never throws into the host app, except [ValidationError] under
+ * [Policy.THROW] (the default, as in every SDK of this model: invalid events
+ * are programming errors to catch in development). [onError] receives
+ * everything reported; [onWarning] each deprecation warning once. [clock] and
  * [idGenerator] replace the system clock and random UUIDs (tests).
  */
 public class Tracker @JvmOverloads constructor(
-    private val transport: Transport,
+    public val transport: Transport,
     context: TrackingContext,
-    private val policy: Policy = Policy.THROW,
-    private val onError: (TrackingException) -> Unit = { System.err.println("[${SdkInfo.SDK_NAME}] ${it.message}") },
-    private val onWarning: (String) -> Unit = { System.err.println("[${SdkInfo.SDK_NAME}] warning: $it") },
+    public val policy: Policy = Policy.THROW,
+    private val onError: (SdkError) -> Unit = { System.err.println("[${SDK_INFO.name}] ${it.message}") },
+    private val onWarning: (String) -> Unit = { System.err.println("[${SDK_INFO.name}] warning: $it") },
     private val clock: () -> Timestamp = { Timestamp.now() },
     private val idGenerator: () -> String = { UUID.randomUUID().toString() },
 ) {
@@ -93,7 +96,7 @@ public class Tracker @JvmOverloads constructor(
 
     /**
      * Tracks [event]: true when the transport took it. Under [Policy.THROW]
-     * an invalid event or context throws [EventValidationException].
+     * an invalid event or context throws [ValidationError].
      */
     public fun track(event: EventMessage): Boolean {
         val current = context
@@ -104,11 +107,11 @@ public class Tracker @JvmOverloads constructor(
             auto = autoValues()
             issues = validate(event, current, auto)
         } catch (e: Exception) {
-            report(TrackingException("cannot validate ${event.eventName}: $e", e))
+            report(SdkError("cannot validate event ${event.eventName}: $e", e))
             return false
         }
         if (issues.isNotEmpty()) {
-            val failure = EventValidationException(event.eventName, issues)
+            val failure = ValidationError(event.eventName, issues)
             when (policy) {
                 Policy.THROW -> throw failure
                 Policy.DROP -> {
@@ -120,32 +123,32 @@ public class Tracker @JvmOverloads constructor(
         }
         val encoded = try {
             encode(event, current, auto)
-        } catch (e: TrackingException) {
-            report(e)
+        } catch (e: EncodingError) {
+            report(EncodingError("cannot encode event ${event.eventName}: ${e.message}"))
             return false
         } catch (e: Exception) {
-            report(EncodingException("cannot encode ${event.eventName}: $e"))
+            report(EncodingError("cannot encode event ${event.eventName}: $e"))
             return false
         }
         return try {
             transport.send(encoded)
             true
         } catch (e: Exception) {
-            report(TransportException(event.eventName, e))
+            report(TransportError(event.eventName, e))
             false
         }
     }
 
-    /** The issues of [event] and of [context] (its paths start with `context.`). */
-    public fun validate(event: EventMessage, context: TrackingContext = this.context, auto: AutoValues = autoValues()): List<ValidationIssue> {
+    /** The issues of [event], then those of [context] (its paths start with `context.`). */
+    internal fun validate(event: EventMessage, context: TrackingContext = this.context, auto: AutoValues = autoValues()): List<ValidationIssue> {
         val v = Validator()
-        v.field(CONTEXT_KEY) { context.validateInto(v, auto) }
         event.validateInto(v)
+        v.field(CONTEXT_KEY) { context.validateInto(v, auto) }
         return v.issues
     }
 
     /** The envelope of [event] as the transport gets it, without validating or sending. */
-    public fun encode(event: EventMessage, context: TrackingContext = this.context, auto: AutoValues = autoValues()): TrackedEvent {
+    internal fun encode(event: EventMessage, context: TrackingContext = this.context, auto: AutoValues = autoValues()): TrackedEvent {
         val proto = ProtoWriter()
         proto.nested(1) { context.writeProto(this, auto) }
         proto.message(event.eventNumber, event)
@@ -163,32 +166,32 @@ public class Tracker @JvmOverloads constructor(
     }
 
     /** Fresh values for the context properties the tracker fills in. */
-    public fun autoValues(): AutoValues = AutoValues(
+    internal fun autoValues(): AutoValues = AutoValues(
         eventId = idGenerator(),
         clientTimestamp = clock(),
-        modelVersion = SdkInfo.MODEL_VERSION,
-        sdkName = SdkInfo.SDK_NAME,
-        sdkVersion = SdkInfo.SDK_VERSION,
+        modelVersion = SDK_INFO.modelVersion,
+        sdkName = SDK_INFO.name,
+        sdkVersion = SDK_INFO.version,
     )
 
-    /** Each deprecation message once per tracker (so once per event name and property). */
+    /** Each distinct deprecation warning once per tracker, like a log line. */
     private fun warnDeprecated(event: EventMessage) {
-        for (message in event.deprecations()) {
+        for (message in event.deprecationWarnings()) {
             val first = synchronized(warned) { warned.add(message) }
             if (!first) continue
             try {
                 onWarning(message)
             } catch (e: Exception) {
-                System.err.println("[${SdkInfo.SDK_NAME}] onWarning failed: $e")
+                System.err.println("[${SDK_INFO.name}] onWarning failed: $e")
             }
         }
     }
 
-    private fun report(error: TrackingException) {
+    private fun report(error: SdkError) {
         try {
             onError(error)
         } catch (e: Exception) {
-            System.err.println("[${SdkInfo.SDK_NAME}] onError failed: $e")
+            System.err.println("[${SDK_INFO.name}] onError failed: $e")
         }
     }
 

@@ -43,10 +43,6 @@ public data class VideoCompleted(
         w.endObject()
     }
 
-    override fun deprecations(): List<String> {
-        val found = ArrayList<String>()
-        return found
-    }
 
     public companion object {
         public const val EVENT_NAME: String = "video_completed"

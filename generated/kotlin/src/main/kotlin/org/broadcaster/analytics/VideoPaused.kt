@@ -46,10 +46,6 @@ public data class VideoPaused(
         w.endObject()
     }
 
-    override fun deprecations(): List<String> {
-        val found = ArrayList<String>()
-        return found
-    }
 
     public companion object {
         public const val EVENT_NAME: String = "video_paused"

@@ -85,10 +85,6 @@ public data class VideoPlaybackError(
         w.endObject()
     }
 
-    override fun deprecations(): List<String> {
-        val found = ArrayList<String>()
-        return found
-    }
 
     public companion object {
         public const val EVENT_NAME: String = "video_playback_error"

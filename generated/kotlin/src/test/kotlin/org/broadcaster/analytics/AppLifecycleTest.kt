@@ -43,20 +43,26 @@ class AppLifecycleTest {
 
     @Test
     fun invalidAppLifecycleLaunchDurationMsMinimum() {
-        val issues = AppLifecycle(state = LifecycleState.LAUNCHED, launchDurationMs = -1L).validate()
+        val event = AppLifecycle(state = LifecycleState.LAUNCHED, launchDurationMs = -1L)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "minimum" && it.path == "launch_duration_ms" }, issues.toString())
+        assertEquals("invalid event app_lifecycle: launch_duration_ms: -1 is below the minimum 0 (minimum)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidAppLifecycleLaunchDurationMsMaximum() {
-        val issues = AppLifecycle(state = LifecycleState.LAUNCHED, launchDurationMs = 600001L).validate()
+        val event = AppLifecycle(state = LifecycleState.LAUNCHED, launchDurationMs = 600001L)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "maximum" && it.path == "launch_duration_ms" }, issues.toString())
+        assertEquals("invalid event app_lifecycle: launch_duration_ms: 600001 is above the maximum 600000 (maximum)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidAppLifecycleMemoryWarningCountMinimum() {
-        val issues = AppLifecycle(state = LifecycleState.LAUNCHED, memoryWarningCount = -1).validate()
+        val event = AppLifecycle(state = LifecycleState.LAUNCHED, memoryWarningCount = -1)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "minimum" && it.path == "memory_warning_count" }, issues.toString())
+        assertEquals("invalid event app_lifecycle: memory_warning_count: -1 is below the minimum 0 (minimum)", ValidationError(event.eventName, issues).message)
     }
 
 }

@@ -23,6 +23,7 @@ class ArticleReadTest {
         assertEquals(emptyList<ValidationIssue>(), event.validate())
         assertEquals("0a1b0a136e6577733a61727469636c653a31323334353610011a002a0020003a0040004d00000000", Bytes(event.toProtobuf()).toHex())
         assertEquals("{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"1970-01-01T00:00:00Z\",\"tags\":[],\"title\":\"\"},\"font_scale\":0,\"read_through\":false,\"reading_time_estimate\":\"0\",\"scroll_depth\":0,\"section\":\"\",\"visible_seconds\":0,\"word_count\":0}", event.toJson())
+        assertEquals(listOf("article_read.font_scale is deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web."), event.deprecationWarnings())
     }
 
     @Test
@@ -31,6 +32,7 @@ class ArticleReadTest {
         assertEquals(emptyList<ValidationIssue>(), event.validate())
         assertEquals("0a390a136e6577733a61727469636c653a31323334353610011a057469746c6522047461677322067461677320322a0b0880e2cfaa0610c0a9d33a102a199a9999999999b93f202a28013a0773656374696f6e40cb89ec8ff7234dcdcccc3d", Bytes(event.toProtobuf()).toHex())
         assertEquals("{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"font_scale\":0.1,\"read_through\":true,\"reading_time_estimate\":\"1234567890123\",\"scroll_depth\":42,\"section\":\"section\",\"visible_seconds\":0.1,\"word_count\":42}", event.toJson())
+        assertEquals(listOf("article_read.font_scale is deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web."), event.deprecationWarnings())
     }
 
     @Test
@@ -39,72 +41,95 @@ class ArticleReadTest {
         assertEquals(emptyList<ValidationIssue>(), event.validate())
         assertEquals("0aa2030a21392d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d10061a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632252c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372225164c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372692251c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73637269702a0d08ff82d1ffaf0710ff93ebdc03106420003a51c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372697040ffffffffffffffff7f4d000080ff", Bytes(event.toProtobuf()).toHex())
         assertEquals("{\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"c\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"font_scale\":\"-Infinity\",\"read_through\":false,\"reading_time_estimate\":\"9223372036854775807\",\"scroll_depth\":100,\"section\":\"\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\",\"visible_seconds\":0,\"word_count\":0}", event.toJson())
+        assertEquals(listOf("article_read.content.kind value \"live_page\" is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0.", "article_read.font_scale is deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web."), event.deprecationWarnings())
     }
 
     @Test
     fun invalidArticleReadContentContentIdMinLength() {
-        val issues = ArticleRead(content = Content(contentId = "", kind = ContentKind.ARTICLE), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true).validate()
+        val event = ArticleRead(content = Content(contentId = "", kind = ContentKind.ARTICLE), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "min_length" && it.path == "content.content_id" }, issues.toString())
+        assertEquals("invalid event article_read: content.content_id: has 0 characters, fewer than 1 (min_length); content.content_id: does not match \"[a-z0-9][a-z0-9:_-]*\" (pattern)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidArticleReadContentContentIdMaxLength() {
-        val issues = ArticleRead(content = Content(contentId = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", kind = ContentKind.ARTICLE), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true).validate()
+        val event = ArticleRead(content = Content(contentId = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", kind = ContentKind.ARTICLE), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_length" && it.path == "content.content_id" }, issues.toString())
+        assertEquals("invalid event article_read: content.content_id: has 129 characters, more than 128 (max_length)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidArticleReadContentContentIdPattern() {
-        val issues = ArticleRead(content = Content(contentId = "!a", kind = ContentKind.ARTICLE), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true).validate()
+        val event = ArticleRead(content = Content(contentId = "!a", kind = ContentKind.ARTICLE), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "pattern" && it.path == "content.content_id" }, issues.toString())
+        assertEquals("invalid event article_read: content.content_id: does not match \"[a-z0-9][a-z0-9:_-]*\" (pattern)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidArticleReadContentTitleMaxLength() {
-        val issues = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE, title = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true).validate()
+        val event = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE, title = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_length" && it.path == "content.title" }, issues.toString())
+        assertEquals("invalid event article_read: content.title: has 513 characters, more than 512 (max_length)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidArticleReadContentTagsMaxItems() {
-        val issues = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE, tags = listOf("tags", "tags 2", "tags 3", "tags 4", "tags 5", "tags 6", "tags 7", "tags 8", "tags 9", "tags 10", "tags 11", "tags 12", "tags 13", "tags 14", "tags 15", "tags 16", "tags 17", "tags 18", "tags 19", "tags 20", "tags 21", "tags 22", "tags 23", "tags 24", "tags 25", "tags 26", "tags 27", "tags 28", "tags 29", "tags 30", "tags 31", "tags 32", "tags 33")), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true).validate()
+        val event = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE, tags = listOf("tags", "tags 2", "tags 3", "tags 4", "tags 5", "tags 6", "tags 7", "tags 8", "tags 9", "tags 10", "tags 11", "tags 12", "tags 13", "tags 14", "tags 15", "tags 16", "tags 17", "tags 18", "tags 19", "tags 20", "tags 21", "tags 22", "tags 23", "tags 24", "tags 25", "tags 26", "tags 27", "tags 28", "tags 29", "tags 30", "tags 31", "tags 32", "tags 33")), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_items" && it.path == "content.tags" }, issues.toString())
+        assertEquals("invalid event article_read: content.tags: has 33 items, more than 32 (max_items)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidArticleReadContentTags1MaxLength() {
-        val issues = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE, tags = listOf("tags", "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true).validate()
+        val event = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE, tags = listOf("tags", "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_length" && it.path == "content.tags[1]" }, issues.toString())
+        assertEquals("invalid event article_read: content.tags[1]: has 65 characters, more than 64 (max_length)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidArticleReadScrollDepthMinimum() {
-        val issues = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), scrollDepth = -1, visibleSeconds = 0.1, readThrough = true).validate()
+        val event = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), scrollDepth = -1, visibleSeconds = 0.1, readThrough = true)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "minimum" && it.path == "scroll_depth" }, issues.toString())
+        assertEquals("invalid event article_read: scroll_depth: -1 is below the minimum 0 (minimum)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidArticleReadScrollDepthMaximum() {
-        val issues = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), scrollDepth = 101, visibleSeconds = 0.1, readThrough = true).validate()
+        val event = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), scrollDepth = 101, visibleSeconds = 0.1, readThrough = true)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "maximum" && it.path == "scroll_depth" }, issues.toString())
+        assertEquals("invalid event article_read: scroll_depth: 101 is above the maximum 100 (maximum)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidArticleReadVisibleSecondsMinimum() {
-        val issues = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), scrollDepth = 42, visibleSeconds = -1.0, readThrough = true).validate()
+        val event = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), scrollDepth = 42, visibleSeconds = -1.0, readThrough = true)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "minimum" && it.path == "visible_seconds" }, issues.toString())
+        assertEquals("invalid event article_read: visible_seconds: -1 is below the minimum 0 (minimum)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidArticleReadSectionMaxLength() {
-        val issues = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true, section = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx").validate()
+        val event = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true, section = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_length" && it.path == "section" }, issues.toString())
+        assertEquals("invalid event article_read: section: has 65 characters, more than 64 (max_length)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidArticleReadReadingTimeEstimateMinimum() {
-        val issues = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true, readingTimeEstimate = -1L).validate()
+        val event = ArticleRead(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), scrollDepth = 42, visibleSeconds = 0.1, readThrough = true, readingTimeEstimate = -1L)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "minimum" && it.path == "reading_time_estimate" }, issues.toString())
+        assertEquals("invalid event article_read: reading_time_estimate: -1 is below the minimum 0 (minimum)", ValidationError(event.eventName, issues).message)
     }
 
 }

@@ -43,14 +43,18 @@ class ConsentChangedTest {
 
     @Test
     fun invalidConsentChangedPreviousGrantedMaxItems() {
-        val issues = ConsentChanged(previous = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING, ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING, ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING)), current = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), bannerVersion = "0.0").validate()
+        val event = ConsentChanged(previous = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING, ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING, ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING)), current = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), bannerVersion = "0.0")
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_items" && it.path == "previous.granted" }, issues.toString())
+        assertEquals("invalid event consent_changed: previous.granted: has 9 items, more than 8 (max_items)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidConsentChangedBannerVersionPattern() {
-        val issues = ConsentChanged(current = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), bannerVersion = "!.0").validate()
+        val event = ConsentChanged(current = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), bannerVersion = "!.0")
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "pattern" && it.path == "banner_version" }, issues.toString())
+        assertEquals("invalid event consent_changed: banner_version: does not match \"[0-9]+\\\\.[0-9]+\" (pattern)", ValidationError(event.eventName, issues).message)
     }
 
 }

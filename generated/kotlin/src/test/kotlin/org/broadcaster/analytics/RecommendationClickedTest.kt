@@ -39,30 +39,39 @@ class RecommendationClickedTest {
         assertEquals(emptyList<ValidationIssue>(), event.validate())
         assertEquals("0aa2030a21392d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d10061a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632252c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372225164c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372692251c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73637269702a0d08ff82d1ffaf0710ff93ebdc0312536ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f18f403225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632a0b0a001148afbc9af2d77abe2a0c0a015a11746b7e54346f9d412a0c0a016111000000000000f87f2a0d0a02c3a911000000000000f07f", Bytes(event.toProtobuf()).toHex())
         assertEquals("{\"algorithm\":\"c\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"c\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"position\":500,\"rail_id\":\"n\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\",\"scores\":{\"\":-1e-7,\"Z\":123456789.12345678,\"a\":\"NaN\",\"\u00e9\":\"Infinity\"}}", event.toJson())
+        assertEquals(listOf("recommendation_clicked.content.kind value \"live_page\" is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0."), event.deprecationWarnings())
     }
 
     @Test
     fun invalidRecommendationClickedRailIdMaxLength() {
-        val issues = RecommendationClicked(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), railId = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", position = 42u).validate()
+        val event = RecommendationClicked(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), railId = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", position = 42u)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_length" && it.path == "rail_id" }, issues.toString())
+        assertEquals("invalid event recommendation_clicked: rail_id: has 65 characters, more than 64 (max_length)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidRecommendationClickedPositionMaximum() {
-        val issues = RecommendationClicked(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), railId = "rail id", position = 501u).validate()
+        val event = RecommendationClicked(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), railId = "rail id", position = 501u)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "maximum" && it.path == "position" }, issues.toString())
+        assertEquals("invalid event recommendation_clicked: position: 501 is above the maximum 500 (maximum)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidRecommendationClickedAlgorithmMaxLength() {
-        val issues = RecommendationClicked(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), railId = "rail id", position = 42u, algorithm = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx").validate()
+        val event = RecommendationClicked(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), railId = "rail id", position = 42u, algorithm = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_length" && it.path == "algorithm" }, issues.toString())
+        assertEquals("invalid event recommendation_clicked: algorithm: has 65 characters, more than 64 (max_length)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidRecommendationClickedScoresMaxItems() {
-        val issues = RecommendationClicked(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), railId = "rail id", position = 42u, scores = mapOf("key_1" to 0.1, "key_2" to 2.5, "key_3" to 0.001, "key_4" to 12.75, "key_5" to 0.1, "key_6" to 2.5, "key_7" to 0.001, "key_8" to 12.75, "key_9" to 0.1, "key_10" to 2.5, "key_11" to 0.001, "key_12" to 12.75, "key_13" to 0.1, "key_14" to 2.5, "key_15" to 0.001, "key_16" to 12.75, "key_17" to 0.1)).validate()
+        val event = RecommendationClicked(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), railId = "rail id", position = 42u, scores = mapOf("key_1" to 0.1, "key_2" to 2.5, "key_3" to 0.001, "key_4" to 12.75, "key_5" to 0.1, "key_6" to 2.5, "key_7" to 0.001, "key_8" to 12.75, "key_9" to 0.1, "key_10" to 2.5, "key_11" to 0.001, "key_12" to 12.75, "key_13" to 0.1, "key_14" to 2.5, "key_15" to 0.001, "key_16" to 12.75, "key_17" to 0.1))
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_items" && it.path == "scores" }, issues.toString())
+        assertEquals("invalid event recommendation_clicked: scores: has 17 items, more than 16 (max_items)", ValidationError(event.eventName, issues).message)
     }
 
 }

@@ -39,36 +39,47 @@ class ScreenViewTest {
         assertEquals(emptyList<ValidationIssue>(), event.validate())
         assertEquals("0a217a2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d12ad016ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f98802022711aa2030a21392d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d10061a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632252c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372225164c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372692251c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73637269702a0d08ff82d1ffaf0710ff93ebdc032000", Bytes(event.toProtobuf()).toHex())
         assertEquals("{\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"c\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"load_time_ms\":0,\"previous_screen_name\":\"n\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\",\"screen_name\":\"z--------------------------------\"}", event.toJson())
+        assertEquals(listOf("screen_view.content.kind value \"live_page\" is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0."), event.deprecationWarnings())
     }
 
     @Test
     fun invalidScreenViewScreenNameMinLength() {
-        val issues = ScreenView(screenName = "").validate()
+        val event = ScreenView(screenName = "")
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "min_length" && it.path == "screen_name" }, issues.toString())
+        assertEquals("invalid event screen_view: screen_name: has 0 characters, fewer than 1 (min_length); screen_name: does not match \"[a-z][a-z0-9_./-]*\" (pattern)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidScreenViewScreenNameMaxLength() {
-        val issues = ScreenView(screenName = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").validate()
+        val event = ScreenView(screenName = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_length" && it.path == "screen_name" }, issues.toString())
+        assertEquals("invalid event screen_view: screen_name: has 129 characters, more than 128 (max_length)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidScreenViewScreenNamePattern() {
-        val issues = ScreenView(screenName = "!a").validate()
+        val event = ScreenView(screenName = "!a")
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "pattern" && it.path == "screen_name" }, issues.toString())
+        assertEquals("invalid event screen_view: screen_name: does not match \"[a-z][a-z0-9_./-]*\" (pattern)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidScreenViewPreviousScreenNameMaxLength() {
-        val issues = ScreenView(screenName = "aa", previousScreenName = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx").validate()
+        val event = ScreenView(screenName = "aa", previousScreenName = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_length" && it.path == "previous_screen_name" }, issues.toString())
+        assertEquals("invalid event screen_view: previous_screen_name: has 129 characters, more than 128 (max_length)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidScreenViewLoadTimeMsMaximum() {
-        val issues = ScreenView(screenName = "aa", loadTimeMs = 600001u).validate()
+        val event = ScreenView(screenName = "aa", loadTimeMs = 600001u)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "maximum" && it.path == "load_time_ms" }, issues.toString())
+        assertEquals("invalid event screen_view: load_time_ms: 600001 is above the maximum 600000 (maximum)", ValidationError(event.eventName, issues).message)
     }
 
 }

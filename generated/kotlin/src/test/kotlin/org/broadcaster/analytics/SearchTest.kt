@@ -39,36 +39,47 @@ class SearchTest {
         assertEquals(emptyList<ValidationIssue>(), event.validate())
         assertEquals("0a1fc39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f2010ffffffff071a050605040302259ec97f7f", Bytes(event.toProtobuf()).toHex())
         assertEquals("{\"filters\":[\"CONTENT_KIND_LIVE_PAGE\",\"CONTENT_KIND_GALLERY\",\"CONTENT_KIND_AUDIO\",\"CONTENT_KIND_LIVE_STREAM\",\"CONTENT_KIND_VIDEO\"],\"latency_ms\":3.4e+38,\"query\":\"\u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f \",\"result_count\":2147483647}", event.toJson())
+        assertEquals(listOf("search.filters value \"live_page\" is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0."), event.deprecationWarnings())
     }
 
     @Test
     fun invalidSearchQueryMinLength() {
-        val issues = Search(query = "", resultCount = 42).validate()
+        val event = Search(query = "", resultCount = 42)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "min_length" && it.path == "query" }, issues.toString())
+        assertEquals("invalid event search: query: has 0 characters, fewer than 1 (min_length)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidSearchQueryMaxLength() {
-        val issues = Search(query = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", resultCount = 42).validate()
+        val event = Search(query = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", resultCount = 42)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_length" && it.path == "query" }, issues.toString())
+        assertEquals("invalid event search: query: has 257 characters, more than 256 (max_length)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidSearchResultCountMinimum() {
-        val issues = Search(query = "query", resultCount = -1).validate()
+        val event = Search(query = "query", resultCount = -1)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "minimum" && it.path == "result_count" }, issues.toString())
+        assertEquals("invalid event search: result_count: -1 is below the minimum 0 (minimum)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidSearchFiltersMaxItems() {
-        val issues = Search(query = "query", resultCount = 42, filters = listOf(ContentKind.ARTICLE, ContentKind.VIDEO, ContentKind.LIVE_STREAM, ContentKind.AUDIO, ContentKind.GALLERY, ContentKind.ARTICLE)).validate()
+        val event = Search(query = "query", resultCount = 42, filters = listOf(ContentKind.ARTICLE, ContentKind.VIDEO, ContentKind.LIVE_STREAM, ContentKind.AUDIO, ContentKind.GALLERY, ContentKind.ARTICLE))
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_items" && it.path == "filters" }, issues.toString())
+        assertEquals("invalid event search: filters: has 6 items, more than 5 (max_items)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidSearchLatencyMsMinimum() {
-        val issues = Search(query = "query", resultCount = 42, latencyMs = -1.0f).validate()
+        val event = Search(query = "query", resultCount = 42, latencyMs = -1.0f)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "minimum" && it.path == "latency_ms" }, issues.toString())
+        assertEquals("invalid event search: latency_ms: -1 is below the minimum 0 (minimum)", ValidationError(event.eventName, issues).message)
     }
 
 }

@@ -18,16 +18,16 @@ class TrackerTest {
     private fun tracker(
         transport: Transport,
         policy: Policy = Policy.THROW,
-        errors: MutableList<TrackingException> = ArrayList(),
+        errors: MutableList<SdkError> = ArrayList(),
         warnings: MutableList<String> = ArrayList(),
     ) = Tracker(transport, context(), policy, { errors.add(it) }, { warnings.add(it) }, { Timestamp(1700000000L, 250000000) }, { "00000000-0000-4000-8000-000000000001" })
 
     @Test
     fun envelopeEqualsTheReference() {
         val transport = InMemoryTransport()
-        val errors = ArrayList<TrackingException>()
+        val errors = ArrayList<SdkError>()
         assertTrue(tracker(transport, errors = errors).track(event()))
-        assertEquals(emptyList<TrackingException>(), errors)
+        assertEquals(emptyList<SdkError>(), errors)
         val sent = transport.events.single()
         assertEquals(event().eventName, sent.eventName)
         assertEquals("00000000-0000-4000-8000-000000000001", sent.eventId)
@@ -38,28 +38,29 @@ class TrackerTest {
     @Test
     fun throwPolicyThrowsAndSendsNothing() {
         val transport = InMemoryTransport()
-        val failure = assertThrows(EventValidationException::class.java) {
+        val failure = assertThrows(ValidationError::class.java) {
             tracker(transport, Policy.THROW).track(RuntimeTestEvent(invalid = true))
         }
         assertEquals(listOf(ValidationIssue("probe", "minimum", "always broken")), failure.issues)
+        assertEquals("invalid event runtime_test: probe: always broken (minimum)", failure.message)
         assertTrue(transport.events.isEmpty())
     }
 
     @Test
     fun dropPolicyReportsAndSendsNothing() {
         val transport = InMemoryTransport()
-        val errors = ArrayList<TrackingException>()
+        val errors = ArrayList<SdkError>()
         assertFalse(tracker(transport, Policy.DROP, errors).track(RuntimeTestEvent(invalid = true)))
-        assertTrue(errors.single() is EventValidationException)
+        assertTrue(errors.single() is ValidationError)
         assertTrue(transport.events.isEmpty())
     }
 
     @Test
     fun sendPolicyReportsAndSends() {
         val transport = InMemoryTransport()
-        val errors = ArrayList<TrackingException>()
+        val errors = ArrayList<SdkError>()
         assertTrue(tracker(transport, Policy.SEND, errors).track(RuntimeTestEvent(invalid = true)))
-        assertTrue(errors.single() is EventValidationException)
+        assertTrue(errors.single() is ValidationError)
         assertEquals(RuntimeTestEvent.NAME, transport.events.single().eventName)
     }
 
@@ -87,19 +88,22 @@ class TrackerTest {
     @Test
     fun encodingFailureIsReportedNotThrown() {
         val transport = InMemoryTransport()
-        val errors = ArrayList<TrackingException>()
+        val errors = ArrayList<SdkError>()
         assertFalse(tracker(transport, Policy.SEND, errors).track(RuntimeTestEvent(text = "\uD800")))
-        assertTrue(errors.any { it is EventValidationException })
-        assertTrue(errors.any { it is EncodingException })
+        assertTrue(errors.any { it is ValidationError })
+        assertTrue(errors.any { it is EncodingError })
         assertTrue(transport.events.isEmpty())
     }
 
     @Test
     fun transportFailureIsReportedNotThrown() {
-        val errors = ArrayList<TrackingException>()
+        val errors = ArrayList<SdkError>()
         val broken = Transport { throw IllegalStateException("offline") }
         assertFalse(tracker(broken, Policy.THROW, errors).track(event()))
-        assertTrue(errors.single() is TransportException)
+        val error = errors.single() as TransportError
+        assertEquals(event().eventName, error.eventName)
+        assertEquals("cannot send event ${event().eventName}: IllegalStateException: offline", error.message)
+        assertTrue(error.cause is IllegalStateException)
     }
 
     @Test
@@ -113,7 +117,15 @@ class TrackerTest {
         val warnings = ArrayList<String>()
         val tracker = tracker(InMemoryTransport(), warnings = warnings)
         repeat(3) { assertTrue(tracker.track(RuntimeTestEvent(deprecated = true))) }
-        assertEquals(listOf("event runtime_test is deprecated: probe"), warnings)
+        assertEquals(listOf("event runtime_test is deprecated since 1.0.0: probe"), warnings)
+    }
+
+    @Test
+    fun eachDeprecationWarningOfAModelEventGoesToOnWarningOnce() {
+        val warnings = ArrayList<String>()
+        val tracker = tracker(InMemoryTransport(), Policy.SEND, warnings = warnings)
+        repeat(2) { tracker.track(ArticleRead(content = Content(contentId = "9--------------------------------", kind = ContentKind.LIVE_PAGE, title = "\u00efc\u00f8d\u00e9 \ud83d\ude00 \"q\" \\ a\nb\tc\u0000\u001f </", tags = listOf("c\u00f8d\u00e9 \ud83d\ude00 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \"q\" \\ a\nb\tc\u0000\u001f </sc", "\u00f8d\u00e9 \ud83d\ude00 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \"q\" \\ a\nb\tc\u0000\u001f </scr", "d\u00e9 \ud83d\ude00 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \"q\" \\ a\nb\tc\u0000\u001f </scri", "\u00e9 \ud83d\ude00 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \"q\" \\ a\nb\tc\u0000\u001f </scrip"), publishedAt = Timestamp(253402300799L, 999999999)), scrollDepth = 100, visibleSeconds = 0.0, wordCount = 0u, readThrough = false, section = "\u00e9 \ud83d\ude00 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \"q\" \\ a\nb\tc\u0000\u001f </scrip", readingTimeEstimate = 9223372036854775807L, fontScale = Float.NEGATIVE_INFINITY)) }
+        assertEquals(listOf("article_read.content.kind value \"live_page\" is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0.", "article_read.font_scale is deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web."), warnings)
     }
 
     @Test
@@ -121,9 +133,9 @@ class TrackerTest {
         val auto = tracker(InMemoryTransport()).autoValues()
         assertEquals("00000000-0000-4000-8000-000000000001", auto.eventId)
         assertEquals(Timestamp(1700000000L, 250000000), auto.clientTimestamp)
-        assertEquals(SdkInfo.MODEL_VERSION, auto.modelVersion)
-        assertEquals(SdkInfo.SDK_NAME, auto.sdkName)
-        assertEquals(SdkInfo.SDK_VERSION, auto.sdkVersion)
+        assertEquals(SDK_INFO.modelVersion, auto.modelVersion)
+        assertEquals(SDK_INFO.name, auto.sdkName)
+        assertEquals(SDK_INFO.version, auto.sdkVersion)
     }
 
     @Test

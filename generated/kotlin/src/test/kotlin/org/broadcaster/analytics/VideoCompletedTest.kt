@@ -35,8 +35,10 @@ class VideoCompletedTest {
 
     @Test
     fun invalidVideoCompletedPlaybackIdPattern() {
-        val issues = VideoCompleted(playbackId = "!0000000000000000000000000000000", watchedMs = 1234567890123uL).validate()
+        val event = VideoCompleted(playbackId = "!0000000000000000000000000000000", watchedMs = 1234567890123uL)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "pattern" && it.path == "playback_id" }, issues.toString())
+        assertEquals("invalid event video_completed: playback_id: does not match \"[0-9a-f]{32}\" (pattern)", ValidationError(event.eventName, issues).message)
     }
 
 }

@@ -43,38 +43,50 @@ class VideoHeartbeatTest {
 
     @Test
     fun invalidVideoHeartbeatPlaybackIdPattern() {
-        val issues = VideoHeartbeat(playbackId = "!0000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL), bufferHealthS = listOf(0.1f)).validate()
+        val event = VideoHeartbeat(playbackId = "!0000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL), bufferHealthS = listOf(0.1f))
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "pattern" && it.path == "playback_id" }, issues.toString())
+        assertEquals("invalid event video_heartbeat: playback_id: does not match \"[0-9a-f]{32}\" (pattern)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidVideoHeartbeatPositionFractionMinimum() {
-        val issues = VideoHeartbeat(playbackId = "00000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL, fraction = -1.0), bufferHealthS = listOf(0.1f)).validate()
+        val event = VideoHeartbeat(playbackId = "00000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL, fraction = -1.0), bufferHealthS = listOf(0.1f))
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "minimum" && it.path == "position.fraction" }, issues.toString())
+        assertEquals("invalid event video_heartbeat: position.fraction: -1 is below the minimum 0 (minimum)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidVideoHeartbeatPositionFractionMaximum() {
-        val issues = VideoHeartbeat(playbackId = "00000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL, fraction = 2.0), bufferHealthS = listOf(0.1f)).validate()
+        val event = VideoHeartbeat(playbackId = "00000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL, fraction = 2.0), bufferHealthS = listOf(0.1f))
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "maximum" && it.path == "position.fraction" }, issues.toString())
+        assertEquals("invalid event video_heartbeat: position.fraction: 2 is above the maximum 1 (maximum)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidVideoHeartbeatBufferHealthSMinItems() {
-        val issues = VideoHeartbeat(playbackId = "00000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL), bufferHealthS = emptyList()).validate()
+        val event = VideoHeartbeat(playbackId = "00000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL), bufferHealthS = emptyList())
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "min_items" && it.path == "buffer_health_s" }, issues.toString())
+        assertEquals("invalid event video_heartbeat: buffer_health_s: has 0 items, fewer than 1 (min_items)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidVideoHeartbeatBufferHealthSMaxItems() {
-        val issues = VideoHeartbeat(playbackId = "00000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL), bufferHealthS = listOf(0.1f, 2.5f, 0.001f, 12.75f, 0.1f, 2.5f, 0.001f, 12.75f, 0.1f, 2.5f, 0.001f, 12.75f, 0.1f, 2.5f, 0.001f, 12.75f, 0.1f, 2.5f, 0.001f, 12.75f, 0.1f, 2.5f, 0.001f, 12.75f, 0.1f, 2.5f, 0.001f, 12.75f, 0.1f, 2.5f, 0.001f)).validate()
+        val event = VideoHeartbeat(playbackId = "00000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL), bufferHealthS = listOf(0.1f, 2.5f, 0.001f, 12.75f, 0.1f, 2.5f, 0.001f, 12.75f, 0.1f, 2.5f, 0.001f, 12.75f, 0.1f, 2.5f, 0.001f, 12.75f, 0.1f, 2.5f, 0.001f, 12.75f, 0.1f, 2.5f, 0.001f, 12.75f, 0.1f, 2.5f, 0.001f, 12.75f, 0.1f, 2.5f, 0.001f))
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_items" && it.path == "buffer_health_s" }, issues.toString())
+        assertEquals("invalid event video_heartbeat: buffer_health_s: has 31 items, more than 30 (max_items)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidVideoHeartbeatBufferHealthS1Minimum() {
-        val issues = VideoHeartbeat(playbackId = "00000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL), bufferHealthS = listOf(0.1f, -1.0f)).validate()
+        val event = VideoHeartbeat(playbackId = "00000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL), bufferHealthS = listOf(0.1f, -1.0f))
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "minimum" && it.path == "buffer_health_s[1]" }, issues.toString())
+        assertEquals("invalid event video_heartbeat: buffer_health_s[1]: -1 is below the minimum 0 (minimum)", ValidationError(event.eventName, issues).message)
     }
 
 }

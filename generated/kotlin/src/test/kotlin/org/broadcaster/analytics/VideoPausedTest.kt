@@ -43,8 +43,10 @@ class VideoPausedTest {
 
     @Test
     fun invalidVideoPausedPlaybackIdPattern() {
-        val issues = VideoPaused(playbackId = "!0000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL)).validate()
+        val event = VideoPaused(playbackId = "!0000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL))
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "pattern" && it.path == "playback_id" }, issues.toString())
+        assertEquals("invalid event video_paused: playback_id: does not match \"[0-9a-f]{32}\" (pattern)", ValidationError(event.eventName, issues).message)
     }
 
 }

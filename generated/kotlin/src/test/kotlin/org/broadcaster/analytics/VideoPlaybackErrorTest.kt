@@ -43,20 +43,26 @@ class VideoPlaybackErrorTest {
 
     @Test
     fun invalidVideoPlaybackErrorPlaybackIdPattern() {
-        val issues = VideoPlaybackError(playbackId = "!0000000000000000000000000000000", errorCode = 42, fatal = true).validate()
+        val event = VideoPlaybackError(playbackId = "!0000000000000000000000000000000", errorCode = 42, fatal = true)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "pattern" && it.path == "playback_id" }, issues.toString())
+        assertEquals("invalid event video_playback_error: playback_id: does not match \"[0-9a-f]{32}\" (pattern)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidVideoPlaybackErrorErrorMessageMaxLength() {
-        val issues = VideoPlaybackError(playbackId = "00000000000000000000000000000000", errorCode = 42, errorMessage = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", fatal = true).validate()
+        val event = VideoPlaybackError(playbackId = "00000000000000000000000000000000", errorCode = 42, errorMessage = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", fatal = true)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_length" && it.path == "error_message" }, issues.toString())
+        assertEquals("invalid event video_playback_error: error_message: has 1025 characters, more than 1024 (max_length)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidVideoPlaybackErrorDiagnosticsMaxItems() {
-        val issues = VideoPlaybackError(playbackId = "00000000000000000000000000000000", errorCode = 42, fatal = true, diagnostics = mapOf("key_1" to 1234567890123L, "key_2" to 1234567890124L, "key_3" to 1234567890125L, "key_4" to 1234567890126L, "key_5" to 1234567890127L, "key_6" to 1234567890128L, "key_7" to 1234567890129L, "key_8" to 1234567890130L, "key_9" to 1234567890131L, "key_10" to 1234567890132L, "key_11" to 1234567890133L, "key_12" to 1234567890134L, "key_13" to 1234567890135L, "key_14" to 1234567890136L, "key_15" to 1234567890137L, "key_16" to 1234567890138L, "key_17" to 1234567890139L, "key_18" to 1234567890140L, "key_19" to 1234567890141L, "key_20" to 1234567890142L, "key_21" to 1234567890143L)).validate()
+        val event = VideoPlaybackError(playbackId = "00000000000000000000000000000000", errorCode = 42, fatal = true, diagnostics = mapOf("key_1" to 1234567890123L, "key_2" to 1234567890124L, "key_3" to 1234567890125L, "key_4" to 1234567890126L, "key_5" to 1234567890127L, "key_6" to 1234567890128L, "key_7" to 1234567890129L, "key_8" to 1234567890130L, "key_9" to 1234567890131L, "key_10" to 1234567890132L, "key_11" to 1234567890133L, "key_12" to 1234567890134L, "key_13" to 1234567890135L, "key_14" to 1234567890136L, "key_15" to 1234567890137L, "key_16" to 1234567890138L, "key_17" to 1234567890139L, "key_18" to 1234567890140L, "key_19" to 1234567890141L, "key_20" to 1234567890142L, "key_21" to 1234567890143L))
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_items" && it.path == "diagnostics" }, issues.toString())
+        assertEquals("invalid event video_playback_error: diagnostics: has 21 items, more than 20 (max_items)", ValidationError(event.eventName, issues).message)
     }
 
 }

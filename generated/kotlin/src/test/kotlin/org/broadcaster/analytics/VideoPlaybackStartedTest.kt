@@ -39,18 +39,23 @@ class VideoPlaybackStartedTest {
         assertEquals(emptyList<ValidationIssue>(), event.validate())
         assertEquals("0aa2030a21392d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d10061a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632252c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372225164c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372692251c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73637269702a0d08ff82d1ffaf0710ff93ebdc03122066666666666666666666666666666666666666666666666666666666666666661a1608ffffffffffffffffff011000190000000000000000200128033000", Bytes(event.toProtobuf()).toHex())
         assertEquals("{\"autoplay\":true,\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"c\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 \u4e2d\u6587 \u00dcn\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"\u00efc\u00f8d\u00e9 \ud83d\ude00 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"playback_id\":\"ffffffffffffffffffffffffffffffff\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"18446744073709551615\"},\"quality\":\"VIDEO_QUALITY_4K\",\"startup_time_ms\":0}", event.toJson())
+        assertEquals(listOf("video_playback_started.content.kind value \"live_page\" is deprecated since 1.0.0: Live pages are tracked as articles since 1.0.0."), event.deprecationWarnings())
     }
 
     @Test
     fun invalidVideoPlaybackStartedPlaybackIdPattern() {
-        val issues = VideoPlaybackStarted(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), playbackId = "!0000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL), autoplay = true).validate()
+        val event = VideoPlaybackStarted(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), playbackId = "!0000000000000000000000000000000", position = PlaybackPosition(offsetMs = 1234567890123uL), autoplay = true)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "pattern" && it.path == "playback_id" }, issues.toString())
+        assertEquals("invalid event video_playback_started: playback_id: does not match \"[0-9a-f]{32}\" (pattern)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidVideoPlaybackStartedStartupTimeMsMaximum() {
-        val issues = VideoPlaybackStarted(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), playbackId = "5f2b9c0d4e8a4b1c9d3e7f6a1b2c3d4e", position = PlaybackPosition(offsetMs = 1234567890123uL), autoplay = true, startupTimeMs = 120001u).validate()
+        val event = VideoPlaybackStarted(content = Content(contentId = "news:article:123456", kind = ContentKind.ARTICLE), playbackId = "5f2b9c0d4e8a4b1c9d3e7f6a1b2c3d4e", position = PlaybackPosition(offsetMs = 1234567890123uL), autoplay = true, startupTimeMs = 120001u)
+        val issues = event.validate()
         assertTrue(issues.any { it.constraint == "maximum" && it.path == "startup_time_ms" }, issues.toString())
+        assertEquals("invalid event video_playback_started: startup_time_ms: 120001 is above the maximum 120000 (maximum)", ValidationError(event.eventName, issues).message)
     }
 
 }

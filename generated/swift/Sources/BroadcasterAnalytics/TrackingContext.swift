@@ -3,8 +3,7 @@
 /// The common context that every event carries.
 ///
 /// The envelope's context: set once on the Tracker, which fills in the automatic values for every event.
-public struct Context: Sendable, Equatable, TrackingContext {
-    public static let sdkIdentity = SDKIdentity(name: SDKInfo.name, version: SDKInfo.version, modelVersion: SDKInfo.modelVersion)
+public struct TrackingContext: Sendable, Equatable, ContextMessage {
 
     /// Random UUID of this event, filled in by the tracker; used to deduplicate.
     ///
@@ -121,7 +120,7 @@ public struct Context: Sendable, Equatable, TrackingContext {
         writer.optional(14, self.locale, .string)
     }
 
-    public func jsonValue() -> JSONValue {
+    public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
         object.scalar("event_id", self.eventId, .string)
         object.scalar("client_timestamp", self.clientTimestamp, .message)
@@ -161,7 +160,7 @@ public struct Context: Sendable, Equatable, TrackingContext {
         }
     }
 
-    public func withAuto(_ values: AutoValues) -> Context {
+    public func withAuto(_ values: AutoValues) -> TrackingContext {
         var copy = self
         copy.eventId = values.eventId
         copy.clientTimestamp = values.clientTimestamp
