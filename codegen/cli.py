@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 model errors or stale output, 2 usage errors,
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import time
@@ -16,6 +17,7 @@ import click
 from codegen import __version__
 from codegen.diagnostics import ModelErrors
 from codegen.output import OutputError
+from codegen.terminal import echo
 from codegen.targets import TargetLoadError, registered_targets, target_modules
 
 EXIT_MODEL = 1
@@ -82,7 +84,7 @@ def validate(settings: Settings) -> None:
     from codegen.loader import load_model
 
     model = load_model(settings.model)
-    click.echo(f"{settings.model}: {model.name} {model.version} is valid "
+    echo(f"{settings.model}: {model.name} {model.version} is valid "
                f"({len(model.events)} events, {len(model.enums)} enums, {len(model.objects)} objects)")
 
 
@@ -98,10 +100,10 @@ def build(settings: Settings, targets: tuple[str, ...], out: Path, force: bool) 
     started = time.perf_counter()
     for result in run_build(settings.model, out, targets, settings.templates, force):
         if result.cached:
-            click.echo(f"{result.target}: up to date ({result.files} files)")
+            echo(f"{result.target}: up to date ({result.files} files)")
         else:
-            click.echo(f"{result.target}: {result.files} files, {result.written} written, {result.deleted} removed")
-    click.echo(f"done in {time.perf_counter() - started:.2f}s")
+            echo(f"{result.target}: {result.files} files, {result.written} written, {result.deleted} removed")
+    echo(f"done in {time.perf_counter() - started:.2f}s")
 
 
 @cli.command()
@@ -114,18 +116,18 @@ def check(settings: Settings, targets: tuple[str, ...], out: Path) -> None:
 
     differences = run_check(settings.model, out, targets, settings.templates)
     for diff in differences:
-        click.echo(f"{diff.status}: {out / diff.path}")
+        echo(f"{diff.status}: {out / diff.path}")
     if differences:
-        click.echo(f"{len(differences)} generated files are out of date; run 'codegen build'", err=True)
+        echo(f"{len(differences)} generated files are out of date; run 'codegen build'", err=True)
         sys.exit(EXIT_MODEL)
-    click.echo("generated files are up to date")
+    echo("generated files are up to date")
 
 
 @cli.command(name="targets")
 def list_targets() -> None:
     """List the registered targets."""
     for name, target in registered_targets().items():
-        click.echo(f"{name:12} {target.description}")
+        echo(f"{name:12} {target.description}")
 
 
 @cli.command()
@@ -144,13 +146,13 @@ def export(settings: Settings, kind: str, out: Path | None) -> None:
     if kind == "proto":
         text = render_proto(model)
         if out is None:
-            click.echo(text, nl=False)
+            echo(text, nl=False)
         else:
             write_file(out, text)
         return
     schemas = render_jsonschemas(model)
     if out is None:
-        click.echo("\n".join(s.content for s in schemas), nl=False)
+        echo("\n".join(s.content for s in schemas), nl=False)
     else:
         write_tree(out, encode(schemas))
 
@@ -162,8 +164,8 @@ def init(directory: Path) -> None:
     from codegen.scaffold import scaffold
 
     for path in scaffold(directory):
-        click.echo(f"created {path}")
-    click.echo("next: edit event_model/, then run 'codegen validate' and 'codegen build'")
+        echo(f"created {path}")
+    echo("next: edit event_model/, then run 'codegen validate' and 'codegen build'")
 
 
 def main() -> None:
@@ -172,23 +174,28 @@ def main() -> None:
         sys.exit(code if isinstance(code, int) else 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        shown = io.StringIO()
+        exc.show(file=shown)  # usage, hint and message, as click shows them
+        echo(shown.getvalue(), err=True, nl=False)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        echo(f"Error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except click.Abort:
-        click.echo("aborted", err=True)
+        echo("aborted", err=True)
         sys.exit(EXIT_MODEL)
     except ModelErrors as exc:
-        click.echo(exc.format(), err=True)
+        echo(exc.format(), err=True)
         sys.exit(EXIT_MODEL)
     except (OutputError, TargetLoadError) as exc:
-        click.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         sys.exit(EXIT_MODEL)
     except SystemExit:
         raise
     except BaseException as exc:  # never show users a traceback
         if os.environ.get("CODEGEN_DEBUG"):
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+        echo(f"internal error: {type(exc).__name__}: {exc}\n"
                    "  hint: this is a bug in codegen; rerun with CODEGEN_DEBUG=1 and report the output", err=True)
         sys.exit(EXIT_INTERNAL)

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 from codegen.evolution.rules import Bump, Change, Kind, Severity, required_bump
 from codegen.evolution.semver import Version, effective_level
 from codegen.evolution.snapshot import Snapshot
+from codegen.terminal import json_safe, printable
 
 FORMATS = ("text", "json", "github", "junit")
 
@@ -90,7 +91,7 @@ def as_json(report: Report) -> str:
             for c in report.changes
         ],
     }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def _gh_data(value: str) -> str:
@@ -110,15 +111,15 @@ def github(report: Report) -> str:
     return "".join(lines)
 
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_INVALID = re.compile("[\ufffe\uffff]")  # besides the controls, which `printable` spells out
 
 
 def _xml(value: str) -> str:
-    return escape(_XML_INVALID.sub("\ufffd", value))
+    return escape(_XML_INVALID.sub("\ufffd", printable(value)))
 
 
 def _attr(value: str) -> str:
-    return quoteattr(_XML_INVALID.sub("\ufffd", value))
+    return quoteattr(_XML_INVALID.sub("\ufffd", printable(value)))
 
 
 def junit(report: Report) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from codegen.ir import Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import enum_value_json_name
 from codegen.targets.base import GENERATED_MARKER, OutputFile
+from codegen.terminal import json_safe
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 NON_FINITE = ["NaN", "Infinity", "-Infinity"]
@@ -122,6 +123,6 @@ def event_schema(model: Model, event_name: str) -> dict[str, Any]:
 def render_jsonschemas(model: Model) -> list[OutputFile]:
     return [
         OutputFile(f"{event.name}.schema.json",
-                   json.dumps(event_schema(model, event.name), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+                   json_safe(json.dumps(event_schema(model, event.name), indent=2, sort_keys=True, ensure_ascii=False)) + "\n")
         for event in model.events
     ]
