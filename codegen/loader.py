@@ -11,12 +11,14 @@ from codegen.loading.builder import build_model
 from codegen.loading.checks import check_model
 from codegen.loading.yaml_fast import fast_load
 from codegen.loading.yaml_nodes import LNode, load_yaml, read_text
-from codegen.model_files import model_files
+from codegen.model_files import model_files, scan_model
 
 def display_path(path: Path) -> str:
+    """The path relative to the current directory; a link keeps its own name."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+        shown = path.parent.resolve() / path.name if path.name else path.resolve()
+        return shown.relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
         return path.as_posix()
 
 
@@ -27,8 +29,12 @@ def load_model(model_dir: Path) -> Model:
         errors.error(Location(display_path(model_dir), 0, 0), f"the model directory {problem}",
                      "pass the folder that holds the model's YAML files (run 'codegen init' to start one)")
         errors.raise_if_any()
-    files = model_files(model_dir)
-    if not files:
+    scan = scan_model(model_dir)
+    for problem in scan.problems:
+        errors.error(Location(display_path(problem.path), 0, 0), problem.message, problem.hint)
+        errors.failed_files.add(display_path(problem.path))  # what it would have added is unknown
+    files = scan.files
+    if not files and not scan.problems:
         errors.error(Location(display_path(model_dir), 0, 0), "the model directory has no .yaml files",
                      "run 'codegen init' to scaffold a model")
     documents: list[tuple[str, LNode]] = []

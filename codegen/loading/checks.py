@@ -47,8 +47,16 @@ def _check_type_names(model: Model, errors: Collector) -> None:
         key = pascal(name).lower()
         if key in seen:
             other_kind, other_name, other_loc = seen[key]
-            errors.error(loc, f"{kind} '{name}' and {other_kind} '{other_name}' (at {other_loc}) both become "
-                              f"the type '{pascal(name)}' in generated code", "rename one of them")
+            mine, theirs = pascal(name), pascal(other_name)
+            if mine == theirs:
+                message = (f"{kind} '{name}' and {other_kind} '{other_name}' (at {other_loc}) both become "
+                           f"the type '{mine}' in generated code")
+            else:
+                message = (f"{kind} '{name}' becomes the type '{mine}' and {other_kind} '{other_name}' "
+                           f"(at {other_loc}) the type '{theirs}', the same name when case is ignored: Kotlin "
+                           f"and Swift write each type to a file named after it, and case-insensitive file "
+                           f"systems (macOS, Windows) cannot tell such files apart")
+            errors.error(loc, message, "rename one of them")
         else:
             seen[key] = (kind, name, loc)
 
@@ -69,11 +77,12 @@ def _check_properties(owner: str, properties: Iterable[Property], reserved: Rese
         if prop.name in reserved.names:
             errors.error(prop.loc, f"property name '{prop.name}' of {owner} is reserved",
                          "reserved names may never be reused: pick a new name")
-        ident = camel(prop.name).lower()
+        ident = camel(prop.name)
         other = identifiers.get(ident)
-        if other and camel(other.name) == camel(prop.name):
-            errors.error(prop.loc, f"properties '{prop.name}' and '{other.name}' of {owner} both become "
-                                   f"'{camel(prop.name)}' in generated code", "rename one of them")
+        if other:
+            # Fields are not files: here the comparison keeps case.
+            errors.error(prop.loc, f"property '{prop.name}' of {owner} becomes the field '{ident}' in camelCase, "
+                                   f"like property '{other.name}' (at {other.loc})", "rename one of them")
         identifiers.setdefault(ident, prop)
 
 
@@ -101,7 +110,9 @@ def _check_enums(model: Model, errors: Collector) -> None:
         for value in sorted(enum.values, key=lambda v: v.loc):
             where = f"value '{value.name}' of enum '{enum.name}'"
             if not enum_value_token(value.name):
-                errors.error(value.loc, f"{where} has no letters or digits", "name the value with letters or digits")
+                errors.error(value.loc, f"{where} has no ASCII letter or digit (A-Z, a-z, 0-9)",
+                             "its name on the wire keeps only ASCII letters and digits: add some "
+                             "(e.g. 'ja' for '日本')")
                 continue
             if value.number in numbers:
                 errors.error(value.loc, f"{where} reuses number {value.number} of '{numbers[value.number]}'",
@@ -118,7 +129,7 @@ def _check_enums(model: Model, errors: Collector) -> None:
                 errors.error(value.loc, f"{where} becomes '{ident}' on the wire, like {identifiers[ident]}",
                              "rename one of them")
             else:
-                identifiers[ident] = where
+                identifiers[ident] = f"{where} (at {value.loc})"
 
 
 def _check_cycles(model: Model, errors: Collector) -> None:

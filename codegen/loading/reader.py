@@ -57,8 +57,9 @@ class MapReader:
         if not isinstance(node, LMap):
             loc = node.loc if node is not None else (fallback or Location("<model>", 0, 0))
             got = describe(node) if node is not None else "nothing"
-            errors.error(loc, f"{what} must be a mapping of keys to values, got {got}",
-                         f"write {what} as 'key: value' lines")
+            if not (isinstance(node, LScalar) and node.invalid):  # reported already
+                errors.error(loc, f"{what} must be a mapping of keys to values, got {got}",
+                             f"write {what} as 'key: value' lines")
             node = LMap(loc=loc)
             required = ()  # one error for the wrong value, not one per missing key
         self.node = node
@@ -145,6 +146,8 @@ class MapReader:
         node = self.raw(key)
         if node is None or isinstance(node, LMap):
             return node
+        if isinstance(node, LScalar) and node.invalid:
+            return None
         self.errors.error(node.loc, f"'{key}' in {self.what} must be a mapping, got {describe(node)}",
                           f"write '{key}:' followed by indented 'name: value' lines")
         return None

@@ -16,7 +16,7 @@ from functools import lru_cache
 import yaml
 
 from codegen.ir import Location
-from codegen.loading.yaml_nodes import LMap, LNode, LScalar, LSeq
+from codegen.loading.yaml_nodes import MAX_DEPTH, LMap, LNode, LScalar, LSeq
 
 _LOADER = getattr(yaml, "CSafeLoader", None)
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -67,6 +67,8 @@ def fast_load(text: str, file: str) -> LNode | None:
                 node: LNode = LMap(loc=loc) if kind is yaml.MappingStartEvent else LSeq([], loc)
                 _add(stack, root, node, None)
                 stack.append([node, None])
+                if len(stack) > MAX_DEPTH:
+                    raise _Unusual
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 frame = stack.pop()
                 if frame[1] is not None:
