@@ -191,6 +191,10 @@ def main() -> None:
     except (OutputError, TargetLoadError) as exc:
         echo(f"error: {exc}", err=True)
         sys.exit(EXIT_MODEL)
+    except OSError as exc:  # the environment, not codegen: a full disk, a folder it may not write
+        where = f"{exc.filename}: " if exc.filename else ""
+        echo(f"error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(EXIT_MODEL)
     except SystemExit:
         raise
     except BaseException as exc:  # never show users a traceback

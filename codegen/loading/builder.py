@@ -10,6 +10,8 @@ import re
 
 from codegen.diagnostics import Collector, did_you_mean
 from codegen.ir import Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property
+from codegen.loading.file_names import too_long
+from codegen.loading.packages import check_setting
 from codegen.loading.properties import SEMVER, TypeNames, check_number, read_deprecation, read_property
 from codegen.loading.reader import MapReader, describe
 from codegen.loading.reserved import read_reserved
@@ -19,6 +21,7 @@ SECTIONS = ("model", "targets", "context", "events", "enums", "objects")
 SINGLE_SECTIONS = ("model", "targets", "context")
 NAMESPACE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 MIN_EVENT_NUMBER = 10
+MAX_VERSION = 64  # it is part of package file names (wheels, jars, tarballs)
 
 
 class Sections:
@@ -80,14 +83,23 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
         ("name", "namespace", "version") if model_node is not None else (), fallback=sections.single_locs.get("model"),
     )
     name = header.text("name", "broadcaster") or ""
+    too_long(name, header.value_loc("name"), "the model name", errors, becomes="package and file names")
     namespace = header.text("namespace", "broadcaster.analytics.v1") or ""
     if namespace and not NAMESPACE.match(namespace):
         errors.error(header.value_loc("namespace"), f"namespace '{namespace}' is not a dotted lower-case name",
                      "write it like broadcaster.analytics.v1")
+    for segment in namespace.split("."):
+        if too_long(segment, header.value_loc("namespace"), "namespace part", errors,
+                    becomes="a folder name (the default Kotlin package)"):
+            break
     version = header.text("version", "1.0.0") or ""
     if version and not SEMVER.match(version):
         errors.error(header.value_loc("version"), f"version '{version}' is not a semantic version",
                      "write it like 1.4.0 (quote it if YAML reads it as a number)")
+    elif len(version) > MAX_VERSION:
+        errors.error(header.value_loc("version"), f"version '{version[:40]}...' is {len(version)} characters "
+                                                  f"long, more than {MAX_VERSION}",
+                     "shorten the pre-release or build part: the version is part of the packages' file names")
     products = tuple(sorted({str(p.value) for p in header.text_list("products") or []}))
     platforms = tuple(sorted({str(p.value) for p in header.text_list("platforms") or []}))
 
@@ -243,6 +255,7 @@ def _read_targets(node: LNode | None, errors: Collector) -> tuple[tuple[str, tup
         for setting, (_, svalue) in value.entries.items():
             if isinstance(svalue, LScalar) and isinstance(svalue.value, str):
                 pairs.append((setting, svalue.value))
+                check_setting(target, setting, svalue.value, svalue.loc, errors)
             else:
                 errors.error(svalue.loc, f"setting '{setting}' of target '{target}' must be text",
                              f"write {setting}: some_name")

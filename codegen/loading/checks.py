@@ -7,6 +7,7 @@ from typing import Iterable
 
 from codegen.diagnostics import Collector
 from codegen.ir import Kind, Location, Model, Property, Reserved
+from codegen.loading.file_names import too_long
 from codegen.naming import SNAKE_CASE, camel, enum_unspecified_name, enum_value_json_name, enum_value_token, pascal
 
 RESERVED_TYPE_NAMES = {"envelope", "context", "timestamp"}
@@ -41,6 +42,7 @@ def _check_type_names(model: Model, errors: Collector) -> None:
     kinds += [("enum", e.name, e.loc) for e in model.enums] + [("object", o.name, o.loc) for o in model.objects]
     for kind, name, loc in sorted(kinds, key=lambda k: k[2]):
         _snake(name, loc, kind, errors)
+        too_long(name, loc, f"{kind} name", errors)
         if name in RESERVED_TYPE_NAMES:
             errors.error(loc, f"{kind} name '{name}' is reserved for the envelope's own types",
                          f"rename it, e.g. '{name}_info'")
