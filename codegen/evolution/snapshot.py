@@ -80,7 +80,7 @@ class Snapshot:
 
 def _relocate(value: Any, names: dict[str, str]) -> Any:
     if isinstance(value, Location):
-        return replace(value, file=names.get(value.file, value.file))
+        return value._replace(file=names.get(value.file, value.file))
     if isinstance(value, tuple):
         return tuple(_relocate(item, names) for item in value)
     if is_dataclass(value) and not isinstance(value, type):

@@ -7,6 +7,7 @@ the problems of another; cross-cutting checks live in `checks.py`.
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 from codegen.diagnostics import Collector, did_you_mean
 from codegen.ir import Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property
@@ -27,12 +28,16 @@ MAX_VERSION = 64  # it is part of package file names (wheels, jars, tarballs)
 class Sections:
     """The top-level sections of every file, merged, with duplicates reported."""
 
-    def __init__(self, documents: list[tuple[str, LNode]], errors: Collector) -> None:
+    def __init__(self, documents: Iterable[tuple[str, LNode]], errors: Collector) -> None:
         self.single: dict[str, LNode] = {}
         self.single_locs: dict[str, Location] = {}
         self.named: dict[str, dict[str, tuple[Location, LNode]]] = {"events": {}, "enums": {}, "objects": {}}
-        self.first_file = documents[0][0] if documents else "<model>"
+        self.files = 0
+        self.first_file = "<model>"
         for file, node in documents:
+            self.files += 1
+            if self.files == 1:
+                self.first_file = file
             if not isinstance(node, LMap):
                 errors.failed_files.add(file)
                 errors.error(node.loc, f"a model file must be a mapping of sections, got {describe(node)}",
@@ -66,10 +71,13 @@ class Sections:
             self.named[section][name] = (key.loc, value)
 
 
-def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model | None:
-    if not documents:
-        return None  # every file is empty or unreadable, and each says so
+def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Model | None:
+    """The IR of the documents. They may come one at a time (a generator), and
+    each event's values are dropped once it is read: the IR never sits beside
+    the whole located tree of a large model."""
     sections = Sections(documents, errors)
+    if not sections.files:
+        return None  # every file is empty or unreadable, and each says so
     start = Location(sections.first_file, 1, 1)
     # A section may be in a file that could not be read: do not guess it missing.
     complete = not errors.failed_files
@@ -121,10 +129,14 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
     context = _read_context(sections.single.get("context"), context_loc if complete else None, names, errors,
                             sections.single_locs.get("context"))
     declared = {"products": products, "platforms": platforms}
-    events = [_read_event(n, loc, node, names, declared, errors) for n, (loc, node) in sections.named["events"].items()]
-    if not sections.named["events"] and complete:
+    event_nodes = sections.named["events"]
+    if not event_nodes and complete:
         errors.error(context_loc, "the model defines no events",
                      "add an 'events:' section with at least one event (any file of the model may hold it)")
+    events = []
+    for event_name in list(event_nodes):
+        loc, node = event_nodes.pop(event_name)
+        events.append(_read_event(event_name, loc, node, names, declared, errors))
     packages = _read_targets(sections.single.get("targets"), errors)
     return Model(
         name=name, namespace=namespace, version=version, description=header.description(),
@@ -174,7 +186,7 @@ def _read_enum(name: str, loc: Location, node: LNode, errors: Collector) -> Enum
             vr = MapReader(value_node, f"value '{value_name}' of {what}", errors,
                            ("number", "description", "deprecated"), ("number",), fallback=key.loc)
             number = vr.integer("number")
-            check_number(number, vr.value_loc("number"), f"value '{value_name}' of {what}", errors)
+            check_number(number, lambda: vr.value_loc("number"), f"value '{value_name}' of {what}", errors)
             description, deprecation = _description(vr), read_deprecation(vr, errors)
         if number is not None:
             values.append(EnumValue(value_name, number, description, deprecation, key.loc))
@@ -214,7 +226,7 @@ def _read_event(
         ("number", "description", "owner"), fallback=loc,
     )
     number = reader.integer("number", "10")
-    check_number(number, reader.value_loc("number"), what, errors, low=MIN_EVENT_NUMBER)
+    check_number(number, lambda: reader.value_loc("number"), what, errors, low=MIN_EVENT_NUMBER)
     subsets = {field: _read_subset(reader, field, declared[field], errors) for field in declared}
     return Event(
         name=name, number=number or 0, description=_description(reader), owner=reader.text("owner") or "",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import NamedTuple, Union
 
 import yaml
 
@@ -25,8 +25,9 @@ YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 MERGE_TAG = YAML_TAG_PREFIX + "merge"
 TIMESTAMP_TAG = YAML_TAG_PREFIX + "timestamp"
 COLLECTION_TAGS = {yaml.MappingNode: YAML_TAG_PREFIX + "map", yaml.SequenceNode: YAML_TAG_PREFIX + "seq"}
-# A model file is small; more values than this means aliases expanding
-# out of control ("billion laughs"), not a model.
+# Every value takes at least a character of the file; more values than this
+# plus the file's length means aliases expanding out of control ("billion
+# laughs"), not a model.
 MAX_VALUES = 100_000
 # A model nests about eight levels deep; far more is a mistake (an unclosed
 # bracket) or an attack on the parser's recursion.
@@ -35,22 +36,42 @@ TOO_DEEP = (f"values nest more than {MAX_DEPTH} levels deep here",
             "a model nests only a few levels: flatten the structure (or close a '[' or '{' opened before)")
 
 
-@dataclass
-class LScalar:
+class _ScalarFields(NamedTuple):
     value: object  # str, int, float, bool or None
-    loc: Location
+    file: str
+    line: int
+    column: int
     # The value could not be read and was reported already: readers skip it
     # instead of reporting a second, derived error.
-    invalid: bool = False
+    invalid: bool
 
 
-@dataclass
+class LScalar(_ScalarFields):
+    """A value and where it is. A flat named tuple, its Location made when
+    asked for: a large model has a million values, so each must be small."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: object, loc: Location, invalid: bool = False) -> "LScalar":
+        return tuple.__new__(cls, (value, loc[0], loc[1], loc[2], invalid))
+
+    @property
+    def loc(self) -> Location:
+        return tuple.__new__(Location, (self[1], self[2], self[3]))
+
+
+def scalar_at(value: object, file: str, line: int, column: int) -> LScalar:
+    """An LScalar made without a Location in between (the readers' hot path)."""
+    return tuple.__new__(LScalar, (value, file, line, column, False))
+
+
+@dataclass(slots=True)
 class LSeq:
     items: list["LNode"]
     loc: Location
 
 
-@dataclass
+@dataclass(slots=True)
 class LMap:
     entries: dict[str, tuple[LScalar, "LNode"]] = field(default_factory=dict)
     loc: Location = Location("<model>", 0, 0)
@@ -81,9 +102,10 @@ class _TooDeep(_TooLarge):
 
 
 class _Converter:
-    def __init__(self, file: str, errors: Collector) -> None:
+    def __init__(self, file: str, errors: Collector, limit: int) -> None:
         self.file = file
         self.errors = errors
+        self.limit = limit
         self.constructor = yaml.SafeLoader("")
         self.count = 0
         self.open: set[int] = set()  # collections being converted: an alias back to one is a cycle
@@ -91,7 +113,7 @@ class _Converter:
     def convert(self, node: yaml.Node, depth: int = 0) -> LNode:
         loc = _loc(self.file, node.start_mark)
         self.count += 1
-        if self.count > MAX_VALUES:
+        if self.count > self.limit:
             raise _TooLarge(loc)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             if depth >= MAX_DEPTH:  # through aliases: the text itself was checked before composing
@@ -253,11 +275,11 @@ def load_yaml(text: str, file: str, errors: Collector) -> LNode | None:
         errors.failed_files.add(file)
         return None
     try:
-        return _Converter(file, errors).convert(node)
+        return _Converter(file, errors, MAX_VALUES + len(text)).convert(node)
     except _TooDeep as exc:
         errors.error(exc.loc, *TOO_DEEP)
     except _TooLarge as exc:
-        errors.error(exc.loc, f"the file expands to more than {MAX_VALUES} values",
+        errors.error(exc.loc, f"the file expands to more than {MAX_VALUES + len(text)} values",
                      "YAML aliases ('*name') must not multiply the content: write values out")
     errors.failed_files.add(file)
     return None
