@@ -13,6 +13,7 @@ from codegen.diagnostics import Collector, did_you_mean
 from codegen.ir import Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property
 from codegen.loading.file_names import too_long
 from codegen.loading.packages import check_setting
+from codegen.loading.property_fast import fast_property
 from codegen.loading.properties import SEMVER, TypeNames, check_number, read_deprecation, read_property
 from codegen.loading.reader import MapReader, describe
 from codegen.loading.reserved import read_reserved
@@ -159,7 +160,8 @@ def _read_properties(
     if node is None:
         return ()
     found = [
-        read_property(name, key.loc, value, owner, names, errors, allow_auto)
+        fast_property(name, key.loc, value, names) or read_property(name, key.loc, value, owner, names, errors,
+                                                                    allow_auto)
         for name, (key, value) in node.entries.items()
     ]
     return tuple(sorted((p for p in found if p), key=lambda p: (p.number, p.name)))

@@ -40,7 +40,7 @@ _PROPERTY_KEY_SET = frozenset(PROPERTY_KEYS)
 _CONTEXT_KEY_SET = frozenset(PROPERTY_KEYS + ("auto",))
 _REQUIRED_KEYS = ("number", "type")
 PRIVACY_CLASSES = tuple(p.value for p in Privacy)
-_PRIVACY = {p.value: p for p in Privacy}
+PRIVACY = {p.value: p for p in Privacy}
 AUTO_VALUES = tuple(a.value for a in AutoValue)
 NO_CONSTRAINTS = Constraints()
 AUTO_TYPES = {
@@ -171,7 +171,7 @@ def read_property(
     return Property(
         name=name, number=number, type=type_ref,
         required=bool(required) or const is not None or auto_value is not None,
-        privacy=_PRIVACY[privacy], description=description, constraints=constraints,
+        privacy=PRIVACY[privacy], description=description, constraints=constraints,
         const=const, auto=auto_value, deprecation=deprecation, examples=examples, loc=name_loc,
     )
 
@@ -203,7 +203,9 @@ _CONSTRAINTS = {
     "min_length": "strings", "max_length": "strings", "pattern": "strings",
     "min_items": "lists and maps", "max_items": "lists and maps",
 }
+_RANK = {key: rank for rank, key in enumerate(_CONSTRAINTS)}
 _PAIRS = (("min", "max"), ("min_length", "max_length"), ("min_items", "max_items"))
+_SHARED_CONSTRAINTS: dict[tuple[object, ...], Constraints] = {}
 
 
 def _read_constraints(reader: MapReader, type_ref: TypeRef, errors: Collector, what: str) -> Constraints:
@@ -212,9 +214,8 @@ def _read_constraints(reader: MapReader, type_ref: TypeRef, errors: Collector, w
         return NO_CONSTRAINTS
     leaf = type_ref.leaf
     values: dict[str, object] = {}
-    for key, needs in _CONSTRAINTS.items():
-        if key not in present:
-            continue
+    for key in present if len(present) == 1 else sorted(present, key=_RANK.__getitem__):
+        needs = _CONSTRAINTS[key]
         if needs == "numbers":
             applies = leaf.kind is Kind.SCALAR and leaf.scalar is not None and leaf.scalar.is_numeric
         elif needs == "strings":
@@ -240,14 +241,26 @@ def _read_constraints(reader: MapReader, type_ref: TypeRef, errors: Collector, w
         if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo > hi:
             errors.error(reader.value_loc(low), f"'{low}' ({lo}) of {what} is greater than '{high}' ({hi})",
                          f"make '{low}' at most '{high}'")
+    return shared_constraints(values)
+
+
+def shared_constraints(values: dict[str, object]) -> Constraints:
+    """Constraints of these values (by model key); equal ones are one object,
+    compared as written: min 1 is not min 1.0, nor -0.0 0.0."""
     if not values:
         return NO_CONSTRAINTS
-    return Constraints(
-        minimum=values.get("min"), maximum=values.get("max"),  # type: ignore[arg-type]
-        min_length=values.get("min_length"), max_length=values.get("max_length"),  # type: ignore[arg-type]
-        pattern=values.get("pattern"), min_items=values.get("min_items"),  # type: ignore[arg-type]
-        max_items=values.get("max_items"),  # type: ignore[arg-type]
-    )
+    shared = tuple(values) + tuple(map(repr, values.values()))
+    found = _SHARED_CONSTRAINTS.get(shared)
+    if found is None:
+        if len(_SHARED_CONSTRAINTS) > 100_000:
+            _SHARED_CONSTRAINTS.clear()
+        found = _SHARED_CONSTRAINTS[shared] = Constraints(
+            minimum=values.get("min"), maximum=values.get("max"),  # type: ignore[arg-type]
+            min_length=values.get("min_length"), max_length=values.get("max_length"),  # type: ignore[arg-type]
+            pattern=values.get("pattern"), min_items=values.get("min_items"),  # type: ignore[arg-type]
+            max_items=values.get("max_items"),  # type: ignore[arg-type]
+        )
+    return found
 
 
 def _read_bound(reader: MapReader, key: str, scalar: Scalar | None, errors: Collector) -> int | float | None:

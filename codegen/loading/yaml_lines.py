@@ -37,6 +37,11 @@ _SIMPLE_VALUE = (r"(?:'((?:[^']|'')*)'|\"([^\"\\]*)\"|"
                  r"((?:-(?=[^ ,\[\]{}])|[^ ,\[\]{}#'\"&*!|>%@`?:\-])[^,\[\]{}:#]*?)) *")
 _FLOW_ENTRY = re.compile(r" *" + _FLOW_KEY.pattern + _SIMPLE_VALUE + r"(?:,(?! *[\]}])|(\}))")
 _FLOW_ITEM = re.compile(r" *" + _SIMPLE_VALUE + r"(?:,(?! *[\]}])|(\]))")
+# Flow collections of plain keys and values only, none holding a quote, ':'
+# or '#': they are split at ',' (and ':') instead of matched entry by entry.
+_PLAIN = r"(?:-(?=[^ ,\[\]{}])|[^ ,\[\]{}#'\"&*!|>%@`?:\-])[^,\[\]{}:#'\"]*"
+_PLAIN_MAP = re.compile(r"\{( *" + _FLOW_KEY.pattern + _PLAIN + r"(?:, *" + _FLOW_KEY.pattern + _PLAIN + r")*)\}")
+_PLAIN_LIST = re.compile(r"\[( *" + _PLAIN + r"(?:, *" + _PLAIN + r")*)\]")
 _SPACES = re.compile(r" *")
 _PLAIN_VALUES: dict[str, object] = {}  # plain text -> its value, across files (values are immutable)
 _MISSING = object()
@@ -231,6 +236,9 @@ class _Reader:
         file, line, new, keys = self.file, self.line, tuple.__new__, self.keys
         loc = Location(file, line, start + 1)
         is_map = text[start] == "{"
+        plain_only = (_PLAIN_MAP if is_map else _PLAIN_LIST).match(text, start)
+        if plain_only is not None:
+            return self._plain_flow(plain_only.group(1), start, loc, is_map), plain_only.end()
         closing = "}" if is_map else "]"
         node: LMap | LSeq = LMap(loc=loc) if is_map else LSeq([], loc)
         i = _SPACES.match(text, start + 1).end()
@@ -295,6 +303,39 @@ class _Reader:
             i = _SPACES.match(text, i + 1).end()
             if text[i] in "]}":
                 raise Unusual  # a trailing comma
+
+    def _plain_flow(self, inside: str, start: int, loc: Location, is_map: bool) -> LNode:
+        """A flow mapping or list of plain keys and values only (checked by
+        _PLAIN_MAP or _PLAIN_LIST): split at ',' and ':', columns counted."""
+        file, line, new, keys, cached = self.file, self.line, tuple.__new__, self.keys, _PLAIN_VALUES.get
+        offset = start + 1  # where the current piece starts
+        entries: dict[str, tuple[LScalar, LNode]] = {}
+        items: list[LNode] = []
+        for piece in inside.split(","):
+            if is_map:
+                spaced_key, _, spaced = piece.partition(":")
+                key = spaced_key.lstrip(" ")
+                column = offset + len(spaced_key) - len(key) + 1
+                if key in entries or key == "<<":
+                    raise Unusual
+                key = keys.setdefault(key, key)
+                key_node = new(LScalar, (key, file, line, column, False))
+                value_start = column + len(key) + 1  # 1-based, after the ':'
+            else:
+                spaced = piece
+                value_start = offset + 1
+            text = spaced.lstrip(" ")
+            plain = text.rstrip(" ")
+            value = cached(plain, _MISSING)
+            if value is _MISSING:
+                value = _PLAIN_VALUES[plain] = plain_value(plain)
+            value_node = new(LScalar, (value, file, line, value_start + len(spaced) - len(text), False))
+            if is_map:
+                entries[key] = (key_node, value_node)
+            else:
+                items.append(value_node)
+            offset += len(piece) + 1
+        return LMap(entries, loc) if is_map else LSeq(items, loc)
 
     def _flow_value(self, text: str, i: int, depth: int) -> tuple[LNode, int]:
         char = text[i]

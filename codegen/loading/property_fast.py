@@ -1,0 +1,119 @@
+"""The fast path for the common property: a mapping of a number, a type, a
+privacy class, maybe `required`, a one-line description and constraints,
+all well-formed. It returns the Property that `read_property` would, or None
+for anything else (any other key, any doubt, anything to report), and then
+`read_property` reads it with all its checks and messages.
+tests/test_property_fast.py holds the two to the same result.
+"""
+
+from __future__ import annotations
+
+import math
+
+from codegen.ir import INTEGER_RANGES, Kind, Location, Property, Scalar, TypeRef
+from codegen.loading.patterns import pattern_problem
+from codegen.loading.properties import (
+    MAX_FIELD_NUMBER,
+    PROTOBUF_RESERVED,
+    PRIVACY,
+    TypeNames,
+    shared_constraints,
+)
+from codegen.loading.types import TypeError_
+from codegen.loading.yaml_nodes import LMap, LNode, LScalar
+
+_BASIC = frozenset(("number", "type", "privacy", "required", "description"))
+_KEYS = _BASIC | {"min", "max", "min_length", "max_length", "pattern", "min_items", "max_items"}
+_ORDER = ("min", "max", "min_length", "max_length", "pattern", "min_items", "max_items")
+_PORTABLE: dict[str, bool] = {}  # pattern -> no problem
+
+
+def _value(entries: dict[str, tuple[LScalar, LNode]], key: str, kind: type) -> object:
+    """The value under `key` if it is a readable scalar of exactly `kind`, else None."""
+    entry = entries.get(key)
+    if entry is None:
+        return None
+    node = entry[1]
+    if type(node) is not LScalar or node[4] or type(node[0]) is not kind:
+        return None
+    return node[0]
+
+
+def fast_property(name: str, name_loc: Location, node: LNode, names: TypeNames) -> Property | None:
+    if type(node) is not LMap:
+        return None
+    entries = node.entries
+    keys = entries.keys()
+    if not keys <= _KEYS:
+        return None
+    number = _value(entries, "number", int)
+    if number is None or not 1 <= number <= MAX_FIELD_NUMBER or (  # type: ignore[operator]
+            PROTOBUF_RESERVED[0] <= number <= PROTOBUF_RESERVED[1]):  # type: ignore[operator]
+        return None
+    text = _value(entries, "type", str)
+    privacy = PRIVACY.get(_value(entries, "privacy", str))  # type: ignore[arg-type]
+    if text is None or privacy is None:
+        return None
+    try:
+        type_ref = names.parse(text)  # type: ignore[arg-type]
+    except TypeError_:
+        return None
+    required = False
+    if "required" in keys:
+        required = _value(entries, "required", bool)  # type: ignore[assignment]
+        if required is None:
+            return None
+    description = ""
+    if "description" in keys:
+        description = _value(entries, "description", str)  # type: ignore[assignment]
+        if description is None or "\n" in description or "\r" in description:
+            return None
+        description = description.strip()
+    constraints = shared_constraints({})
+    if not keys <= _BASIC:
+        values = _constraints(entries, keys, type_ref)
+        if values is None:
+            return None
+        constraints = shared_constraints(values)
+    return Property(name=name, number=number, type=type_ref, required=required,  # type: ignore[arg-type]
+                    privacy=privacy, description=description, constraints=constraints, loc=name_loc)
+
+
+def _constraints(entries: dict[str, tuple[LScalar, LNode]], keys: object, type_ref: TypeRef) -> dict[str, object] | None:
+    leaf = type_ref.leaf
+    scalar = leaf.scalar if leaf.kind is Kind.SCALAR else None
+    values: dict[str, object] = {}
+    for key in _ORDER:
+        if key not in keys:  # type: ignore[operator]
+            continue
+        entry = entries[key][1]
+        if type(entry) is not LScalar or entry[4]:
+            return None
+        value = entry[0]
+        kind = type(value)
+        if key in ("min", "max"):
+            if scalar is None or not scalar.is_numeric:
+                return None
+            if scalar.is_integer:
+                low, high = INTEGER_RANGES[scalar]
+                if kind is not int or not low <= value <= high:  # type: ignore[operator]
+                    return None
+            elif not (kind is int or (kind is float and math.isfinite(value))):  # type: ignore[arg-type]
+                return None
+        elif key == "pattern":
+            if scalar is not Scalar.STRING or kind is not str:
+                return None
+            portable = _PORTABLE.get(value)  # type: ignore[arg-type]
+            if portable is None:
+                portable = _PORTABLE[value] = pattern_problem(value) is None  # type: ignore[index, arg-type]
+            if not portable:
+                return None
+        else:
+            applies = type_ref.is_repeated if key.endswith("_items") else scalar is Scalar.STRING
+            if not applies or kind is not int or value < 0:  # type: ignore[operator]
+                return None
+        values[key] = value
+    for low, high in (("min", "max"), ("min_length", "max_length"), ("min_items", "max_items")):
+        if low in values and high in values and values[low] > values[high]:  # type: ignore[operator]
+            return None
+    return values
