@@ -79,31 +79,43 @@ def write_model(root: Path, events: int) -> Path:
 
 
 # A model written the way people write large ones: short flow-style
-# properties, about 450 bytes per event (11,000 events: about 5 MB).
-_FLOW_PROPERTIES = [
-    "{number: 1, type: string, required: true, privacy: none, max_length: 128, description: The item id.}",
-    "{number: 2, type: int32, privacy: none, min: 0, max: 1000}",
-    "{number: 3, type: 'list<string>', privacy: none, max_items: 20, pattern: '[a-z0-9_-]*'}",
-    "{number: 4, type: kind, privacy: pseudonymous, description: Which kind.}",
-    "{number: 5, type: point, privacy: none}",
-    "{number: 6, type: 'map<string, double>', privacy: none, min: -1.5, max: 1.0e+6}",
-    "{number: 7, type: timestamp, privacy: none, deprecated: Use prop_01.}",
+# properties, about 450 bytes per event (11,000 events: about 5 MB), with
+# names, descriptions and constraints that vary as in a real model, so that
+# no cache of repeated text makes it look faster than it is.
+_WORDS = ("item page video article user search cart order price screen player share comment rating "
+          "session device region product category campaign offer coupon list section topic author "
+          "episode season channel stream quality volume position duration error reason source").split()
+_SHAPES = [
+    "{{number: {n}, type: string, required: true, privacy: none, max_length: {m}, description: {d}}}",
+    "{{number: {n}, type: int32, privacy: none, min: 0, max: {m}}}",
+    "{{number: {n}, type: 'list<string>', privacy: none, max_items: {k}, pattern: '[a-z0-9_-]*'}}",
+    "{{number: {n}, type: kind, privacy: pseudonymous, description: {d}}}",
+    "{{number: {n}, type: point, privacy: none}}",
+    "{{number: {n}, type: 'map<string, double>', privacy: none, min: -1.5, max: {m}.5}}",
+    "{{number: {n}, type: timestamp, privacy: none, description: {d}}}",
+    "{{number: {n}, type: bool, privacy: none}}",
 ]
 
 
-def write_flow_model(root: Path, events: int, per_file: int = 500) -> Path:
+def write_flow_model(root: Path, events: int, per_file: int = 500, seed: int = 1) -> Path:
     """A valid model of `events` events in flow style, written as text."""
+    rng = random.Random(seed)
     header = model_files(0)["model.yaml"]
     root.mkdir(parents=True, exist_ok=True)
     (root / "model.yaml").write_text(yaml.safe_dump(header, sort_keys=True), encoding="utf-8")
     for start in range(0, events, per_file):
         lines = ["events:"]
         for index in range(start, min(events, start + per_file)):
-            lines += [f"  event_{index:05d}:", f"    number: {10 + index}",
-                      f"    description: Synthetic event {index}.",
-                      "    owner: bench@example.com", "    properties:"]
-            for n in range(1 + index % 3, 5 + index % 4):
-                lines.append(f"      prop_{n:02d}: {_FLOW_PROPERTIES[n - 1]}")
+            verb, thing = rng.choice(_WORDS), rng.choice(_WORDS)
+            lines += [f"  {thing}_{verb}_{index}:", f"    number: {10 + index}",
+                      f"    description: Sent when the {thing} {verb} changes ({index}).",
+                      f"    owner: {rng.choice(_WORDS)}-team@example.com", "    properties:"]
+            names = rng.sample(_WORDS, rng.randint(2, 5))
+            for n, name in enumerate(names, start=1):
+                shape = rng.choice(_SHAPES)
+                text = shape.format(n=n, m=rng.randint(16, 4096), k=rng.randint(2, 50),
+                                    d=f"The {name} of the {thing} {rng.randint(1, 99999)}.")
+                lines.append(f"      {name}_{rng.choice(_WORDS)}: {text}")
         path = root / "events" / f"events_{start // per_file:03d}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -14,6 +14,7 @@ from codegen.ir import INTEGER_RANGES, Kind, Location, Property, Scalar, TypeRef
 from codegen.loading.patterns import pattern_problem
 from codegen.loading.properties import (
     MAX_FIELD_NUMBER,
+    NO_CONSTRAINTS,
     PROTOBUF_RESERVED,
     PRIVACY,
     TypeNames,
@@ -69,7 +70,7 @@ def fast_property(name: str, name_loc: Location, node: LNode, names: TypeNames) 
         if description is None or "\n" in description or "\r" in description:
             return None
         description = description.strip()
-    constraints = shared_constraints({})
+    constraints = NO_CONSTRAINTS
     if not keys <= _BASIC:
         values = _constraints(entries, keys, type_ref)
         if values is None:

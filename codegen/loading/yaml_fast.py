@@ -30,6 +30,8 @@ class Unusual(Exception):
 @lru_cache(maxsize=65536)
 def plain_value(text: str) -> object:
     """The value of a plain (unquoted) scalar, as PyYAML's SafeLoader reads it."""
+    if " " in text and not text[0].isdigit():
+        return text  # of YAML 1.1's implicit types only timestamps hold a space, and they start with a digit
     tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
     if tag == _STR_TAG:
         return text

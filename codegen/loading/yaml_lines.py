@@ -22,7 +22,6 @@ from codegen.loading.yaml_nodes import MAX_DEPTH, LMap, LNode, LScalar, LSeq, sc
 # Characters YAML counts as line breaks besides '\n', tabs, byte-order marks
 # and whatever the YAML reader refuses: all for the careful paths.
 _AWKWARD = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-_SKIP = re.compile(r" *(?:#.*)?")  # a blank or comment-only line
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.\-]*(?: [A-Za-z0-9_.\-]+)*):(?: +|$)")
 _COMMENT_OR_END = re.compile(r" *(?:#.*)?$")
 _SINGLE = re.compile(r"'((?:[^']|'')*)'")
@@ -44,6 +43,7 @@ _PLAIN_MAP = re.compile(r"\{( *" + _FLOW_KEY.pattern + _PLAIN + r"(?:, *" + _FLO
 _PLAIN_LIST = re.compile(r"\[( *" + _PLAIN + r"(?:, *" + _PLAIN + r")*)\]")
 _SPACES = re.compile(r" *")
 _PLAIN_VALUES: dict[str, object] = {}  # plain text -> its value, across files (values are immutable)
+_PLAIN_CACHE_SIZE = 1 << 18
 _MISSING = object()
 _BLOCK_HEADER = re.compile(r"\|(-?) *(?:#.*)?$")  # literal, clipped or stripped; no indentation digit
 # What a plain block value may not start with ('-' only before a space).
@@ -77,7 +77,7 @@ class _Reader:
 
     def read(self, lines: list[str]) -> LNode:
         file, keys, new = self.file, self.keys, tuple.__new__
-        skip, key_at = _SKIP.fullmatch, _KEY.match
+        key_at = _KEY.match
         # Open collections, innermost last: (indentation, node, whether it is a
         # list whose '-' sit at its key's indentation).
         frames: list[tuple[int, LMap | LSeq, bool]] = []
@@ -88,10 +88,10 @@ class _Reader:
         while index < count:
             text = lines[index]
             index += 1
-            if skip(text):
-                continue
-            self.line = index
             body = text.lstrip(" ")
+            if not body or body[0] == "#":
+                continue  # a blank or comment-only line
+            self.line = index
             indent = len(text) - len(body)
             item = body[:2] == "- " or body == "-"
             if pending is not None:
@@ -144,6 +144,11 @@ class _Reader:
                 settled = -1
             elif text[start] == "|":
                 value, index = self._literal(lines, index, text, start, indent)
+                entries[key] = (key_node, value)
+            elif text[start] == "{":  # the common property line, without a detour through _value
+                value, end = self._flow(text, start, 1)
+                if end != len(text) and not _COMMENT_OR_END.match(text, end):
+                    raise Unusual
                 entries[key] = (key_node, value)
             else:
                 entries[key] = (key_node, self._value(text, start))
@@ -209,9 +214,14 @@ class _Reader:
             if cut >= 0:
                 value = value[:cut]
             value = value.rstrip(" ")
-            if ": " in value or value.endswith(":"):
+            if ": " in value or value[-1] == ":":
                 raise Unusual
-            return scalar_at(plain_value(value), self.file, self.line, start + 1)
+            resolved = _PLAIN_VALUES.get(value, _MISSING)
+            if resolved is _MISSING:
+                resolved = plain_value(value)
+                if len(_PLAIN_VALUES) < _PLAIN_CACHE_SIZE:
+                    _PLAIN_VALUES[value] = resolved
+            return tuple.__new__(LScalar, (resolved, self.file, self.line, start + 1, False))
         if not _COMMENT_OR_END.match(text, end):
             raise Unusual
         return node
@@ -234,7 +244,7 @@ class _Reader:
         if depth > MAX_DEPTH:
             raise Unusual
         file, line, new, keys = self.file, self.line, tuple.__new__, self.keys
-        loc = Location(file, line, start + 1)
+        loc = new(Location, (file, line, start + 1))
         is_map = text[start] == "{"
         plain_only = (_PLAIN_MAP if is_map else _PLAIN_LIST).match(text, start)
         if plain_only is not None:
@@ -258,7 +268,9 @@ class _Reader:
                 if plain is not None:
                     value = cached(plain, _MISSING)
                     if value is _MISSING:
-                        value = _PLAIN_VALUES[plain] = plain_value(plain)
+                        value = plain_value(plain)
+                        if len(_PLAIN_VALUES) < _PLAIN_CACHE_SIZE:
+                            _PLAIN_VALUES[plain] = value
                     column = match.start(first + 2) + 1
                 elif single is not None:
                     value = single.replace("''", "'")
@@ -328,7 +340,9 @@ class _Reader:
             plain = text.rstrip(" ")
             value = cached(plain, _MISSING)
             if value is _MISSING:
-                value = _PLAIN_VALUES[plain] = plain_value(plain)
+                value = plain_value(plain)
+                if len(_PLAIN_VALUES) < _PLAIN_CACHE_SIZE:
+                    _PLAIN_VALUES[plain] = value
             value_node = new(LScalar, (value, file, line, value_start + len(spaced) - len(text), False))
             if is_map:
                 entries[key] = (key_node, value_node)
