@@ -55,10 +55,12 @@ def fast_property(name: str, name_loc: Location, node: LNode, names: TypeNames) 
     privacy = PRIVACY.get(_value(entries, "privacy", str))  # type: ignore[arg-type]
     if text is None or privacy is None:
         return None
-    try:
-        type_ref = names.parse(text)  # type: ignore[arg-type]
-    except TypeError_:
-        return None
+    type_ref = names.types.get(text)  # type: ignore[arg-type]
+    if type_ref is None:
+        try:
+            type_ref = names.parse(text)  # type: ignore[arg-type]
+        except TypeError_:
+            return None
     required = False
     if "required" in keys:
         required = _value(entries, "required", bool)  # type: ignore[assignment]
@@ -76,8 +78,10 @@ def fast_property(name: str, name_loc: Location, node: LNode, names: TypeNames) 
         if values is None:
             return None
         constraints = shared_constraints(values)
-    return Property(name=name, number=number, type=type_ref, required=required,  # type: ignore[arg-type]
-                    privacy=privacy, description=description, constraints=constraints, loc=name_loc)
+    # Positional, in the order of Property's fields: name, number, type, required, privacy,
+    # description, constraints, const, auto, deprecation, examples, loc.
+    return Property(name, number, type_ref, required, privacy, description, constraints,  # type: ignore[arg-type]
+                    None, None, None, (), name_loc)
 
 
 def _constraints(entries: dict[str, tuple[LScalar, LNode]], keys: object, type_ref: TypeRef) -> dict[str, object] | None:

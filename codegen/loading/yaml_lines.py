@@ -41,6 +41,10 @@ _FLOW_ITEM = re.compile(r" *" + _SIMPLE_VALUE + r"(?:,(?! *[\]}])|(\]))")
 _PLAIN = r"(?:-(?=[^ ,\[\]{}])|[^ ,\[\]{}#'\"&*!|>%@`?:\-])[^,\[\]{}:#'\"]*"
 _PLAIN_MAP = re.compile(r"\{( *" + _FLOW_KEY.pattern + _PLAIN + r"(?:, *" + _FLOW_KEY.pattern + _PLAIN + r")*)\}")
 _PLAIN_LIST = re.compile(r"\[( *" + _PLAIN + r"(?:, *" + _PLAIN + r")*)\]")
+_KEY_TEXT = r"[A-Za-z0-9_][A-Za-z0-9_.\-]*(?: [A-Za-z0-9_.\-]+)*"
+_TIGHT_PLAIN = r"(?:-(?=[^ ,\[\]{}])|[^ ,\[\]{}#'\"&*!|>%@`?:\-])(?:[^,\[\]{}:#'\"]*[^ ,\[\]{}:#'\"])?"
+_TIGHT_VALUE = "(?:" + _TIGHT_PLAIN + r"|'[^',\[\]{}:#]*')"
+_CANONICAL_MAP = re.compile(r"\{(" + _KEY_TEXT + ": " + _TIGHT_VALUE + "(?:, " + _KEY_TEXT + ": " + _TIGHT_VALUE + r")*)\}")
 _SPACES = re.compile(r" *")
 _PLAIN_VALUES: dict[str, object] = {}  # plain text -> its value, across files (values are immutable)
 _PLAIN_CACHE_SIZE = 1 << 18
@@ -246,6 +250,10 @@ class _Reader:
         file, line, new, keys = self.file, self.line, tuple.__new__, self.keys
         loc = new(Location, (file, line, start + 1))
         is_map = text[start] == "{"
+        if is_map:
+            canonical = _CANONICAL_MAP.match(text, start)
+            if canonical is not None:
+                return self._canonical_map(canonical.group(1), start, loc), canonical.end()
         plain_only = (_PLAIN_MAP if is_map else _PLAIN_LIST).match(text, start)
         if plain_only is not None:
             return self._plain_flow(plain_only.group(1), start, loc, is_map), plain_only.end()
@@ -315,6 +323,32 @@ class _Reader:
             i = _SPACES.match(text, i + 1).end()
             if text[i] in "]}":
                 raise Unusual  # a trailing comma
+
+    def _canonical_map(self, inside: str, start: int, loc: Location) -> LMap:
+        """`{key: value, key: value}` written with one space after each ':' and
+        ',' and none elsewhere, plain keys and values (checked by _CANONICAL_MAP):
+        the most common line of a model, split with the fewest steps."""
+        file, line, new, keys, cached = self.file, self.line, tuple.__new__, self.keys, _PLAIN_VALUES.get
+        entries: dict[str, tuple[LScalar, LNode]] = {}
+        column = start + 2  # of the first key, 1-based
+        for piece in inside.split(", "):
+            key, plain = piece.split(": ")
+            if key in entries or key == "<<":
+                raise Unusual
+            key = keys.setdefault(key, key)
+            if plain[0] == "'":
+                value = plain[1:-1]  # single-quoted, without a quote, ',' or ':' inside
+            else:
+                value = cached(plain, _MISSING)
+                if value is _MISSING:
+                    value = plain_value(plain)
+                    if len(_PLAIN_VALUES) < _PLAIN_CACHE_SIZE:
+                        _PLAIN_VALUES[plain] = value
+            value_column = column + len(key) + 2
+            entries[key] = (new(LScalar, (key, file, line, column, False)),
+                            new(LScalar, (value, file, line, value_column, False)))
+            column = value_column + len(plain) + 2
+        return LMap(entries, loc)
 
     def _plain_flow(self, inside: str, start: int, loc: Location, is_map: bool) -> LNode:
         """A flow mapping or list of plain keys and values only (checked by
