@@ -32,15 +32,11 @@ def upper_snake(name: str) -> str:
     return "_".join(w.upper() for w in words(name))
 
 
-_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
 def enum_value_token(value_name: str) -> str:
-    """The model value name reduced to UPPER_SNAKE (may be '' or start with a digit).
-
-    Only ASCII letters and digits survive: wire names are Protobuf
-    identifiers. ASCII-only upper-casing keeps 'ß' from turning into 'SS'."""
-    return _NOT_ALNUM.sub("_", value_name.translate(_ASCII_UPPER)).strip("_")
+    """The model value name upper-cased (Unicode rules: 'straße' -> 'STRASSE'),
+    every run of characters other than A-Z and 0-9 made one '_': Protobuf
+    names are ASCII. May be '' (a name with no such letter) or start with a digit."""
+    return _NOT_ALNUM.sub("_", value_name.upper()).strip("_")
 
 
 def enum_value_json_name(enum_name: str, value_name: str) -> str:

@@ -112,9 +112,9 @@ def _check_enums(model: Model, errors: Collector) -> None:
         for value in sorted(enum.values, key=lambda v: v.loc):
             where = f"value '{value.name}' of enum '{enum.name}'"
             if not enum_value_token(value.name):
-                errors.error(value.loc, f"{where} has no ASCII letter or digit (A-Z, a-z, 0-9)",
-                             "its name on the wire keeps only ASCII letters and digits: add some "
-                             "(e.g. 'ja' for '日本')")
+                errors.error(value.loc, f"{where} has no letter A-Z or digit 0-9 when upper-cased, "
+                                        "so it has no name on the wire",
+                             "wire names keep only ASCII letters and digits: add some (e.g. 'ja' for '日本')")
                 continue
             if value.number in numbers:
                 errors.error(value.loc, f"{where} reuses number {value.number} of '{numbers[value.number]}'",
