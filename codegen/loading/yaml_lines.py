@@ -81,7 +81,7 @@ class _Reader:
 
     def read(self, lines: list[str]) -> LNode:
         file, keys, new = self.file, self.keys, tuple.__new__
-        key_at = _KEY.match
+        key_at, canonical_at = _KEY.match, _CANONICAL_MAP.match
         # Open collections, innermost last: (indentation, node, whether it is a
         # list whose '-' sit at its key's indentation).
         frames: list[tuple[int, LMap | LSeq, bool]] = []
@@ -97,7 +97,7 @@ class _Reader:
                 continue  # a blank or comment-only line
             self.line = index
             indent = len(text) - len(body)
-            item = body[:2] == "- " or body == "-"
+            item = body[0] == "-" and (len(body) == 1 or body[1] == " ")
             if pending is not None:
                 parent, key, key_node, key_indent = pending
                 pending = None
@@ -127,11 +127,11 @@ class _Reader:
                 frames.append((0, root, False))
             settled = indent
             if item:
-                if not isinstance(top, LSeq) or body == "-":
+                if type(top) is not LSeq or body == "-":
                     raise Unusual
                 top.items.append(self._value(text, indent + 2))
                 continue
-            if not isinstance(top, LMap):
+            if type(top) is not LMap:
                 raise Unusual
             match = key_at(text, indent)
             if match is None:
@@ -150,6 +150,11 @@ class _Reader:
                 value, index = self._literal(lines, index, text, start, indent)
                 entries[key] = (key_node, value)
             elif text[start] == "{":  # the common property line, without a detour through _value
+                canonical = canonical_at(text, start)
+                if canonical is not None and canonical.end() == len(text):
+                    entries[key] = (key_node, self._canonical_map(
+                        canonical.group(1), start, new(Location, (file, index, start + 1))))
+                    continue
                 value, end = self._flow(text, start, 1)
                 if end != len(text) and not _COMMENT_OR_END.match(text, end):
                     raise Unusual
