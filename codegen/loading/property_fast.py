@@ -47,13 +47,19 @@ def fast_property(name: str, name_loc: Location, node: LNode, names: TypeNames) 
     keys = entries.keys()
     if not keys <= _KEYS:
         return None
-    number = _value(entries, "number", int)
-    if number is None or not 1 <= number <= MAX_FIELD_NUMBER or (  # type: ignore[operator]
-            PROTOBUF_RESERVED[0] <= number <= PROTOBUF_RESERVED[1]):  # type: ignore[operator]
+    try:  # the three required keys, inline: this runs for every property of a model
+        number_node, type_node, privacy_node = entries["number"][1], entries["type"][1], entries["privacy"][1]
+    except KeyError:
         return None
-    text = _value(entries, "type", str)
-    privacy = PRIVACY.get(_value(entries, "privacy", str))  # type: ignore[arg-type]
-    if text is None or privacy is None:
+    if (type(number_node) is not LScalar or type(type_node) is not LScalar or type(privacy_node) is not LScalar
+            or number_node[4] or type_node[4] or privacy_node[4]):
+        return None
+    number, text = number_node[0], type_node[0]
+    if type(number) is not int or type(text) is not str or not 1 <= number <= MAX_FIELD_NUMBER or (
+            PROTOBUF_RESERVED[0] <= number <= PROTOBUF_RESERVED[1]):
+        return None
+    privacy = PRIVACY.get(privacy_node[0]) if type(privacy_node[0]) is str else None
+    if privacy is None:
         return None
     type_ref = names.types.get(text)  # type: ignore[arg-type]
     if type_ref is None:
