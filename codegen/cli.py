@@ -16,9 +16,7 @@ import click
 
 from codegen import __version__
 from codegen.diagnostics import ModelErrors
-from codegen.output import OutputError
 from codegen.terminal import echo
-from codegen.targets import TargetLoadError, registered_targets, target_modules
 
 EXIT_MODEL = 1
 EXIT_INTERNAL = 3
@@ -31,6 +29,8 @@ class Settings:
 
 
 def _target_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    from codegen.targets import target_modules
+
     known = target_modules()
     for name in value:
         if name not in known:
@@ -126,6 +126,8 @@ def check(settings: Settings, targets: tuple[str, ...], out: Path) -> None:
 @cli.command(name="targets")
 def list_targets() -> None:
     """List the registered targets."""
+    from codegen.targets import registered_targets
+
     for name, target in registered_targets().items():
         echo(f"{name:12} {target.description}")
 
@@ -168,6 +170,17 @@ def init(directory: Path) -> None:
     echo("next: edit event_model/, then run 'codegen validate' and 'codegen build'")
 
 
+def _user_facing_errors() -> tuple[type[BaseException], ...]:
+    """OutputError and TargetLoadError, from the modules that define them if
+    they were imported (`validate` never imports them: they start slowly);
+    evaluated only when an exception reaches main."""
+    found = []
+    for module, name in (("codegen.output", "OutputError"), ("codegen.targets", "TargetLoadError")):
+        if module in sys.modules:
+            found.append(getattr(sys.modules[module], name))
+    return tuple(found)
+
+
 def main() -> None:
     try:
         code = cli.main(standalone_mode=False)
@@ -188,7 +201,7 @@ def main() -> None:
     except ModelErrors as exc:
         echo(exc.format(), err=True)
         sys.exit(EXIT_MODEL)
-    except (OutputError, TargetLoadError) as exc:
+    except _user_facing_errors() as exc:
         echo(f"error: {exc}", err=True)
         sys.exit(EXIT_MODEL)
     except OSError as exc:  # the environment, not codegen: a full disk, a folder it may not write
