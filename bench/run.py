@@ -1,10 +1,11 @@
 """Benchmark: `codegen build` (every registered target, cold and unchanged)
 against `protoc` generating Python for the same model, at 50, 500 and 2,000
 events, in one run, then the JSON Schema export and the catalog (`codegen
-docs`, with its page weight). Prints seconds and peak memory (max RSS) per
-command.
+docs`, with its page weight); then `codegen validate` of a model of about
+5 MB (11,000 events in flow style, generated here, never committed; the goal
+is under 2 s and 150 MB). Prints seconds and peak memory (max RSS) per command.
 
-Run: make bench   (or .venv/bin/python bench/run.py [--sizes 50,500,2000])
+Run: make bench   (or .venv/bin/python bench/run.py [--sizes 50,500,2000] [--validate-events 11000])
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 import grpc_tools
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import write_model  # noqa: E402
+from synthetic import write_flow_model, write_model  # noqa: E402
 
 CODEGEN = [sys.executable, "-m", "codegen"]
 
@@ -72,9 +73,19 @@ def catalog_weight(site: Path) -> str:
             f"{heaviest / 1e3:.1f} kB, site {total / 1e6:.1f} MB in {files} files")
 
 
+def validate_row(events: int, work: Path) -> None:
+    root = work / f"flow_{events}"
+    write_flow_model(root / "event_model", events)
+    size = sum(p.stat().st_size for p in (root / "event_model").rglob("*.yaml"))
+    seconds, rss = measure(CODEGEN + ["validate"], root)
+    print(f"validate, {events} events ({size / 1e6:.1f} MB of YAML):", flush=True)
+    print(f"  {'codegen validate':36} {seconds:7.2f} s  {rss:7.1f} MB  (goal: under 2 s and 150 MB)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="50,500,2000")
+    parser.add_argument("--validate-events", type=int, default=11_000)
     args = parser.parse_args()
     targets = subprocess.run(CODEGEN + ["targets"], capture_output=True, text=True, check=True).stdout
     print("targets:", ", ".join(line.split()[0] for line in targets.splitlines()))
@@ -86,6 +97,8 @@ def main() -> None:
             protoc = rows[0][1]
             for name, seconds, rss in rows:
                 print(f"  {name:36} {seconds:7.2f} s  {rss:7.1f} MB  ({seconds / protoc:.2f}x protoc)", flush=True)
+        if args.validate_events:
+            validate_row(args.validate_events, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 model errors or stale output, 2 usage errors,
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import time
@@ -16,8 +17,7 @@ import click
 
 from codegen import __version__
 from codegen.diagnostics import CommandFailed, ModelErrors
-from codegen.output import OutputError
-from codegen.targets import TargetLoadError, registered_targets, target_modules
+from codegen.terminal import echo
 
 EXIT_MODEL = 1
 EXIT_INTERNAL = 3
@@ -30,6 +30,8 @@ class Settings:
 
 
 def _target_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    from codegen.targets import target_modules
+
     known = target_modules()
     for name in value:
         if name not in known:
@@ -83,8 +85,8 @@ def validate(settings: Settings) -> None:
     from codegen.build import load_checked_model
 
     model = load_checked_model(settings.model)
-    click.echo(f"{settings.model}: {model.name} {model.version} is valid "
-               f"({len(model.events)} events, {len(model.enums)} enums, {len(model.objects)} objects)")
+    echo(f"{settings.model}: {model.name} {model.version} is valid "
+         f"({len(model.events)} events, {len(model.enums)} enums, {len(model.objects)} objects)")
 
 
 @cli.command()
@@ -99,10 +101,10 @@ def build(settings: Settings, targets: tuple[str, ...], out: Path, force: bool) 
     started = time.perf_counter()
     for result in run_build(settings.model, out, targets, settings.templates, force):
         if result.cached:
-            click.echo(f"{result.target}: up to date ({result.files} files)")
+            echo(f"{result.target}: up to date ({result.files} files)")
         else:
-            click.echo(f"{result.target}: {result.files} files, {result.written} written, {result.deleted} removed")
-    click.echo(f"done in {time.perf_counter() - started:.2f}s")
+            echo(f"{result.target}: {result.files} files, {result.written} written, {result.deleted} removed")
+    echo(f"done in {time.perf_counter() - started:.2f}s")
 
 
 @cli.command()
@@ -115,18 +117,20 @@ def check(settings: Settings, targets: tuple[str, ...], out: Path) -> None:
 
     differences = run_check(settings.model, out, targets, settings.templates)
     for diff in differences:
-        click.echo(f"{diff.status}: {out / diff.path}")
+        echo(f"{diff.status}: {out / diff.path}")
     if differences:
-        click.echo(f"{len(differences)} generated files are out of date; run 'codegen build'", err=True)
+        echo(f"{len(differences)} generated files are out of date; run 'codegen build'", err=True)
         sys.exit(EXIT_MODEL)
-    click.echo("generated files are up to date")
+    echo("generated files are up to date")
 
 
 @cli.command(name="targets")
 def list_targets() -> None:
     """List the registered targets."""
+    from codegen.targets import registered_targets
+
     for name, target in registered_targets().items():
-        click.echo(f"{name:12} {target.description}")
+        echo(f"{name:12} {target.description}")
 
 
 @cli.command()
@@ -147,13 +151,13 @@ def export(settings: Settings, kind: str, out: Path | None) -> None:
     if kind in ("proto", "sql"):
         text = render_proto(model) if kind == "proto" else render_sql(model)
         if out is None:
-            click.echo(text, nl=False)
+            echo(text, nl=False)
         else:
             write_file(out, text)
         return
     schemas = render_jsonschemas(model)
     if out is None:
-        click.echo("\n".join(s.content for s in schemas), nl=False)
+        echo("\n".join(s.content for s in schemas), nl=False)
     else:
         write_tree(out, encode(schemas))
 
@@ -231,13 +235,14 @@ def docs(settings: Settings, out: Path, changelog: Path) -> None:
     from codegen.exports.catalog.history import read_history
     from codegen.loader import load_model
     from codegen.output import encode, write_tree
+    from codegen.targets import registered_targets
 
     model = load_model(settings.model)
     calls = {name: target.typed_calls(model) for name, target in registered_targets().items()}
     files = render_catalog(model, read_history(settings.model, model.version, changelog),
                            lambda event: {name: by_event[event.name] for name, by_event in calls.items()})
     written, deleted = write_tree(out, encode(files))
-    click.echo(f"{out}: {len(files)} files, {written} written, {deleted} removed; open {out / 'index.html'}")
+    echo(f"{out}: {len(files)} files, {written} written, {deleted} removed; open {out / 'index.html'}")
 
 
 @cli.command()
@@ -247,8 +252,19 @@ def init(directory: Path) -> None:
     from codegen.scaffold import scaffold
 
     for path in scaffold(directory):
-        click.echo(f"created {path}")
-    click.echo("next: edit event_model/, then run 'codegen validate' and 'codegen build'")
+        echo(f"created {path}")
+    echo("next: edit event_model/, then run 'codegen validate' and 'codegen build'")
+
+
+def _user_facing_errors() -> tuple[type[BaseException], ...]:
+    """CommandFailed, and OutputError and TargetLoadError from the modules
+    that define them if they were imported (`validate` never imports them:
+    they start slowly); evaluated only when an exception reaches main."""
+    found: list[type[BaseException]] = [CommandFailed]
+    for module, name in (("codegen.output", "OutputError"), ("codegen.targets", "TargetLoadError")):
+        if module in sys.modules:
+            found.append(getattr(sys.modules[module], name))
+    return tuple(found)
 
 
 def main() -> None:
@@ -257,23 +273,32 @@ def main() -> None:
         sys.exit(code if isinstance(code, int) else 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        shown = io.StringIO()
+        exc.show(file=shown)  # usage, hint and message, as click shows them
+        echo(shown.getvalue(), err=True, nl=False)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        echo(f"Error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except click.Abort:
-        click.echo("aborted", err=True)
+        echo("aborted", err=True)
         sys.exit(EXIT_MODEL)
     except ModelErrors as exc:
-        click.echo(exc.format(), err=True)
+        echo(exc.format(), err=True)
         sys.exit(EXIT_MODEL)
-    except (OutputError, TargetLoadError, CommandFailed) as exc:
-        click.echo(f"error: {exc}", err=True)
+    except _user_facing_errors() as exc:
+        echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_MODEL)
+    except OSError as exc:  # the environment, not codegen: a full disk, a folder it may not write
+        where = f"{exc.filename}: " if exc.filename else ""
+        echo(f"error: {where}{exc.strerror or exc}", err=True)
         sys.exit(EXIT_MODEL)
     except SystemExit:
         raise
     except BaseException as exc:  # never show users a traceback
         if os.environ.get("CODEGEN_DEBUG"):
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
-                   "  hint: this is a bug in codegen; rerun with CODEGEN_DEBUG=1 and report the output", err=True)
+        echo(f"internal error: {type(exc).__name__}: {exc}\n"
+             "  hint: this is a bug in codegen; rerun with CODEGEN_DEBUG=1 and report the output", err=True)
         sys.exit(EXIT_INTERNAL)

@@ -22,6 +22,7 @@ from codegen.sdk.contract import GENERATED_MARKER, OutputFile
 
 MARKER_WINDOW = 512
 MANIFEST = ".codegen-manifest.json"
+TEMP_PREFIX = ".codegen-"
 # Folders that toolchains create beside generated sources; never ours.
 SKIPPED_DIRS = {".build", ".codegen", ".git", ".gradle", ".venv", "__pycache__", "node_modules", "target", "dist"}
 
@@ -114,9 +115,12 @@ def compare_tree(root: Path, files: dict[str, bytes]) -> list[Difference]:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace path with data in one step: readers see the old or the new file."""
+    """Replace path with data in one step: readers see the old or the new file.
+
+    The temporary file's name is short and fixed in length, whatever the
+    target's name: it must fit wherever the target's name fits."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cg.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -140,9 +144,12 @@ def write_tree(root: Path, files: dict[str, bytes]) -> tuple[int, int]:
     written = 0
     for rel, data in files.items():
         path = root / rel
-        if path.is_file() and path.read_bytes() == data:
-            continue
-        atomic_write(path, data)
+        try:
+            if path.is_file() and path.read_bytes() == data:
+                continue
+            atomic_write(path, data)
+        except OSError as exc:  # a full disk, a read-only folder, a name too long for this file system
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
         written += 1
     for rel in stale:
         (root / rel).unlink(missing_ok=True)

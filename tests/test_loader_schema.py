@@ -70,6 +70,8 @@ def test_bundled_model_files_match_the_schema(path: Path) -> None:
     ("reserved_type_names", "events.yaml"),
     ("enum_value_numbers", "enums.yaml"),
     ("file_is_a_list", "events.yaml"),
+    ("names_too_long", "events.yaml"),
+    ("names_too_long", "model.yaml"),
 ])
 def test_schema_rejects_broken_files(case: str, file: str) -> None:
     assert _errors(BROKEN / case / file), f"the schema accepts {case}/{file}"

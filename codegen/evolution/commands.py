@@ -20,13 +20,14 @@ from codegen.evolution.report import FORMATS, Report, render, summary
 from codegen.evolution.rules import Severity
 from codegen.evolution.semver import check_bump
 from codegen.evolution.sources import SourceError, Sources
+from codegen.terminal import echo
 
 EXIT_BREAKING = 100
 EXIT_FAILED = 1
 
 
 def _warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
+    echo(f"warning: {message}", err=True)
 
 
 def _compare_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -65,8 +66,8 @@ def diff_command(settings: Any, against: str | None, releases: tuple[str, ...], 
 
     Exits 0 when compatible, 100 when something breaks, 1 on errors."""
     report = _report(settings.model, against, releases, no_history)
-    click.echo(render(report, fmt), nl=False)
-    click.echo(summary(report), err=True)
+    echo(render(report, fmt), nl=False)
+    echo(summary(report), err=True)
     if report.fails(Severity(fail_on)):
         raise click.exceptions.Exit(EXIT_BREAKING)
 
@@ -84,7 +85,7 @@ def version_check_command(settings: Any, against: str | None, releases: tuple[st
         try:
             if not sources.release_list():
                 version = sources.working().version
-                click.echo(f"no release tag yet: {version} will be the first release; nothing to check")
+                echo(f"no release tag yet: {version} will be the first release; nothing to check")
                 return
         except (SourceError, GitError) as exc:
             raise click.ClickException(str(exc)) from None
@@ -94,14 +95,14 @@ def version_check_command(settings: Any, against: str | None, releases: tuple[st
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     if verdict.ok:
-        click.echo(f"version {report.new.version} against {report.old.describe()}: {verdict.message}")
+        echo(f"version {report.new.version} against {report.old.describe()}: {verdict.message}")
         return
-    click.echo(f"error: version {report.new.version} against {report.old.describe()}: {verdict.message}", err=True)
+    echo(f"error: version {report.new.version} against {report.old.describe()}: {verdict.message}", err=True)
     deciding = [c for c in report.changes if c.spec.bump == report.needed]
     for c in deciding[:10]:
-        click.echo(f"  {c.loc}: {c.rule} needs a {c.spec.bump.label} bump: {c.message()}", err=True)
+        echo(f"  {c.loc}: {c.rule} needs a {c.spec.bump.label} bump: {c.message()}", err=True)
     if len(deciding) > 10:
-        click.echo(f"  ... and {len(deciding) - 10} more (run 'codegen diff')", err=True)
+        echo(f"  ... and {len(deciding) - 10} more (run 'codegen diff')", err=True)
     raise click.exceptions.Exit(EXIT_FAILED)
 
 
@@ -116,10 +117,10 @@ def changelog_command(settings: Any, against: str | None, releases: tuple[str, .
     """Write release notes for the model's version from the diff."""
     text, version = _changelog_text(settings.model, against, releases, no_history)
     if out is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
         return
     write_changelog(out, text, version)
-    click.echo(f"wrote the {version} section to {out}", err=True)
+    echo(f"wrote the {version} section to {out}", err=True)
 
 
 def _changelog_text(model: Path, against: str | None, releases: tuple[str, ...],

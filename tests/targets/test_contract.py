@@ -107,7 +107,7 @@ def format_character_model(tmp_path_factory: pytest.TempPathFactory):
     invisible format character, bidi controls among them."""
     import shutil
 
-    from codegen.sdk.text import FORMAT_CODES
+    from codegen.invisible import FORMAT_CODES
 
     folder = tmp_path_factory.mktemp("format") / "model"
     shutil.copytree(MODEL_DIR, folder)
@@ -135,7 +135,7 @@ def format_character_model(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.mark.parametrize("name", sorted(TARGETS))
 def test_no_invisible_format_character_reaches_a_source_file(name: str, format_character_model) -> None:
-    from codegen.sdk.text import FORMAT
+    from codegen.invisible import FORMAT
 
     files = render(format_character_model, TARGETS[name], ())
     shown = {path: sorted({hex(ord(c)) for c in FORMAT.findall(data.decode("utf-8"))})

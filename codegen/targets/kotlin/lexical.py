@@ -17,7 +17,7 @@ from codegen.naming import camel, enum_value_token, pascal
 from codegen.reference import narrow_float32
 from codegen.sdk.contract import Lexicon
 from codegen.sdk.reserved import matches, read_names, source_texts
-from codegen.sdk.text import FORMAT_CLASS
+from codegen.invisible import FORMAT_CLASS
 from codegen.sdk.templates import builtin_templates
 
 # Hard keywords (never identifiers) and the reserved `typeof`.
