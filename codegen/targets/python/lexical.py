@@ -35,6 +35,7 @@ TYPE_NAMES = frozenset(
     Any ClassVar Context EVENTS EncodingError ErrorHandler EventMessage FieldSpec InMemoryTransport
     JsonValue MODEL_VERSION Mapping Message Policy ProtoEnum SdkError SdkInfo Sequence Timestamp
     TrackedEvent Tracker Transport TransportError ValidationError ValidationIssue None True False
+    DeliveryCounters DeliveryError DeliveryOptions DroppedEvent HttpTransport
     """.split()
 )
 

@@ -340,6 +340,8 @@ def package_init(views: ViewBuilder) -> dict[str, Any]:
     runtime_names = {
         "EncodingError", "EventMessage", "InMemoryTransport", "Policy", "SdkError", "Timestamp",
         "TrackedEvent", "Transport", "TransportError", "ValidationError", "ValidationIssue",
+        "DeliveryCounters", "DeliveryError", "DeliveryOptions", "DroppedEvent", "HttpTransport",
+        "encode_batch",
     }
     imports = [names.import_lines("._runtime", runtime_names), ["from .context import Context"]]
     enums = {nm.types[("enum", e.name)] for e in model.enums}

@@ -1,9 +1,12 @@
 # (Hand-written runtime of the Python SDK, copied verbatim into every package.)
-"""Runtime shared by every event: encoders, validation, tracker, transports.
+"""Runtime shared by every event: encoders, validation, tracker, transports
+(the in-memory one and HttpTransport, the delivery to the collector).
 
 Only the standard library is used."""
 
+from .batch import encode_batch
 from .codec import encode_message, json_message
+from .delivery import HttpTransport
 from .errors import (
     EncodingError,
     SdkError,
@@ -14,16 +17,23 @@ from .errors import (
 from .fields import FieldSpec, ProtoEnum
 from .jcs import JsonValue, canonical_json, es_number, float32_json
 from .message import EventMessage, Message
+from .options import DeliveryOptions
+from .reports import DeliveryCounters, DeliveryError, DroppedEvent
 from .timestamp import Timestamp
 from .tracker import ErrorHandler, Policy, SdkInfo, Tracker, encode_envelope
 from .transport import InMemoryTransport, TrackedEvent, Transport
 from .validation import validate_message
 
 __all__ = [
+    "DeliveryCounters",
+    "DeliveryError",
+    "DeliveryOptions",
+    "DroppedEvent",
     "EncodingError",
     "ErrorHandler",
     "EventMessage",
     "FieldSpec",
+    "HttpTransport",
     "InMemoryTransport",
     "JsonValue",
     "Message",
@@ -39,6 +49,7 @@ __all__ = [
     "ValidationError",
     "ValidationIssue",
     "canonical_json",
+    "encode_batch",
     "encode_envelope",
     "encode_message",
     "es_number",
