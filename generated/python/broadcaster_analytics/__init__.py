@@ -6,8 +6,14 @@ children's products on web, Android, iOS and TV.
 """
 
 from ._runtime import (
+    DeliveryCounters,
+    DeliveryError,
+    DeliveryOptions,
+    DroppedEvent,
+    encode_batch,
     EncodingError,
     EventMessage,
+    HttpTransport,
     InMemoryTransport,
     Policy,
     SdkError,
@@ -72,10 +78,15 @@ __all__ = [
     "Content",
     "ContentKind",
     "Context",
+    "DeliveryCounters",
+    "DeliveryError",
+    "DeliveryOptions",
     "Device",
+    "DroppedEvent",
     "EVENTS",
     "EncodingError",
     "EventMessage",
+    "HttpTransport",
     "InMemoryTransport",
     "LifecycleState",
     "MODEL_VERSION",
@@ -104,4 +115,5 @@ __all__ = [
     "VideoPlaybackError",
     "VideoPlaybackStarted",
     "VideoQuality",
+    "encode_batch",
 ]

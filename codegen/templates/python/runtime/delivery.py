@@ -311,8 +311,8 @@ class HttpTransport:
             while True:
                 if self._stopping:
                     return None
-                wait = self._backoff_until - time.monotonic()
-                if wait <= 0:
+                wait: float | None = self._backoff_until - time.monotonic()
+                if wait is not None and wait <= 0:
                     due, wait = self._due()
                     if due:
                         rows = self._take_batch()

@@ -56,14 +56,9 @@ class Row:
     first_attempt_ms: int | None
 
 
-@dataclass(frozen=True)
-class Entry:
-    """An event handed over by the tracker, not yet stored."""
-
-    event_name: str
-    event_id: str
-    wire_format: str
-    body: bytes
+# An event handed over by the tracker, not yet stored:
+# (event_id, event_name, wire_format, body).
+Entry = tuple[str, str, str, bytes]
 
 
 class SqliteQueue:
@@ -159,8 +154,7 @@ class SqliteQueue:
     def insert(self, entries: Sequence[Entry], now_ms: int) -> int:
         """Store `entries` in one transaction; the last sequence number."""
         rows = [
-            (e.event_id, e.event_name, e.wire_format, e.body, len(e.body), now_ms)
-            for e in entries
+            (i, name, fmt, body, len(body), now_ms) for i, name, fmt, body in entries
         ]
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
