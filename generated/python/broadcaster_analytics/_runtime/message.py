@@ -10,6 +10,7 @@ from .codec import encode_message, json_message
 from .errors import ValidationIssue
 from .fields import FieldSpec
 from .jcs import JsonValue, canonical_json
+from .plans import encode_fast
 from .validation import validate_message
 
 
@@ -24,8 +25,11 @@ class Message:
         return validate_message(self)
 
     def to_protobuf(self) -> bytes:
-        """The Protobuf bytes of this message alone."""
-        return encode_message(self)
+        """The Protobuf bytes of this message alone (the fast path when every
+        value is plainly valid, else the generic encoder, which refuses
+        what cannot be written)."""
+        fast = encode_fast(self)
+        return fast if fast is not None else encode_message(self)
 
     def to_json_value(self) -> dict[str, JsonValue]:
         """The ProtoJSON value of this message (a dict keyed by wire name)."""
