@@ -46,6 +46,9 @@ from .timestamp import Timestamp
 
 Report = Callable[[SdkError], None]
 _PACKAGE = __name__.split(".")[0]
+# Events the in-memory buffer holds at least before the newest are dropped
+# (only when the queue file takes nothing: a stuck disk).
+BUFFER_MIN = 10_000
 
 
 class _Flush:
@@ -87,6 +90,7 @@ class HttpTransport:
         self._on_error = on_error
         self._bound: Report | None = None
         self._buffer: deque[Any] = deque()
+        self._buffer_max = max(options.queue_max_events, BUFFER_MIN)
         self._overflow: deque[tuple[str, str]] = deque()
         self._wake = threading.Event()
         self._cond = threading.Condition()
@@ -126,7 +130,7 @@ class HttpTransport:
         if self._closed:
             raise TransportError("the transport is closed")
         buffer = self._buffer
-        if len(buffer) >= self.options.queue_max_events:
+        if len(buffer) >= self._buffer_max:  # the persister is stuck
             self._overflow.append((event_id, event_name))
             return
         buffer.append((event_id, event_name, self.wire_format, body))
@@ -147,22 +151,21 @@ class HttpTransport:
         return request.done.wait(timeout)
 
     def close(self, timeout: float | None = None) -> bool:
-        """Flush for at most `timeout` seconds, then stop; what is still
-        queued stays in the queue file for the next start. True when
-        nothing was left."""
+        """Flush for at most `timeout` seconds, then stop (waiting for a
+        request in flight, at most `request_timeout`); what is still queued
+        stays in the queue file for the next start. True when nothing was
+        left."""
         if self._closed:
             return self.counters().queued == 0
-        deadline = None if timeout is None else time.monotonic() + timeout
         self._closed = True
         done = self.flush(timeout)
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
         self._wake.set()
+        deadline = time.monotonic() + self.options.request_timeout + 1.0
         for thread in self._threads:
-            thread.join(
-                None if deadline is None else max(0.0, deadline - time.monotonic())
-            )
+            thread.join(max(0.0, deadline - time.monotonic()))
         if not any(thread.is_alive() for thread in self._threads):
             self._poster.close()
             if self._store is not None:
