@@ -7,7 +7,7 @@ call)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Protocol
 
 from .codec import AutoValues, encode_message, json_message, specs_of
 from .errors import ValidationIssue
@@ -20,6 +20,16 @@ from .wire import append_len, append_varint
 WireFormat = Literal["protobuf", "json"]
 PROTOBUF: WireFormat = "protobuf"
 JSON: WireFormat = "json"
+
+
+class FormatTransport(Protocol):
+    """A transport that takes envelopes in one wire format (HttpTransport)."""
+
+    wire_format: WireFormat
+
+    def enqueue(self, event_name: str, event_id: str, body: bytes) -> None:
+        """Take one envelope; may raise, the tracker reports it."""
+
 
 # Automatic values that change with every event; the others are the SDK's.
 EVENT_ID = "event_id"

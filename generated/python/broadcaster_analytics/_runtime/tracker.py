@@ -25,6 +25,7 @@ from .envelope import (
     JSON,
     PROTOBUF,
     ContextPlan,
+    FormatTransport,
     envelope_json,
     envelope_protobuf,
 )
@@ -71,7 +72,7 @@ class Tracker:
 
     def __init__(
         self,
-        transport: Transport,
+        transport: Transport | FormatTransport,
         context: Message,
         policy: Policy = Policy.RAISE,
         on_error: ErrorHandler | None = None,
