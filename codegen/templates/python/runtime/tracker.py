@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import logging
 import os
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -211,10 +212,32 @@ class Tracker:
         logging.getLogger(self.SDK.name or __name__).warning("%s", error)
 
 
-def _uuid4() -> str:
-    """A random (version 4) UUID, as uuid.uuid4() but a third of its cost."""
-    data = bytearray(os.urandom(16))
-    data[6] = (data[6] & 0x0F) | 0x40
-    data[8] = (data[8] & 0x3F) | 0x80
-    h = data.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+class _RandomIds:
+    """Random (version 4) UUIDs from a pool of os.urandom bytes refilled
+    every 256 ids: os.urandom releases the interpreter lock, and on the
+    tracker's thread that lets the delivery threads run for up to a switch
+    interval. The pool is refilled in a forked child, so processes never
+    share ids."""
+
+    POOL = 4096
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._refill()
+
+    def _refill(self) -> None:
+        self._pool = os.urandom(self.POOL)
+        self._at = 0
+
+    def __call__(self) -> str:
+        with self._lock:
+            if self._at >= self.POOL:
+                self._refill()
+            h = self._pool[self._at : self._at + 16].hex()
+            self._at += 16
+        variant = "89ab"[int(h[16], 16) & 3]
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}"
+
+
+_uuid4 = _RandomIds()
+os.register_at_fork(after_in_child=_uuid4._refill)

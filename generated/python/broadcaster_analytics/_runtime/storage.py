@@ -38,6 +38,8 @@ COLUMNS = (
     "attempts, first_attempt_ms"
 )
 MAX_SLOTS = 64
+# 6 parameters a row; SQLite before 3.32 allows 999 per statement.
+ROWS_PER_INSERT = 150
 
 
 class QueueError(Exception):
@@ -153,18 +155,23 @@ class SqliteQueue:
     # --- writing ----------------------------------------------------------------
 
     def insert(self, entries: Sequence[Entry], now_ms: int) -> int:
-        """Store `entries` in one transaction; the last sequence number."""
+        """Store `entries` in one transaction; the last sequence number.
+        Many rows per statement: each statement lets other threads take the
+        interpreter lock, and getting it back can take a switch interval."""
         rows = [
             (i, name, fmt, body, len(body), now_ms) for i, name, fmt, body in entries
         ]
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.executemany(
-                    "INSERT INTO events (event_id, event_name, wire_format, body,"
-                    " size, queued_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
+                for start in range(0, len(rows), ROWS_PER_INSERT):
+                    chunk = rows[start : start + ROWS_PER_INSERT]
+                    values = ",".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk))
+                    self._db.execute(
+                        "INSERT INTO events (event_id, event_name, wire_format, body,"
+                        f" size, queued_at_ms) VALUES {values}",
+                        [field for row in chunk for field in row],
+                    )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
