@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -387,3 +389,25 @@ def test_track_after_close_is_reported(collector: Collector, tmp_path: Path) -> 
     sink.close(5)
     assert not track.track(make_event())
     assert isinstance(errors[0], TransportError)
+
+
+EXIT_PROGRAM = """
+import sys
+from broadcaster_analytics import DeliveryOptions, HttpTransport
+sink = HttpTransport(sys.argv[1], DeliveryOptions(queue_dir=sys.argv[2], wire_format="json"))
+sink.enqueue("e", "exit-1", b'{"context":{"event_id":"exit-1"}}')
+"""
+
+
+def test_exit_flushes_what_is_queued(collector: Collector, tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-c", EXIT_PROGRAM, collector.url, str(tmp_path)],
+        cwd=root,
+        env={"PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [i for r in collector.requests for i in r.event_ids()] == ["exit-1"]
