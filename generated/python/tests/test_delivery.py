@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -404,7 +405,7 @@ def test_exit_flushes_what_is_queued(collector: Collector, tmp_path: Path) -> No
     result = subprocess.run(
         [sys.executable, "-c", EXIT_PROGRAM, collector.url, str(tmp_path)],
         cwd=root,
-        env={"PYTHONPATH": str(root)},
+        env={**os.environ, "PYTHONPATH": str(root)},
         capture_output=True,
         text=True,
         timeout=60,
