@@ -103,14 +103,32 @@ def _field_writers(specs: tuple[FieldSpec, ...]) -> list[FieldWriter]:
             continue  # only an envelope's context has them (ContextPlan)
         if spec.const is not None:
             writers.append(_const_writer(spec))
-        else:
+        elif spec.label == LIST or spec.label == MAP:
             writers.append(_attribute_writer(spec.attr, value_writer(spec)))
+        else:
+            writers.append(_single_writer(spec))
     return writers
 
 
 def _attribute_writer(attr: str, write: ValueWriter) -> FieldWriter:
     def field(message: Any, out: bytearray) -> bool:
         return write(getattr(message, attr, None), out)
+
+    return field
+
+
+def _single_writer(spec: FieldSpec) -> FieldWriter:
+    # value_writer's `single`, fused with the attribute read: one call less
+    # per field on the hot path.
+    implicit = not spec.presence and spec.kind not in (TIMESTAMP, MESSAGE)
+    put = element_writer(spec, spec.number, implicit)
+    attr, required = spec.attr, spec.required
+
+    def field(message: Any, out: bytearray) -> bool:
+        value = getattr(message, attr, None)
+        if value is None:
+            return not required
+        return put(value, out)
 
     return field
 
