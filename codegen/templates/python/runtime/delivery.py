@@ -98,6 +98,7 @@ class HttpTransport:
         self._stopping = False
         self._store: SqliteQueue | None = None
         self._flushes: list[_Flush] = []
+        self._flush_markers = 0  # _Flush objects in the buffer
         self._splits: deque[list[int]] = deque()
         self._in_flight: set[int] = set()
         self._failures = 0
@@ -145,6 +146,8 @@ class HttpTransport:
         if self._stopping:
             return self.counters().queued == 0
         request = _Flush()
+        with self._cond:
+            self._flush_markers += 1
         self._buffer.append(request)
         self._wake.set()
         return request.done.wait(timeout)
@@ -186,7 +189,7 @@ class HttpTransport:
             store = self._store
             return DeliveryCounters(
                 tracked=self._tracked + len(self._overflow),
-                buffered=sum(1 for item in self._buffer if type(item) is tuple),
+                buffered=max(0, len(self._buffer) - self._flush_markers),
                 queued=store.count if store is not None else 0,
                 in_flight=len(self._in_flight),
                 sent=self._sent,
@@ -253,6 +256,8 @@ class HttpTransport:
             except IndexError:
                 break
             if type(item) is _Flush:
+                with self._cond:
+                    self._flush_markers -= 1
                 self._store_entries(store, entries)
                 entries = []
                 item.target = store.last_seq()

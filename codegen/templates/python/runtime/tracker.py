@@ -219,25 +219,28 @@ class _RandomIds:
     interval. The pool is refilled in a forked child, so processes never
     share ids."""
 
-    POOL = 4096
+    POOL = 4096  # bytes
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._refill()
 
     def _refill(self) -> None:
-        self._pool = os.urandom(self.POOL)
+        self._hex = os.urandom(self.POOL).hex()
         self._at = 0
 
     def __call__(self) -> str:
         with self._lock:
-            if self._at >= self.POOL:
+            at = self._at
+            if at >= 2 * self.POOL:
                 self._refill()
-            h = self._pool[self._at : self._at + 16].hex()
-            self._at += 16
-        variant = "89ab"[int(h[16], 16) & 3]
-        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}"
+                at = 0
+            self._at = at + 32
+            h = self._hex[at : at + 32]
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
 
 
+# The variant bits 10xx over a random hex digit.
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 _uuid4 = _RandomIds()
 os.register_at_fork(after_in_child=_uuid4._refill)
