@@ -412,3 +412,26 @@ def test_exit_flushes_what_is_queued(collector: Collector, tmp_path: Path) -> No
     )
     assert result.returncode == 0, result.stderr
     assert [i for r in collector.requests for i in r.event_ids()] == ["exit-1"]
+
+
+def test_an_orphaned_slot_is_adopted(collector: Collector, tmp_path: Path) -> None:
+    errors: list[SdkError] = []
+    offline = {"wire_format": "json", "backoff_base": 5, "backoff_max": 5}
+    first = transport("http://127.0.0.1:9", tmp_path, **offline)
+    second = transport("http://127.0.0.1:9", tmp_path, **offline)
+    track = tracker(second, errors)
+    track.track(make_event())
+    track.track(make_event())
+    second.close(0.3)  # its slot (queue-1) keeps the two events
+    first.close(0.3)
+    assert sorted(p.name for p in tmp_path.glob("queue-*.sqlite3")) == [
+        "queue-0.sqlite3",
+        "queue-1.sqlite3",
+    ]
+    online = transport(collector.url, tmp_path, wire_format="json")
+    assert online.flush(10)
+    online.close(5)
+    assert [i for r in collector.requests for i in r.event_ids()] == [
+        "id-0000",
+        "id-0001",
+    ]
