@@ -40,6 +40,7 @@ conformance: setup
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/collector.py
+	$(BIN)/python bench/delivery.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

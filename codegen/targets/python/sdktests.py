@@ -1,5 +1,6 @@
 """The generated package's own tests, rendered from the test plan: every
-sample, every invalid case, the tracker and the shared wire vectors."""
+sample, every invalid case, the tracker, its delivery (HttpTransport) and
+the shared wire vectors."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ def test_files(views: Any) -> list[tuple[str, str, dict[str, Any]]]:
                   {"package": pkg, "imports": _imports(pkg, values.used), "cases": invalid}))
 
     files.append(tracker_tests(views, test_plan))
+    files.append(delivery_tests(views, test_plan))
     files.append(("tests/test_vectors.py", "tests/test_vectors.py.j2", {"package": pkg}))
     return files
 
@@ -94,6 +96,25 @@ def tracker_tests(views: Any, test_plan: Any) -> tuple[str, str, dict[str, Any]]
                "Tracker", "TransportError", "ValidationError"}
     context["imports"] = _imports(pkg, values.used | runtime)
     return "tests/test_tracker.py", "tests/test_tracker.py.j2", context
+
+
+def delivery_tests(views: Any, test_plan: Any) -> tuple[str, str, dict[str, Any]]:
+    """HttpTransport's own tests: they track the envelope case's event."""
+    model = views.model
+    pkg = views.names.package
+    values = Values(views)
+    case = envelope_case(model, sdk_name=pkg)
+    context = {
+        "context": lines(values.context(case.context), INDENT, "return "),
+        "event": lines(values.event(case.event, case.values), INDENT, "return "),
+        "event_type": views.names.types[("event", case.event)],
+        "package": pkg,
+        "sdk_name": names.py_str(pkg),
+    }
+    runtime = {names.CONTEXT_CLASS, "DeliveryError", "DeliveryOptions", "DroppedEvent", "HttpTransport", "SdkError",
+               "Timestamp", "Tracker", "TransportError"}
+    context["imports"] = _imports(pkg, values.used | runtime)
+    return "tests/test_delivery.py", "tests/test_delivery.py.j2", context
 
 
 def _imports(package: str, used: set[str]) -> list[str]:
