@@ -12,16 +12,24 @@ from typing import Iterable
 from codegen.diagnostics import Collector, did_you_mean
 from codegen.ir import Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property
 from codegen.loading.export_settings import read_exports
+from codegen.loading.purpose_section import read_client_ip, read_purposes
 from codegen.loading.file_names import too_long
 from codegen.loading.packages import check_setting
 from codegen.loading.property_fast import fast_property
-from codegen.loading.properties import SEMVER, TypeNames, check_number, read_deprecation, read_property
+from codegen.loading.properties import (
+    SEMVER,
+    TypeNames,
+    check_number,
+    read_deprecation,
+    read_property,
+    read_purpose_list,
+)
 from codegen.loading.reader import MapReader, describe
 from codegen.loading.reserved import read_reserved
 from codegen.loading.yaml_nodes import LMap, LNode, LScalar
 
-SECTIONS = ("model", "targets", "exports", "context", "events", "enums", "objects")
-SINGLE_SECTIONS = ("model", "targets", "exports", "context")
+SECTIONS = ("model", "targets", "exports", "purposes", "collector", "context", "events", "enums", "objects")
+SINGLE_SECTIONS = ("model", "targets", "exports", "purposes", "collector", "context")
 NAMESPACE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 MIN_EVENT_NUMBER = 10
 MAX_VERSION = 64  # it is part of package file names (wheels, jars, tarballs)
@@ -113,11 +121,14 @@ def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Mo
     products = tuple(sorted({str(p.value) for p in header.text_list("products") or []}))
     platforms = tuple(sorted({str(p.value) for p in header.text_list("platforms") or []}))
 
+    purposes = read_purposes(sections.single.get("purposes"), sections.single_locs.get("model", start)
+                             if complete else None, errors)
     enum_nodes = sections.named["enums"]
     enums = [e for e in (_read_enum(n, loc, node, errors) for n, (loc, node) in enum_nodes.items()) if e]
     names = TypeNames(
         enums=set(enum_nodes), objects=set(sections.named["objects"]),
         enum_values={e.name: {v.name for v in e.values} for e in enums},
+        purposes={p.name: p.sensitive for p in purposes} if "purposes" in sections.single else None,
     )
     objects = [
         ObjectType(name=n, description=_description(r), reserved=read_reserved(r.raw("reserved"), f"object '{n}'", errors),
@@ -141,6 +152,7 @@ def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Mo
         events.append(_read_event(event_name, loc, node, names, declared, errors))
     packages, package_locations = _read_targets(sections.single.get("targets"), errors)
     exports = read_exports(sections.single.get("exports"), errors)
+    client_ip_purposes = read_client_ip(sections.single.get("collector"), names, errors)
     return Model(
         name=name, namespace=namespace, version=version, description=header.description(),
         packages=packages, package_locations=package_locations, products=products, platforms=platforms,
@@ -149,7 +161,7 @@ def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Mo
         enums=tuple(sorted(enums, key=lambda e: e.name)),
         objects=tuple(sorted(objects, key=lambda o: o.name)),
         reserved_events=read_reserved(header.raw("reserved"), "the model's events", errors),
-        exports=exports,
+        exports=exports, purposes=purposes, client_ip_purposes=client_ip_purposes,
     )
 
 
@@ -228,13 +240,21 @@ def _read_event(
     what = f"event '{name}'"
     reader = MapReader(
         node, what, errors,
-        ("number", "description", "owner", "products", "platforms", "properties", "reserved", "deprecated"),
+        ("number", "description", "owner", "purposes", "products", "platforms", "properties", "reserved",
+         "deprecated"),
         ("number", "description", "owner"), fallback=loc,
     )
     number = reader.integer("number", "10")
     check_number(number, lambda: reader.value_loc("number"), what, errors, low=MIN_EVENT_NUMBER)
     subsets = {field: _read_subset(reader, field, declared[field], errors) for field in declared}
+    purposes = read_purpose_list(reader, names, errors)
+    if purposes is None and isinstance(node, LMap) and not reader.has("purposes"):
+        declared_purposes = ", ".join(sorted(names.purposes or ())) or "declared in the 'purposes' section"
+        errors.error(loc, f"{what} names no purposes",
+                     f"add 'purposes: [...]' with the purposes it serves ({declared_purposes}): an SDK sends "
+                     f"it only when they are granted")
     return Event(
+        purposes=purposes or (),
         name=name, number=number or 0, description=_description(reader), owner=reader.text("owner") or "",
         products=subsets["products"], platforms=subsets["platforms"],
         properties=_read_properties(reader, what, names, errors) if reader.has("properties") else (),

@@ -10,7 +10,6 @@ from broadcaster_analytics import (
     AppLifecycle,
     ArticleRead,
     ConsentChanged,
-    ConsentPurpose,
     ConsentState,
     Content,
     ContentKind,
@@ -153,12 +152,9 @@ SAMPLES: list[tuple[str, EventMessage, str, str]] = [
     ),
     (
         "consent_changed_minimal",
-        ConsentChanged(
-            current=ConsentState(granted=[ConsentPurpose.ANALYTICS]),
-            banner_version="0.0",
-        ),
-        "12030a01011a03302e30",
-        '{"banner_version":"0.0","current":{"granted":["CONSENT_PURPOSE_ANALYTICS"]}}',
+        ConsentChanged(current=ConsentState(granted=["aa"]), banner_version="0.0"),
+        "12040a0261611a03302e30",
+        '{"banner_version":"0.0","current":{"granted":["aa"]}}',
     ),
     (
         "consent_changed_zero",
@@ -174,43 +170,43 @@ SAMPLES: list[tuple[str, EventMessage, str, str]] = [
         "consent_changed_full",
         ConsentChanged(
             previous=ConsentState(
-                granted=[ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION],
+                granted=["aa", "aa"],
                 updated_at=Timestamp(seconds=1700000000, nanos=123000000),
             ),
             current=ConsentState(
-                granted=[ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION],
+                granted=["aa", "aa"],
                 updated_at=Timestamp(seconds=1700000000, nanos=123000000),
             ),
             banner_version="0.0",
         ),
-        "0a110a020102120b0880e2cfaa0610c0a9d33a12110a020102120b0880e2cfaa0610c0a9d33a1a03302e30",
-        '{"banner_version":"0.0","current":{"granted":["CONSENT_PURPOSE_ANALYTICS","CONSENT_PURPOSE_PERSONALISATION"],"updated_at":"2023-11-14T22:13:20.123Z"},"previous":{"granted":["CONSENT_PURPOSE_ANALYTICS","CONSENT_PURPOSE_PERSONALISATION"],"updated_at":"2023-11-14T22:13:20.123Z"}}',
+        "0a150a0261610a026161120b0880e2cfaa0610c0a9d33a12150a0261610a026161120b0880e2cfaa0610c0a9d33a1a03302e30",
+        '{"banner_version":"0.0","current":{"granted":["aa","aa"],"updated_at":"2023-11-14T22:13:20.123Z"},"previous":{"granted":["aa","aa"],"updated_at":"2023-11-14T22:13:20.123Z"}}',
     ),
     (
         "consent_changed_edge",
         ConsentChanged(
             previous=ConsentState(
                 granted=[
-                    ConsentPurpose.MARKETING,
-                    ConsentPurpose.PERSONALISATION,
-                    ConsentPurpose.ANALYTICS,
-                    ConsentPurpose.MARKETING,
+                    "z________________________________",
+                    "z________________________________",
+                    "z________________________________",
+                    "z________________________________",
                 ],
                 updated_at=Timestamp(seconds=-62135596800, nanos=0),
             ),
             current=ConsentState(
                 granted=[
-                    ConsentPurpose.MARKETING,
-                    ConsentPurpose.PERSONALISATION,
-                    ConsentPurpose.ANALYTICS,
-                    ConsentPurpose.MARKETING,
+                    "z________________________________",
+                    "z________________________________",
+                    "z________________________________",
+                    "z________________________________",
                 ],
                 updated_at=Timestamp(seconds=-62135596800, nanos=0),
             ),
             banner_version="9999999999999999.9999999999999999",
         ),
-        "0a130a0403020103120b088092b8c398feffffff0112130a0403020103120b088092b8c398feffffff011a21393939393939393939393939393939392e39393939393939393939393939393939",
-        '{"banner_version":"9999999999999999.9999999999999999","current":{"granted":["CONSENT_PURPOSE_MARKETING","CONSENT_PURPOSE_PERSONALISATION","CONSENT_PURPOSE_ANALYTICS","CONSENT_PURPOSE_MARKETING"],"updated_at":"0001-01-01T00:00:00Z"},"previous":{"granted":["CONSENT_PURPOSE_MARKETING","CONSENT_PURPOSE_PERSONALISATION","CONSENT_PURPOSE_ANALYTICS","CONSENT_PURPOSE_MARKETING"],"updated_at":"0001-01-01T00:00:00Z"}}',
+        "0a99010a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f120b088092b8c398feffffff011299010a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f120b088092b8c398feffffff011a21393939393939393939393939393939392e39393939393939393939393939393939",
+        '{"banner_version":"9999999999999999.9999999999999999","current":{"granted":["z________________________________","z________________________________","z________________________________","z________________________________"],"updated_at":"0001-01-01T00:00:00Z"},"previous":{"granted":["z________________________________","z________________________________","z________________________________","z________________________________"],"updated_at":"0001-01-01T00:00:00Z"}}',
     ),
     (
         "page_view_minimal",
@@ -420,9 +416,9 @@ SAMPLES: list[tuple[str, EventMessage, str, str]] = [
     ),
     (
         "search_minimal",
-        Search(query="query", result_count=42),
-        "0a057175657279102a",
-        '{"filters":[],"query":"query","result_count":42}',
+        Search(result_count=42),
+        "102a",
+        '{"filters":[],"result_count":42}',
     ),
     (
         "search_zero",
