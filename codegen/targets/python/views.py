@@ -106,6 +106,8 @@ def pep440(version: str) -> str:
 def derive_names(model: Model, options: Options) -> Names:
     types_scope = NameAllocator(names.RESERVED_TYPES, valid=str.isidentifier)
     types: dict[tuple[str, str], str] = {}
+    # The SDK's own enum of purposes first: its name is the vocabulary's (docs/sdk-api.md).
+    purpose_type = types_scope.claim("types", "Purpose", kind_suffix("Enum"))
     for kind, suffix, items in (
         ("enum", "Enum", model.enums),
         ("object", "Object", model.objects),
@@ -124,8 +126,6 @@ def derive_names(model: Model, options: Options) -> Names:
     }
     idents.block("modules", {"__init__"})
     modules = {event.name: idents.claim("modules", names.attr_base(event.name)) for event in model.events}
-    # After the model's types, which keep their names.
-    purpose_type = types_scope.claim("types", "Purpose", kind_suffix("Enum"))
     purposes = {p.name: idents.claim("purposes", names.member_base(p.name)) for p in model.purposes}
     return Names(package_name(model, options), types, attrs, members, modules, purpose_type, purposes)
 

@@ -90,13 +90,25 @@ test("article_read_reading_time_estimate_minimum", () => {
 });
 
 test("consent_changed_previous_granted_max_items", () => {
-  const event = new ConsentChanged({ previous: { granted: ["analytics", "personalisation", "marketing", "analytics", "personalisation", "marketing", "analytics", "personalisation", "marketing"] }, current: { granted: ["analytics"] }, bannerVersion: "0.0" });
+  const event = new ConsentChanged({ previous: { granted: ["aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa"] }, current: { granted: ["aa"] }, bannerVersion: "0.0" });
   assertReports(event.validate(), "previous.granted", "max_items");
-  assertMessage(event, "invalid event consent_changed: previous.granted: has 9 items, more than 8 (max_items)");
+  assertMessage(event, "invalid event consent_changed: previous.granted: has 17 items, more than 16 (max_items)");
+});
+
+test("consent_changed_previous_granted_1_max_length", () => {
+  const event = new ConsentChanged({ previous: { granted: ["aa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"] }, current: { granted: ["aa"] }, bannerVersion: "0.0" });
+  assertReports(event.validate(), "previous.granted[1]", "max_length");
+  assertMessage(event, "invalid event consent_changed: previous.granted[1]: has 65 characters, more than 64 (max_length)");
+});
+
+test("consent_changed_previous_granted_1_pattern", () => {
+  const event = new ConsentChanged({ previous: { granted: ["aa", "!a"] }, current: { granted: ["aa"] }, bannerVersion: "0.0" });
+  assertReports(event.validate(), "previous.granted[1]", "pattern");
+  assertMessage(event, "invalid event consent_changed: previous.granted[1]: does not match \"[a-z][a-z0-9_]*\" (pattern)");
 });
 
 test("consent_changed_banner_version_pattern", () => {
-  const event = new ConsentChanged({ current: { granted: ["analytics"] }, bannerVersion: "!.0" });
+  const event = new ConsentChanged({ current: { granted: ["aa"] }, bannerVersion: "!.0" });
   assertReports(event.validate(), "banner_version", "pattern");
   assertMessage(event, "invalid event consent_changed: banner_version: does not match \"[0-9]+\\\\.[0-9]+\" (pattern)");
 });
@@ -204,19 +216,19 @@ test("search_query_max_length", () => {
 });
 
 test("search_result_count_minimum", () => {
-  const event = new Search({ query: "query", resultCount: -1 });
+  const event = new Search({ resultCount: -1 });
   assertReports(event.validate(), "result_count", "minimum");
   assertMessage(event, "invalid event search: result_count: -1 is below the minimum 0 (minimum)");
 });
 
 test("search_filters_max_items", () => {
-  const event = new Search({ query: "query", resultCount: 42, filters: ["article", "video", "live_stream", "audio", "gallery", "article"] });
+  const event = new Search({ resultCount: 42, filters: ["article", "video", "live_stream", "audio", "gallery", "article"] });
   assertReports(event.validate(), "filters", "max_items");
   assertMessage(event, "invalid event search: filters: has 6 items, more than 5 (max_items)");
 });
 
 test("search_latency_ms_minimum", () => {
-  const event = new Search({ query: "query", resultCount: 42, latencyMs: -1.0 });
+  const event = new Search({ resultCount: 42, latencyMs: -1.0 });
   assertReports(event.validate(), "latency_ms", "minimum");
   assertMessage(event, "invalid event search: latency_ms: -1 is below the minimum 0 (minimum)");
 });

@@ -8,10 +8,10 @@ import XCTest
 
 final class ConsentChangedEventTests: XCTestCase {
     func test_consent_changed_minimal() {
-        let event = ConsentChanged(current: ConsentState(granted: [ConsentPurpose.analytics]), bannerVersion: "0.0")
+        let event = ConsentChanged(current: ConsentState(granted: ["aa"]), bannerVersion: "0.0")
         XCTAssertEqual(event.validate(), [])
-        XCTAssertEqual(hex(event.toProtobuf()), "12030a01011a03302e30")
-        assertSameText(event.toJson(), "{\"banner_version\":\"0.0\",\"current\":{\"granted\":[\"CONSENT_PURPOSE_ANALYTICS\"]}}")
+        XCTAssertEqual(hex(event.toProtobuf()), "12040a0261611a03302e30")
+        assertSameText(event.toJson(), "{\"banner_version\":\"0.0\",\"current\":{\"granted\":[\"aa\"]}}")
     }
 
     func test_consent_changed_zero() {
@@ -22,28 +22,42 @@ final class ConsentChangedEventTests: XCTestCase {
     }
 
     func test_consent_changed_full() {
-        let event = ConsentChanged(previous: ConsentState(granted: [ConsentPurpose.analytics, ConsentPurpose.personalisation], updatedAt: Timestamp(seconds: 1700000000, nanos: 123000000)), current: ConsentState(granted: [ConsentPurpose.analytics, ConsentPurpose.personalisation], updatedAt: Timestamp(seconds: 1700000000, nanos: 123000000)), bannerVersion: "0.0")
+        let event = ConsentChanged(previous: ConsentState(granted: ["aa", "aa"], updatedAt: Timestamp(seconds: 1700000000, nanos: 123000000)), current: ConsentState(granted: ["aa", "aa"], updatedAt: Timestamp(seconds: 1700000000, nanos: 123000000)), bannerVersion: "0.0")
         XCTAssertEqual(event.validate(), [])
-        XCTAssertEqual(hex(event.toProtobuf()), "0a110a020102120b0880e2cfaa0610c0a9d33a12110a020102120b0880e2cfaa0610c0a9d33a1a03302e30")
-        assertSameText(event.toJson(), "{\"banner_version\":\"0.0\",\"current\":{\"granted\":[\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_PERSONALISATION\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"},\"previous\":{\"granted\":[\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_PERSONALISATION\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"}}")
+        XCTAssertEqual(hex(event.toProtobuf()), "0a150a0261610a026161120b0880e2cfaa0610c0a9d33a12150a0261610a026161120b0880e2cfaa0610c0a9d33a1a03302e30")
+        assertSameText(event.toJson(), "{\"banner_version\":\"0.0\",\"current\":{\"granted\":[\"aa\",\"aa\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"},\"previous\":{\"granted\":[\"aa\",\"aa\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"}}")
     }
 
     func test_consent_changed_edge() {
-        let event = ConsentChanged(previous: ConsentState(granted: [ConsentPurpose.marketing, ConsentPurpose.personalisation, ConsentPurpose.analytics, ConsentPurpose.marketing], updatedAt: Timestamp(seconds: -62135596800, nanos: 0)), current: ConsentState(granted: [ConsentPurpose.marketing, ConsentPurpose.personalisation, ConsentPurpose.analytics, ConsentPurpose.marketing], updatedAt: Timestamp(seconds: -62135596800, nanos: 0)), bannerVersion: "9999999999999999.9999999999999999")
+        let event = ConsentChanged(previous: ConsentState(granted: ["z________________________________", "z________________________________", "z________________________________", "z________________________________"], updatedAt: Timestamp(seconds: -62135596800, nanos: 0)), current: ConsentState(granted: ["z________________________________", "z________________________________", "z________________________________", "z________________________________"], updatedAt: Timestamp(seconds: -62135596800, nanos: 0)), bannerVersion: "9999999999999999.9999999999999999")
         XCTAssertEqual(event.validate(), [])
-        XCTAssertEqual(hex(event.toProtobuf()), "0a130a0403020103120b088092b8c398feffffff0112130a0403020103120b088092b8c398feffffff011a21393939393939393939393939393939392e39393939393939393939393939393939")
-        assertSameText(event.toJson(), "{\"banner_version\":\"9999999999999999.9999999999999999\",\"current\":{\"granted\":[\"CONSENT_PURPOSE_MARKETING\",\"CONSENT_PURPOSE_PERSONALISATION\",\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_MARKETING\"],\"updated_at\":\"0001-01-01T00:00:00Z\"},\"previous\":{\"granted\":[\"CONSENT_PURPOSE_MARKETING\",\"CONSENT_PURPOSE_PERSONALISATION\",\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_MARKETING\"],\"updated_at\":\"0001-01-01T00:00:00Z\"}}")
+        XCTAssertEqual(hex(event.toProtobuf()), "0a99010a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f120b088092b8c398feffffff011299010a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f120b088092b8c398feffffff011a21393939393939393939393939393939392e39393939393939393939393939393939")
+        assertSameText(event.toJson(), "{\"banner_version\":\"9999999999999999.9999999999999999\",\"current\":{\"granted\":[\"z________________________________\",\"z________________________________\",\"z________________________________\",\"z________________________________\"],\"updated_at\":\"0001-01-01T00:00:00Z\"},\"previous\":{\"granted\":[\"z________________________________\",\"z________________________________\",\"z________________________________\",\"z________________________________\"],\"updated_at\":\"0001-01-01T00:00:00Z\"}}")
     }
 
     func test_consent_changed_previous_granted_max_items() {
-        let event = ConsentChanged(previous: ConsentState(granted: [ConsentPurpose.analytics, ConsentPurpose.personalisation, ConsentPurpose.marketing, ConsentPurpose.analytics, ConsentPurpose.personalisation, ConsentPurpose.marketing, ConsentPurpose.analytics, ConsentPurpose.personalisation, ConsentPurpose.marketing]), current: ConsentState(granted: [ConsentPurpose.analytics]), bannerVersion: "0.0")
+        let event = ConsentChanged(previous: ConsentState(granted: ["aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa"]), current: ConsentState(granted: ["aa"]), bannerVersion: "0.0")
         assertIssue(event.validate(), constraint: "max_items", path: "previous.granted")
         XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
-                       "invalid event consent_changed: previous.granted: has 9 items, more than 8 (max_items)")
+                       "invalid event consent_changed: previous.granted: has 17 items, more than 16 (max_items)")
+    }
+
+    func test_consent_changed_previous_granted_1_max_length() {
+        let event = ConsentChanged(previous: ConsentState(granted: ["aa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]), current: ConsentState(granted: ["aa"]), bannerVersion: "0.0")
+        assertIssue(event.validate(), constraint: "max_length", path: "previous.granted[1]")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event consent_changed: previous.granted[1]: has 65 characters, more than 64 (max_length)")
+    }
+
+    func test_consent_changed_previous_granted_1_pattern() {
+        let event = ConsentChanged(previous: ConsentState(granted: ["aa", "!a"]), current: ConsentState(granted: ["aa"]), bannerVersion: "0.0")
+        assertIssue(event.validate(), constraint: "pattern", path: "previous.granted[1]")
+        XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
+                       "invalid event consent_changed: previous.granted[1]: does not match \"[a-z][a-z0-9_]*\" (pattern)")
     }
 
     func test_consent_changed_banner_version_pattern() {
-        let event = ConsentChanged(current: ConsentState(granted: [ConsentPurpose.analytics]), bannerVersion: "!.0")
+        let event = ConsentChanged(current: ConsentState(granted: ["aa"]), bannerVersion: "!.0")
         assertIssue(event.validate(), constraint: "pattern", path: "banner_version")
         XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
                        "invalid event consent_changed: banner_version: does not match \"[0-9]+\\\\.[0-9]+\" (pattern)")

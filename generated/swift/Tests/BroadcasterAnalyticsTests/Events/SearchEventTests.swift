@@ -8,10 +8,10 @@ import XCTest
 
 final class SearchEventTests: XCTestCase {
     func test_search_minimal() {
-        let event = Search(query: "query", resultCount: 42)
+        let event = Search(resultCount: 42)
         XCTAssertEqual(event.validate(), [])
-        XCTAssertEqual(hex(event.toProtobuf()), "0a057175657279102a")
-        assertSameText(event.toJson(), "{\"filters\":[],\"query\":\"query\",\"result_count\":42}")
+        XCTAssertEqual(hex(event.toProtobuf()), "102a")
+        assertSameText(event.toJson(), "{\"filters\":[],\"result_count\":42}")
     }
 
     func test_search_zero() {
@@ -52,21 +52,21 @@ final class SearchEventTests: XCTestCase {
     }
 
     func test_search_result_count_minimum() {
-        let event = Search(query: "query", resultCount: -1)
+        let event = Search(resultCount: -1)
         assertIssue(event.validate(), constraint: "minimum", path: "result_count")
         XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
                        "invalid event search: result_count: -1 is below the minimum 0 (minimum)")
     }
 
     func test_search_filters_max_items() {
-        let event = Search(query: "query", resultCount: 42, filters: [ContentKind.article, ContentKind.video, ContentKind.liveStream, ContentKind.audio, ContentKind.gallery, ContentKind.article])
+        let event = Search(resultCount: 42, filters: [ContentKind.article, ContentKind.video, ContentKind.liveStream, ContentKind.audio, ContentKind.gallery, ContentKind.article])
         assertIssue(event.validate(), constraint: "max_items", path: "filters")
         XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
                        "invalid event search: filters: has 6 items, more than 5 (max_items)")
     }
 
     func test_search_latency_ms_minimum() {
-        let event = Search(query: "query", resultCount: 42, latencyMs: -1.0)
+        let event = Search(resultCount: 42, latencyMs: -1.0)
         assertIssue(event.validate(), constraint: "minimum", path: "latency_ms")
         XCTAssertEqual(ValidationError(eventName: type(of: event).eventName, issues: event.validate()).message,
                        "invalid event search: latency_ms: -1 is below the minimum 0 (minimum)")

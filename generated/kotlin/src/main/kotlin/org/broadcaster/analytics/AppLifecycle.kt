@@ -63,9 +63,13 @@ public data class AppLifecycle(
     }
 
 
+    override val purposes: Set<String> get() = PURPOSES
+
     public companion object {
         public const val EVENT_NAME: String = "app_lifecycle"
         public const val EVENT_NUMBER: Int = 31
     }
 }
 
+
+private val PURPOSES: Set<String> = setOf("necessary")

@@ -114,9 +114,13 @@ public data class ArticleRead(
         if (this.fontScale != null) out.add(path + "font_scale is deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.")
     }
 
+    override val purposes: Set<String> get() = PURPOSES
+
     public companion object {
         public const val EVENT_NAME: String = "article_read"
         public const val EVENT_NUMBER: Int = 16
     }
 }
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

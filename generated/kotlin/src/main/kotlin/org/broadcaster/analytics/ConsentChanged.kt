@@ -58,6 +58,8 @@ public data class ConsentChanged(
     }
 
 
+    override val purposes: Set<String> get() = PURPOSES
+
     public companion object {
         public const val EVENT_NAME: String = "consent_changed"
         public const val EVENT_NUMBER: Int = 30
@@ -66,3 +68,5 @@ public data class ConsentChanged(
 
 private val BANNER_VERSION_PATTERN: Regex = Regex("[0-9]+\\.[0-9]+")
 
+
+private val PURPOSES: Set<String> = setOf("necessary")

@@ -9,11 +9,11 @@ package org.broadcaster.analytics
  */
 public data class ConsentState(
     /**
-     * Purposes the user consented to.
+     * Names of the purposes granted (the model's purposes), in the SDKs' Purpose order.
      *
-     * Wire name `granted`, field 1, list<consent_purpose>, required, privacy: none. Constraints: max_items 8.
+     * Wire name `granted`, field 1, list<string>, required, privacy: none. Constraints: max_length 64, max_items 16, pattern `[a-z][a-z0-9_]*` (whole value).
      */
-    public val granted: List<ConsentPurpose>,
+    public val granted: List<String>,
     /**
      * When the user last changed their choices.
      *
@@ -23,7 +23,8 @@ public data class ConsentState(
 ) : Message {
     override fun validateInto(v: Validator) {
         v.field("granted") {
-            v.items(granted.size, maxItems = 8)
+            v.items(granted.size, maxItems = 16)
+            v.each(granted) { e -> v.string(e, maxLength = 64, pattern = GRANTED_PATTERN) }
         }
         v.field("updated_at") {
             v.timestamp(updatedAt)
@@ -31,15 +32,17 @@ public data class ConsentState(
     }
 
     override fun writeProto(w: ProtoWriter) {
-        w.packedEnum(1, granted)
+        w.repeatedString(1, granted)
         w.timestamp(2, updatedAt)
     }
 
     override fun writeJson(w: JsonWriter) {
         w.beginObject()
-        w.name("granted").array(granted) { enumValue(it) }
+        w.name("granted").array(granted) { string(it) }
         if (updatedAt != null) w.name("updated_at").timestamp(updatedAt)
         w.endObject()
     }
 }
+
+private val GRANTED_PATTERN: Regex = Regex("[a-z][a-z0-9_]*")
 

@@ -11,13 +11,15 @@ public data class PageView(
     /**
      * The page's URL without query parameters (they can carry personal data).
      *
-     * Wire name `page_url`, field 1, string, required, privacy: pseudonymous. Constraints: min_length 1, max_length 2048.
+     * Wire name `page_url`, field 1, string, required, privacy: none. Constraints: min_length 1, max_length 2048.
      */
     public val pageUrl: String,
     /**
-     * The referring page's URL, if any.
+     * The referring page's URL, if any. Personal: links from mail and
+     * social networks can name the user; it is sent only with consent to
+     * marketing.
      *
-     * Wire name `referrer_url`, field 2, string, optional, privacy: pseudonymous. Constraints: max_length 2048.
+     * Wire name `referrer_url`, field 2, string, optional, privacy: personal. Constraints: max_length 2048.
      */
     public val referrerUrl: String? = null,
     /**
@@ -84,9 +86,17 @@ public data class PageView(
         Deprecations.message(path + "content", this.content, out)
     }
 
+    override val purposes: Set<String> get() = PURPOSES
+
+    override fun redact(granted: Set<String>, used: MutableSet<String>): PageView = copy(
+        referrerUrl = referrerUrl?.takeIf { Consent.allows(granted, setOf("marketing"), used) },
+    )
+
     public companion object {
         public const val EVENT_NAME: String = "page_view"
         public const val EVENT_NUMBER: Int = 10
     }
 }
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

@@ -84,9 +84,13 @@ public data class RecommendationClicked(
         Deprecations.message(path + "content", this.content, out)
     }
 
+    override val purposes: Set<String> get() = PURPOSES
+
     public companion object {
         public const val EVENT_NAME: String = "recommendation_clicked"
         public const val EVENT_NUMBER: Int = 13
     }
 }
 
+
+private val PURPOSES: Set<String> = setOf("personalisation")

@@ -72,6 +72,8 @@ public data class ScreenView(
         Deprecations.message(path + "content", this.content, out)
     }
 
+    override val purposes: Set<String> get() = PURPOSES
+
     public companion object {
         public const val EVENT_NAME: String = "screen_view"
         public const val EVENT_NUMBER: Int = 11
@@ -80,3 +82,5 @@ public data class ScreenView(
 
 private val SCREEN_NAME_PATTERN: Regex = Regex("[a-z][a-z0-9_./-]*")
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

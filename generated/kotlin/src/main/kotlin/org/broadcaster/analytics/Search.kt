@@ -10,11 +10,11 @@ package org.broadcaster.analytics
 public data class Search(
     /**
      * The search terms as typed. Personal: people search for names, places
-     * and health topics; this field is removed before data is shared.
+     * and health topics; it is sent only with consent to personalisation.
      *
-     * Wire name `query`, field 1, string, required, privacy: personal. Constraints: min_length 1, max_length 256.
+     * Wire name `query`, field 1, string, optional, privacy: personal. Constraints: min_length 1, max_length 256.
      */
-    public val query: String,
+    public val query: String? = null,
     /**
      * Number of results shown.
      *
@@ -54,7 +54,7 @@ public data class Search(
     }
 
     override fun writeProto(w: ProtoWriter) {
-        w.string(1, query)
+        w.stringOpt(1, query)
         w.int32(2, resultCount)
         w.packedEnum(3, filters)
         w.floatOpt(4, latencyMs)
@@ -64,7 +64,7 @@ public data class Search(
         w.beginObject()
         w.name("filters").array(filters) { enumValue(it) }
         if (latencyMs != null) w.name("latency_ms").float(latencyMs)
-        w.name("query").string(query)
+        if (query != null) w.name("query").string(query)
         w.name("result_count").int32(resultCount)
         w.endObject()
     }
@@ -73,9 +73,17 @@ public data class Search(
         Deprecations.values(path + "filters", this.filters, out)
     }
 
+    override val purposes: Set<String> get() = PURPOSES
+
+    override fun redact(granted: Set<String>, used: MutableSet<String>): Search = copy(
+        query = query?.takeIf { Consent.allows(granted, setOf("personalisation"), used) },
+    )
+
     public companion object {
         public const val EVENT_NAME: String = "search"
         public const val EVENT_NUMBER: Int = 12
     }
 }
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

@@ -55,9 +55,13 @@ public data class Share(
         Deprecations.message(path + "content", this.content, out)
     }
 
+    override val purposes: Set<String> get() = PURPOSES
+
     public companion object {
         public const val EVENT_NAME: String = "share"
         public const val EVENT_NUMBER: Int = 15
     }
 }
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

@@ -46,15 +46,10 @@ public data class TrackingContext(
      */
     public val userId: String? = null,
     /**
-     * The user's consent choices when the event was sent.
+     * The device. Personal: with the screen, it can single out a user; it is
+     * sent only with consent to analytics.
      *
-     * Wire name `consent`, field 12, consent_state, required, privacy: none.
-     */
-    public val consent: ConsentState,
-    /**
-     * The device, as far as the user's consent allows.
-     *
-     * Wire name `device`, field 13, device, optional, privacy: pseudonymous.
+     * Wire name `device`, field 13, device, optional, privacy: personal.
      */
     public val device: Device? = null,
     /**
@@ -94,7 +89,7 @@ public data class TrackingContext(
             v.string(userId, maxLength = 128)
         }
         v.field("consent") {
-            v.message(consent)
+            v.each(auto.consent) { e -> v.string(e) }
         }
         v.field("device") {
             v.message(device)
@@ -117,7 +112,7 @@ public data class TrackingContext(
         w.string(9, appVersion)
         w.stringOpt(10, sessionId)
         w.stringOpt(11, userId)
-        w.message(12, consent)
+        w.repeatedString(12, auto.consent)
         w.message(13, device)
         w.stringOpt(14, locale)
     }
@@ -128,7 +123,7 @@ public data class TrackingContext(
         w.name("app_name").string(appName)
         w.name("app_version").string(appVersion)
         w.name("client_timestamp").timestamp(auto.clientTimestamp)
-        w.name("consent").message(consent)
+        w.name("consent").array(auto.consent) { string(it) }
         if (device != null) w.name("device").message(device)
         w.name("event_id").string(auto.eventId)
         if (locale != null) w.name("locale").string(locale)
@@ -141,6 +136,12 @@ public data class TrackingContext(
         if (userId != null) w.name("user_id").string(userId)
         w.endObject()
     }
+
+    internal val purposes: Set<String> get() = emptySet()
+
+    internal fun redact(granted: Set<String>, used: MutableSet<String>): TrackingContext = copy(
+        device = device?.takeIf { Consent.allows(granted, setOf("analytics"), used) },
+    )
 }
 
 private val APP_VERSION_PATTERN: Regex = Regex("[0-9]+(\\.[0-9]+){0,3}([-+][0-9A-Za-z.]+)?")

@@ -44,6 +44,8 @@ public data class VideoCompleted(
     }
 
 
+    override val purposes: Set<String> get() = PURPOSES
+
     public companion object {
         public const val EVENT_NAME: String = "video_completed"
         public const val EVENT_NUMBER: Int = 23
@@ -52,3 +54,5 @@ public data class VideoCompleted(
 
 private val PLAYBACK_ID_PATTERN: Regex = Regex("[0-9a-f]{32}")
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

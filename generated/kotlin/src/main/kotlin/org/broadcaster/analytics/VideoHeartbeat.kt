@@ -84,6 +84,8 @@ public data class VideoHeartbeat(
     }
 
 
+    override val purposes: Set<String> get() = PURPOSES
+
     public companion object {
         public const val EVENT_NAME: String = "video_heartbeat"
         public const val EVENT_NUMBER: Int = 21
@@ -92,3 +94,5 @@ public data class VideoHeartbeat(
 
 private val PLAYBACK_ID_PATTERN: Regex = Regex("[0-9a-f]{32}")
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

@@ -47,6 +47,8 @@ public data class VideoPaused(
     }
 
 
+    override val purposes: Set<String> get() = PURPOSES
+
     public companion object {
         public const val EVENT_NAME: String = "video_paused"
         public const val EVENT_NUMBER: Int = 22
@@ -55,3 +57,5 @@ public data class VideoPaused(
 
 private val PLAYBACK_ID_PATTERN: Regex = Regex("[0-9a-f]{32}")
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

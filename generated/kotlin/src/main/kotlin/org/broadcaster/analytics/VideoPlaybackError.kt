@@ -86,6 +86,8 @@ public data class VideoPlaybackError(
     }
 
 
+    override val purposes: Set<String> get() = PURPOSES
+
     public companion object {
         public const val EVENT_NAME: String = "video_playback_error"
         public const val EVENT_NUMBER: Int = 24
@@ -94,3 +96,5 @@ public data class VideoPlaybackError(
 
 private val PLAYBACK_ID_PATTERN: Regex = Regex("[0-9a-f]{32}")
 
+
+private val PURPOSES: Set<String> = setOf("necessary")

@@ -88,6 +88,8 @@ public data class VideoPlaybackStarted(
         Deprecations.message(path + "content", this.content, out)
     }
 
+    override val purposes: Set<String> get() = PURPOSES
+
     public companion object {
         public const val EVENT_NAME: String = "video_playback_started"
         public const val EVENT_NUMBER: Int = 20
@@ -96,3 +98,5 @@ public data class VideoPlaybackStarted(
 
 private val PLAYBACK_ID_PATTERN: Regex = Regex("[0-9a-f]{32}")
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test
 class ConsentChangedTest {
     @Test
     fun sampleConsentChangedMinimal() {
-        val event = ConsentChanged(current = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), bannerVersion = "0.0")
+        val event = ConsentChanged(current = ConsentState(granted = listOf("aa")), bannerVersion = "0.0")
         assertEquals(emptyList<ValidationIssue>(), event.validate())
-        assertEquals("12030a01011a03302e30", Bytes(event.toProtobuf()).toHex())
-        assertEquals("{\"banner_version\":\"0.0\",\"current\":{\"granted\":[\"CONSENT_PURPOSE_ANALYTICS\"]}}", event.toJson())
+        assertEquals("12040a0261611a03302e30", Bytes(event.toProtobuf()).toHex())
+        assertEquals("{\"banner_version\":\"0.0\",\"current\":{\"granted\":[\"aa\"]}}", event.toJson())
     }
 
     @Test
@@ -27,31 +27,47 @@ class ConsentChangedTest {
 
     @Test
     fun sampleConsentChangedFull() {
-        val event = ConsentChanged(previous = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION), updatedAt = Timestamp(1700000000L, 123000000)), current = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION), updatedAt = Timestamp(1700000000L, 123000000)), bannerVersion = "0.0")
+        val event = ConsentChanged(previous = ConsentState(granted = listOf("aa", "aa"), updatedAt = Timestamp(1700000000L, 123000000)), current = ConsentState(granted = listOf("aa", "aa"), updatedAt = Timestamp(1700000000L, 123000000)), bannerVersion = "0.0")
         assertEquals(emptyList<ValidationIssue>(), event.validate())
-        assertEquals("0a110a020102120b0880e2cfaa0610c0a9d33a12110a020102120b0880e2cfaa0610c0a9d33a1a03302e30", Bytes(event.toProtobuf()).toHex())
-        assertEquals("{\"banner_version\":\"0.0\",\"current\":{\"granted\":[\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_PERSONALISATION\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"},\"previous\":{\"granted\":[\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_PERSONALISATION\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"}}", event.toJson())
+        assertEquals("0a150a0261610a026161120b0880e2cfaa0610c0a9d33a12150a0261610a026161120b0880e2cfaa0610c0a9d33a1a03302e30", Bytes(event.toProtobuf()).toHex())
+        assertEquals("{\"banner_version\":\"0.0\",\"current\":{\"granted\":[\"aa\",\"aa\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"},\"previous\":{\"granted\":[\"aa\",\"aa\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"}}", event.toJson())
     }
 
     @Test
     fun sampleConsentChangedEdge() {
-        val event = ConsentChanged(previous = ConsentState(granted = listOf(ConsentPurpose.MARKETING, ConsentPurpose.PERSONALISATION, ConsentPurpose.ANALYTICS, ConsentPurpose.MARKETING), updatedAt = Timestamp(-62135596800L, 0)), current = ConsentState(granted = listOf(ConsentPurpose.MARKETING, ConsentPurpose.PERSONALISATION, ConsentPurpose.ANALYTICS, ConsentPurpose.MARKETING), updatedAt = Timestamp(-62135596800L, 0)), bannerVersion = "9999999999999999.9999999999999999")
+        val event = ConsentChanged(previous = ConsentState(granted = listOf("z________________________________", "z________________________________", "z________________________________", "z________________________________"), updatedAt = Timestamp(-62135596800L, 0)), current = ConsentState(granted = listOf("z________________________________", "z________________________________", "z________________________________", "z________________________________"), updatedAt = Timestamp(-62135596800L, 0)), bannerVersion = "9999999999999999.9999999999999999")
         assertEquals(emptyList<ValidationIssue>(), event.validate())
-        assertEquals("0a130a0403020103120b088092b8c398feffffff0112130a0403020103120b088092b8c398feffffff011a21393939393939393939393939393939392e39393939393939393939393939393939", Bytes(event.toProtobuf()).toHex())
-        assertEquals("{\"banner_version\":\"9999999999999999.9999999999999999\",\"current\":{\"granted\":[\"CONSENT_PURPOSE_MARKETING\",\"CONSENT_PURPOSE_PERSONALISATION\",\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_MARKETING\"],\"updated_at\":\"0001-01-01T00:00:00Z\"},\"previous\":{\"granted\":[\"CONSENT_PURPOSE_MARKETING\",\"CONSENT_PURPOSE_PERSONALISATION\",\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_MARKETING\"],\"updated_at\":\"0001-01-01T00:00:00Z\"}}", event.toJson())
+        assertEquals("0a99010a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f120b088092b8c398feffffff011299010a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f120b088092b8c398feffffff011a21393939393939393939393939393939392e39393939393939393939393939393939", Bytes(event.toProtobuf()).toHex())
+        assertEquals("{\"banner_version\":\"9999999999999999.9999999999999999\",\"current\":{\"granted\":[\"z________________________________\",\"z________________________________\",\"z________________________________\",\"z________________________________\"],\"updated_at\":\"0001-01-01T00:00:00Z\"},\"previous\":{\"granted\":[\"z________________________________\",\"z________________________________\",\"z________________________________\",\"z________________________________\"],\"updated_at\":\"0001-01-01T00:00:00Z\"}}", event.toJson())
     }
 
     @Test
     fun invalidConsentChangedPreviousGrantedMaxItems() {
-        val event = ConsentChanged(previous = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING, ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING, ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING)), current = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), bannerVersion = "0.0")
+        val event = ConsentChanged(previous = ConsentState(granted = listOf("aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa", "aa")), current = ConsentState(granted = listOf("aa")), bannerVersion = "0.0")
         val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_items" && it.path == "previous.granted" }, issues.toString())
-        assertEquals("invalid event consent_changed: previous.granted: has 9 items, more than 8 (max_items)", ValidationError(event.eventName, issues).message)
+        assertEquals("invalid event consent_changed: previous.granted: has 17 items, more than 16 (max_items)", ValidationError(event.eventName, issues).message)
+    }
+
+    @Test
+    fun invalidConsentChangedPreviousGranted1MaxLength() {
+        val event = ConsentChanged(previous = ConsentState(granted = listOf("aa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), current = ConsentState(granted = listOf("aa")), bannerVersion = "0.0")
+        val issues = event.validate()
+        assertTrue(issues.any { it.constraint == "max_length" && it.path == "previous.granted[1]" }, issues.toString())
+        assertEquals("invalid event consent_changed: previous.granted[1]: has 65 characters, more than 64 (max_length)", ValidationError(event.eventName, issues).message)
+    }
+
+    @Test
+    fun invalidConsentChangedPreviousGranted1Pattern() {
+        val event = ConsentChanged(previous = ConsentState(granted = listOf("aa", "!a")), current = ConsentState(granted = listOf("aa")), bannerVersion = "0.0")
+        val issues = event.validate()
+        assertTrue(issues.any { it.constraint == "pattern" && it.path == "previous.granted[1]" }, issues.toString())
+        assertEquals("invalid event consent_changed: previous.granted[1]: does not match \"[a-z][a-z0-9_]*\" (pattern)", ValidationError(event.eventName, issues).message)
     }
 
     @Test
     fun invalidConsentChangedBannerVersionPattern() {
-        val event = ConsentChanged(current = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), bannerVersion = "!.0")
+        val event = ConsentChanged(current = ConsentState(granted = listOf("aa")), bannerVersion = "!.0")
         val issues = event.validate()
         assertTrue(issues.any { it.constraint == "pattern" && it.path == "banner_version" }, issues.toString())
         assertEquals("invalid event consent_changed: banner_version: does not match \"[0-9]+\\\\.[0-9]+\" (pattern)", ValidationError(event.eventName, issues).message)

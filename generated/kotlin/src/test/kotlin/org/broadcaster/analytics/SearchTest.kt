@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test
 class SearchTest {
     @Test
     fun sampleSearchMinimal() {
-        val event = Search(query = "query", resultCount = 42)
+        val event = Search(resultCount = 42)
         assertEquals(emptyList<ValidationIssue>(), event.validate())
-        assertEquals("0a057175657279102a", Bytes(event.toProtobuf()).toHex())
-        assertEquals("{\"filters\":[],\"query\":\"query\",\"result_count\":42}", event.toJson())
+        assertEquals("102a", Bytes(event.toProtobuf()).toHex())
+        assertEquals("{\"filters\":[],\"result_count\":42}", event.toJson())
     }
 
     @Test
@@ -60,7 +60,7 @@ class SearchTest {
 
     @Test
     fun invalidSearchResultCountMinimum() {
-        val event = Search(query = "query", resultCount = -1)
+        val event = Search(resultCount = -1)
         val issues = event.validate()
         assertTrue(issues.any { it.constraint == "minimum" && it.path == "result_count" }, issues.toString())
         assertEquals("invalid event search: result_count: -1 is below the minimum 0 (minimum)", ValidationError(event.eventName, issues).message)
@@ -68,7 +68,7 @@ class SearchTest {
 
     @Test
     fun invalidSearchFiltersMaxItems() {
-        val event = Search(query = "query", resultCount = 42, filters = listOf(ContentKind.ARTICLE, ContentKind.VIDEO, ContentKind.LIVE_STREAM, ContentKind.AUDIO, ContentKind.GALLERY, ContentKind.ARTICLE))
+        val event = Search(resultCount = 42, filters = listOf(ContentKind.ARTICLE, ContentKind.VIDEO, ContentKind.LIVE_STREAM, ContentKind.AUDIO, ContentKind.GALLERY, ContentKind.ARTICLE))
         val issues = event.validate()
         assertTrue(issues.any { it.constraint == "max_items" && it.path == "filters" }, issues.toString())
         assertEquals("invalid event search: filters: has 6 items, more than 5 (max_items)", ValidationError(event.eventName, issues).message)
@@ -76,7 +76,7 @@ class SearchTest {
 
     @Test
     fun invalidSearchLatencyMsMinimum() {
-        val event = Search(query = "query", resultCount = 42, latencyMs = -1.0f)
+        val event = Search(resultCount = 42, latencyMs = -1.0f)
         val issues = event.validate()
         assertTrue(issues.any { it.constraint == "minimum" && it.path == "latency_ms" }, issues.toString())
         assertEquals("invalid event search: latency_ms: -1 is below the minimum 0 (minimum)", ValidationError(event.eventName, issues).message)
