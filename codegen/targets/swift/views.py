@@ -380,6 +380,8 @@ def purpose_view(nm: Names, model: Model) -> dict[str, Any]:
 def auto_default(prop: Property, optional: bool) -> str:
     if optional:
         return "nil"
+    if prop.type.is_repeated:
+        return "[]"
     return "Timestamp(seconds: 0)" if prop.type.scalar is Scalar.TIMESTAMP else '""'
 
 

@@ -98,7 +98,7 @@ public struct TrackingContext: Sendable, Equatable, ContextMessage {
         self.appVersion = appVersion
         self.sessionId = sessionId
         self.userId = userId
-        self.consent = ""
+        self.consent = []
         self.device = device
         self.locale = locale
     }
