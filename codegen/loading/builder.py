@@ -10,7 +10,7 @@ import re
 from typing import Iterable
 
 from codegen.diagnostics import Collector, did_you_mean
-from codegen.ir import Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property
+from codegen.ir import NOWHERE, Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property, Purpose
 from codegen.loading.export_settings import read_exports
 from codegen.loading.purpose_section import read_client_ip, read_purposes
 from codegen.loading.file_names import too_long
@@ -128,7 +128,7 @@ def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Mo
     names = TypeNames(
         enums=set(enum_nodes), objects=set(sections.named["objects"]),
         enum_values={e.name: {v.name for v in e.values} for e in enums},
-        purposes={p.name: p.sensitive for p in purposes} if "purposes" in sections.single else None,
+        purposes=_purpose_names(sections.single.get("purposes"), purposes),
     )
     objects = [
         ObjectType(name=n, description=_description(r), reserved=read_reserved(r.raw("reserved"), f"object '{n}'", errors),
@@ -163,6 +163,17 @@ def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Mo
         reserved_events=read_reserved(header.raw("reserved"), "the model's events", errors),
         exports=exports, purposes=purposes, client_ip_purposes=client_ip_purposes,
     )
+
+
+def _purpose_names(node: LNode | None, purposes: tuple[Purpose, ...]) -> dict[str, bool] | None:
+    """Every name the 'purposes' section declares (a broken purpose still
+    counts, so that its uses are not reported too) and whether each allows
+    sensitive values (a broken one is given the benefit of the doubt)."""
+    if node is None:
+        return None
+    names = dict.fromkeys(node.entries if isinstance(node, LMap) else (), True)
+    names.update({p.name: p.sensitive for p in purposes})
+    return names
 
 
 def _description(reader: MapReader) -> str:
@@ -230,7 +241,8 @@ def _read_context(
     return Context(
         properties=_read_properties(reader, "the context", names, errors, allow_auto=True),
         description=_description(reader), reserved=read_reserved(reader.raw("reserved"), "the context", errors),
-        loc=reader.loc,
+        # NOWHERE when it is not a mapping (reported): the checks of its contents then stay silent.
+        loc=reader.loc if isinstance(node, LMap) else NOWHERE,
     )
 
 
