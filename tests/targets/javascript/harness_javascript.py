@@ -1,7 +1,9 @@
 """The TypeScript harness: one TypeScript project holding the `src/` of every
 model's SDK and one module of cases per model (each case a function calling
 `new Event({...})` with literals from the JavaScript target's own test-plan
-value writer), compiled by one run of the pinned tsc and run by one node."""
+value writer), compiled by one run of the pinned tsc and run by one node.
+Consent cases track their member case through the SDK's Tracker under the
+case's consent into an InMemoryTransport."""
 
 from __future__ import annotations
 
@@ -9,11 +11,14 @@ import json
 import re
 from pathlib import Path
 
+from codegen.ir import Scalar
 from codegen.sdk.templates import TemplateSet
 from codegen.targets.javascript import TARGET as JS_TARGET
 from codegen.targets.javascript import lexical as js
 from codegen.targets.javascript.testvalues import Values
 from codegen.targets.javascript.views import Renderer
+from consents import CLIENT_TIMESTAMP as CONSENT_CLOCK
+from consents import EVENT_ID as CONSENT_EVENT_ID
 from harness import (HEADER_TEXT, HarnessError, Result, Timer, Unit, build_units, owning_units, parse_lines,
                      render_sdk, run_program, run_step, write_if_changed)
 
@@ -87,11 +92,26 @@ export function lines(id: string, build: () => Built, checkRefusal: boolean, mak
   }}
 }}
 
-export function print(cases: readonly Case[], makeError: MakeError): void {{
+/** A tracker of one model's SDK, seen from the harness: it tracks one case under one consent. */
+export type TrackOnce = (build: () => Built, granted: readonly string[]) => string;
+
+export type Consent = readonly [id: string, build: () => Built, granted: readonly string[]];
+
+export function print(cases: readonly Case[], makeError: MakeError, consents: readonly Consent[] = [],
+                      trackOnce?: TrackOnce): void {{
   const out: string[] = [];
   for (const [id, build, checkRefusal] of cases) out.push(...lines(id, build, checkRefusal, makeError));
+  for (const [id, build, granted] of consents) {{
+    try {{
+      out.push(`${{id}}\\t${{trackOnce === undefined ? "exception\\tno tracker" : trackOnce(build, granted)}}`);
+    }} catch (error) {{
+      out.push(`${{id}}\\texception\\t${{oneLine(error)}}`);
+    }}
+  }}
   process.stdout.write(out.join("\\n") + "\\n");
 }}
+
+export {{ hex }};
 """
 
 TSCONFIG = {
@@ -111,14 +131,42 @@ def cases_module(unit: Unit) -> str:
     for index, case in enumerate(unit.cases):
         functions.append(f"function case{index}(): Built {{\n  return {values.event(case.event, case.values)};\n}}\n")
         table.append(f"  [{js.ts_string(case.id)}, case{index}, {'true' if case.refused else 'false'}],")
-    imported = values.take_used()
+    consents: list[str] = []
+    index_of = {case.name: index for index, case in enumerate(unit.cases)}
+    for case in unit.consents:
+        granted = "[" + ", ".join(js.ts_string(p) for p in case.granted) + "]"
+        consents.append(f"  [{js.ts_string(case.id)}, case{index_of[case.member]}, {granted}],")
+    context = values.context(unit.consents[0].context) if unit.consents else "undefined"
+    clock = values.scalar(Scalar.TIMESTAMP, CONSENT_CLOCK)
+    purpose = Renderer(unit.model, TemplateSet.of(JS_TARGET)).names.types[("purpose", "")]
+    imported = ", ".join(sorted(set(filter(None, values.take_used().split(", ")))
+                                | {"ConsentError", "InMemoryTransport", "Timestamp", "Tracker",
+                                   "type TrackableEvent", f"type {purpose}"}, key=lambda n: n.removeprefix("type ")))
     head = [f"// {HEADER_TEXT}", f"// Conformance cases of the model {unit.key}.",
-            'import { type Built, type Case, print } from "./runner.js";',
-            f'import {{ ValidationError }} from "../sdk/{unit.key}/src/runtime/errors.js";']
-    if imported:
-        head.append(f'import {{ {imported} }} from "../sdk/{unit.key}/src/index.js";')
-    return "\n".join(head + [""] + functions + ["export const CASES: readonly Case[] = ["] + table
-                     + ["];", "", "print(CASES, (name, issues) => new ValidationError(name, issues));", ""])
+            'import { type Built, type Case, type Consent, hex, print } from "./runner.js";',
+            f'import {{ ValidationError }} from "../sdk/{unit.key}/src/runtime/errors.js";',
+            f'import {{ {imported} }} from "../sdk/{unit.key}/src/index.js";']
+    track_once = f"""function trackOnce(build: () => Built, granted: readonly string[]): string {{
+  const transport = new InMemoryTransport();
+  const errors: unknown[] = [];
+  const tracker = new Tracker({{ transport, context: {context}, clock: () => {clock},
+    idGenerator: () => {js.ts_string(CONSENT_EVENT_ID)}, onError: (error) => errors.push(error) }});
+  tracker.consent = granted as readonly {purpose}[];
+  if (!tracker.track(build() as unknown as TrackableEvent)) {{
+    const error = errors[0];
+    if (errors.length !== 1 || !(error instanceof ConsentError) || tracker.consentDropped !== 1) {{
+      throw new Error(`dropped with ${{String(errors)}}, ${{tracker.consentDropped}} counted`);
+    }}
+    return `dropped\\t${{error.message}}`;
+  }}
+  const sent = transport.events[0];
+  if (transport.events.length !== 1 || sent === undefined) throw new Error(`${{transport.events.length}} events sent`);
+  return `${{sent.json}}\\t${{hex(sent.protobuf)}}\\t${{(sent.purposes ?? []).join(",")}}`;
+}}
+"""
+    return "\n".join(head + [""] + functions + [track_once, "export const CASES: readonly Case[] = ["] + table
+                     + ["];", "", "export const CONSENTS: readonly Consent[] = ["] + consents + ["];", "",
+                        "print(CASES, (name, issues) => new ValidationError(name, issues), CONSENTS, trackOnce);", ""])
 
 
 def run(units: list[Unit], work: Path) -> Result:
