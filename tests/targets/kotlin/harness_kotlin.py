@@ -3,7 +3,8 @@ model's SDK and the case files (each case a small function calling the
 generated constructor with literals from the Kotlin target's own test-plan
 value writer; many files of a few functions each, far from the JVM's 64 KB
 method and constant-pool limits), by ONE offline `mvn compile`, then one
-`java` run."""
+`java` run. Consent cases (one file per model) track their member case
+through the SDK's Tracker under the case's consent into an InMemoryTransport."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from xml.sax.saxutils import escape as xml_escape
 from codegen.targets.kotlin import lexical as kn
 from codegen.targets.kotlin import views as kv
 from codegen.targets.kotlin.testvalues import ValueWriter
+from consents import CLIENT_TIMESTAMP as CONSENT_CLOCK
+from consents import EVENT_ID as CONSENT_EVENT_ID
 from harness import (HEADER_TEXT, HarnessError, Result, Timer, Unit, chunks, parse_lines, render_sdk, run_program,
                      build_units, owning_units, run_step, write_if_changed)
 
@@ -102,8 +105,54 @@ def chunk_file(unit: Unit, package: str, number: int, cases: list, start: int) -
     return "\n".join(lines)
 
 
-def main_file(entries: list[str]) -> str:
+def consents_file(unit: Unit, package: str) -> str:
+    """`consents()`: the line of every consent case of the unit."""
+    names = kv.Names(unit.model)
+    writer = ValueWriter(unit.model, names)
+    by_name = {case.name: case for case in unit.cases}
+    lines = [f"// {HEADER_TEXT}", '@file:Suppress("DEPRECATION", "DEPRECATION_ERROR")',
+             f"package conformance.harness.{unit.key}", "", f"import {package}.*", ""]
+    calls = []
+    for index, consent in enumerate(unit.consents):
+        member = by_name[consent.member]
+        lines += [f"private fun consentContext{index}(): TrackingContext = {writer.context(consent.context)}", "",
+                  f"private fun consentEvent{index}(): EventMessage = {writer.event(member.event, member.values)}", ""]
+        granted = "setOf(" + ", ".join(kn.string_literal(p) for p in consent.granted) + ")"
+        calls.append(f"    trackOnce({kn.string_literal(consent.id)}, ::consentContext{index}, ::consentEvent{index}, "
+                     f"{granted}),")
+    clock = f"Timestamp({kn.int_literal(CONSENT_CLOCK.seconds, 'int64')}, {CONSENT_CLOCK.nanos})"
+    lines += [
+        "private fun trackOnce(id: kotlin.String, context: () -> TrackingContext, build: () -> EventMessage,",
+        "                      granted: kotlin.collections.Set<kotlin.String>): kotlin.String = try {",
+        "    val transport = InMemoryTransport()",
+        "    val errors = ArrayList<SdkError>()",
+        f"    val tracker = Tracker(transport, context(), Policy.THROW, {{ errors.add(it) }}, {{}}, {{ {clock} }}, "
+        f"{{ {kn.string_literal(CONSENT_EVENT_ID)} }})",
+        f"    tracker.consent = {names.purpose}.entries.filter {{ it.wireName in granted }}.toSet()",
+        "    if (!tracker.track(build())) {",
+        "        val error = errors.singleOrNull() as? ConsentError",
+        "        check(error != null && tracker.consentDropped == 1) { \"dropped with $errors, ${tracker.consentDropped} counted\" }",
+        "        id + \"\\tdropped\\t\" + error.message",
+        "    } else {",
+        "        val sent = transport.events.single()",
+        "        val hex = sent.protobuf.joinToString(\"\") { \"%02x\".format(it.toInt() and 0xff) }",
+        "        id + \"\\t\" + sent.json + \"\\t\" + hex + \"\\t\" + sent.purposes.joinToString(\",\")",
+        "    }",
+        "} catch (e: Throwable) {",
+        "    id + \"\\texception\\t\" + (e.javaClass.simpleName + \": \" + e.message).split(Regex(\"\\\\s+\")).joinToString(\" \")",
+        "}",
+        "",
+        "public fun consents(): kotlin.collections.List<kotlin.String> = listOf(",
+        *calls,
+        ")",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main_file(entries: list[str], consents: list[str] | None = None) -> str:
     calls = "\n".join(f"    print(out, {entry}())" for entry in entries)
+    calls += "".join(f"\n    for (line in {entry}()) out.print(line + \"\\n\")" for entry in consents or [])
     return f"""// {HEADER_TEXT}
 package conformance.harness
 
@@ -201,7 +250,7 @@ def run(units: list[Unit], work: Path) -> Result:
 
 def _render(active: list[Unit], work: Path) -> str:
     """Sources and pom of the units to build; the Kotlin version the SDKs pin."""
-    entries, sources = [], []
+    entries, sources, consent_entries = [], [], []
     for unit in active:
         render_sdk(unit.model, TARGET, work / "sdk" / unit.key)
         package = kv.settings(unit.model)["package"]
@@ -211,10 +260,12 @@ def _render(active: list[Unit], work: Path) -> str:
                              chunk_file(unit, package, number, list(cases), number * CHUNK))
             entries.append(f"conformance.harness.{unit.key}.chunk{number}")
         _remove_stale(work / "cases" / unit.key, len(unit.cases))
+        write_if_changed(work / "cases" / unit.key / "Consents.kt", consents_file(unit, package))
+        consent_entries.append(f"conformance.harness.{unit.key}.consents")
     for gone in {p.name for p in (work / "cases").iterdir() if p.is_dir()} - {u.key for u in active}:
         shutil.rmtree(work / "cases" / gone)
     write_if_changed(work / "cases" / "Common.kt", COMMON)
-    write_if_changed(work / "cases" / "Main.kt", main_file(entries))
+    write_if_changed(work / "cases" / "Main.kt", main_file(entries, consent_entries))
     text, kotlin_version = pom(work / "sdk" / active[0].key / "pom.xml", sources + ["cases"])
     write_if_changed(work / "pom.xml", text)
     return kotlin_version

@@ -7,7 +7,10 @@ native, or in the cached Debian 13 root) and run once.
 Swift cannot build some values at all; those cases print "skipped" with the
 reason (see cannot_hold): a String never holds an unpaired UTF-16 surrogate,
 and a [String: V] cannot hold two keys that Swift compares as equal
-(canonically equivalent, e.g. "é" and "e\u0301")."""
+(canonically equivalent, e.g. "é" and "e\u0301").
+
+Consent cases (one file per model) track their member case through the
+SDK's Tracker under the case's consent into an InMemoryTransport."""
 
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ from caseio import Case
 from codegen.targets.swift import lexical as names
 from codegen.targets.swift.testvalues import ValueWriter
 from codegen.targets.swift.views import derive_names
+from consents import CLIENT_TIMESTAMP as CONSENT_CLOCK
+from consents import EVENT_ID as CONSENT_EVENT_ID
 from harness import (HEADER_TEXT, Result, Timer, Unit, chunks, parse_lines, render_sdk, run_program,
                      build_units, owning_units, run_step, write_if_changed)
 
@@ -67,7 +72,7 @@ public struct Case {{
     }}
 }}
 
-private func hex(_ bytes: [Swift.UInt8]) -> Swift.String {{
+public func hex(_ bytes: [Swift.UInt8]) -> Swift.String {{
     let digits = Array("0123456789abcdef")
     var out = ""
     out.reserveCapacity(bytes.count * 2)
@@ -140,6 +145,49 @@ def chunk_file(unit: Unit, module: str, writer: ValueWriter, number: int, cases:
     return "\n".join(lines)
 
 
+def consents_file(unit: Unit, module: str, writer: ValueWriter, purpose: str) -> str:
+    """`consents()`: the line of every consent case of the unit."""
+    by_name = {case.name: case for case in unit.cases}
+    clock = f"{module}.Timestamp(seconds: {CONSENT_CLOCK.seconds}, nanos: {CONSENT_CLOCK.nanos})"
+    lines = [f"// {HEADER_TEXT}", f"import {module}", "import ConformanceHarness", "",
+             "private final class Errors {", f"    var all: [any {module}.SdkError] = []", "}", "",
+             f"private func trackOnce<E: {module}.TrackableEvent>(_ id: Swift.String, _ context: "
+             f"{module}.TrackingContext, _ event: E, _ granted: Swift.Set<Swift.String>) -> Swift.String {{",
+             f"    let transport = {module}.InMemoryTransport()",
+             "    let errors = Errors()",
+             f"    let tracker = {module}.Tracker(transport: transport, context: context, policy: .throw,",
+             "                              onError: { errors.all.append($0) }, onWarning: { _ in },",
+             f"                              clock: {{ {clock} }}, idGenerator: {{ {names.string_literal(CONSENT_EVENT_ID)} }})",
+             f"    tracker.consent = Swift.Set({module}.{purpose}.allCases.filter {{ granted.contains($0.rawValue) }})",
+             "    do {",
+             "        if try !tracker.track(event) {",
+             f"            guard errors.all.count == 1, let error = errors.all.first as? {module}.ConsentError,",
+             "                  tracker.consentDropped == 1 else {",
+             "                return id + \"\\texception\\tdropped with \\(errors.all), \\(tracker.consentDropped) counted\"",
+             "            }",
+             "            return id + \"\\tdropped\\t\" + error.message",
+             "        }",
+             "    } catch {",
+             "        return id + \"\\texception\\t\\(error)\"",
+             "    }",
+             "    let sent = transport.events",
+             "    guard sent.count == 1 else { return id + \"\\texception\\t\\(sent.count) events sent\" }",
+             "    return id + \"\\t\" + sent[0].json + \"\\t\" + ConformanceHarness.hex(sent[0].protobuf) + \"\\t\"",
+             "        + sent[0].purposes.joined(separator: \",\")",
+             "}", ""]
+    calls = []
+    for index, consent in enumerate(unit.consents):
+        member = by_name[consent.member]
+        lines += [f"private func consent{index}() -> Swift.String {{",
+                  f"    let context = {writer.context(consent.context)}",
+                  f"    let event = {writer.event(member.event, member.values)}",
+                  "    return trackOnce(" + names.string_literal(consent.id) + ", context, event, ["
+                  + ", ".join(names.string_literal(p) for p in consent.granted) + "])", "}", ""]
+        calls.append(f"        consent{index}(),")
+    lines += ["public func consents() -> [Swift.String] {", "    ["] + calls + ["    ]", "}", ""]
+    return "\n".join(lines)
+
+
 def package_swift(units: list[Unit], modules: dict[str, str]) -> str:
     targets = ['        .target(name: "ConformanceHarness", path: "cases/ConformanceHarness"),']
     mains = []
@@ -159,6 +207,7 @@ def package_swift(units: list[Unit], modules: dict[str, str]) -> str:
 def main_file(units: list[Unit], counts: dict[str, int]) -> str:
     imports = [f"import {module_name(u.key)}" for u in units]
     calls = [f"printAll({module_name(u.key)}.chunk{n}())" for u in units for n in range(counts[u.key])]
+    calls += [f'print({module_name(u.key)}.consents().map {{ $0 + "\\n" }}.joined(), terminator: "")' for u in units]
     return "\n".join([f"// {HEADER_TEXT}", "import ConformanceHarness", *imports, "", *calls, ""])
 
 
@@ -204,6 +253,8 @@ def _render(active: list[Unit], work: Path) -> tuple[dict[str, str], dict[str, i
                                                        number * CHUNK))
             written.add(name)
         counts[unit.key] = len(written)
+        write_if_changed(folder / "Consents.swift", consents_file(unit, nm.module, writer, nm.purpose_type))
+        written.add("Consents.swift")
         for path in folder.glob("*.swift"):
             if path.name not in written:
                 path.unlink()
