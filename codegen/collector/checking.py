@@ -5,6 +5,7 @@ collector relies on, and a compatible model version."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from google.protobuf.unknown_fields import UnknownFieldSet
@@ -48,9 +49,11 @@ class EnvelopeChecker:
         self.client_time_field = auto.get(AutoValue.CLIENT_TIMESTAMP)
         self.compatibility = _compatibility_key(model.version)
 
-    def check(self, envelope: Any, index: int, raw: bytes, protobuf: bytes) -> Accepted | Rejected:
+    def check(self, envelope: Any, index: int, raw: bytes, protobuf: bytes,
+              ignore: Callable[[ValidationIssue], bool] | None = None) -> Accepted | Rejected:
         """`envelope` is a decoded Envelope; `raw` what the client sent for
-        it (kept when rejected); `protobuf` its Envelope bytes."""
+        it (kept when rejected); `protobuf` its Envelope bytes; `ignore`
+        names issues that do not count (the loader's, for hashed values)."""
         issues: list[ValidationIssue] = []
         size = envelope.ByteSize()
         envelope.DiscardUnknownFields()
@@ -70,6 +73,8 @@ class EnvelopeChecker:
             payload = self.reader.events[event].read(getattr(envelope, event), event + ".", issues)
             issues += validate_message(payload, event + ".")
         self._check_auto(context.__dict__, issues)
+        if ignore is not None:
+            issues = [issue for issue in issues if not ignore(issue)]
         if issues or payload is None or event_id is None:
             return Rejected(index, [str(i) for i in issues], raw, event_id, event, version or None)
         return Accepted(index, event, event_id, version or "", context, payload, protobuf)

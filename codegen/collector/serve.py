@@ -10,6 +10,8 @@ from codegen.ir import Model
 from codegen.collector.checking import EnvelopeChecker
 from codegen.collector.decoding import BatchDecoder, Limits
 from codegen.collector.descriptors import build_messages
+from codegen.collector.privacy import PrivacyStep
+from codegen.collector.pseudonyms import PseudonymKey
 from codegen.collector.server import CollectorApp
 from codegen.collector.sinks import Sink
 
@@ -22,7 +24,8 @@ class ServeOptions:
     log_level: str = "info"
 
 
-def build_app(model: Model, sink: Sink, limits: Limits, dev: bool = False) -> CollectorApp:
+def build_app(model: Model, sink: Sink, limits: Limits, dev: bool = False,
+              key: PseudonymKey | None = None) -> CollectorApp:
     messages = build_messages(model)
     decoder = BatchDecoder(EnvelopeChecker(model, messages), messages, limits)
     dev_store = None
@@ -30,7 +33,7 @@ def build_app(model: Model, sink: Sink, limits: Limits, dev: bool = False) -> Co
         from codegen.collector.dev import DevStore
 
         dev_store = DevStore(sink)
-    return CollectorApp(decoder, sink, limits, dev_store)
+    return CollectorApp(decoder, sink, limits, dev_store, PrivacyStep(model, key))
 
 
 def serve(app: CollectorApp, sink: Sink, options: ServeOptions, announce: Any = print) -> None:

@@ -27,6 +27,7 @@ _SCALARS = {
 }
 MICROS = 1_000_000
 TIMESTAMP = pa.timestamp("us", tz="UTC")
+_SERVER_TYPES = {"client_ip": pa.string(), "pseudonym_key": pa.string()}  # the others are timestamps
 ToRow = Callable[[Any], Any]
 
 
@@ -101,8 +102,8 @@ class EventTable:
         event = next(e for e in model.events if e.name == event_name)
         self.table = table
         self.columns: tuple[Column, ...] = event_columns(model, event)
-        self.schema = pa.schema([(c.name, arrow_type(c.prop.type, model) if c.prop else TIMESTAMP)
-                                 for c in self.columns])
+        self.schema = pa.schema([(c.name, arrow_type(c.prop.type, model) if c.prop else _SERVER_TYPES.get(
+            c.name, TIMESTAMP)) for c in self.columns])
         self._fill = [(c.scope, c.prop.name if c.prop else c.name, rows.converter(c.prop.type) if c.prop else None)
                       for c in self.columns]
 
@@ -114,6 +115,10 @@ class EventTable:
                     column.extend(r.received_at_us for r, _ in events)
                 elif key == "sent_at":
                     column.extend(r.sent_at_us for r, _ in events)
+                elif key == "client_ip":
+                    column.extend(e.client_ip for _, e in events)
+                elif key == "pseudonym_key":
+                    column.extend(e.pseudonym_key for _, e in events)
                 else:
                     column.extend(e.event_time_us for _, e in events)
                 continue
