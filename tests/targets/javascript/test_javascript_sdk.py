@@ -32,7 +32,8 @@ from codegen.naming import camel
 from codegen.sdk.names import NameAllocator
 from codegen.targets.javascript import lexical as js
 from codegen.testplan import TimestampValue
-from codegen.targets.javascript import TARGET, TYPESCRIPT_VERSION, Names
+from codegen.targets.javascript import TARGET
+from codegen.targets.javascript.views import TYPESCRIPT_VERSION, Names
 from conftest import MODEL_DIR, ROOT, SHARED_VECTORS, run_codegen
 
 TOOLS = ROOT / "tools" / "javascript"
@@ -341,7 +342,7 @@ def test_random_values_encode_like_the_reference(bundled_sdk: Path, bundled_mode
     text, maps): the SDK's bytes and JSON equal the reference's, which tests
     of the Python target prove equal to the official protobuf library."""
     from codegen.reference import reference_for
-    from codegen.targets.javascript import Renderer
+    from codegen.targets.javascript.views import Renderer
     from codegen.sdk.templates import TemplateSet
     from codegen.targets.javascript.testvalues import Values
 
