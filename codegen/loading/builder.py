@@ -14,10 +14,12 @@ from codegen.loading.export_settings import read_exports
 from codegen.loading.properties import SEMVER, TypeNames, check_number, read_deprecation, read_property
 from codegen.loading.reader import MapReader, describe
 from codegen.loading.reserved import read_reserved
+from codegen.loading.sources import read_sources
+from codegen.loading.target_settings import read_target_settings
 from codegen.loading.yaml_nodes import LMap, LNode, LScalar
 
-SECTIONS = ("model", "targets", "exports", "context", "events", "enums", "objects")
-SINGLE_SECTIONS = ("model", "targets", "exports", "context")
+SECTIONS = ("model", "targets", "exports", "sources", "context", "events", "enums", "objects")
+SINGLE_SECTIONS = ("model", "targets", "exports", "sources", "context")
 NAMESPACE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 MIN_EVENT_NUMBER = 10
 
@@ -114,8 +116,10 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
     if not sections.named["events"] and complete:
         errors.error(context_loc, "the model defines no events",
                      "add an 'events:' section with at least one event (any file of the model may hold it)")
-    packages, package_locations = _read_targets(sections.single.get("targets"), errors)
+    packages, package_locations = read_target_settings(sections.single.get("targets"), "the 'targets' section",
+                                                       errors)
     exports = read_exports(sections.single.get("exports"), errors)
+    sources = read_sources(sections.single.get("sources"), declared, errors)
     return Model(
         name=name, namespace=namespace, version=version, description=header.description(),
         packages=packages, package_locations=package_locations, products=products, platforms=platforms, context=context,
@@ -123,7 +127,7 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
         enums=tuple(sorted(enums, key=lambda e: e.name)),
         objects=tuple(sorted(objects, key=lambda o: o.name)),
         reserved_events=read_reserved(header.raw("reserved"), "the model's events", errors),
-        exports=exports,
+        exports=exports, sources=sources,
     )
 
 
@@ -228,32 +232,3 @@ def _read_subset(reader: MapReader, field: str, declared: tuple[str, ...], error
             errors.error(item.loc, f"{reader.what} names unknown {field[:-1]} '{value}'", hint)
         found.add(value)
     return tuple(sorted(found))
-
-
-def _read_targets(node: LNode | None, errors: Collector) -> tuple[
-        tuple[tuple[str, tuple[tuple[str, str], ...]], ...], tuple[tuple[str, str, Location], ...]]:
-    """Settings per target, and where each target and each key is written
-    (which keys a target accepts is the target's to say: see codegen.sdk)."""
-    if node is None:
-        return (), ()
-    if not isinstance(node, LMap):
-        MapReader(node, "the 'targets' section", errors, ())
-        return (), ()
-    result = []
-    locations: list[tuple[str, str, Location]] = []
-    for target, (key, value) in sorted(node.entries.items()):
-        locations.append((target, "", key.loc))
-        if not isinstance(value, LMap):
-            errors.error(value.loc, f"settings of target '{target}' must be a mapping",
-                         "write e.g. 'python: {package: broadcaster_analytics}'")
-            continue
-        pairs = []
-        for setting, (skey, svalue) in value.entries.items():
-            locations.append((target, setting, skey.loc))
-            if isinstance(svalue, LScalar) and isinstance(svalue.value, str):
-                pairs.append((setting, svalue.value))
-            else:
-                errors.error(svalue.loc, f"setting '{setting}' of target '{target}' must be text",
-                             f"write {setting}: some_name")
-        result.append((target, tuple(sorted(pairs))))
-    return tuple(result), tuple(locations)
