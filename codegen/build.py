@@ -234,7 +234,7 @@ def build(
     known = None if force else _known_sources(out, common.hexdigest())
     if known is None:
         model = load_checked_model(model_dir)
-        _check_source_names(model, source_names)
+        check_source_names(model, source_names)
     chosen = units(model if model is not None else _Pseudo(known or {}), target_names,  # type: ignore[arg-type]
                    source_names, tuple(modules))
     current: dict[Unit, int | None] = {}
@@ -278,7 +278,7 @@ def _unit_hash(common: "hashlib._Hash", unit: Unit, modules: dict[str, str], tem
     return input_hash(digest, unit.target, modules[unit.target], template_dir, overrides)
 
 
-def _check_source_names(model: Model, names: tuple[str, ...] | None) -> None:
+def check_source_names(model: Model, names: tuple[str, ...] | None) -> None:
     from codegen.diagnostics import CommandFailed, did_you_mean
 
     known = [s.name for s in model.sources]
@@ -294,7 +294,7 @@ def check(
     source_names: tuple[str, ...] | None = None,
 ) -> list[Difference]:
     model = load_checked_model(model_dir)
-    _check_source_names(model, source_names)
+    check_source_names(model, source_names)
     targets = registered_targets()
     differences = []
     for unit in units(model, target_names, source_names, tuple(targets)):

@@ -288,6 +288,9 @@ class Model:
     reserved_events: Reserved = Reserved()
     exports: ExportSettings = ExportSettings()
     sources: tuple[Source, ...] = ()  # sorted by name
+    license: str = ""  # SPDX expression of the SDKs' license ("" when the model names none)
+    authors: tuple[str, ...] = ()  # "Name" or "Name <address>"
+    urls: tuple[tuple[str, str], ...] = ()  # (homepage | repository | documentation | issues | changelog, URL)
     # Where each target (key "") and each of its settings is written in the model.
     package_locations: tuple[tuple[str, str, Location], ...] = field(default=(), compare=False)
 
@@ -307,6 +310,9 @@ class Model:
             if name == target:
                 return dict(settings)
         return {}
+
+    def url(self, kind: str) -> str:
+        return dict(self.urls).get(kind, "")
 
     def source(self, name: str) -> Source:
         return _by_name(self.sources, name)

@@ -11,6 +11,7 @@ import re
 from codegen.diagnostics import Collector, did_you_mean
 from codegen.ir import Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property
 from codegen.loading.export_settings import read_exports
+from codegen.loading.package_metadata import read_package_metadata
 from codegen.loading.properties import SEMVER, TypeNames, check_number, read_deprecation, read_property
 from codegen.loading.reader import MapReader, describe
 from codegen.loading.reserved import read_reserved
@@ -79,7 +80,8 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
                      "add 'model:' with name, namespace and version to one file")
     header = MapReader(
         model_node or LMap(loc=start), "the 'model' section", errors,
-        ("name", "namespace", "version", "description", "products", "platforms", "reserved"),
+        ("name", "namespace", "version", "description", "products", "platforms", "reserved", "license", "authors",
+         "urls"),
         ("name", "namespace", "version") if model_node is not None else (), fallback=sections.single_locs.get("model"),
     )
     name = header.text("name", "broadcaster") or ""
@@ -91,6 +93,7 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
     if version and not SEMVER.match(version):
         errors.error(header.value_loc("version"), f"version '{version}' is not a semantic version",
                      "write it like 1.4.0 (quote it if YAML reads it as a number)")
+    license_, authors, urls = read_package_metadata(header, errors)
     products = tuple(sorted({str(p.value) for p in header.text_list("products") or []}))
     platforms = tuple(sorted({str(p.value) for p in header.text_list("platforms") or []}))
 
@@ -127,7 +130,7 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
         enums=tuple(sorted(enums, key=lambda e: e.name)),
         objects=tuple(sorted(objects, key=lambda o: o.name)),
         reserved_events=read_reserved(header.raw("reserved"), "the model's events", errors),
-        exports=exports, sources=sources,
+        exports=exports, sources=sources, license=license_, authors=authors, urls=urls,
     )
 
 

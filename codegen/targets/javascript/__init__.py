@@ -22,6 +22,7 @@ from codegen.sdk.templates import TemplateSet, builtin_templates
 from codegen.targets.javascript import lexical, sdktests
 from codegen.sdk.walkers import minimal_events
 from codegen.targets.javascript.options import Options
+from codegen.targets.javascript.packaging import PACKAGING
 from codegen.targets.javascript.testvalues import Values
 from codegen.targets.javascript.views import HEADER, TYPESCRIPT_VERSION, Names, Renderer
 
@@ -32,6 +33,7 @@ class JavaScriptTarget:
     options = Options
     template_dir = builtin_templates("javascript")
     lexicon = lexical.LEXICON
+    packaging = PACKAGING
 
     def identifiers(self, model: Model) -> dict[str, dict[str, str]]:
         names = Names.of(model)

@@ -26,20 +26,11 @@ from codegen.targets.kotlin import sdktests as kotlin_tests
 from codegen.targets.kotlin import views as kv
 from codegen.sdk.walkers import minimal_events
 from codegen.targets.kotlin.options import Options
+from codegen.targets.kotlin.packaging import OUTPUT_TIMESTAMP, PACKAGING, pom_metadata
 from codegen.targets.kotlin.testvalues import ValueWriter
 
-# Versions served by Maven Central and tested together here (JDK 17, Maven 3.8).
-VERSIONS = {
-    "kotlin": "2.2.21",
-    "junit": "5.14.1",
-    "resources": "3.3.1",
-    "compiler": "3.13.0",
-    "surefire": "3.5.4",
-    "jar": "3.4.2",
-    "install": "3.1.4",
-    "deploy": "3.1.4",
-    "clean": "3.4.1",
-}
+from codegen.targets.kotlin.versions import VERSIONS
+
 # Bytecode level: runs on every Android version and JVM 8+.
 JVM_TARGET = "1.8"
 RUNTIME_PACKAGE_LINE = "package codegen.runtime"
@@ -52,6 +43,7 @@ class KotlinTarget:
     options = Options
     template_dir = builtin_templates("kotlin")
     lexicon = kn.LEXICON
+    packaging = PACKAGING
 
     def identifiers(self, model: Model) -> dict[str, dict[str, str]]:
         names = kv.Names(model)
@@ -98,7 +90,8 @@ class KotlinTarget:
             "group_id": kn.xml_text(conf["group_id"]), "artifact_id": kn.xml_text(conf["artifact_id"]),
             "version": kn.xml_text(model.version), "name": kn.xml_text(model.name),
             "description": kn.xml_text(" ".join(model.description.split())),
-            "versions": VERSIONS, "jvm_target": JVM_TARGET,
+            "versions": VERSIONS, "jvm_target": JVM_TARGET, "metadata": pom_metadata(model),
+            "output_timestamp": OUTPUT_TIMESTAMP,
         }
         add("pom.xml", "pom.xml.j2", **build)
         add(".gitignore", "gitignore.j2")

@@ -31,6 +31,7 @@ from codegen.targets.python import lexical, sdktests
 from codegen.sdk.walkers import minimal_events
 from codegen.targets.python.options import Options
 from codegen.targets.python.testvalues import Values, lines
+from codegen.targets.python.packaging import PACKAGING, project_metadata
 from codegen.targets.python.views import ViewBuilder, derive_names, distribution_name, package_init, pep440, toml_str
 
 RUNTIME_HEADER = generated_header("#")
@@ -42,6 +43,7 @@ class PythonTarget:
     options = Options
     template_dir = builtin_templates("python")
     lexicon = lexical.LEXICON
+    packaging = PACKAGING
 
     def identifiers(self, model: Model) -> dict[str, dict[str, str]]:
         nm = derive_names(model, Options.of(model, self.name))
@@ -81,7 +83,7 @@ class PythonTarget:
         emit("pyproject.toml", "pyproject.toml.j2", package=pkg,
              distribution=toml_str(distribution),
              version=toml_str(pep440(model.version)),
-             description=toml_str(" ".join(model.description.split())[:200]))
+             description=toml_str(" ".join(model.description.split())[:200]), **project_metadata(model))
         emit("README.md", "README.md.j2", package=pkg, distribution=distribution,
              example=sdktests.readme_example(views))
         emit(".gitignore", "gitignore.j2")

@@ -22,6 +22,7 @@ from codegen.targets.swift import lexical as names
 from codegen.targets.swift import sdktests
 from codegen.sdk.walkers import minimal_events
 from codegen.targets.swift.options import Options
+from codegen.targets.swift.packaging import PACKAGING
 from codegen.targets.swift.testvalues import ValueWriter
 from codegen.targets.swift.views import context_view, derive_names, enum_view, event_view, object_view
 
@@ -34,6 +35,7 @@ class SwiftTarget:
     options = Options
     template_dir = builtin_templates("swift")
     lexicon = names.LEXICON
+    packaging = PACKAGING
 
     def identifiers(self, model: Model) -> dict[str, dict[str, str]]:
         nm = derive_names(model)
