@@ -104,6 +104,30 @@ def fix_mtimes(folder: Path) -> None:
         os.utime(path, (SOURCE_DATE_EPOCH, SOURCE_DATE_EPOCH), follow_symlinks=False)
 
 
+def normalize_tar_gz(path: Path) -> None:
+    """Rewrite a .tar.gz so that it depends on its contents only: entries in
+    name order, one modification time, no owner names, a gzip header
+    without a time stamp (tools such as setuptools' sdist stamp the build's)."""
+    import gzip
+    import io
+    import tarfile
+
+    members = []
+    with tarfile.open(path, "r:gz") as source:
+        for info in sorted(source.getmembers(), key=lambda m: m.name):
+            data = source.extractfile(info).read() if info.isfile() else None  # type: ignore[union-attr]
+            info.mtime, info.uid, info.gid, info.uname, info.gname = SOURCE_DATE_EPOCH, 0, 0, "", ""
+            info.pax_headers = {}
+            info.mode = 0o755 if info.isdir() or info.mode & 0o111 else 0o644
+            members.append((info, data))
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as target:
+        for info, data in members:
+            target.addfile(info, io.BytesIO(data) if data is not None else None)
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as out:
+        out.write(buffer.getvalue())
+
+
 def url_exists(url: str, what: str) -> bool:
     """True on 200, False on 404 and 410; anything else is a PackagingError."""
     import urllib.error

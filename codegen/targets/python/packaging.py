@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from codegen.ir import Model
-from codegen.sdk.packaging import Coordinates, PackagingError, Tools, registry_url, url_text
+from codegen.sdk.packaging import Coordinates, PackagingError, Tools, normalize_tar_gz, registry_url, url_text
 from codegen.targets.python.options import Options
 from codegen.targets.python.views import distribution_name, pep440, toml_str
 
@@ -80,6 +80,8 @@ class PythonPackaging:
                                  "environment: pip install build")
         # sdist first, then the wheel from the unpacked sdist: proves the sdist complete.
         tools.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", out, "."], sdk)
+        for sdist in out.glob("*.tar.gz"):
+            normalize_tar_gz(sdist)  # the wheel honours SOURCE_DATE_EPOCH; setuptools' sdist does not
         return sorted(out.iterdir())
 
     def is_published(self, coordinates: Coordinates, registries: Mapping[str, str], tools: Tools) -> bool:
