@@ -12,6 +12,7 @@ from codegen.sdk.docs import constraint_summary, event_facts
 from codegen.sdk.names import NameAllocator, numbered
 from codegen.sdk.walkers import TypeSyntax
 from codegen.targets.kotlin import lexical as kn
+from codegen.targets.kotlin.java_interop import BuilderView, builder_view, constructor_keyword
 from codegen.targets.kotlin.lexical import SCALAR_TYPES
 from codegen.targets.kotlin.options import Options
 # Writer method stems per scalar (ProtoWriter and JsonWriter share them).
@@ -62,6 +63,8 @@ class MessageView:
     companion: list[str]  # extra companion members (event name and number)
     extra_members: list[str]  # equals/hashCode/toString of a class without parameters
     file_annotations: list[str] = field(default_factory=list)
+    constructor: str = ""  # " @JvmOverloads constructor" when Java gets shorter constructors
+    builder: BuilderView | None = None  # for Java callers (java_interop)
 
 
 @dataclass(frozen=True)
@@ -319,6 +322,7 @@ def message_view(
     deprecations: list[str] = []
     proto: list[str] = []
     json_items: list[tuple[bytes, str]] = []
+    java_params: list[tuple[Property, str, str, bool, list[str]]] = []
     if event is not None and event.deprecation is not None:
         deprecations.append(f"found.add({kn.string_literal(_event_warning(event))})")
     for prop in properties:
@@ -337,6 +341,8 @@ def message_view(
             type_text = names.kotlin_type(prop.type) + ("?" if nullable else "")
             params.append(FieldView(name, type_text, " = null" if nullable else "", kn.kdoc_block(property_kdoc(prop)),
                                     deprecated_annotation(prop.deprecation)))
+            java_params.append((prop, name, names.kotlin_type(prop.type), nullable,
+                                deprecated_annotation(prop.deprecation)))
             _add_checks(prop, expr, validations, patterns)
             if prop.deprecation is not None and event is not None:
                 message = kn.string_literal(f"{event.name}.{prop.name} is deprecated: {deprecation_text(prop.deprecation)}")
@@ -362,6 +368,7 @@ def message_view(
         annotations=deprecated_annotation(deprecation), params=params, consts=consts, validations=validations,
         proto=proto, json=json_lines, deprecations=deprecations, patterns=patterns, companion=companion,
         extra_members=extra, file_annotations=['@file:Suppress("DEPRECATION")'] if uses_deprecated else [],
+        constructor=constructor_keyword(params), builder=builder_view(class_name, java_params),
     )
 
 
