@@ -75,18 +75,16 @@ def package_command(settings: Any, targets: tuple[str, ...], sources: tuple[str,
 @click.option("--against", metavar="REF|DIR",
               help="The release to check the version against. Default: the latest release tag.")
 @click.option("--dry-run", is_flag=True, help="Run every check, upload nothing.")
-@click.option("--offline", is_flag=True, help="Tell every tool not to use other networks than the registries' (mvn -o).")
 @click.option("--verbose", "-v", is_flag=True, help="Print each tool command as it runs.")
 @click.pass_obj
 def publish_command(settings: Any, targets: tuple[str, ...], sources: tuple[str, ...], dist: Path,
-                    registries: dict[str, str], against: str | None, dry_run: bool, offline: bool,
-                    verbose: bool) -> None:
+                    registries: dict[str, str], against: str | None, dry_run: bool, verbose: bool) -> None:
     """Upload the packages of DIST to the registries named, after the evolution
     check (no breaking change without the semver bump) and the registries'
     (no version published twice). Credentials come from the environment or
     each tool's own configuration (.npmrc, TWINE_USERNAME/TWINE_PASSWORD or
     .pypirc, Maven's settings.xml)."""
-    tools = Tools(offline=offline, log=(lambda line: click.echo(line, err=True)) if verbose else None)
+    tools = Tools(log=(lambda line: click.echo(line, err=True)) if verbose else None)
     uploads = publish(settings.model, dist, registries, targets, sources or None, against, dry_run, tools,
                       say=click.echo)
     click.echo(f"{'would publish' if dry_run else 'published'} {len(uploads)} package{'s' if len(uploads) != 1 else ''}")

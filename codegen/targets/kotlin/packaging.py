@@ -87,7 +87,8 @@ class KotlinPackaging:
         by_kind = {("sources" if f.name.endswith("-sources.jar") else f.suffix): f for f in files}
         if set(by_kind) != {".jar", ".pom", "sources"}:
             raise PackagingError(f"a Maven package is a jar, its sources jar and its POM, not {sorted(f.name for f in files)}")
-        tools.run([mvn, *QUIET, *self._offline(tools),
+        # Never -o: the deploy plugin refuses offline mode; every plugin is local after setup.
+        tools.run([mvn, *QUIET,
                    f"org.apache.maven.plugins:maven-deploy-plugin:{VERSIONS['deploy']}:deploy-file",
                    f"-Durl={registry_url(registries, 'maven')}",
                    f"-DrepositoryId={registries.get('maven-id') or DEFAULT_REPOSITORY_ID}",
