@@ -9,6 +9,7 @@ Kotlin API and the encodings stay exactly as they are."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from codegen.ir import Kind, Property, Scalar
 from codegen.targets.kotlin import lexical as kn
@@ -35,7 +36,7 @@ class BuilderView:
     setters: list[SetterView]
 
 
-def constructor_keyword(params: list[object]) -> str:
+def constructor_keyword(params: Sequence[object]) -> str:
     """` @JvmOverloads constructor` when some parameter has a default (Java
     then gets the shorter constructors too), else nothing."""
     return " @JvmOverloads constructor" if any(getattr(p, "default", "") for p in params) else ""
