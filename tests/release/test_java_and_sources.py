@@ -39,14 +39,36 @@ def javac(sources: Path, classpath: list[Path], out: Path) -> subprocess.Complet
                           capture_output=True, text=True, timeout=300)
 
 
+# The id is central's: the local repository then serves what it fetched from there.
+BLOCKED = """<settings><mirrors><mirror><id>central</id><mirrorOf>*</mirrorOf>
+<url>http://127.0.0.1:9/</url></mirror></mirrors></settings>
+"""
+
+
 @pytest.fixture(scope="module")
 def bundled_jar(toolchains: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled model's Kotlin SDK through Maven's release goals, offline
+    (what scripts/setup-kotlin.sh fetched is all they load): install (jar and
+    sources jar), source:jar, and deploy to a file repository with every
+    remote repository mirrored to a closed port (the deploy plugin refuses
+    -o, so this proves it downloads nothing)."""
     out = tmp_path_factory.mktemp("bundled-kotlin")
     result = codegen("build", MODEL_DIR, "--target", "kotlin", "--out", out, "--quiet")
     assert result.returncode == 0, result.stderr
-    run(["mvn", "-o", "-q", "-B", "-Dstyle.color=never", "-Dmaven.test.skip=true", "package"], out / "kotlin",
-        timeout=900)
-    (jar,) = (out / "kotlin" / "target").glob("analytics-*[0-9].jar")
+    sdk = out / "kotlin"
+    maven = ["mvn", "-q", "-B", "-Dstyle.color=never", "-Dmaven.test.skip=true"]
+    installed = Path.home() / ".m2" / "repository" / "org" / "broadcaster" / "analytics"
+    try:
+        run([*maven, "-o", "install"], sdk, timeout=900)  # the jar and, bound in the POM, its sources jar
+        run([*maven, "-o", "source:jar"], sdk, timeout=900)
+        (out / "blocked.xml").write_text(BLOCKED, encoding="utf-8")
+        run([*maven, "-s", out / "blocked.xml", "deploy", f"-DaltDeploymentRepository=local::{(out / 'repo').as_uri()}"],
+            sdk, timeout=900)
+    finally:
+        shutil.rmtree(installed, ignore_errors=True)
+    deployed = sorted(p.name for p in (out / "repo").rglob("analytics-1.0.0*") if p.suffix in (".jar", ".pom"))
+    assert deployed == ["analytics-1.0.0-sources.jar", "analytics-1.0.0.jar", "analytics-1.0.0.pom"]
+    (jar,) = (sdk / "target").glob("analytics-*[0-9].jar")
     return jar
 
 
