@@ -106,36 +106,6 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
 
-class ProgressBar:
-    """Click's progress bar on standard error, from the first step after
-    `delay` seconds, and only on a terminal: quick builds and pipes see none."""
-
-    def __init__(self, label: str, delay: float = 1.0) -> None:
-        self.label = label
-        self.delay = delay
-        self.started = time.perf_counter()
-        self.bar: Any = None
-
-    @classmethod
-    def maybe(cls, quiet: bool, label: str) -> ProgressBar | None:
-        return None if quiet or not sys.stderr.isatty() else cls(label)
-
-    def __call__(self, done: int, total: int, item: str) -> None:
-        if self.bar is None:
-            if time.perf_counter() - self.started < self.delay:
-                return
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_pos=True,
-                                         item_show_func=lambda shown: shown)
-            self.bar.__enter__()
-            self.bar.update(done - 1)
-        self.bar.update(1, item)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="codegen")
 @click.option("--model", "-m", type=click.Path(path_type=Path), default=Path("event_model"), show_default=True,
@@ -178,6 +148,7 @@ def build(settings: Settings, targets: tuple[str, ...], sources: tuple[str, ...]
           quiet: bool) -> None:
     """Render the SDKs into OUT/<target>/, and each source's into OUT/sources/<source>/<target>/."""
     from codegen.build import build as run_build
+    from codegen.release.terminal import ProgressBar
 
     started = time.perf_counter()
     bar = ProgressBar.maybe(quiet, "rendering")

@@ -94,7 +94,8 @@ def test_a_long_build_shows_a_progress_bar_on_a_terminal_only(large_model: Path,
     assert "done in" in piped.stdout
 
 
-def test_a_quick_build_shows_no_progress_bar(tmp_path: Path) -> None:
-    code, screen = _in_terminal(["build", str(MODEL_DIR), "--out", str(tmp_path / "out"), "--target", "python"],
-                                tmp_path)
-    assert code == 0 and "rendering" not in screen and "done in" in screen, screen
+def test_an_up_to_date_build_shows_no_progress_bar(tmp_path: Path) -> None:
+    args = ["build", str(MODEL_DIR), "--out", str(tmp_path / "out"), "--target", "python"]
+    assert run_codegen(*args).returncode == 0
+    code, screen = _in_terminal(args, tmp_path)
+    assert code == 0 and "rendering" not in screen and "python: up to date" in screen, screen

@@ -25,10 +25,23 @@ def _registries(ctx: click.Context, param: click.Parameter, values: tuple[str, .
     return found
 
 
-def _selection(func: Any) -> Any:
-    from codegen.cli import SOURCE_OPTION, TARGET_OPTION
+def _target_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    from codegen.targets import target_modules
 
-    return TARGET_OPTION(SOURCE_OPTION(func))
+    known = target_modules()
+    for name in value:
+        if name not in known:
+            raise click.BadParameter(f"unknown target '{name}'; registered: {', '.join(known)}", ctx, param)
+    return tuple(dict.fromkeys(value))
+
+
+def _selection(func: Any) -> Any:
+    """--target and --source, as `codegen build` has them."""
+    func = click.option("--source", "-s", "sources", multiple=True, metavar="NAME",
+                        help="Only the SDKs of this source of the model (repeatable). "
+                             "Default: the model's SDKs and every source's.")(func)
+    return click.option("--target", "-t", "targets", multiple=True, callback=_target_names, metavar="NAME",
+                        help="Only this target (repeatable). Default: every registered target.")(func)
 
 
 @click.command(name="package")
@@ -44,7 +57,7 @@ def package_command(settings: Any, targets: tuple[str, ...], sources: tuple[str,
     """Build each SDK's distributables with its platform's tools: a wheel and an
     sdist, an npm tarball, a Maven jar with sources jar and POM, a Swift source
     archive; with SHA-256 checksums and a release manifest."""
-    from codegen.cli import ProgressBar
+    from codegen.release.terminal import ProgressBar
 
     started = time.perf_counter()
     tools = Tools(offline=offline, log=(lambda line: click.echo(line, err=True)) if verbose else None)

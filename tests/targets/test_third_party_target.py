@@ -77,16 +77,16 @@ def test_template_overrides_work_for_a_plugin(site: Path, tmp_path: Path) -> Non
 def test_an_unknown_option_key_is_a_located_error(site: Path, tmp_path: Path) -> None:
     model = tmp_path / "model"
     shutil.copytree(MODEL_DIR, model)
-    with (model / "model.yaml").open("a") as handle:
-        handle.write("  demo:\n    prefx: APP\n")
+    text = (model / "model.yaml").read_text()
+    (model / "model.yaml").write_text(text.replace("\ntargets:\n", "\ntargets:\n  demo:\n    prefx: APP\n", 1))
     result = codegen(site, "--model", str(model), "validate")
     assert result.returncode == 1
     assert "model.yaml:" in result.stderr and "unknown setting 'prefx' of target 'demo'" in result.stderr
     assert "did you mean 'prefix'?" in result.stderr
     good = tmp_path / "good"
     shutil.copytree(MODEL_DIR, good)
-    with (good / "model.yaml").open("a") as handle:
-        handle.write("  demo:\n    prefix: APP\n")
+    text = (good / "model.yaml").read_text()
+    (good / "model.yaml").write_text(text.replace("\ntargets:\n", "\ntargets:\n  demo:\n    prefix: APP\n", 1))
     out = tmp_path / "out"
     built = codegen(site, "--model", str(good), "build", "--target", "demo", "--out", str(out))
     assert built.returncode == 0, built.stderr
