@@ -57,7 +57,7 @@ def package_command(settings: Any, targets: tuple[str, ...], sources: tuple[str,
     """Build each SDK's distributables with its platform's tools: a wheel and an
     sdist, an npm tarball, a Maven jar with sources jar and POM, a Swift source
     archive; with SHA-256 checksums and a release manifest."""
-    from codegen.release.terminal import ProgressBar
+    from codegen.release.terminal import ProgressBar, printable
 
     started = time.perf_counter()
     tools = Tools(offline=offline, log=(lambda line: click.echo(line, err=True)) if verbose else None)
@@ -70,7 +70,7 @@ def package_command(settings: Any, targets: tuple[str, ...], sources: tuple[str,
     if quiet:
         return
     for entry in release.packages:
-        click.echo(f"{entry.label}: {entry.name} {entry.version}: {', '.join(f.name for f in entry.files)}")
+        click.echo(printable(f"{entry.label}: {entry.name} {entry.version}: {', '.join(f.name for f in entry.files)}"))
     for label in skipped:
         click.echo(f"{label}: skipped (the target has no packaging)")
     click.echo(f"{out}: {sum(len(p.files) for p in release.packages)} files, SHA256SUMS, release.json "
@@ -97,7 +97,9 @@ def publish_command(settings: Any, targets: tuple[str, ...], sources: tuple[str,
     (no version published twice). Credentials come from the environment or
     each tool's own configuration (.npmrc, TWINE_USERNAME/TWINE_PASSWORD or
     .pypirc, Maven's settings.xml)."""
+    from codegen.release.terminal import printable
+
     tools = Tools(log=(lambda line: click.echo(line, err=True)) if verbose else None)
     uploads = publish(settings.model, dist, registries, targets, sources or None, against, dry_run, tools,
-                      say=click.echo)
+                      say=lambda line: click.echo(printable(line)))
     click.echo(f"{'would publish' if dry_run else 'published'} {len(uploads)} package{'s' if len(uploads) != 1 else ''}")

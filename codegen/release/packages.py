@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable
 from codegen.build import Unit, check_source_names, load_checked_model, render, unit_model, units
 from codegen.diagnostics import CommandFailed
 from codegen.output import write_tree
+from codegen.release.terminal import printable
 from codegen.release.manifest import (CHECKSUMS, MANIFEST, PackageEntry, Release, file_entry, model_digest,
                                       read_release, write_release)
 from codegen.sdk.packaging import Coordinates, Packaging, PackagingError, Tools, fix_mtimes
@@ -59,7 +60,7 @@ def check_unique(planned: list[Planned]) -> None:
             first = seen[key]
             raise CommandFailed(
                 f"the SDKs {_what(first)} and {_what(item.unit)} are both the {item.unit.target} package "
-                f"'{item.coordinates.name}'; give the source its own package name under "
+                f"'{printable(item.coordinates.name)}'; give the source its own package name under "
                 f"'sources: <name>: targets: {item.unit.target}:' (docs/event-model.md#sources)")
         seen[key] = item.unit
 

@@ -18,6 +18,7 @@ from typing import Callable, Mapping
 
 from codegen.build import load_checked_model
 from codegen.diagnostics import CommandFailed, did_you_mean
+from codegen.release.terminal import printable
 from codegen.release.manifest import PackageEntry, Release, model_digest, read_release, verify
 from codegen.sdk.packaging import Coordinates, Packaging, PackagingError, Tools
 from codegen.targets import registered_targets
@@ -129,7 +130,7 @@ def check_unpublished(uploads: list[Upload], registries: Mapping[str, str], tool
         coordinates = Coordinates(upload.entry.name, upload.entry.version)
         try:
             if upload.packaging.is_published(coordinates, registries, tools):
-                taken.append(f"{upload.entry.label}: {upload.entry.name} {upload.entry.version} is already "
+                taken.append(f"{upload.entry.label}: {printable(upload.entry.name)} {upload.entry.version} is already "
                              f"published at {upload.url}")
         except PackagingError as exc:
             raise PackagingError(f"{upload.entry.label}: {exc}") from None

@@ -38,3 +38,10 @@ class ProgressBar:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+def printable(text: str) -> str:
+    """Model text (package names, versions) as a terminal may show it: every
+    control or invisible format character escaped, so no name can move the
+    cursor, recolour the screen or fake another line."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
