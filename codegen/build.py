@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from codegen import __version__
-from codegen.output import Difference, compare_tree, encode, write_tree
+from codegen.output import Difference, compare_tree, encode, owned_files, write_tree
 from codegen.sdk.templates import TemplateSet, search_path
 from codegen.targets import registered_targets, target_modules
 
@@ -267,7 +267,32 @@ def build(
         _write_stamp(out, unit, *keys[unit], files)
         results.append(TargetResult(unit.label, len(files), written, deleted, False))
     if model is not None:
+        if source_names is None:
+            results += _remove_dropped_sources(out, model, set(target_names or modules))
         _write_sources(out, common.hexdigest(), model)
+    return results
+
+
+def _dropped_source_folders(out: Path, model: Model, targets: set[str]) -> list[tuple[str, str]]:
+    """(source, target) of SDK folders under OUT/sources/ that the model no
+    longer has (a source removed or renamed, a target dropped from it)."""
+    current = {(s.name, t) for s in model.sources for t in s.targets}
+    root = out / SOURCES_DIR
+    if not root.is_dir():
+        return []
+    return sorted((source.name, folder.name) for source in root.iterdir() if source.is_dir()
+                  for folder in source.iterdir() if folder.is_dir() and folder.name in targets
+                  and (source.name, folder.name) not in current and owned_files(folder))
+
+
+def _remove_dropped_sources(out: Path, model: Model, targets: set[str]) -> list[TargetResult]:
+    """Delete the files codegen wrote for SDKs the model no longer has."""
+    results = []
+    for source, target in _dropped_source_folders(out, model, targets):
+        unit = Unit(target, source)
+        _, deleted = write_tree(unit.folder(out), {})
+        _stamp_path(out, unit).unlink(missing_ok=True)
+        results.append(TargetResult(unit.label, 0, 0, deleted, False))
     return results
 
 
@@ -301,4 +326,9 @@ def check(
         prefix = unit.folder(Path()).as_posix()
         for diff in compare_tree(unit.folder(out), render(unit_model(model, unit), targets[unit.target], overrides)):
             differences.append(Difference(f"{prefix}/{diff.path}", diff.status))
+    if source_names is None:
+        for source, target in _dropped_source_folders(out, model, set(target_names or targets)):
+            folder = Unit(target, source).folder(out)
+            differences += [Difference(f"{SOURCES_DIR}/{source}/{target}/{rel}", "stale")
+                            for rel in sorted(owned_files(folder))]
     return differences
