@@ -12,6 +12,7 @@ from codegen.sdk.templates import TemplateSet
 from codegen.targets.javascript import lexical, sdktests
 from codegen.sdk.walkers import minimal_events
 from codegen.targets.javascript.options import Options
+from codegen.targets.javascript.packaging import PACKAGING
 from codegen.targets.javascript.testvalues import Values
 from codegen.targets.javascript.views import HEADER, TYPESCRIPT_VERSION, Names, Renderer
 
@@ -21,6 +22,7 @@ class JavaScriptTarget:
     first use."""
 
     lexicon = lexical.LEXICON
+    packaging = PACKAGING
 
     def __init__(self, target: Any) -> None:
         self.target = target  # its name, options and template folder

@@ -19,19 +19,8 @@ from __future__ import annotations
 from codegen.sdk.lazy import LazyTarget
 from codegen.sdk.templates import builtin_templates
 from codegen.targets.kotlin.options import Options
+from codegen.targets.kotlin.versions import VERSIONS
 
-# Versions served by Maven Central and tested together here (JDK 17, Maven 3.8).
-VERSIONS = {
-    "kotlin": "2.2.21",
-    "junit": "5.14.1",
-    "resources": "3.3.1",
-    "compiler": "3.13.0",
-    "surefire": "3.5.4",
-    "jar": "3.4.2",
-    "install": "3.1.4",
-    "deploy": "3.1.4",
-    "clean": "3.4.1",
-}
 # Bytecode level: runs on every Android version and JVM 8+.
 JVM_TARGET = "1.8"
 

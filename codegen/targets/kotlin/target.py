@@ -17,6 +17,7 @@ from codegen.targets.kotlin import views as kv
 from codegen.sdk.walkers import minimal_events
 from codegen.targets.kotlin import JVM_TARGET, VERSIONS
 from codegen.targets.kotlin.options import Options
+from codegen.targets.kotlin.packaging import OUTPUT_TIMESTAMP, PACKAGING, pom_metadata
 from codegen.targets.kotlin.testvalues import ValueWriter
 
 RUNTIME_PACKAGE_LINE = "package codegen.runtime"
@@ -28,6 +29,7 @@ class KotlinTarget:
     first use."""
 
     lexicon = kn.LEXICON
+    packaging = PACKAGING
 
     def __init__(self, target: Any) -> None:
         self.target = target  # its name, options and template folder
@@ -73,7 +75,8 @@ class KotlinTarget:
             "group_id": kn.xml_text(conf["group_id"]), "artifact_id": kn.xml_text(conf["artifact_id"]),
             "version": kn.xml_text(model.version), "name": kn.xml_text(model.name),
             "description": kn.xml_text(" ".join(model.description.split())),
-            "versions": VERSIONS, "jvm_target": JVM_TARGET,
+            "versions": VERSIONS, "jvm_target": JVM_TARGET, "metadata": pom_metadata(model),
+            "output_timestamp": OUTPUT_TIMESTAMP,
         }
         add("pom.xml", "pom.xml.j2", **build)
         add(".gitignore", "gitignore.j2")

@@ -13,6 +13,7 @@ from codegen.sdk.templates import TemplateSet
 from codegen.targets.python import lexical, sdktests
 from codegen.sdk.walkers import minimal_events
 from codegen.targets.python.options import Options
+from codegen.targets.python.packaging import PACKAGING, project_metadata
 from codegen.targets.python.testvalues import Values, lines
 from codegen.targets.python.views import ViewBuilder, derive_names, distribution_name, package_init, pep440, toml_str
 
@@ -24,6 +25,7 @@ class PythonTarget:
     first use."""
 
     lexicon = lexical.LEXICON
+    packaging = PACKAGING
 
     def __init__(self, target: Any) -> None:
         self.target = target  # its name, options and template folder
@@ -66,7 +68,7 @@ class PythonTarget:
         emit("pyproject.toml", "pyproject.toml.j2", package=pkg,
              distribution=toml_str(distribution),
              version=toml_str(pep440(model.version)),
-             description=toml_str(" ".join(model.description.split())[:200]))
+             description=toml_str(" ".join(model.description.split())[:200]), **project_metadata(model))
         emit("README.md", "README.md.j2", package=pkg, distribution=distribution,
              example=sdktests.readme_example(views))
         emit(".gitignore", "gitignore.j2")

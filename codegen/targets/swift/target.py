@@ -14,6 +14,7 @@ from codegen.targets.swift import lexical as names
 from codegen.targets.swift import sdktests
 from codegen.sdk.walkers import minimal_events
 from codegen.targets.swift.options import Options
+from codegen.targets.swift.packaging import PACKAGING
 from codegen.targets.swift.testvalues import ValueWriter
 from codegen.targets.swift.views import context_view, derive_names, enum_view, event_view, object_view
 
@@ -25,6 +26,7 @@ class SwiftTarget:
     first use."""
 
     lexicon = names.LEXICON
+    packaging = PACKAGING
 
     def __init__(self, target: Any) -> None:
         self.target = target  # its name, options and template folder

@@ -65,9 +65,11 @@ public class Bytes(bytes: ByteArray) {
         private const val ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
         private const val HEX = "0123456789abcdef"
 
+        @JvmField
         public val EMPTY: Bytes = Bytes(ByteArray(0))
 
         /** Bytes from hexadecimal text (either case, even length). */
+        @JvmStatic
         public fun fromHex(hex: String): Bytes {
             require(hex.length % 2 == 0) { "hex text must have an even length" }
             val out = ByteArray(hex.length / 2)
