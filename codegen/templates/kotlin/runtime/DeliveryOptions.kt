@@ -31,10 +31,8 @@ public interface FormatTransport : Transport {
     /** Called once by the tracker: its identity (the `User-Agent`) and its error handler (the fallback `onError`). */
     public fun bind(sdk: SdkInfo, report: (SdkError) -> Unit) {}
 
-    override fun send(event: TrackedEvent) {
-        val body = if (wireFormat == WireFormat.PROTOBUF) event.protobuf else event.json.toByteArray(Charsets.UTF_8)
-        enqueue(event.eventName, event.eventId, body)
-    }
+    override fun send(event: TrackedEvent): Unit =
+        enqueue(event.eventName, event.eventId, if (wireFormat == WireFormat.PROTOBUF) event.protobuf else event.json.toByteArray(Charsets.UTF_8))
 }
 
 /**
