@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
 import java.io.File
 import java.util.Collections
+import java.util.concurrent.TimeUnit
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.days
 import kotlin.time.Duration.Companion.milliseconds
@@ -245,6 +246,17 @@ class DeliveryTest {
     }
 
     @Test
+    fun theJvmsExitFlushesWhatIsQueued() {
+        val javaBin = File(System.getProperty("java.home"), "bin/java").path
+        val command = listOf(javaBin, "-cp", System.getProperty("java.class.path"), ExitProgram::class.java.name, collector.url, queue.path)
+        val process = ProcessBuilder(command).redirectErrorStream(true).start()
+        val output = process.inputStream.bufferedReader().readText()
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS))
+        assertEquals(0, process.exitValue(), output)
+        assertEquals(listOf("exit-1"), collector.eventIds())
+    }
+
+    @Test
     fun retryAfterParsesSecondsAndHttpDates() {
         assertEquals(120.0, Poster.parseRetryAfter(" 120 "))
         assertEquals(0.25, Poster.parseRetryAfter("0.25"))
@@ -268,5 +280,14 @@ class DeliveryTest {
         )
         assertEquals(emptyList<Rejection>(), Poster.classify(200, "not json".toByteArray(), null).rejected) // every event counts as sent
         assertEquals(2.5, Poster.classify(429, "{}".toByteArray(), "2.5").retryAfter)
+    }
+}
+
+/** A program that hands over one event and ends: the shutdown hook must flush it. */
+object ExitProgram {
+    @JvmStatic
+    fun main(args: Array<String>) {
+        val sink = HttpTransport(args[0], DeliveryOptions(wireFormat = WireFormat.JSON, flushInterval = 60.seconds, queueDir = File(args[1])))
+        sink.enqueue("e", "exit-1", TestCollector.envelope("exit-1"))
     }
 }
