@@ -71,33 +71,38 @@ def workload_sources() -> dict[str, str]:
 
 
 def build() -> list[str]:
-    """The command that starts the program (built first when a source changed)."""
+    """The command that starts the delivery program (built first when a source changed)."""
+    sources = {**workload_sources(), "Main.kt": MAIN.read_text(encoding="utf-8")}
+    return ["java", "-cp", compile_program("program", sources), "delivery.program.MainKt"]
+
+
+def compile_program(name: str, sources: dict[str, str]) -> str:
+    """Compiles `sources` (file name -> Kotlin) with the generated SDK's main
+    sources into work_dir()/<name>, unless nothing changed; the class path."""
     from targets.kotlin.harness_kotlin import pom, stdlib_jar
 
     for tool in ("java", "mvn"):
         if shutil.which(tool) is None:
             raise BuildError(f"'{tool}' is not on PATH: the Kotlin SDK needs JDK 17 and Maven")
     _run(["bash", str(ROOT / "scripts" / "setup-kotlin.sh")], ROOT, 900)
-    work = work_dir()
-    program = work / "program"
-    program.mkdir(parents=True, exist_ok=True)
-    sources = {**workload_sources(), "Main.kt": MAIN.read_text(encoding="utf-8")}
-    for stale in set(p.name for p in program.glob("*.kt")) - set(sources):
-        (program / stale).unlink()
-    for name, text in sources.items():
-        _write_if_changed(program / name, text)
-    text, kotlin_version = pom(SDK / "pom.xml", [str(SDK / "src" / "main" / "kotlin"), "program"])
+    work = work_dir() / name
+    folder = work / "src"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in set(p.name for p in folder.glob("*.kt")) - set(sources):
+        (folder / stale).unlink()
+    for file_name, text in sources.items():
+        _write_if_changed(folder / file_name, text)
+    text, kotlin_version = pom(SDK / "pom.xml", [str(SDK / "src" / "main" / "kotlin"), "src"])
     _write_if_changed(work / "pom.xml", text)
     digest = hashlib.sha256(text.encode())
-    for path in sorted((SDK / "src" / "main" / "kotlin").rglob("*.kt")) + sorted(program.glob("*.kt")):
+    for path in sorted((SDK / "src" / "main" / "kotlin").rglob("*.kt")) + sorted(folder.glob("*.kt")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     stamp = work / "target" / "built.sha256"
     if not (stamp.is_file() and stamp.read_text() == digest.hexdigest()):
         shutil.rmtree(work / "target", ignore_errors=True)  # no stale classes (the clean plugin is not fetched)
         _run(["mvn", "-o", "-q", "-B", "-Dstyle.color=never", "compile"], work, 900)
         stamp.write_text(digest.hexdigest())
-    classpath = os.pathsep.join([str(work / "target" / "classes"), str(stdlib_jar(kotlin_version))])
-    return ["java", "-cp", classpath, "delivery.program.MainKt"]
+    return os.pathsep.join([str(work / "target" / "classes"), str(stdlib_jar(kotlin_version))])
 
 
 def _write_if_changed(path: Path, text: str) -> None:
