@@ -81,11 +81,13 @@ internal class Journal private constructor(private val file: File, private var c
         const val HEADER: String = "{\"format\":\"codegen-queue\",\"version\":1}\n"
         const val VERSION: Long = 1
         private const val FORMAT = "codegen-queue"
+        private const val MAX_READ = 1L shl 30
 
         /** Opens (creating it when missing) the journal of [file] and reads it; a torn last line is cut off. */
         fun open(file: File): Pair<Journal, Contents> {
             val channel = RandomAccessFile(file, "rw").channel
             try {
+                if (channel.size() > MAX_READ) throw QueueError("$file is too large to read (${channel.size()} bytes)")
                 val data = ByteArray(channel.size().toInt())
                 val buffer = ByteBuffer.wrap(data)
                 while (buffer.hasRemaining() && channel.read(buffer, buffer.position().toLong()) >= 0) continue
@@ -107,7 +109,7 @@ internal class Journal private constructor(private val file: File, private var c
 
         /** The contents of an orphaned journal, or null when it is not one this SDK reads. */
         fun readOrphan(file: File): Contents? = try {
-            read(file, file.readBytes()).first
+            if (file.length() > MAX_READ) null else read(file, file.readBytes()).first
         } catch (e: QueueError) {
             null
         } catch (e: IOException) {
