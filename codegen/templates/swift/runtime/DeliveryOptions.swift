@@ -13,7 +13,8 @@ public struct DeliveryOptions: Sendable, Equatable {
     public var batchMaxBytes: Int
     /// An event waits at most this long before its batch is sent.
     public var flushInterval: TimeInterval
-    /// Connecting, and waiting for each part of the answer; then the attempt failed.
+    /// Connecting, and waiting for each part of the answer; then the attempt
+    /// failed. On Linux URLSession counts whole seconds: rounded up there.
     public var requestTimeout: TimeInterval
     /// The first retry waits up to this long (full jitter), doubling per failure.
     public var backoffBase: TimeInterval

@@ -58,10 +58,10 @@ struct Answer {
     private static func rejections(_ document: [String: Any]?) -> [Rejection] {
         guard let items = document?["rejected"] as? [Any] else { return [] }
         return items.compactMap { item in
-            guard let entry = item as? [String: Any], !(entry["index"] is Bool),
-                  let index = (entry["index"] as? NSNumber)?.intValue ?? entry["index"] as? Int else { return nil }
+            guard let entry = item as? [String: Any], let index = QueueJournal.integer(entry["index"]),
+                  let position = Int(exactly: index) else { return nil }
             let reasons = (entry["reasons"] as? [Any] ?? []).compactMap { $0 as? String }
-            return Rejection(index: index, reasons: reasons)
+            return Rejection(index: position, reasons: reasons)
         }
     }
 }
@@ -102,7 +102,7 @@ final class Poster: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
 
     init(endpoint: URL, timeout: TimeInterval, gzipMinBytes: Int, headers: [String: String]) {
         self.endpoint = endpoint
-        self.timeout = timeout
+        self.timeout = Poster.effectiveTimeout(timeout)
         self.gzipMinBytes = gzipMinBytes
         self.headers = headers
     }
@@ -168,6 +168,16 @@ final class Poster: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
         completionHandler(nil)
+    }
+
+    /// URLSession's timeout. FoundationNetworking (Linux) counts whole
+    /// seconds, rounding down (0.5 would time out at once): rounded up there.
+    static func effectiveTimeout(_ timeout: TimeInterval) -> TimeInterval {
+        #if canImport(FoundationNetworking)
+        return max(1, timeout.rounded(.up))
+        #else
+        return timeout
+        #endif
     }
 
     static func describe(_ error: Error) -> String {

@@ -332,11 +332,11 @@ final class QueueJournal {
         (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any]
     }
 
-    private static func integer(_ value: Any?) -> Int64? {
-        if let number = value as? Int { return Int64(number) }
-        if let number = value as? Int64 { return number }
-        if let number = value as? NSNumber, !(value is Bool) { return number.int64Value }
-        return nil
+    /// An integer of a JSONSerialization document: not a bool (which would
+    /// cast to 0 or 1; its NSNumber's type is "c"), not a fraction.
+    static func integer(_ value: Any?) -> Int64? {
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
+        return value as? Int64
     }
 }
 
