@@ -1,6 +1,8 @@
 """Benchmark: the Python SDK's track() on the caller's thread and sustained
 delivery to a real collector on loopback, beside Google's protobuf (upb)
-building and serializing the same envelope.
+building and serializing the same envelope; then the same rows for the
+Swift SDK (its delivery program, tests/delivery/swift_program.py, built in
+release mode and run against the same collector).
 
 Rows (one run, same process, same event: video_heartbeat with the full
 context the collector tests use):
@@ -110,6 +112,32 @@ def start_collector(work: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the collector did not start")
 
 
+def swift_rows(url: str, work: Path, events: int, sustained: int) -> list[str]:
+    """The Swift SDK's rows: track() with HttpTransport (Protobuf) and with
+    InMemoryTransport (both encodings), and the sustained rate."""
+    import json
+
+    from delivery import swift_program
+
+    try:
+        program = swift_program.build()
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+        return [f"delivery (swift): not measured, the program did not build: {str(exc)[-400:]}"]
+    command = swift_program.command(program, "--url", url, "--queue-dir", work / "swift-queue", "--phase", "bench",
+                                    "--count", events, "--sustained", sustained)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    line = next((x for x in result.stdout.splitlines() if x.startswith("bench ")), None)
+    if result.returncode != 0 or line is None:
+        return [f"delivery (swift): not measured, the program failed: {(result.stdout + result.stderr)[-400:]}"]
+    r = json.loads(line.split(" ", 1)[1])
+    assert r["sent"] == sustained and r["dropped"] == 0, r
+    return ["delivery (swift, video_heartbeat, release build):",
+            f"  track() HttpTransport (protobuf)        p50 {r['track_p50']:6.1f} us  p99 {r['track_p99']:6.1f} us",
+            f"  track() InMemoryTransport (both)        p50 {r['generic_p50']:6.1f} us  p99 {r['generic_p99']:6.1f} us",
+            f"  sustained: {sustained} events (at most 5,000 waiting), all acknowledged after {r['seconds']:.2f} s "
+            f"= {sustained / r['seconds']:,.0f} events/s to the collector ({r['requests']} requests, one in flight)"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=20_000)
@@ -145,6 +173,7 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             counters = transport.counters()
             transport.close(10)
+            swift = swift_rows(url, work, args.events, args.sustained)
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=60)
@@ -158,6 +187,8 @@ def main() -> None:
     print(f"  sustained: {args.sustained} events (at most 5,000 waiting) tracked in {tracked:.2f} s, all "
           f"acknowledged after {elapsed:.2f} s = {args.sustained / elapsed:,.0f} events/s to the collector "
           f"({counters.requests - requests_before} requests, one in flight)")
+    for line in swift:
+        print(line)
 
 
 if __name__ == "__main__":

@@ -87,6 +87,14 @@ public final class HttpTransport: FormatTransport, @unchecked Sendable {
         observers = observeBackground()
     }
 
+    deinit {
+        // Without close(): nothing is pending on the queue any more (its
+        // closures hold the transport), so the files and the session go.
+        observers.forEach { NotificationCenter.default.removeObserver($0) }
+        journal.close()
+        poster.close()
+    }
+
     // MARK: The tracker's side (no I/O)
 
     public func bind(sdk: SdkInfo, report: @escaping (any SdkError) -> Void) {
