@@ -120,7 +120,7 @@ def swift_rows(url: str, work: Path, events: int, sustained: int) -> list[str]:
     from delivery import swift_program
 
     try:
-        program = swift_program.build()
+        program = swift_program.build("release")
     except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
         return [f"delivery (swift): not measured, the program did not build: {str(exc)[-400:]}"]
     command = swift_program.command(program, "--url", url, "--queue-dir", work / "swift-queue", "--phase", "bench",

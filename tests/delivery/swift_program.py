@@ -1,5 +1,5 @@
 """The Swift SDK's delivery program (programs/swift_sdk/main.swift), built
-once per source change: a SwiftPM package in tests/delivery/.work/swift
+once per source change and configuration: a SwiftPM package in tests/delivery/.work/swift
 (git-ignored, reused so rebuilds are incremental) with the bundled model's
 SDK, a generated `Workload` module (the workload's events through the typed
 API, written by the Swift target's own test-plan value writer; the first
@@ -123,17 +123,18 @@ def render_package(work: Path = WORK) -> None:
     write_if_changed(work / "Package.swift", package_swift(module))
 
 
-def build(work: Path = WORK, timeout: float = 1200) -> Path:
-    """Render and build (release); the program's path."""
+def build(configuration: str = "debug", work: Path = WORK, timeout: float = 1200) -> Path:
+    """Render and build (`debug`, quick to compile, for the tests; `release`
+    for the benchmark); the program's path."""
     setup = subprocess.run([str(ROOT / "scripts" / "setup-swift.sh")], capture_output=True, text=True, timeout=1200)
     if setup.returncode != 0:
         raise RuntimeError("no Swift toolchain: scripts/setup-swift.sh failed\n" + setup.stdout + setup.stderr)
     render_package(work)
-    result = subprocess.run([str(ROOT / "scripts" / "swift.sh"), "build", "-c", "release", "--product", PRODUCT],
+    result = subprocess.run([str(ROOT / "scripts" / "swift.sh"), "build", "-c", configuration, "--product", PRODUCT],
                             cwd=work, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
         raise RuntimeError(f"swift build failed:\n{(result.stdout + result.stderr)[-8000:]}")
-    program = work / ".build" / "release" / PRODUCT
+    program = work / ".build" / configuration / PRODUCT
     if not program.exists():
         raise RuntimeError(f"swift build made no {program}")
     return program

@@ -328,6 +328,30 @@ final class DeliveryTests: XCTestCase {
         }
     }
 
+    func testOldEventsExpireAndOldRetriesEnd() throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let now = HttpTransport.nowMs()
+        func add(_ number: Int, queuedAt: Int64, firstAttempt: Int64? = nil) -> String {
+            "{\"op\":\"add\",\"seq\":\(number),\"id\":\"\(id(number))\",\"name\":\"e\",\"fmt\":\"json\",\"body\":\""
+                + Base64.encode(envelope(number)) + "\",\"queued_at_ms\":\(queuedAt)"
+                + (firstAttempt.map { ",\"attempts\":1,\"first_attempt_ms\":\($0)" } ?? "") + "}\n"
+        }
+        let journal = "{\"format\":\"codegen-queue\",\"version\":1}\n" + add(1, queuedAt: now - 7_200_000)
+            + add(2, queuedAt: now, firstAttempt: now - 7_200_000) + add(3, queuedAt: now)
+        try Data(journal.utf8).write(to: URL(fileURLWithPath: folder + "/queue-0.jsonl"))
+        collector.answer(Script([ScriptedAnswer(status: 500, body: "{\"error\":\"internal\"}")]).next)
+        let errors = DeliveryErrors()
+        let sink = try transport(nil, errors) {
+            $0.queueMaxAge = 3_600
+            $0.maxRetryAge = 3_600
+        }
+        XCTAssertTrue(sink.flush(timeout: 10))
+        sink.close(timeout: 5)
+        XCTAssertEqual(errors.drops(), ["expired": [id(1)], "retries_exhausted": [id(2)]])
+        XCTAssertEqual(collector.requests.map { $0.eventIds() }, [[id(2), id(3)], [id(3)]])
+        XCTAssertEqual(sink.counters().sent, 1)
+    }
+
     func testAJournalOfANewerSdkIsLeftAlone() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/queue-0.jsonl"
