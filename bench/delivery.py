@@ -1,7 +1,7 @@
 """Benchmark: each SDK's track() on the caller's thread and sustained
 delivery to a real collector on loopback, beside Google's protobuf (upb)
 building and serializing the same envelope (Python, then Kotlin on the JVM,
-then both side by side).
+then Swift, then all side by side).
 
 Rows (one run, same process, same event: video_heartbeat with the full
 context the collector tests use):
@@ -158,6 +158,34 @@ def start_collector(work: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the collector did not start")
 
 
+def swift_rows(url: str, work: Path, events: int, sustained: int) -> tuple[list[str], tuple[str, float, float, float] | None]:
+    """The Swift SDK's rows: track() with HttpTransport (Protobuf) and with
+    InMemoryTransport (both encodings), and the sustained rate; then its
+    side-by-side row (None when it was not measured)."""
+    import json
+
+    from delivery import swift_program
+
+    try:
+        program = swift_program.build("release")
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+        return [f"delivery (swift): not measured, the program did not build: {str(exc)[-400:]}"], None
+    command = swift_program.command(program, "--url", url, "--queue-dir", work / "swift-queue", "--phase", "bench",
+                                    "--count", events, "--sustained", sustained)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    line = next((x for x in result.stdout.splitlines() if x.startswith("bench ")), None)
+    if result.returncode != 0 or line is None:
+        return [f"delivery (swift): not measured, the program failed: {(result.stdout + result.stderr)[-400:]}"], None
+    r = json.loads(line.split(" ", 1)[1])
+    assert r["sent"] == sustained and r["dropped"] == 0, r
+    return ["delivery (swift, video_heartbeat, release build):",
+            f"  track() HttpTransport (protobuf)        p50 {r['track_p50']:6.1f} us  p99 {r['track_p99']:6.1f} us",
+            f"  track() InMemoryTransport (both)        p50 {r['generic_p50']:6.1f} us  p99 {r['generic_p99']:6.1f} us",
+            f"  sustained: {sustained} events (at most 5,000 waiting), all acknowledged after {r['seconds']:.2f} s "
+            f"= {sustained / r['seconds']:,.0f} events/s to the collector ({r['requests']} requests, one in flight)"], \
+        ("swift", r["track_p50"], r["track_p99"], sustained / r["seconds"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=20_000)
@@ -194,6 +222,7 @@ def main() -> None:
             counters = transport.counters()
             transport.close(10)
             kotlin = kotlin_rows(url, work, args.events, args.sustained)
+            swift, swift_row = swift_rows(url, work, args.events, args.sustained)
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=60)
@@ -219,6 +248,10 @@ def main() -> None:
               f"{k_elapsed:.2f} s = {args.sustained / k_elapsed:,.0f} events/s to the collector "
               f"({k_requests:.0f} requests, one in flight)")
         rows.append(("kotlin", k_fast, k_fast99, args.sustained / k_elapsed))
+    for line in swift:
+        print(line)
+    if swift_row is not None:
+        rows.append(swift_row)
     print("side by side (track() on the caller's thread with HttpTransport, Protobuf; sustained to the collector):")
     for name, p50, p99, rate in rows:
         print(f"  {name:<8} p50 {p50:6.1f} us  p99 {p99:6.1f} us  {rate:9,.0f} events/s")
