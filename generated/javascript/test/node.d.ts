@@ -28,3 +28,6 @@ declare module "node:fs" {
 
 declare const process: { readonly env: Readonly<Record<string, string | undefined>> };
 declare function setTimeout(callback: (value?: unknown) => void, ms: number): unknown;
+declare class TextEncoder {
+  encode(text: string): Uint8Array;
+}

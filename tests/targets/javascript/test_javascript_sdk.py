@@ -358,10 +358,10 @@ def test_random_values_encode_like_the_reference(bundled_sdk: Path, bundled_mode
     script = tmp_path / "wire.mjs"
     index = (bundled_sdk / "build" / "src" / "index.js").as_uri()
     script.write_text(
-        f"import {{ {values.take_used()} }} from {json.dumps(index)};\n"
+        f"import {{ toJson, {values.take_used()} }} from {json.dumps(index)};\n"
         "const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');\n"
         "const events = [\n" + ",\n".join(f"  () => {c}" for c in cases) + "\n];\n"
-        "process.stdout.write(JSON.stringify(events.map((f) => { const e = f(); return [hex(e.toProtobuf()), e.toJson()]; })));\n",
+        "process.stdout.write(JSON.stringify(events.map((f) => { const e = f(); return [hex(e.toProtobuf()), toJson(e)]; })));\n",
         encoding="utf-8")
     actual = json.loads(run(["node", script], tmp_path))
     assert len(actual) == len(cases) == 40 * len(bundled_model.events)
