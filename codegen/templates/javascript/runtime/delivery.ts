@@ -9,7 +9,7 @@
 import { type DeliveryOptions, type DeliverySettings, deliverySettings } from "./deliveryoptions.js";
 import { SdkError } from "./errors.js";
 import { BATCH_OVERHEAD, CONTENT_TYPES, type EncodedEvent, type FormatName, type WireFormat, encodeBatch, recordSize } from "./formats.js";
-import { type DeliveryTimer, monotonicMs, sleepMs, startTimer } from "./host.js";
+import { type DeliveryTimer, monotonicMs, startTimer } from "./host.js";
 import { type DeliveryPlatform, currentPlatform } from "./platform.js";
 import { MemoryStore, type QueueStore, type QueuedEvent } from "./queue.js";
 import { DROP_REASONS, type DeliveryCounters, DeliveryError, type DropReason } from "./reports.js";
@@ -99,6 +99,13 @@ export class HttpTransport implements Transport<EncodedEvent> {
     if (agent !== undefined && !named) this.headers["User-Agent"] = `${sdk.name}/${sdk.version} (${agent})`;
     if (!this.opening) {
       this.opening = true;
+      // Watched from now on: an exit or a hidden page before the queue opened still flushes.
+      this.unwatch = this.platform.watch({
+        exit: () => this.close(this.options.exitTimeoutMs),
+        hide: () => this.background(),
+        show: () => this.foreground(),
+        report: (e) => this.report(e),
+      });
       void this.open(sdk.name);
     }
   }
@@ -153,7 +160,12 @@ export class HttpTransport implements Transport<EncodedEvent> {
     const done = await this.flush(timeoutMs);
     this.stopped = true;
     this.timer?.cancel();
-    if (this.current !== undefined) await Promise.race([this.current, sleepMs(this.options.requestTimeoutMs + 1000)]);
+    if (this.current !== undefined) {
+      let timer: DeliveryTimer | undefined;
+      const limit = new Promise<void>((resolve) => (timer = startTimer(this.options.requestTimeoutMs + 1000, resolve, true)));
+      await Promise.race([this.current, limit]);
+      timer?.cancel();
+    }
     this.unwatch?.();
     await this.store?.close().catch((error: unknown) => this.report(new SdkError(`cannot close the queue: ${describeError(error)}`)));
     return done;
@@ -204,12 +216,6 @@ export class HttpTransport implements Transport<EncodedEvent> {
     this.store = store;
     for (const event of store.restored) this.enter(event);
     this.enforceCaps();
-    this.unwatch = this.platform.watch({
-      exit: () => this.close(this.options.exitTimeoutMs),
-      hide: () => this.background(),
-      show: () => this.foreground(),
-      report: (e) => this.report(e),
-    });
     await this.persist();
     this.checkFlushes();
     this.wake();

@@ -36,8 +36,3 @@ export function startTimer(ms: number, callback: () => void, keepAlive = false):
 export function monotonicMs(): number {
   return timerHost.performance !== undefined ? timerHost.performance.now() : Date.now();
 }
-
-/** A promise that resolves after `ms` (kept alive: someone waits for it). */
-export function sleepMs(ms: number): Promise<void> {
-  return new Promise((resolve) => startTimer(ms, resolve, true));
-}

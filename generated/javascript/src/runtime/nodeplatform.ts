@@ -118,7 +118,7 @@ function watchExit(proc: NodeProcess, hooks: LifecycleHooks): () => void {
   }
   return () => {
     exitWatchers.delete(hooks);
-    if (exitWatchers.size === 0) stopListening();
+    if (exitWatchers.size === 0 && closing === undefined) stopListening();
   };
 }
 
@@ -130,10 +130,23 @@ function stopListening(): void {
   exitListeners = undefined;
 }
 
-/** close(exitTimeoutMs) of every transport, together; what is left stays queued for the next start. */
-async function closeAll(): Promise<void> {
+let closing: Promise<void> | undefined;
+
+/**
+ * close(exitTimeoutMs) of every transport, together; what is left stays
+ * queued for the next start. A signal during a beforeExit flush waits for it.
+ */
+function closeAll(): Promise<void> {
   const all = [...exitWatchers];
   exitWatchers.clear();
-  await Promise.all(all.map((hooks) =>
+  const started = Promise.all(all.map((hooks) =>
     hooks.exit().catch((error: unknown) => hooks.report(new SdkError(`flush at exit failed: ${String(error)}`)))));
+  const both = Promise.all([closing, started]).then(() => undefined);
+  closing = both;
+  void both.then(() => {
+    if (closing !== both) return;
+    closing = undefined;
+    if (exitWatchers.size === 0) stopListening();
+  });
+  return both;
 }
