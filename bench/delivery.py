@@ -1,6 +1,7 @@
-"""Benchmark: the Python SDK's track() on the caller's thread and sustained
+"""Benchmark: the SDKs' track() on the caller's thread and sustained
 delivery to a real collector on loopback, beside Google's protobuf (upb)
-building and serializing the same envelope.
+building and serializing the same envelope (Python); the JavaScript SDK's
+rows come from bench/delivery_javascript.py, against the same collector.
 
 Rows (one run, same process, same event: video_heartbeat with the full
 context the collector tests use):
@@ -31,7 +32,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests" / "collector"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "tests" / "collector"), str(ROOT / "tests"), str(ROOT / "bench")]
+import delivery_javascript  # noqa: E402
 import sdk  # noqa: E402  (the generated Python SDK and the collector tests' context)
 
 PLAYBACK = "0123456789abcdef0123456789abcdef"
@@ -145,6 +147,7 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             counters = transport.counters()
             transport.close(10)
+            other_sdks = delivery_javascript.rows(url, work, args.events, args.sustained)
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=60)
@@ -158,6 +161,7 @@ def main() -> None:
     print(f"  sustained: {args.sustained} events (at most 5,000 waiting) tracked in {tracked:.2f} s, all "
           f"acknowledged after {elapsed:.2f} s = {args.sustained / elapsed:,.0f} events/s to the collector "
           f"({counters.requests - requests_before} requests, one in flight)")
+    print("\n".join(other_sdks))
 
 
 if __name__ == "__main__":
