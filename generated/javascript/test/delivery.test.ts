@@ -266,6 +266,28 @@ test("a torn last line is ignored and cut off; a newer journal is left alone", a
   });
 });
 
+test("the journal is compacted once dead records outnumber live ones past 1 MiB", async () => {
+  await withCollector(async (collector) => {
+    const dir = folder();
+    const { transport, track } = setup(collector.url, dir, { batchMaxEvents: 500, flushIntervalMs: 60_000 });
+    track(6_000);
+    while (transport.counters().buffered > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const before = readFileSync(`${dir}/queue-0.jsonl`, "utf8").length;
+    assert.equal(await transport.flush(30_000), true);
+    await transport.close(5_000);
+    const after = readFileSync(`${dir}/queue-0.jsonl`, "utf8");
+    assert.ok(before > 1024 * 1024, `${before} bytes before`);
+    assert.ok(after.length < before / 2, `${after.length} bytes after`);
+    assert.ok(after.startsWith('{"format":"codegen-queue","version":1}\n'));
+    assert.equal(transport.counters().sent, 6_000);
+    const again = setup(collector.url, dir);
+    assert.equal(await again.transport.flush(10_000), true);
+    await again.transport.close(5_000);
+    assert.equal(again.transport.counters().queued, 0); // nothing came back to life
+    assert.equal(collector.requests.length, 12);
+  });
+});
+
 test("a full queue drops the oldest", async () => {
   const { transport, track, errors } = setup(OFFLINE, folder(), { queueMaxEvents: 5, flushIntervalMs: 60_000, backoffBaseMs: 5_000, backoffMaxMs: 5_000 });
   track(8);
