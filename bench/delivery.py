@@ -1,7 +1,8 @@
 """Benchmark: each SDK's track() on the caller's thread and sustained
 delivery to a real collector on loopback, beside Google's protobuf (upb)
 building and serializing the same envelope (Python, then Kotlin on the JVM,
-then Swift, then all side by side).
+then Swift, then JavaScript on Node from bench/delivery_javascript.py, then
+the compiled SDKs side by side).
 
 Rows (one run, same process, same event: video_heartbeat with the full
 context the collector tests use):
@@ -36,7 +37,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests" / "collector"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "tests" / "collector"), str(ROOT / "tests"), str(ROOT / "bench")]
+import delivery_javascript  # noqa: E402
 import sdk  # noqa: E402  (the generated Python SDK and the collector tests' context)
 
 PLAYBACK = "0123456789abcdef0123456789abcdef"
@@ -223,6 +225,7 @@ def main() -> None:
             transport.close(10)
             kotlin = kotlin_rows(url, work, args.events, args.sustained)
             swift, swift_row = swift_rows(url, work, args.events, args.sustained)
+            javascript = delivery_javascript.rows(url, work, args.events, args.sustained)
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=60)
@@ -252,6 +255,7 @@ def main() -> None:
         print(line)
     if swift_row is not None:
         rows.append(swift_row)
+    print("\n".join(javascript))
     print("side by side (track() on the caller's thread with HttpTransport, Protobuf; sustained to the collector):")
     for name, p50, p99, rate in rows:
         print(f"  {name:<8} p50 {p50:6.1f} us  p99 {p99:6.1f} us  {rate:9,.0f} events/s")

@@ -52,8 +52,7 @@ WIDE = (Scalar.INT64, Scalar.UINT64)
 
 # What each kind of module takes from the runtime besides its codecs.
 _MESSAGE_IMPORTS = {
-    "runtime/codec": ["type Field", "encodeMessage", "jsonMessage", "validateMessage"],
-    "runtime/json": ["type JsonObject", "canonicalJson"],
+    "runtime/codec": ["FIELD_TABLE", "type Field", "encodeMessage", "validateMessage"],
     "runtime/validation": ["type ValidationIssue"],
 }
 EVENT_IMPORTS = {
