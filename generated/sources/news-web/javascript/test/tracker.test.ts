@@ -7,6 +7,10 @@ import {
   TrackingContext,
   type TrackingContextProps,
   InMemoryTransport,
+  type EncodedEvent,
+  bothFormats,
+  jsonFormat,
+  protobufFormat,
   type SdkError,
   Timestamp,
   type TrackedEvent,
@@ -48,6 +52,24 @@ test("track sends the whole envelope as Protobuf and canonical JSON", () => {
   assert.equal(sent.eventId, EVENT_ID);
   assert.equal(hex(sent.protobuf), "0ad4010a2430303030303030302d303030302d343030302d383030302d303030303030303030303031120b0880e2cfaa061080e59a771a05312e302e30221f4062726f61646361737465722f6e6577732d7765622d616e616c79746963732a05312e302e30300138014208617070206e616d654a05302e302d30520a73657373696f6e2069645a077573657220696462110a020102120b0880e2cfaa0610c0a9d33a6a2c0a0c6d616e75666163747572657212056d6f64656c1a0a6f732076657273696f6e2209082a102a1d00008840720561612d414182015f0a390a136e6577733a61727469636c653a31323334353610011a057469746c6522047461677322067461677320322a0b0880e2cfaa0610c0a9d33a102a199a9999999999b93f202a28013a0773656374696f6e40cb89ec8ff7234dcdcccc3d");
   assert.equal(sent.json, "{\"article_read\":{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"font_scale\":0.1,\"read_through\":true,\"reading_time_estimate\":\"1234567890123\",\"scroll_depth\":42,\"section\":\"section\",\"visible_seconds\":0.1,\"word_count\":42},\"context\":{\"app_name\":\"app name\",\"app_version\":\"0.0-0\",\"client_timestamp\":\"2023-11-14T22:13:20.250Z\",\"consent\":{\"granted\":[\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_PERSONALISATION\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"},\"device\":{\"manufacturer\":\"manufacturer\",\"model\":\"model\",\"os_version\":\"os version\",\"screen\":{\"height\":42,\"pixel_ratio\":4.25,\"width\":42}},\"event_id\":\"00000000-0000-4000-8000-000000000001\",\"locale\":\"aa-AA\",\"model_version\":\"1.0.0\",\"platform\":\"PLATFORM_WEB\",\"product\":\"PRODUCT_NEWS\",\"sdk_name\":\"@broadcaster/news-web-analytics\",\"sdk_version\":\"1.0.0\",\"session_id\":\"session id\",\"user_id\":\"user id\"}}");
+});
+
+test("a transport of one wire format gets that envelope only", () => {
+  for (const [encoding, expected] of [[protobufFormat, "0ad4010a2430303030303030302d303030302d343030302d383030302d303030303030303030303031120b0880e2cfaa061080e59a771a05312e302e30221f4062726f61646361737465722f6e6577732d7765622d616e616c79746963732a05312e302e30300138014208617070206e616d654a05302e302d30520a73657373696f6e2069645a077573657220696462110a020102120b0880e2cfaa0610c0a9d33a6a2c0a0c6d616e75666163747572657212056d6f64656c1a0a6f732076657273696f6e2209082a102a1d00008840720561612d414182015f0a390a136e6577733a61727469636c653a31323334353610011a057469746c6522047461677322067461677320322a0b0880e2cfaa0610c0a9d33a102a199a9999999999b93f202a28013a0773656374696f6e40cb89ec8ff7234dcdcccc3d"], [jsonFormat, hex(new TextEncoder().encode("{\"article_read\":{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"font_scale\":0.1,\"read_through\":true,\"reading_time_estimate\":\"1234567890123\",\"scroll_depth\":42,\"section\":\"section\",\"visible_seconds\":0.1,\"word_count\":42},\"context\":{\"app_name\":\"app name\",\"app_version\":\"0.0-0\",\"client_timestamp\":\"2023-11-14T22:13:20.250Z\",\"consent\":{\"granted\":[\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_PERSONALISATION\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"},\"device\":{\"manufacturer\":\"manufacturer\",\"model\":\"model\",\"os_version\":\"os version\",\"screen\":{\"height\":42,\"pixel_ratio\":4.25,\"width\":42}},\"event_id\":\"00000000-0000-4000-8000-000000000001\",\"locale\":\"aa-AA\",\"model_version\":\"1.0.0\",\"platform\":\"PLATFORM_WEB\",\"product\":\"PRODUCT_NEWS\",\"sdk_name\":\"@broadcaster/news-web-analytics\",\"sdk_version\":\"1.0.0\",\"session_id\":\"session id\",\"user_id\":\"user id\"}}"))]] as const) {
+    const bodies: EncodedEvent[] = [];
+    const { tracker, errors } = setup({ transport: { encoding, send: (event: EncodedEvent) => void bodies.push(event) } });
+    assert.equal(tracker.track(new ArticleRead({ content: { contentId: "news:article:123456", kind: "article", title: "title", tags: ["tags", "tags 2"], publishedAt: new Timestamp(1700000000n, 123000000) }, scrollDepth: 42, visibleSeconds: 0.1, wordCount: 42, readThrough: true, section: "section", readingTimeEstimate: 1234567890123n, fontScale: 0.1 })), true);
+    assert.deepEqual(errors, []);
+    assert.equal(bodies.length, 1);
+    assert.equal((bodies[0] as EncodedEvent).eventId, EVENT_ID);
+    assert.equal((bodies[0] as EncodedEvent).eventName, "article_read");
+    assert.equal(hex((bodies[0] as EncodedEvent).body), expected);
+  }
+});
+
+test("a transport must say which encoding it takes", () => {
+  const bare = { send: (): void => undefined } as unknown as TrackerOptions["transport"];
+  assert.throws(() => setup({ transport: bare }), { name: "TypeError", message: /no encoding/ });
 });
 
 test("the context may be a TrackingContext instance", () => {
@@ -108,7 +130,7 @@ test("an invalid context is reported at context.<name>", () => {
 });
 
 test("a transport that throws is reported, never thrown", () => {
-  const failing = { send: (_event: TrackedEvent): void => { throw new Error("offline"); } };
+  const failing = { encoding: bothFormats, send: (_event: TrackedEvent): void => { throw new Error("offline"); } };
   const { tracker, errors } = setup({ transport: failing });
   assert.equal(tracker.track(new ArticleRead({ content: { contentId: "news:article:123456", kind: "article", title: "title", tags: ["tags", "tags 2"], publishedAt: new Timestamp(1700000000n, 123000000) }, scrollDepth: 42, visibleSeconds: 0.1, wordCount: 42, readThrough: true, section: "section", readingTimeEstimate: 1234567890123n, fontScale: 0.1 })), false);
   assert.equal(errors.length, 1);
@@ -120,7 +142,7 @@ test("a transport that throws is reported, never thrown", () => {
 });
 
 test("a transport whose promise rejects is reported", async () => {
-  const failing = { send: (_event: TrackedEvent): Promise<void> => Promise.reject(new Error("offline")) };
+  const failing = { encoding: bothFormats, send: (_event: TrackedEvent): Promise<void> => Promise.reject(new Error("offline")) };
   const { tracker, errors } = setup({ transport: failing });
   assert.equal(tracker.track(new ArticleRead({ content: { contentId: "news:article:123456", kind: "article", title: "title", tags: ["tags", "tags 2"], publishedAt: new Timestamp(1700000000n, 123000000) }, scrollDepth: 42, visibleSeconds: 0.1, wordCount: 42, readThrough: true, section: "section", readingTimeEstimate: 1234567890123n, fontScale: 0.1 })), true);
   await new Promise((resolve) => setTimeout(resolve, 0));
@@ -129,7 +151,7 @@ test("a transport whose promise rejects is reported", async () => {
 });
 
 test("a failing onError handler does not break tracking", () => {
-  const failing = { send: (_event: TrackedEvent): void => { throw new Error("offline"); } };
+  const failing = { encoding: bothFormats, send: (_event: TrackedEvent): void => { throw new Error("offline"); } };
   const { tracker } = setup({ transport: failing, onError: () => { throw new Error("handler"); } });
   assert.equal(tracker.track(new ArticleRead({ content: { contentId: "news:article:123456", kind: "article", title: "title", tags: ["tags", "tags 2"], publishedAt: new Timestamp(1700000000n, 123000000) }, scrollDepth: 42, visibleSeconds: 0.1, wordCount: 42, readThrough: true, section: "section", readingTimeEstimate: 1234567890123n, fontScale: 0.1 })), false);
 });
