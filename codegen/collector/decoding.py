@@ -158,7 +158,10 @@ class BatchDecoder:
                 received.rejected.append(Rejected(index, [f"envelope: cannot be encoded ({exc}) (decode)"],
                                                   _json_raw(item)))
                 continue
-            self._add(received, self.checker.check(envelope, index, _json_raw(item), protobuf))
+            result = self.checker.check(envelope, index, b"", protobuf)
+            if isinstance(result, Rejected):
+                result.raw = _json_raw(item)  # only rejected events keep what was sent
+            self._add(received, result)
         return self._finish(received)
 
     @staticmethod
@@ -176,9 +179,9 @@ class BatchDecoder:
                 offset = skew
         field = self.checker.client_time_field
         for event in received.accepted:
-            client = event.context.__dict__.get(field) if field else None
+            client = event.context.get(field) if field else None
             if client is not None:
-                event.event_time_us = client.seconds * MICROS + client.nanos // 1000 + offset
+                event.event_time_us = client + offset
         return received
 
 

@@ -24,12 +24,13 @@ class ServeOptions:
 
 def build_app(model: Model, sink: Sink, limits: Limits, dev: bool = False) -> CollectorApp:
     messages = build_messages(model)
-    decoder = BatchDecoder(EnvelopeChecker(model, messages), messages, limits)
+    checker = EnvelopeChecker(model, messages)
+    decoder = BatchDecoder(checker, messages, limits)
     dev_store = None
     if dev:
         from codegen.collector.dev import DevStore
 
-        dev_store = DevStore(sink)
+        dev_store = DevStore(sink, checker.views)
     return CollectorApp(decoder, sink, limits, dev_store)
 
 
