@@ -52,17 +52,20 @@ class EnvelopeChecker:
         self.version_field = auto.get(AutoValue.MODEL_VERSION)
         self.client_time_field = auto.get(AutoValue.CLIENT_TIMESTAMP)
         self.compatibility = _compatibility_key(model.version)
+        self._compatible_versions: set[str] = set()
 
-    def check(self, envelope: Any, index: int, raw: bytes, protobuf: bytes) -> Accepted | Rejected:
+    def check(self, envelope: Any, index: int, raw: bytes, protobuf: bytes,
+              unknown_fields: bool = True) -> Accepted | Rejected:
         """`envelope` is a decoded Envelope; `raw` what the client sent for
-        it (kept when rejected); `protobuf` its Envelope bytes.
+        it (kept when rejected); `protobuf` its Envelope bytes;
+        `unknown_fields` False when it cannot have any (built from JSON).
 
         The steps, in order: the shape (no unknown fields, one event, a
         context); every rule of the model (the compiled plans, which also
         read the row values); the auto values the collector relies on.
         Checks on the row values (e.g. consent) slot in after the auto
         values. An event that breaks a rule is explained by `_explain`."""
-        unknown = _drop_unknown_fields(envelope)
+        unknown = unknown_fields and _drop_unknown_fields(envelope)
         event = envelope.WhichOneof("event")
         if unknown or event is None or not envelope.HasField("context"):
             return self._explain(envelope, unknown, index, raw, protobuf)
@@ -120,7 +123,11 @@ class EnvelopeChecker:
                                           "is required (the collector deduplicates on it)"))
         if self.version_field:
             version = context.get(self.version_field) or ""
+            if version in self._compatible_versions:
+                return
             key = _compatibility_key(version)
+            if key == self.compatibility and len(self._compatible_versions) < 256:
+                self._compatible_versions.add(version)  # the few versions in use, checked once
             if key is None:
                 issues.append(ValidationIssue(f"context.{self.version_field}", "model_version",
                                               f"{version!r} is not a semantic version"))

@@ -126,14 +126,18 @@ class ModelPlans:
                 low = out.constant(spec.min_items or 0)
                 high = out.constant(spec.max_items if spec.max_items is not None else math.inf)
                 lines += [f"if not {low} <= len({var}) <= {high}:", f"    {broken}"]
-            values = f"{var}.values()" if mode == MAP else var
-            if check:
-                lines += [f"for x in {values}:", f"    if {check}:", f"        {broken}"]
+            # A Python list or dict first: upb's containers iterate slower.
             if mode == MAP:
-                lines.append(f"{var} = {{k: {convert('x')} for k, x in {var}.items()}}" if convert
-                             else f"{var} = dict({var})")
+                lines.append(f"{var} = dict({var})")
+                if convert:
+                    lines.append(f"{var} = {{k: {convert('x')} for k, x in {var}.items()}}")
             else:
-                lines.append(f"{var} = [{convert('x')} for x in {var}]" if convert else f"{var} = list({var})")
+                lines.append(f"{var} = list({var})")
+                if convert:
+                    lines.append(f"{var} = [{convert('x')} for x in {var}]")
+            if check:
+                values = f"{var}.values()" if mode == MAP else var
+                lines += [f"for x in {values}:", f"    if {check}:", f"        {broken}"]
         else:
             read = [f"x = {get}"]
             if check:
