@@ -3,11 +3,12 @@ the documents this reader is sure about.
 
 `json_format.ParseDict` walks every field in Python. `ProtoJsonReader` reads
 the form the SDKs send (proto field names; JSON numbers, or strings of
-digits for integers; enum value names; RFC 3339 timestamps in UTC) into
+digits for integers; "NaN", "Infinity", "-Infinity"; enum value names;
+padded standard base64; RFC 3339 timestamps in UTC) into
 keyword arguments for the message's constructor, which builds the message
 in C (upb), driven by the descriptors. For anything else it is not sure
-about (camelCase names, nulls, quoted floats, bytes, time zone offsets,
-unknown keys, wrong types, values the constructor refuses) it answers
+about (camelCase names, nulls, other quoted numbers, URL-safe base64, time
+zone offsets, unknown keys, wrong types, values the constructor refuses) it answers
 None, and the collector asks json_format: every document json_format
 rejects is still rejected by json_format, with its words, and every one
 this reader reads gives the same message as json_format would (the tests
@@ -16,6 +17,7 @@ compare them).
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 from collections.abc import Callable
@@ -31,6 +33,8 @@ TIMESTAMP = "google.protobuf.Timestamp"
 MAX_DEPTH = 64
 FLOAT_MAX = float.fromhex("0x1.fffffep+127")  # json_format's bound for float fields
 _INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?", re.ASCII)
+_SPECIAL_FLOATS = frozenset({"NaN", "Infinity", "-Infinity"})
 _TIMESTAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])"
                         r"(?:\.([0-9]{1,9}))?Z", re.ASCII)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -93,7 +97,8 @@ class ProtoJsonReader:
         if kind == F.TYPE_ENUM:
             numbers = {v.name: v.number for v in field.enum_type.values}
             return lambda value, depth: numbers[value] if type(value) is str and value in numbers else _not_sure()
-        return _never  # bytes (base64 in many spellings)
+        assert kind == F.TYPE_BYTES
+        return _bytes
 
 
 class _Message:
@@ -147,10 +152,6 @@ def _not_sure() -> Any:
     raise NotSure()
 
 
-def _never(value: Any, depth: int) -> Any:
-    raise NotSure()
-
-
 def _object(value: Any) -> dict[str, Any]:
     if type(value) is not dict:
         raise NotSure()
@@ -187,18 +188,28 @@ def _integer(value: Any, depth: int) -> int:
 def _double(value: Any, depth: int) -> float:
     kind = type(value)
     if kind is float:
-        if math.isfinite(value):  # NaN and the infinities come quoted in ProtoJSON
+        if math.isfinite(value):  # json.loads reads NaN and Infinity, json_format refuses them unquoted
             return value
     elif kind is int:
         return float(value)  # OverflowError: json_format decides
+    elif kind is str and value in _SPECIAL_FLOATS:
+        return float(value)  # as json_format reads them
     raise NotSure()
 
 
 def _float(value: Any, depth: int) -> float:
     number = _double(value, depth)
-    if not -FLOAT_MAX <= number <= FLOAT_MAX:
+    if type(value) is not str and not -FLOAT_MAX <= number <= FLOAT_MAX:  # json_format's bound, for numbers
         raise NotSure()
     return number
+
+
+def _bytes(value: Any, depth: int) -> bytes:
+    """Standard base64, padded (what the SDKs write), decoded the way json_format does."""
+    if type(value) is not str or not _BASE64.fullmatch(value):
+        raise NotSure()
+    encoded = value.encode("ascii")
+    return base64.urlsafe_b64decode(encoded + b"=" * (4 - len(encoded) % 4))
 
 
 def _timestamp(value: Any, depth: int) -> dict[str, int]:
