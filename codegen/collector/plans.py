@@ -186,11 +186,15 @@ class ModelPlans:
         # Inclusive bounds, each read as the field's type; NaN and the
         # infinities fail every bound. A float field's value is a float32
         # already: the validator's narrowing leaves it as it is.
-        bound_of: Callable[[Any], Any] | None = {rt.FLOAT: narrow_float32, rt.DOUBLE: float}.get(spec.kind)
-        if bound_of is None:
-            if spec.kind not in rt.INTEGER_KINDS:
-                return ""
+        bound_of: Callable[[Any], Any]
+        if spec.kind == rt.FLOAT:
+            bound_of = narrow_float32
+        elif spec.kind == rt.DOUBLE:
+            bound_of = float
+        elif spec.kind in rt.INTEGER_KINDS:
             bound_of = int
+        else:
+            return ""
         low = out.constant(bound_of(spec.minimum) if spec.minimum is not None else -math.inf)
         high = out.constant(bound_of(spec.maximum) if spec.maximum is not None else math.inf)
         finite = f" or {x} - {x} != 0" if spec.kind in rt.FLOAT_KINDS else ""
