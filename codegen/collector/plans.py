@@ -139,18 +139,18 @@ class ModelPlans:
                 values = f"{var}.values()" if mode == MAP else var
                 lines += [f"for x in {values}:", f"    if {check}:", f"        {broken}"]
         else:
-            read = [f"x = {get}"]
-            if check:
-                read += [f"if {check}:", f"    {broken}"]
-            read.append(f"{var} = {convert('x')}" if convert else f"{var} = x")
+            body = [f"if {check}:", f"    {broken}"] if check else []
+            body.append(f"{var} = {convert('x')}" if convert else f"{var} = x")
             if mode == PLAIN:
-                lines = read
-            elif mode == ENUM:  # 0 is UNSPECIFIED, which no SDK sends: unset
-                lines = [f"if {get}:", *("    " + line for line in read), "else:", *("    " + line for line in unset)]
+                lines = [f"x = {get}", *body]
+            elif mode == MESSAGE:
+                lines = [f"if pb.HasField({name}):", f"    x = {get}", *_indent(body), "else:", *_indent(unset)]
             else:
-                assert mode in (PRESENT, MESSAGE)
-                lines = [f"if pb.HasField({name}):", *("    " + line for line in read), "else:",
-                         *("    " + line for line in unset)]
+                # ENUM: 0 is UNSPECIFIED, which no SDK sends, so unset. PRESENT:
+                # an unset field reads as its zero value, so any other value is set.
+                assert mode in (ENUM, PRESENT)
+                present = "x" if mode == ENUM else f"x or pb.HasField({name})"
+                lines = [f"x = {get}", f"if {present}:", *_indent(body), "else:", *_indent(unset)]
         if prop.const is not None:
             lines += [f"if not const_matches({out.constant(prop.const)}, {var}):", f"    {broken}"]
         return lines
@@ -204,6 +204,10 @@ class ModelPlans:
 class _Plan:
     def __init__(self, function: Callable[[Any], dict[str, Any]]) -> None:
         self.read = function  # decoded message -> row values; raises Broken
+
+
+def _indent(lines: list[str]) -> list[str]:
+    return ["    " + line for line in lines]
 
 
 def _comment(text: str) -> str:

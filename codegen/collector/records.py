@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(slots=True)
 class Accepted:
     """A valid event with its row values (see plans.py): per property name,
     enums by name, timestamps in microseconds, objects as dicts."""
