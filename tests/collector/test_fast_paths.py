@@ -36,7 +36,8 @@ from codegen.collector.records import Accepted, Rejected
 from codegen.exports.sql import event_columns
 from codegen.ir import Model
 from codegen.loader import load_model
-from codegen.reference import reference_for
+from codegen.reference import RefEnum, RefMessage, reference_for
+from codegen.templates.python.runtime.timestamp import Timestamp
 from codegen.templates.python.runtime.validation import validate_message
 from codegen.testplan import FIXED_AUTO, context_sample, plan
 
@@ -272,8 +273,27 @@ def test_plans_decide_like_the_validator_at_the_edges_of_every_rule(model_dir: s
         result = s.checker.check(s.messages.envelope.FromString(protobuf), 0, protobuf, protobuf)
         if isinstance(result, Rejected):
             assert result.reasons and "(internal)" not in " ".join(result.reasons)
+            return
+        context, payload = s.checker.views(result)  # what the runtime's reader makes of the same bytes
+        assert same(result.context, _row(context)) and same(result.payload, _row(payload))
 
     check()
+
+
+def _row(value: Any) -> Any:
+    """A runtime view value as a row value: enums by name, timestamps in
+    microseconds, messages as dicts."""
+    if isinstance(value, RefMessage):
+        return {spec.name: _row(value.__dict__.get(spec.name)) for spec in value._SPECS}
+    if isinstance(value, RefEnum):
+        return value.model_name
+    if isinstance(value, Timestamp):
+        return value.seconds * 1_000_000 + value.nanos // 1000
+    if isinstance(value, list):
+        return [_row(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _row(v) for k, v in value.items()}
+    return value
 
 
 # --- the ProtoJSON reader -------------------------------------------------------
