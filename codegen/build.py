@@ -16,10 +16,10 @@ import json
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from codegen import __version__
-from codegen.output import Difference, compare_tree, encode, write_tree
+from codegen.output import Difference, compare_tree, encode, owned_files, write_tree
 from codegen.sdk.templates import TemplateSet, search_path
 from codegen.targets import registered_targets, target_modules
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STAMP_DIR = ".codegen"
+SOURCES_DIR = "sources"  # OUT/sources/<source>/<target>/: the SDKs of each source
+SOURCES_STAMP = "sources.json"
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,45 @@ def input_hash(common: "hashlib._Hash", name: str, module: str, template_dir: Pa
     return digest.hexdigest()
 
 
-def _stamp_path(out: Path, name: str) -> Path:
-    return out / STAMP_DIR / f"{name}.json"
+@dataclass(frozen=True)
+class Unit:
+    """One SDK: a target, for the whole model or for one of its sources."""
+
+    target: str
+    source: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.source}/{self.target}" if self.source else self.target
+
+    def root(self, out: Path) -> Path:
+        """The folder that holds this SDK's folder and its build stamp."""
+        return out if self.source is None else out / SOURCES_DIR / self.source
+
+    def folder(self, out: Path) -> Path:
+        return self.root(out) / self.target
+
+
+def units(model: Model, target_names: tuple[str, ...] = (), source_names: tuple[str, ...] | None = None,
+          registered: tuple[str, ...] = ()) -> list[Unit]:
+    """The SDKs to build: every target for the model, then each source's
+    targets; `source_names` (when given) keeps only those sources' SDKs."""
+    wanted = set(target_names or registered)
+    found = [] if source_names is not None else [Unit(t) for t in (target_names or registered)]
+    for source in model.sources:
+        if source_names is None or source.name in source_names:
+            found += [Unit(t, source.name) for t in source.targets if t in wanted]
+    return found
+
+
+def unit_model(model: Model, unit: Unit) -> Model:
+    from codegen.loading.sources import source_model
+
+    return model if unit.source is None else source_model(model, unit.source)
+
+
+def _stamp_path(out: Path, unit: Unit) -> Path:
+    return unit.root(out) / STAMP_DIR / f"{unit.target}.json"
 
 
 def _file_state(path: Path) -> list[int]:
@@ -120,80 +159,176 @@ def _file_state(path: Path) -> list[int]:
     return [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
-def _read_stamp(out: Path, name: str) -> dict | None:  # type: ignore[type-arg]
+def _read_json(path: Path) -> dict | None:  # type: ignore[type-arg]
     try:
-        stamp = json.loads(_stamp_path(out, name).read_text())
+        stamp = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
     return stamp if isinstance(stamp, dict) else None
 
 
-def _stamp_matches(stamp: dict | None, out: Path, name: str, key: str | None) -> int | None:  # type: ignore[type-arg]
-    """Number of files if the previous build of this target is still current:
+def _stamp_matches(stamp: dict | None, folder: Path, key: str | None) -> int | None:  # type: ignore[type-arg]
+    """Number of files if the previous build of this SDK is still current:
     same inputs by content hash, and every output as it was written."""
     if stamp is None or key is None or stamp.get("input") != key:
         return None
-    root = out / name
     for rel, state in stamp.get("files", {}).items():
         try:
-            if _file_state(root / rel) != state:
+            if _file_state(folder / rel) != state:
                 return None
         except OSError:
             return None
     return len(stamp.get("files", {}))
 
 
-def _write_stamp(out: Path, name: str, key: str, template_dir: Path, files: dict[str, bytes]) -> None:
-    path = _stamp_path(out, name)
+def _write_stamp(out: Path, unit: Unit, key: str, template_dir: Path, files: dict[str, bytes]) -> None:
+    path = _stamp_path(out, unit)
     path.parent.mkdir(parents=True, exist_ok=True)
-    (out / STAMP_DIR / ".gitignore").write_text("*\n")
-    states = {rel: _file_state(out / name / rel) for rel in files}
+    (path.parent / ".gitignore").write_text("*\n")
+    states = {rel: _file_state(unit.folder(out) / rel) for rel in files}
     path.write_text(json.dumps({"input": key, "template_dir": str(template_dir), "files": states}, sort_keys=True))
+
+
+def _known_sources(out: Path, common: str) -> dict[str, list[str]] | None:
+    """The sources and their targets as the last build saw them, if the model
+    and codegen are unchanged since (the up-to-date path loads no model)."""
+    recorded = _read_json(out / STAMP_DIR / SOURCES_STAMP)
+    if recorded is None or recorded.get("input") != common or not isinstance(recorded.get("sources"), dict):
+        return None
+    return recorded["sources"]  # type: ignore[no-any-return]
+
+
+def _write_sources(out: Path, common: str, model: Model) -> None:
+    path = out / STAMP_DIR / SOURCES_STAMP
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (path.parent / ".gitignore").write_text("*\n")
+    path.write_text(json.dumps({"input": common, "sources": {s.name: list(s.targets) for s in model.sources}},
+                               sort_keys=True))
+
+
+class _Pseudo:
+    """What `units` needs of a model, from the sources stamp."""
+
+    def __init__(self, sources: dict[str, list[str]]) -> None:
+        self.sources = [_PseudoSource(name, tuple(targets)) for name, targets in sorted(sources.items())]
+
+
+@dataclass(frozen=True)
+class _PseudoSource:
+    name: str
+    targets: tuple[str, ...]
+
+
+Progress = Callable[[int, int, str], None]  # (done, total, label) after each rendered SDK
 
 
 def build(
     model_dir: Path, out: Path, target_names: tuple[str, ...] = (), overrides: tuple[Path, ...] = (),
-    force: bool = False,
+    force: bool = False, source_names: tuple[str, ...] | None = None, progress: Progress | None = None,
 ) -> list[TargetResult]:
+    """Render the SDKs of the model (and of its sources) into `out`. Every
+    SDK is rendered before any is written: a failure leaves the tree as it was."""
     modules = target_modules()
-    names = target_names or tuple(modules)
     common = _common_digest(model_dir)
-    current: dict[str, int | None] = {}
-    if not force:
-        for name in names:
-            stamp = _read_stamp(out, name)
-            recorded = Path(stamp["template_dir"]) if stamp and isinstance(stamp.get("template_dir"), str) else None
-            key = input_hash(common, name, modules[name], recorded, overrides) if recorded else None
-            current[name] = _stamp_matches(stamp, out, name, key)
-    stale = [name for name in names if current.get(name) is None]
-    rendered: dict[str, dict[str, bytes]] = {}
-    keys: dict[str, tuple[str, Path]] = {}
-    if stale:
+    model: Model | None = None
+    known = None if force else _known_sources(out, common.hexdigest())
+    if known is None:
         model = load_checked_model(model_dir)
-        # Render every target before writing any: a failure leaves the tree as it was.
-        for target in select_targets(tuple(stale)):
+        check_source_names(model, source_names)
+    chosen = units(model if model is not None else _Pseudo(known or {}), target_names,  # type: ignore[arg-type]
+                   source_names, tuple(modules))
+    current: dict[Unit, int | None] = {}
+    if not force:
+        for unit in chosen:
+            stamp = _read_json(_stamp_path(out, unit))
+            recorded = Path(stamp["template_dir"]) if stamp and isinstance(stamp.get("template_dir"), str) else None
+            key = _unit_hash(common, unit, modules, recorded, overrides) if recorded else None
+            current[unit] = _stamp_matches(stamp, unit.folder(out), key)
+    stale = [unit for unit in chosen if current.get(unit) is None]
+    rendered: dict[Unit, dict[str, bytes]] = {}
+    keys: dict[Unit, tuple[str, Path]] = {}
+    if stale:
+        model = model or load_checked_model(model_dir)
+        targets = registered_targets()
+        for done, unit in enumerate(stale, 1):
+            target = targets[unit.target]
             template_dir = Path(target.template_dir)
-            keys[target.name] = (input_hash(common, target.name, modules[target.name], template_dir, overrides),
-                                 template_dir)
-            rendered[target.name] = render(model, target, overrides)
+            keys[unit] = (_unit_hash(common, unit, modules, template_dir, overrides), template_dir)
+            rendered[unit] = render(unit_model(model, unit), target, overrides)
+            if progress is not None:
+                progress(done, len(stale), unit.label)
     results = []
-    for name in names:
-        if name not in rendered:
-            results.append(TargetResult(name, current[name] or 0, 0, 0, True))
+    for unit in chosen:
+        if unit not in rendered:
+            results.append(TargetResult(unit.label, current[unit] or 0, 0, 0, True))
             continue
-        files = rendered[name]
-        written, deleted = write_tree(out / name, files)
-        _write_stamp(out, name, *keys[name], files)
-        results.append(TargetResult(name, len(files), written, deleted, False))
+        files = rendered[unit]
+        written, deleted = write_tree(unit.folder(out), files)
+        _write_stamp(out, unit, *keys[unit], files)
+        results.append(TargetResult(unit.label, len(files), written, deleted, False))
+    if model is not None:
+        if source_names is None:
+            results += _remove_dropped_sources(out, model, set(target_names or modules))
+        _write_sources(out, common.hexdigest(), model)
     return results
+
+
+def _dropped_source_folders(out: Path, model: Model, targets: set[str]) -> list[tuple[str, str]]:
+    """(source, target) of SDK folders under OUT/sources/ that the model no
+    longer has (a source removed or renamed, a target dropped from it)."""
+    current = {(s.name, t) for s in model.sources for t in s.targets}
+    root = out / SOURCES_DIR
+    if not root.is_dir():
+        return []
+    return sorted((source.name, folder.name) for source in root.iterdir() if source.is_dir()
+                  for folder in source.iterdir() if folder.is_dir() and folder.name in targets
+                  and (source.name, folder.name) not in current and owned_files(folder))
+
+
+def _remove_dropped_sources(out: Path, model: Model, targets: set[str]) -> list[TargetResult]:
+    """Delete the files codegen wrote for SDKs the model no longer has."""
+    results = []
+    for source, target in _dropped_source_folders(out, model, targets):
+        unit = Unit(target, source)
+        _, deleted = write_tree(unit.folder(out), {})
+        _stamp_path(out, unit).unlink(missing_ok=True)
+        results.append(TargetResult(unit.label, 0, 0, deleted, False))
+    return results
+
+
+def _unit_hash(common: "hashlib._Hash", unit: Unit, modules: dict[str, str], template_dir: Path,
+               overrides: tuple[Path, ...]) -> str:
+    digest = common.copy()
+    digest.update(f"source\0{unit.source or ''}\0".encode())
+    return input_hash(digest, unit.target, modules[unit.target], template_dir, overrides)
+
+
+def check_source_names(model: Model, names: tuple[str, ...] | None) -> None:
+    from codegen.diagnostics import CommandFailed, did_you_mean
+
+    known = [s.name for s in model.sources]
+    for name in names or ():
+        if name not in known:
+            hint = did_you_mean(name, known) or (f"the model's sources: {', '.join(known)}" if known
+                                                 else "the model defines no sources")
+            raise CommandFailed(f"unknown source '{name}'; {hint}")
 
 
 def check(
     model_dir: Path, out: Path, target_names: tuple[str, ...] = (), overrides: tuple[Path, ...] = (),
+    source_names: tuple[str, ...] | None = None,
 ) -> list[Difference]:
     model = load_checked_model(model_dir)
+    check_source_names(model, source_names)
+    targets = registered_targets()
     differences = []
-    for target in select_targets(target_names):
-        for diff in compare_tree(out / target.name, render(model, target, overrides)):
-            differences.append(Difference(f"{target.name}/{diff.path}", diff.status))
+    for unit in units(model, target_names, source_names, tuple(targets)):
+        prefix = unit.folder(Path()).as_posix()
+        for diff in compare_tree(unit.folder(out), render(unit_model(model, unit), targets[unit.target], overrides)):
+            differences.append(Difference(f"{prefix}/{diff.path}", diff.status))
+    if source_names is None:
+        for source, target in _dropped_source_folders(out, model, set(target_names or targets)):
+            folder = Unit(target, source).folder(out)
+            differences += [Difference(f"{SOURCES_DIR}/{source}/{target}/{rel}", "stale")
+                            for rel in sorted(owned_files(folder))]
     return differences

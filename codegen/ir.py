@@ -282,6 +282,28 @@ class ExportSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """One product and platform combination that ships its own SDKs (the
+    model's `sources` section): only the events it may send, with the
+    context values it implies fixed."""
+
+    name: str  # kebab- or snake-case, e.g. news-web
+    description: str
+    products: tuple[str, ...]  # sorted; empty: every product
+    platforms: tuple[str, ...]  # sorted; empty: every platform
+    packages: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # target -> settings, as Model.packages
+    loc: Location = field(default=NOWHERE, compare=False)
+    package_locations: tuple[tuple[str, str, Location], ...] = field(default=(), compare=False)
+
+    def package_settings(self, target: str) -> dict[str, str]:
+        return dict(dict(self.packages).get(target, ()))
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.packages)
+
+
+@dataclass(frozen=True, slots=True)
 class Model:
     name: str
     namespace: str  # Protobuf package, dotted snake_case
@@ -300,6 +322,10 @@ class Model:
     # The purposes under which the collector stores the client's IP address
     # (truncated); empty: it stores none.
     client_ip_purposes: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()  # sorted by name
+    license: str = ""  # SPDX expression of the SDKs' license ("" when the model names none)
+    authors: tuple[str, ...] = ()  # "Name" or "Name <address>"
+    urls: tuple[tuple[str, str], ...] = ()  # (homepage | repository | documentation | issues | changelog, URL)
     # Where each target (key "") and each of its settings is written in the model.
     package_locations: tuple[tuple[str, str, Location], ...] = field(default=(), compare=False)
 
@@ -322,6 +348,11 @@ class Model:
 
     def purpose(self, name: str) -> Purpose:
         return _by_name(self.purposes, name)
+    def url(self, kind: str) -> str:
+        return dict(self.urls).get(kind, "")
+
+    def source(self, name: str) -> Source:
+        return _by_name(self.sources, name)
 
     def enum(self, name: str) -> EnumType:
         return _by_name(self.enums, name)

@@ -13,7 +13,7 @@ HMAC-SHA256(key, "codegen pseudonym key id"), which reveals nothing of the key.
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import hashlib
 import hmac
 import os
@@ -92,18 +92,22 @@ def load_key(model: Model, key_file: str | None, environ: dict[str, str] | None 
 
 
 class Pseudonymiser:
-    """Replaces the pseudonymous values of read messages (see reading.py)."""
+    """Replaces the pseudonymous values of an accepted event: in its row
+    values (what the DuckDB store writes) and, when a sink keeps the bytes
+    (Kafka, dev mode), in its Envelope, which is then encoded again."""
 
     def __init__(self, model: Model, key: PseudonymKey) -> None:
         self.model = model
         self.key = key
-        self._plans: dict[str, tuple[tuple[str, Property, str], ...]] = {}
+        self._plans: dict[str, tuple[_Step, ...]] = {}
         self.context_plan = self._plan("context", model.context.properties)
         self.event_plans = {e.name: self._plan(f"event:{e.name}", e.properties) for e in model.events}
 
-    def _plan(self, key: str, properties: tuple[Property, ...]) -> tuple[tuple[str, Property, str], ...]:
-        """(wire name, property, what) of each property holding pseudonymous values:
-        what is "value" (itself) or "object" (inside it)."""
+    @property
+    def active(self) -> bool:
+        return bool(self.context_plan) or any(self.event_plans.values())
+
+    def _plan(self, key: str, properties: tuple[Property, ...]) -> tuple[_Step, ...]:
         found = self._plans.get(key)
         if found is not None:
             return found
@@ -111,66 +115,77 @@ class Pseudonymiser:
         out = []
         for prop in properties:
             leaf = prop.type.leaf
+            label = prop.type.kind if prop.type.kind in (Kind.LIST, Kind.MAP) else None
             if prop.privacy is Privacy.PSEUDONYMOUS:
-                out.append((prop.name, prop, "value"))
-            elif leaf.kind is Kind.OBJECT and self._plan(f"object:{leaf.name}",
-                                                          self.model.object(leaf.name or "").properties):
-                out.append((prop.name, prop, "object"))
+                out.append(_Step(prop.name, label, leaf.scalar is Scalar.BYTES, None))
+            elif leaf.kind is Kind.OBJECT:
+                inner = self._plan(f"object:{leaf.name}", self.model.object(leaf.name or "").properties)
+                if inner:
+                    out.append(_Step(prop.name, label, False, inner))
         found = self._plans[key] = tuple(out)
         return found
 
-    @property
-    def active(self) -> bool:
-        return bool(self.context_plan) or any(self.event_plans.values())
+    def _hash(self, step: _Step, value: Any) -> Any:
+        return self.key.raw(bytes(value)) if step.raw else self.key.text(value)
 
-    def message(self, message: Any, plan: tuple[tuple[str, Property, str], ...]) -> Any:
-        """A copy of `message` with its pseudonymous values hashed (itself when it has none)."""
-        if not plan:
-            return message
-        values = message.__dict__
-        changes = {}
-        for name, prop, what in plan:
-            value = values.get(name)
+    def rows(self, values: dict[str, Any], plan: tuple[_Step, ...]) -> None:
+        """Hash, in place, the row values (see plans.py) of one message."""
+        for step in plan:
+            value = values.get(step.name)
             if value is None:
                 continue
-            one = self._value if what == "value" else self._object
-            if prop.type.kind is Kind.LIST:
-                changes[name] = [one(prop, v) for v in value]
-            elif prop.type.kind is Kind.MAP:
-                changes[name] = {k: one(prop, v) for k, v in value.items()}
-            else:
-                changes[name] = one(prop, value)
-        if not changes:
-            return message
-        result = copy.copy(message)
-        result.__dict__.update(changes)
-        return result
+            if step.inner is not None:
+                items = value if step.label is Kind.LIST else value.values() if step.label is Kind.MAP else (value,)
+                for item in items:
+                    self.rows(item, step.inner)
+            elif step.label is Kind.LIST:
+                values[step.name] = [self._hash(step, v) for v in value]
+            elif step.label is Kind.MAP:
+                values[step.name] = {k: self._hash(step, v) for k, v in value.items()}
+            elif value:  # an empty value identifies nobody (and is unset on the wire)
+                values[step.name] = self._hash(step, value)
 
-    def _value(self, prop: Property, value: Any) -> Any:
-        if prop.type.leaf.scalar is Scalar.BYTES:
-            return self.key.raw(bytes(value))
-        return self.key.text(value)
+    def message(self, message: Any, plan: tuple[_Step, ...]) -> None:
+        """Hash, in place, the values of one decoded (upb) message."""
+        for step in plan:
+            field = getattr(message, step.name)
+            if step.inner is not None:
+                items = (list(field) if step.label is Kind.LIST else list(field.values()) if step.label is Kind.MAP
+                         else [field] if message.HasField(step.name) else [])
+                for item in items:
+                    self.message(item, step.inner)
+            elif step.label is Kind.LIST:
+                hashed = [self._hash(step, v) for v in field]
+                del field[:]
+                field.extend(hashed)
+            elif step.label is Kind.MAP:
+                hashed = {k: self._hash(step, v) for k, v in field.items()}
+                field.clear()
+                field.update(hashed)
+            elif field:  # an empty value identifies nobody (and is unset on the wire)
+                setattr(message, step.name, self._hash(step, field))
 
-    def _object(self, prop: Property, value: Any) -> Any:
-        name = prop.type.leaf.name or ""
-        return self.message(value, self._plan(f"object:{name}", self.model.object(name).properties))
+
+@dataclass(frozen=True)
+class _Step:
+    """One property that holds pseudonymous values (itself, or `inner` ones)."""
+
+    name: str
+    label: Kind | None  # LIST, MAP, or None for a single value
+    raw: bool  # bytes (hashed to 32 bytes) rather than text (64 hex digits)
+    inner: tuple[_Step, ...] | None  # the plan of its object type, or None
 
 
-def digest_issue(model: Model, issue: Any) -> bool:
-    """Whether a validation issue is only that a hashed value no longer meets
-    its string constraints (the loader reads events hashed by the collector)."""
-    if issue.constraint not in ("min_length", "max_length", "pattern"):
-        return False
-    parts = re.sub(r"\[[^\]]*\]", "", issue.path).split(".")
-    events = {e.name: e.properties for e in model.events}
-    properties = model.context.properties if parts[0] == "context" else events.get(parts[0])
-    prop = None
-    for part in parts[1:]:
-        if properties is None:
-            return False
-        prop = next((p for p in properties if p.name == part), None)
-        if prop is None:
-            return False
-        leaf = prop.type.leaf
-        properties = model.object(leaf.name or "").properties if leaf.kind is Kind.OBJECT else None
-    return prop is not None and prop.privacy is Privacy.PSEUDONYMOUS
+def hashed_model(model: Model) -> Model:
+    """The model as stored events meet it: pseudonymous values are digests
+    now, so their string constraints (lengths, pattern) no longer apply. The
+    loader checks events the collector hashed with it."""
+    def relax(props: tuple[Property, ...]) -> tuple[Property, ...]:
+        return tuple(dataclasses.replace(p, constraints=dataclasses.replace(
+            p.constraints, min_length=None, max_length=None, pattern=None)) if p.privacy is Privacy.PSEUDONYMOUS
+            else p for p in props)
+
+    return dataclasses.replace(
+        model, context=dataclasses.replace(model.context, properties=relax(model.context.properties)),
+        events=tuple(dataclasses.replace(e, properties=relax(e.properties)) for e in model.events),
+        objects=tuple(dataclasses.replace(o, properties=relax(o.properties)) for o in model.objects))

@@ -149,6 +149,13 @@ _TABLE = [
      "A target's package settings changed: SDK users must change their dependency or imports."),
     ("MODEL_DOCS_CHANGED", _N, _DOC, _PAT,
      "The model's name, description, products, platforms or the context's description changed."),
+    # sources (products on platforms with SDKs of their own)
+    ("SOURCE_ADDED", _N, _ADD, _MIN, "A new source: its SDKs appear."),
+    ("SOURCE_REMOVED", _W, _REM, _MAJ, "A source was removed: its SDKs are no longer built."),
+    ("SOURCE_EVENT_ADDED", _N, _ADD, _MIN,
+     "An event of the model now belongs to a source (its products or platforms, or the event's, changed)."),
+    ("SOURCE_EVENT_DROPPED", _W, _BRK, _MAJ,
+     "An event that is still in the model no longer belongs to a source: its type is gone from the source's SDKs."),
 ]
 
 RULES: dict[str, Rule] = {row[0]: Rule(*row) for row in _TABLE}

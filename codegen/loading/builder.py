@@ -16,6 +16,7 @@ from codegen.loading.purpose_section import read_client_ip, read_purposes
 from codegen.loading.file_names import too_long
 from codegen.loading.packages import check_setting
 from codegen.loading.property_fast import fast_property
+from codegen.loading.package_metadata import read_package_metadata
 from codegen.loading.properties import (
     SEMVER,
     TypeNames,
@@ -26,10 +27,13 @@ from codegen.loading.properties import (
 )
 from codegen.loading.reader import MapReader, describe
 from codegen.loading.reserved import read_reserved
+from codegen.loading.sources import read_sources
+from codegen.loading.target_settings import read_target_settings
 from codegen.loading.yaml_nodes import LMap, LNode, LScalar
 
-SECTIONS = ("model", "targets", "exports", "purposes", "collector", "context", "events", "enums", "objects")
-SINGLE_SECTIONS = ("model", "targets", "exports", "purposes", "collector", "context")
+SECTIONS = ("model", "targets", "exports", "sources", "purposes", "collector", "context", "events", "enums",
+            "objects")
+SINGLE_SECTIONS = ("model", "targets", "exports", "sources", "purposes", "collector", "context")
 NAMESPACE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 MIN_EVENT_NUMBER = 10
 MAX_VERSION = 64  # it is part of package file names (wheels, jars, tarballs)
@@ -97,7 +101,8 @@ def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Mo
                      "add 'model:' with name, namespace and version to one file")
     header = MapReader(
         model_node or LMap(loc=start), "the 'model' section", errors,
-        ("name", "namespace", "version", "description", "products", "platforms", "reserved"),
+        ("name", "namespace", "version", "description", "products", "platforms", "reserved", "license", "authors",
+         "urls"),
         ("name", "namespace", "version") if model_node is not None else (), fallback=sections.single_locs.get("model"),
     )
     name = header.text("name", "broadcaster") or ""
@@ -118,6 +123,7 @@ def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Mo
         errors.error(header.value_loc("version"), f"version '{version[:40]}...' is {len(version)} characters "
                                                   f"long, more than {MAX_VERSION}",
                      "shorten the pre-release or build part: the version is part of the packages' file names")
+    license_, authors, urls = read_package_metadata(header, errors)
     products = tuple(sorted({str(p.value) for p in header.text_list("products") or []}))
     platforms = tuple(sorted({str(p.value) for p in header.text_list("platforms") or []}))
 
@@ -150,9 +156,11 @@ def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Mo
     for event_name in list(event_nodes):
         loc, node = event_nodes.pop(event_name)
         events.append(_read_event(event_name, loc, node, names, declared, errors))
-    packages, package_locations = _read_targets(sections.single.get("targets"), errors)
+    packages, package_locations = read_target_settings(sections.single.get("targets"), "the 'targets' section",
+                                                       errors)
     exports = read_exports(sections.single.get("exports"), errors)
     client_ip_purposes = read_client_ip(sections.single.get("collector"), names, errors)
+    sources = read_sources(sections.single.get("sources"), declared, errors)
     return Model(
         name=name, namespace=namespace, version=version, description=header.description(),
         packages=packages, package_locations=package_locations, products=products, platforms=platforms,
@@ -161,7 +169,8 @@ def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Mo
         enums=tuple(sorted(enums, key=lambda e: e.name)),
         objects=tuple(sorted(objects, key=lambda o: o.name)),
         reserved_events=read_reserved(header.raw("reserved"), "the model's events", errors),
-        exports=exports, purposes=purposes, client_ip_purposes=client_ip_purposes,
+        exports=exports, sources=sources, license=license_, authors=authors, urls=urls,
+        purposes=purposes, client_ip_purposes=client_ip_purposes,
     )
 
 
@@ -287,33 +296,3 @@ def _read_subset(reader: MapReader, field: str, declared: tuple[str, ...], error
             errors.error(item.loc, f"{reader.what} names unknown {field[:-1]} '{value}'", hint)
         found.add(value)
     return tuple(sorted(found))
-
-
-def _read_targets(node: LNode | None, errors: Collector) -> tuple[
-        tuple[tuple[str, tuple[tuple[str, str], ...]], ...], tuple[tuple[str, str, Location], ...]]:
-    """Settings per target, and where each target and each key is written
-    (which keys a target accepts is the target's to say: see codegen.sdk)."""
-    if node is None:
-        return (), ()
-    if not isinstance(node, LMap):
-        MapReader(node, "the 'targets' section", errors, ())
-        return (), ()
-    result = []
-    locations: list[tuple[str, str, Location]] = []
-    for target, (key, value) in sorted(node.entries.items()):
-        locations.append((target, "", key.loc))
-        if not isinstance(value, LMap):
-            errors.error(value.loc, f"settings of target '{target}' must be a mapping",
-                         "write e.g. 'python: {package: broadcaster_analytics}'")
-            continue
-        pairs = []
-        for setting, (skey, svalue) in value.entries.items():
-            locations.append((target, setting, skey.loc))
-            if isinstance(svalue, LScalar) and isinstance(svalue.value, str):
-                pairs.append((setting, svalue.value))
-                check_setting(target, setting, svalue.value, svalue.loc, errors)
-            else:
-                errors.error(svalue.loc, f"setting '{setting}' of target '{target}' must be text",
-                             f"write {setting}: some_name")
-        result.append((target, tuple(sorted(pairs))))
-    return tuple(result), tuple(locations)

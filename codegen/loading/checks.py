@@ -8,6 +8,7 @@ from typing import Iterable
 from codegen.diagnostics import Collector
 from codegen.ir import NOWHERE, AutoValue, Kind, Location, Model, Property, Reserved
 from codegen.loading.file_names import too_long
+from codegen.loading.sources import check_sources
 from codegen.naming import SNAKE_CASE, camel, enum_unspecified_name, enum_value_json_name, enum_value_token, pascal
 
 # Types of the exported .proto that are not from the model (PascalCase).
@@ -26,6 +27,7 @@ def check_model(model: Model, errors: Collector) -> None:
     _check_cycles(model, errors)
     _check_auto(model, errors)
     _check_purposes(model, errors)
+    check_sources(model, errors)
 
 
 def _snake(name: str, loc: Location, what: str, errors: Collector) -> None:

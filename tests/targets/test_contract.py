@@ -148,3 +148,23 @@ def test_every_event_has_a_typed_call(name: str, model) -> None:
     calls = TARGETS[name].typed_calls(model)
     assert sorted(calls) == sorted(e.name for e in model.events)
     assert all(call.strip() for call in calls.values())
+
+
+PACKAGING_MEMBERS = ("registry", "registry_keys", "coordinates", "package", "is_published", "publish")
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_packaging_fits_the_contract(name: str, model) -> None:
+    """A target's optional `packaging` (docs/targets.md): every member, a
+    registry among the kinds it reads, and coordinates for every model and
+    each of its sources' models."""
+    from codegen.loading.sources import source_model
+
+    packaging = getattr(TARGETS[name], "packaging", None)
+    if packaging is None:
+        pytest.skip(f"{name} has no packaging (optional)")
+    assert all(hasattr(packaging, member) for member in PACKAGING_MEMBERS), name
+    assert not packaging.registry or packaging.registry_keys[0] == packaging.registry
+    for each in [model, *(source_model(model, s.name) for s in model.sources)]:
+        coordinates = packaging.coordinates(each)
+        assert coordinates.name and coordinates.version, (name, coordinates)

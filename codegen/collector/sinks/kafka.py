@@ -43,6 +43,8 @@ def schema_fingerprint(model: Model) -> str:
 
 
 class KafkaSink:
+    keeps_protobuf = True  # records are the Envelope bytes: the privacy step hashes them too
+
     def __init__(self, broker: str, model: Model, topic: str, bad_topic: str, key_property: str = "event_id",
                  schema_registry: str | None = None, max_pending_events: int = 20_000,
                  delivery_timeout_ms: int = 30_000) -> None:
@@ -128,11 +130,10 @@ class KafkaSink:
         return frame(self.schema_id, ENVELOPE_INDEX, event.protobuf)
 
     def _key(self, event: Accepted) -> bytes | None:
-        value = event.context.__dict__.get(self.key_property)
+        value = event.context.get(self.key_property)  # a row value: enums by name
         if value is None:
             return None
-        text = value if isinstance(value, str) else getattr(value, "model_name", str(value))
-        return str(text).encode("utf-8")
+        return (value if isinstance(value, str) else str(value)).encode("utf-8")
 
     async def store(self, received: Received) -> Stored:
         count = len(received.accepted) + len(received.rejected)

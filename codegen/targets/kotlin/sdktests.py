@@ -1,6 +1,6 @@
 """The generated package's own JUnit 5 tests, rendered from the language-neutral
 test plan: one test class per event (samples and invalid cases), and the
-tracker tests around the reference envelope."""
+tracker and delivery (HttpTransport) tests around the reference envelope."""
 
 from __future__ import annotations
 
@@ -117,9 +117,11 @@ def _broken_contexts(model: Model) -> list[tuple[str, str, dict[str, Any]]]:
 def test_files(model: Model, names: kv.Names) -> list[tuple[str, str, dict[str, Any]]]:
     """(path below the test folder, template, context) of every rendered test."""
     files = [(f"{cls}.kt", "test_event.kt.j2", ctx) for cls, ctx in event_tests(model, names)]
-    if model.events:  # the tracker tests send the reference envelope of an event
+    if model.events:  # the tracker and delivery tests send the reference envelope of an event
         package = kv.settings(model)["package"]
-        files.append(("TrackerTest.kt", "test_tracker.kt.j2", tracker_test(model, names, package)))
+        envelope = tracker_test(model, names, package)
+        files.append(("TrackerTest.kt", "test_tracker.kt.j2", envelope))
+        files.append(("DeliveryTrackerTest.kt", "test_delivery.kt.j2", envelope))
     return files
 
 

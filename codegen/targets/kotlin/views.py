@@ -24,6 +24,7 @@ from codegen.sdk.docs import (
 from codegen.sdk.names import NameAllocator, numbered
 from codegen.sdk.walkers import TypeSyntax
 from codegen.targets.kotlin import lexical as kn
+from codegen.targets.kotlin.java_interop import BuilderView, builder_view, constructor_keyword
 from codegen.targets.kotlin.lexical import SCALAR_TYPES
 from codegen.targets.kotlin.options import Options
 # Writer method stems per scalar (ProtoWriter and JsonWriter share them).
@@ -76,6 +77,8 @@ class MessageView:
     file_annotations: list[str] = field(default_factory=list)
     consent: list[str] = field(default_factory=list)  # redact() and purposes, at class indentation
     purposes: str = ""  # the file's PURPOSES constant (events that need purposes)
+    constructor: str = ""  # " @JvmOverloads constructor" when Java gets shorter constructors
+    builder: BuilderView | None = None  # for Java callers (java_interop)
 
 
 @dataclass(frozen=True)
@@ -328,6 +331,7 @@ def message_view(
     deprecations: list[str] = []
     proto: list[str] = []
     json_items: list[tuple[bytes, str]] = []
+    java_params: list[tuple[Property, str, str, bool, list[str]]] = []
     if event is not None and event.deprecation is not None:
         warning = deprecation_warning(event_subject(event.name), event.deprecation)
         deprecations.append(f"out.add({kn.string_literal(warning)})")
@@ -347,6 +351,8 @@ def message_view(
             type_text = names.kotlin_type(prop.type) + ("?" if nullable else "")
             params.append(FieldView(name, type_text, " = null" if nullable else "", kn.kdoc_block(property_kdoc(prop)),
                                     deprecated_annotation(prop.deprecation)))
+            java_params.append((prop, name, names.kotlin_type(prop.type), nullable,
+                                deprecated_annotation(prop.deprecation)))
             _add_checks(prop, expr, validations, patterns)
         if prop.auto is None and supertypes:  # `this.`: parameter names never shadow it
             deprecations += deprecation_statements(prop, f"this.{name}", model)
@@ -372,6 +378,7 @@ def message_view(
         proto=proto, json=json_lines, deprecations=deprecations, patterns=patterns, companion=companion,
         extra_members=extra, file_annotations=['@file:Suppress("DEPRECATION")'] if uses_deprecated else [],
         consent=consent, purposes=purposes,
+        constructor=constructor_keyword(params), builder=builder_view(class_name, java_params),
     )
 
 

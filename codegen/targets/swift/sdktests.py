@@ -47,7 +47,8 @@ def _case(writer: ValueWriter, event: str, values: Mapping[str, Any], name: str,
 
 def render_tests(model: Model, nm: Any, templates: TemplateSet, common: dict[str, Any]) -> list[OutputFile]:
     """One test class per event (small files compile in parallel), plus the
-    tracker, runtime and vector tests."""
+    tracker, delivery (HttpTransport against a loopback server), runtime and
+    vector tests."""
     folder = f"Tests/{nm.module}Tests"
     plan = testplan.plan(model)
     writer = ValueWriter(model, nm)
@@ -79,7 +80,10 @@ def render_tests(model: Model, nm: Any, templates: TemplateSet, common: dict[str
     if plan.samples:  # the tracker is tested with an event of the model
         files.append(OutputFile(f"{folder}/TrackerTests.swift", templates.render(
             "tests/tracker.swift.j2", **common, t=tracker_view(model, nm, writer))))
-    for path in ("RuntimeTests.swift", "VectorTests.swift", "TestSupport.swift"):
+        files.append(OutputFile(f"{folder}/DeliveryTrackerTests.swift", templates.render(
+            "tests/DeliveryTrackerTests.swift.j2", **common, t=tracker_view(model, nm, writer))))
+    for path in ("RuntimeTests.swift", "VectorTests.swift", "TestSupport.swift", "DeliveryTests.swift",
+                 "TestCollector.swift"):
         files.append(OutputFile(f"{folder}/{path}", templates.render(f"tests/{path}.j2", **common)))
     return files
 

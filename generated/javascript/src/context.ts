@@ -2,8 +2,7 @@
 import { type Platform, platformCodec } from "./enums/platform.js";
 import { type Product, productCodec } from "./enums/product.js";
 import { type Device, deviceCodec } from "./objects/device.js";
-import { type AutoValues, type Field, LIST, SINGLE, encodeMessage, jsonMessage, redactMessage, stringCodec, timestampCodec, validateMessage } from "./runtime/codec.js";
-import { type JsonObject, canonicalJson } from "./runtime/json.js";
+import { type AutoValues, FIELD_TABLE, type Field, LIST, SINGLE, encodeMessage, redactMessage, stringCodec, timestampCodec, validateMessage } from "./runtime/codec.js";
 import type { ContextMessage } from "./runtime/tracker.js";
 import type { ValidationIssue } from "./runtime/validation.js";
 
@@ -170,18 +169,13 @@ export class TrackingContext implements ContextMessage {
     return encodeMessage(fields(), this, auto);
   }
 
-  /** The ProtoJSON value of the context message, keyed by wire names. */
-  toJsonValue(auto?: AutoValues): JsonObject {
-    return jsonMessage(fields(), this, auto);
+  /** The field table: the encoders read it (`toJson(context, auto)`, `toJsonValue(context, auto)`). */
+  [FIELD_TABLE](): readonly Field[] {
+    return fields();
   }
 
   /** A copy without the optional values whose purposes are not all granted (the kept ones' go into `used`). */
   redact(granted: ReadonlySet<string>, used: Set<string>): this {
     return redactMessage(fields(), this, granted, used);
-  }
-
-  /** The canonical JSON (RFC 8785) of the context message. */
-  toJson(auto?: AutoValues): string {
-    return canonicalJson(this.toJsonValue(auto));
   }
 }

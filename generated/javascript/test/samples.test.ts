@@ -3,362 +3,362 @@
 // Protobuf bytes and canonical JSON.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AppLifecycle, ArticleRead, ConsentChanged, PageView, RecommendationClicked, ScreenView, Search, Share, Timestamp, VideoCompleted, VideoHeartbeat, VideoPaused, VideoPlaybackError, VideoPlaybackStarted } from "../src/index.js";
+import { toJson, AppLifecycle, ArticleRead, ConsentChanged, PageView, RecommendationClicked, ScreenView, Search, Share, Timestamp, VideoCompleted, VideoHeartbeat, VideoPaused, VideoPlaybackError, VideoPlaybackStarted } from "../src/index.js";
 import { hex } from "./helpers.js";
 
 test("app_lifecycle_minimal", () => {
   const event = new AppLifecycle({ state: "launched" });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0801");
-  assert.equal(event.toJson(), "{\"state\":\"LIFECYCLE_STATE_LAUNCHED\"}");
+  assert.equal(toJson(event), "{\"state\":\"LIFECYCLE_STATE_LAUNCHED\"}");
 });
 
 test("app_lifecycle_zero", () => {
   const event = new AppLifecycle({ state: "launched", coldStart: false, launchDurationMs: 0n, memoryWarningCount: 0 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0801100018002000");
-  assert.equal(event.toJson(), "{\"cold_start\":false,\"launch_duration_ms\":\"0\",\"memory_warning_count\":0,\"state\":\"LIFECYCLE_STATE_LAUNCHED\"}");
+  assert.equal(toJson(event), "{\"cold_start\":false,\"launch_duration_ms\":\"0\",\"memory_warning_count\":0,\"state\":\"LIFECYCLE_STATE_LAUNCHED\"}");
 });
 
 test("app_lifecycle_full", () => {
   const event = new AppLifecycle({ state: "launched", coldStart: true, launchDurationMs: 599999n, memoryWarningCount: 42 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0801100118bfcf24202a");
-  assert.equal(event.toJson(), "{\"cold_start\":true,\"launch_duration_ms\":\"599999\",\"memory_warning_count\":42,\"state\":\"LIFECYCLE_STATE_LAUNCHED\"}");
+  assert.equal(toJson(event), "{\"cold_start\":true,\"launch_duration_ms\":\"599999\",\"memory_warning_count\":42,\"state\":\"LIFECYCLE_STATE_LAUNCHED\"}");
 });
 
 test("app_lifecycle_edge", () => {
   const event = new AppLifecycle({ state: "terminated", coldStart: true, launchDurationMs: 0n, memoryWarningCount: 2147483647 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "08041001180020ffffffff07");
-  assert.equal(event.toJson(), "{\"cold_start\":true,\"launch_duration_ms\":\"0\",\"memory_warning_count\":2147483647,\"state\":\"LIFECYCLE_STATE_TERMINATED\"}");
+  assert.equal(toJson(event), "{\"cold_start\":true,\"launch_duration_ms\":\"0\",\"memory_warning_count\":2147483647,\"state\":\"LIFECYCLE_STATE_TERMINATED\"}");
 });
 
 test("article_read_minimal", () => {
   const event = new ArticleRead({ content: { contentId: "news:article:123456", kind: "article" }, scrollDepth: 42, visibleSeconds: 0.1, readThrough: true });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a170a136e6577733a61727469636c653a3132333435361001102a199a9999999999b93f2801");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"tags\":[]},\"read_through\":true,\"scroll_depth\":42,\"visible_seconds\":0.1}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"tags\":[]},\"read_through\":true,\"scroll_depth\":42,\"visible_seconds\":0.1}");
 });
 
 test("article_read_zero", () => {
   const event = new ArticleRead({ content: { contentId: "news:article:123456", kind: "article", title: "", tags: [], publishedAt: new Timestamp(0n, 0) }, scrollDepth: 0, visibleSeconds: 0, wordCount: 0, readThrough: false, section: "", readingTimeEstimate: 0n, fontScale: 0 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a1b0a136e6577733a61727469636c653a31323334353610011a002a0020003a0040004d00000000");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"1970-01-01T00:00:00Z\",\"tags\":[],\"title\":\"\"},\"font_scale\":0,\"read_through\":false,\"reading_time_estimate\":\"0\",\"scroll_depth\":0,\"section\":\"\",\"visible_seconds\":0,\"word_count\":0}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"1970-01-01T00:00:00Z\",\"tags\":[],\"title\":\"\"},\"font_scale\":0,\"read_through\":false,\"reading_time_estimate\":\"0\",\"scroll_depth\":0,\"section\":\"\",\"visible_seconds\":0,\"word_count\":0}");
 });
 
 test("article_read_full", () => {
   const event = new ArticleRead({ content: { contentId: "news:article:123456", kind: "article", title: "title", tags: ["tags", "tags 2"], publishedAt: new Timestamp(1700000000n, 123000000) }, scrollDepth: 42, visibleSeconds: 0.1, wordCount: 42, readThrough: true, section: "section", readingTimeEstimate: 1234567890123n, fontScale: 0.1 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a390a136e6577733a61727469636c653a31323334353610011a057469746c6522047461677322067461677320322a0b0880e2cfaa0610c0a9d33a102a199a9999999999b93f202a28013a0773656374696f6e40cb89ec8ff7234dcdcccc3d");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"font_scale\":0.1,\"read_through\":true,\"reading_time_estimate\":\"1234567890123\",\"scroll_depth\":42,\"section\":\"section\",\"visible_seconds\":0.1,\"word_count\":42}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"font_scale\":0.1,\"read_through\":true,\"reading_time_estimate\":\"1234567890123\",\"scroll_depth\":42,\"section\":\"section\",\"visible_seconds\":0.1,\"word_count\":42}");
 });
 
 test("article_read_edge", () => {
   const event = new ArticleRead({ content: { contentId: "9--------------------------------", kind: "live_page", title: "ïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </", tags: ["cødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </sc", "ødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scr", "dé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scri", "é 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scrip"], publishedAt: new Timestamp(253402300799n, 999999999) }, scrollDepth: 100, visibleSeconds: 0, wordCount: 0, readThrough: false, section: "é 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scrip", readingTimeEstimate: 9223372036854775807n, fontScale: -Infinity });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0aa2030a21392d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d10061a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632252c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372225164c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372692251c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73637269702a0d08ff82d1ffaf0710ff93ebdc03106420003a51c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372697040ffffffffffffffff7f4d000080ff");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"cødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"ødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"dé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"font_scale\":\"-Infinity\",\"read_through\":false,\"reading_time_estimate\":\"9223372036854775807\",\"scroll_depth\":100,\"section\":\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\",\"visible_seconds\":0,\"word_count\":0}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"cødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"ødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"dé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"font_scale\":\"-Infinity\",\"read_through\":false,\"reading_time_estimate\":\"9223372036854775807\",\"scroll_depth\":100,\"section\":\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\",\"visible_seconds\":0,\"word_count\":0}");
 });
 
 test("consent_changed_minimal", () => {
   const event = new ConsentChanged({ current: { granted: ["aa"] }, bannerVersion: "0.0" });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "12040a0261611a03302e30");
-  assert.equal(event.toJson(), "{\"banner_version\":\"0.0\",\"current\":{\"granted\":[\"aa\"]}}");
+  assert.equal(toJson(event), "{\"banner_version\":\"0.0\",\"current\":{\"granted\":[\"aa\"]}}");
 });
 
 test("consent_changed_zero", () => {
   const event = new ConsentChanged({ previous: { granted: [], updatedAt: new Timestamp(0n, 0) }, current: { granted: [], updatedAt: new Timestamp(0n, 0) }, bannerVersion: "0.0" });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a021200120212001a03302e30");
-  assert.equal(event.toJson(), "{\"banner_version\":\"0.0\",\"current\":{\"granted\":[],\"updated_at\":\"1970-01-01T00:00:00Z\"},\"previous\":{\"granted\":[],\"updated_at\":\"1970-01-01T00:00:00Z\"}}");
+  assert.equal(toJson(event), "{\"banner_version\":\"0.0\",\"current\":{\"granted\":[],\"updated_at\":\"1970-01-01T00:00:00Z\"},\"previous\":{\"granted\":[],\"updated_at\":\"1970-01-01T00:00:00Z\"}}");
 });
 
 test("consent_changed_full", () => {
   const event = new ConsentChanged({ previous: { granted: ["aa", "aa"], updatedAt: new Timestamp(1700000000n, 123000000) }, current: { granted: ["aa", "aa"], updatedAt: new Timestamp(1700000000n, 123000000) }, bannerVersion: "0.0" });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a150a0261610a026161120b0880e2cfaa0610c0a9d33a12150a0261610a026161120b0880e2cfaa0610c0a9d33a1a03302e30");
-  assert.equal(event.toJson(), "{\"banner_version\":\"0.0\",\"current\":{\"granted\":[\"aa\",\"aa\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"},\"previous\":{\"granted\":[\"aa\",\"aa\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"}}");
+  assert.equal(toJson(event), "{\"banner_version\":\"0.0\",\"current\":{\"granted\":[\"aa\",\"aa\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"},\"previous\":{\"granted\":[\"aa\",\"aa\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"}}");
 });
 
 test("consent_changed_edge", () => {
   const event = new ConsentChanged({ previous: { granted: ["z________________________________", "z________________________________", "z________________________________", "z________________________________"], updatedAt: new Timestamp(-62135596800n, 0) }, current: { granted: ["z________________________________", "z________________________________", "z________________________________", "z________________________________"], updatedAt: new Timestamp(-62135596800n, 0) }, bannerVersion: "9999999999999999.9999999999999999" });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a99010a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f120b088092b8c398feffffff011299010a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f0a217a5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f120b088092b8c398feffffff011a21393939393939393939393939393939392e39393939393939393939393939393939");
-  assert.equal(event.toJson(), "{\"banner_version\":\"9999999999999999.9999999999999999\",\"current\":{\"granted\":[\"z________________________________\",\"z________________________________\",\"z________________________________\",\"z________________________________\"],\"updated_at\":\"0001-01-01T00:00:00Z\"},\"previous\":{\"granted\":[\"z________________________________\",\"z________________________________\",\"z________________________________\",\"z________________________________\"],\"updated_at\":\"0001-01-01T00:00:00Z\"}}");
+  assert.equal(toJson(event), "{\"banner_version\":\"9999999999999999.9999999999999999\",\"current\":{\"granted\":[\"z________________________________\",\"z________________________________\",\"z________________________________\",\"z________________________________\"],\"updated_at\":\"0001-01-01T00:00:00Z\"},\"previous\":{\"granted\":[\"z________________________________\",\"z________________________________\",\"z________________________________\",\"z________________________________\"],\"updated_at\":\"0001-01-01T00:00:00Z\"}}");
 });
 
 test("page_view_minimal", () => {
   const event = new PageView({ pageUrl: "page url" });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a08706167652075726c");
-  assert.equal(event.toJson(), "{\"page_url\":\"page url\",\"utm_parameters\":{}}");
+  assert.equal(toJson(event), "{\"page_url\":\"page url\",\"utm_parameters\":{}}");
 });
 
 test("page_view_zero", () => {
   const event = new PageView({ pageUrl: "page url", referrerUrl: "", pageTitle: "", content: { contentId: "news:article:123456", kind: "article", title: "", tags: [], publishedAt: new Timestamp(0n, 0) }, utmParameters: {} });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a08706167652075726c12001a00221b0a136e6577733a61727469636c653a31323334353610011a002a00");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"1970-01-01T00:00:00Z\",\"tags\":[],\"title\":\"\"},\"page_title\":\"\",\"page_url\":\"page url\",\"referrer_url\":\"\",\"utm_parameters\":{}}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"1970-01-01T00:00:00Z\",\"tags\":[],\"title\":\"\"},\"page_title\":\"\",\"page_url\":\"page url\",\"referrer_url\":\"\",\"utm_parameters\":{}}");
 });
 
 test("page_view_full", () => {
   const event = new PageView({ pageUrl: "page url", referrerUrl: "referrer url", pageTitle: "page title", content: { contentId: "news:article:123456", kind: "article", title: "title", tags: ["tags", "tags 2"], publishedAt: new Timestamp(1700000000n, 123000000) }, utmParameters: { ["key_1"]: "utm parameters", ["key_2"]: "utm parameters 2" } });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a08706167652075726c120c72656665727265722075726c1a0a70616765207469746c6522390a136e6577733a61727469636c653a31323334353610011a057469746c6522047461677322067461677320322a0b0880e2cfaa0610c0a9d33a2a170a056b65795f31120e75746d20706172616d65746572732a190a056b65795f32121075746d20706172616d65746572732032");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"page_title\":\"page title\",\"page_url\":\"page url\",\"referrer_url\":\"referrer url\",\"utm_parameters\":{\"key_1\":\"utm parameters\",\"key_2\":\"utm parameters 2\"}}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"page_title\":\"page title\",\"page_url\":\"page url\",\"referrer_url\":\"referrer url\",\"utm_parameters\":{\"key_1\":\"utm parameters\",\"key_2\":\"utm parameters 2\"}}");
 });
 
 test("page_view_edge", () => {
   const event = new PageView({ pageUrl: "Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f ", referrerUrl: "nïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f <", pageTitle: "ïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </", content: { contentId: "9--------------------------------", kind: "live_page", title: "ïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </", tags: ["cødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </sc", "ødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scr", "dé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scri", "é 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scrip"], publishedAt: new Timestamp(253402300799n, 999999999) }, utmParameters: { [""]: "ødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </sc", ["Z"]: "dé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scr", ["a"]: "é 😀 \"q\" \\ a\nb\tc\u0000\u001f </scri", ["é"]: " 😀 \"q\" \\ a\nb\tc\u0000\u001f </scrip" } });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a1fc39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f20121e6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c1a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f22a2030a21392d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d10061a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632252c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372225164c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372692251c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73637269702a0d08ff82d1ffaf0710ff93ebdc032a210a00121dc3b864c3a920f09f988020227122205c20610a620963001f203c2f73632a210a015a121c64c3a920f09f988020227122205c20610a620963001f203c2f7363722a210a0161121cc3a920f09f988020227122205c20610a620963001f203c2f736372692a210a02c3a9121b20f09f988020227122205c20610a620963001f203c2f7363726970");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"cødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"ødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"dé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"page_title\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\",\"page_url\":\"Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f \",\"referrer_url\":\"nïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f <\",\"utm_parameters\":{\"\":\"ødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"Z\":\"dé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"a\":\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"é\":\" 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"}}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"cødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"ødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"dé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"page_title\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\",\"page_url\":\"Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f \",\"referrer_url\":\"nïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f <\",\"utm_parameters\":{\"\":\"ødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"Z\":\"dé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"a\":\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"é\":\" 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"}}");
 });
 
 test("recommendation_clicked_minimal", () => {
   const event = new RecommendationClicked({ content: { contentId: "news:article:123456", kind: "article" }, railId: "rail id", position: 42 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a170a136e6577733a61727469636c653a313233343536100112077261696c206964182a");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"tags\":[]},\"position\":42,\"rail_id\":\"rail id\",\"scores\":{}}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"tags\":[]},\"position\":42,\"rail_id\":\"rail id\",\"scores\":{}}");
 });
 
 test("recommendation_clicked_zero", () => {
   const event = new RecommendationClicked({ content: { contentId: "news:article:123456", kind: "article", title: "", tags: [], publishedAt: new Timestamp(0n, 0) }, railId: "", position: 0, algorithm: "", scores: {} });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a1b0a136e6577733a61727469636c653a31323334353610011a002a002200");
-  assert.equal(event.toJson(), "{\"algorithm\":\"\",\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"1970-01-01T00:00:00Z\",\"tags\":[],\"title\":\"\"},\"position\":0,\"rail_id\":\"\",\"scores\":{}}");
+  assert.equal(toJson(event), "{\"algorithm\":\"\",\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"1970-01-01T00:00:00Z\",\"tags\":[],\"title\":\"\"},\"position\":0,\"rail_id\":\"\",\"scores\":{}}");
 });
 
 test("recommendation_clicked_full", () => {
   const event = new RecommendationClicked({ content: { contentId: "news:article:123456", kind: "article", title: "title", tags: ["tags", "tags 2"], publishedAt: new Timestamp(1700000000n, 123000000) }, railId: "rail id", position: 42, algorithm: "algorithm", scores: { ["key_1"]: 0.1, ["key_2"]: 2.5 } });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a390a136e6577733a61727469636c653a31323334353610011a057469746c6522047461677322067461677320322a0b0880e2cfaa0610c0a9d33a12077261696c206964182a2209616c676f726974686d2a100a056b65795f31119a9999999999b93f2a100a056b65795f32110000000000000440");
-  assert.equal(event.toJson(), "{\"algorithm\":\"algorithm\",\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"position\":42,\"rail_id\":\"rail id\",\"scores\":{\"key_1\":0.1,\"key_2\":2.5}}");
+  assert.equal(toJson(event), "{\"algorithm\":\"algorithm\",\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"position\":42,\"rail_id\":\"rail id\",\"scores\":{\"key_1\":0.1,\"key_2\":2.5}}");
 });
 
 test("recommendation_clicked_edge", () => {
   const event = new RecommendationClicked({ content: { contentId: "9--------------------------------", kind: "live_page", title: "ïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </", tags: ["cødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </sc", "ødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scr", "dé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scri", "é 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scrip"], publishedAt: new Timestamp(253402300799n, 999999999) }, railId: "nïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </", position: 500, algorithm: "cødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </sc", scores: { [""]: -1e-07, ["Z"]: 123456789.12345678, ["a"]: NaN, ["é"]: Infinity } });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0aa2030a21392d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d10061a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632252c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372225164c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372692251c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73637269702a0d08ff82d1ffaf0710ff93ebdc0312536ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f18f403225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632a0b0a001148afbc9af2d77abe2a0c0a015a11746b7e54346f9d412a0c0a016111000000000000f87f2a0d0a02c3a911000000000000f07f");
-  assert.equal(event.toJson(), "{\"algorithm\":\"cødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"cødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"ødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"dé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"position\":500,\"rail_id\":\"nïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\",\"scores\":{\"\":-1e-7,\"Z\":123456789.12345678,\"a\":\"NaN\",\"é\":\"Infinity\"}}");
+  assert.equal(toJson(event), "{\"algorithm\":\"cødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"cødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"ødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"dé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"position\":500,\"rail_id\":\"nïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\",\"scores\":{\"\":-1e-7,\"Z\":123456789.12345678,\"a\":\"NaN\",\"é\":\"Infinity\"}}");
 });
 
 test("screen_view_minimal", () => {
   const event = new ScreenView({ screenName: "aa" });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a026161");
-  assert.equal(event.toJson(), "{\"screen_name\":\"aa\"}");
+  assert.equal(toJson(event), "{\"screen_name\":\"aa\"}");
 });
 
 test("screen_view_zero", () => {
   const event = new ScreenView({ screenName: "aa", previousScreenName: "", content: { contentId: "news:article:123456", kind: "article", title: "", tags: [], publishedAt: new Timestamp(0n, 0) }, loadTimeMs: 0 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a02616112001a1b0a136e6577733a61727469636c653a31323334353610011a002a002000");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"1970-01-01T00:00:00Z\",\"tags\":[],\"title\":\"\"},\"load_time_ms\":0,\"previous_screen_name\":\"\",\"screen_name\":\"aa\"}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"1970-01-01T00:00:00Z\",\"tags\":[],\"title\":\"\"},\"load_time_ms\":0,\"previous_screen_name\":\"\",\"screen_name\":\"aa\"}");
 });
 
 test("screen_view_full", () => {
   const event = new ScreenView({ screenName: "aa", previousScreenName: "previous screen name", content: { contentId: "news:article:123456", kind: "article", title: "title", tags: ["tags", "tags 2"], publishedAt: new Timestamp(1700000000n, 123000000) }, loadTimeMs: 42 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a026161121470726576696f75732073637265656e206e616d651a390a136e6577733a61727469636c653a31323334353610011a057469746c6522047461677322067461677320322a0b0880e2cfaa0610c0a9d33a202a");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"load_time_ms\":42,\"previous_screen_name\":\"previous screen name\",\"screen_name\":\"aa\"}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"load_time_ms\":42,\"previous_screen_name\":\"previous screen name\",\"screen_name\":\"aa\"}");
 });
 
 test("screen_view_edge", () => {
   const event = new ScreenView({ screenName: "z--------------------------------", previousScreenName: "nïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q", content: { contentId: "9--------------------------------", kind: "live_page", title: "ïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </", tags: ["cødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </sc", "ødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scr", "dé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scri", "é 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scrip"], publishedAt: new Timestamp(253402300799n, 999999999) }, loadTimeMs: 0 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a217a2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d12ad016ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f98802022711aa2030a21392d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d10061a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632252c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372225164c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372692251c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73637269702a0d08ff82d1ffaf0710ff93ebdc032000");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"cødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"ødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"dé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"load_time_ms\":0,\"previous_screen_name\":\"nïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\",\"screen_name\":\"z--------------------------------\"}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"cødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"ødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"dé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"load_time_ms\":0,\"previous_screen_name\":\"nïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\",\"screen_name\":\"z--------------------------------\"}");
 });
 
 test("search_minimal", () => {
   const event = new Search({ resultCount: 42 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "102a");
-  assert.equal(event.toJson(), "{\"filters\":[],\"result_count\":42}");
+  assert.equal(toJson(event), "{\"filters\":[],\"result_count\":42}");
 });
 
 test("search_zero", () => {
   const event = new Search({ query: "query", resultCount: 0, filters: [], latencyMs: 0 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a0571756572792500000000");
-  assert.equal(event.toJson(), "{\"filters\":[],\"latency_ms\":0,\"query\":\"query\",\"result_count\":0}");
+  assert.equal(toJson(event), "{\"filters\":[],\"latency_ms\":0,\"query\":\"query\",\"result_count\":0}");
 });
 
 test("search_full", () => {
   const event = new Search({ query: "query", resultCount: 42, filters: ["article", "video"], latencyMs: 0.1 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a057175657279102a1a02010225cdcccc3d");
-  assert.equal(event.toJson(), "{\"filters\":[\"CONTENT_KIND_ARTICLE\",\"CONTENT_KIND_VIDEO\"],\"latency_ms\":0.1,\"query\":\"query\",\"result_count\":42}");
+  assert.equal(toJson(event), "{\"filters\":[\"CONTENT_KIND_ARTICLE\",\"CONTENT_KIND_VIDEO\"],\"latency_ms\":0.1,\"query\":\"query\",\"result_count\":42}");
 });
 
 test("search_edge", () => {
   const event = new Search({ query: "Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f ", resultCount: 2147483647, filters: ["live_page", "gallery", "audio", "live_stream", "video"], latencyMs: 3.4e+38 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a1fc39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f2010ffffffff071a050605040302259ec97f7f");
-  assert.equal(event.toJson(), "{\"filters\":[\"CONTENT_KIND_LIVE_PAGE\",\"CONTENT_KIND_GALLERY\",\"CONTENT_KIND_AUDIO\",\"CONTENT_KIND_LIVE_STREAM\",\"CONTENT_KIND_VIDEO\"],\"latency_ms\":3.4e+38,\"query\":\"Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f \",\"result_count\":2147483647}");
+  assert.equal(toJson(event), "{\"filters\":[\"CONTENT_KIND_LIVE_PAGE\",\"CONTENT_KIND_GALLERY\",\"CONTENT_KIND_AUDIO\",\"CONTENT_KIND_LIVE_STREAM\",\"CONTENT_KIND_VIDEO\"],\"latency_ms\":3.4e+38,\"query\":\"Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f \",\"result_count\":2147483647}");
 });
 
 test("share_minimal", () => {
   const event = new Share({ content: { contentId: "news:article:123456", kind: "article" }, target: "copy_link" });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a170a136e6577733a61727469636c653a31323334353610011001");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"tags\":[]},\"target\":\"SHARE_TARGET_COPY_LINK\"}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"tags\":[]},\"target\":\"SHARE_TARGET_COPY_LINK\"}");
 });
 
 test("share_zero", () => {
   const event = new Share({ content: { contentId: "news:article:123456", kind: "article", title: "", tags: [], publishedAt: new Timestamp(0n, 0) }, target: "copy_link", shareToken: new Uint8Array([]) });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a1b0a136e6577733a61727469636c653a31323334353610011a002a0010011a00");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"1970-01-01T00:00:00Z\",\"tags\":[],\"title\":\"\"},\"share_token\":\"\",\"target\":\"SHARE_TARGET_COPY_LINK\"}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"1970-01-01T00:00:00Z\",\"tags\":[],\"title\":\"\"},\"share_token\":\"\",\"target\":\"SHARE_TARGET_COPY_LINK\"}");
 });
 
 test("share_full", () => {
   const event = new Share({ content: { contentId: "news:article:123456", kind: "article", title: "title", tags: ["tags", "tags 2"], publishedAt: new Timestamp(1700000000n, 123000000) }, target: "copy_link", shareToken: new Uint8Array([222, 173, 190, 239, 0]) });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a390a136e6577733a61727469636c653a31323334353610011a057469746c6522047461677322067461677320322a0b0880e2cfaa0610c0a9d33a10011a05deadbeef00");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"share_token\":\"3q2+7wA=\",\"target\":\"SHARE_TARGET_COPY_LINK\"}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"share_token\":\"3q2+7wA=\",\"target\":\"SHARE_TARGET_COPY_LINK\"}");
 });
 
 test("share_edge", () => {
   const event = new Share({ content: { contentId: "9--------------------------------", kind: "live_page", title: "ïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </", tags: ["cødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </sc", "ødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scr", "dé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scri", "é 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scrip"], publishedAt: new Timestamp(253402300799n, 999999999) }, target: "other", shareToken: new Uint8Array([0, 255, 128, 127]) });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0aa2030a21392d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d10061a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632252c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372225164c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372692251c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73637269702a0d08ff82d1ffaf0710ff93ebdc0310051a0400ff807f");
-  assert.equal(event.toJson(), "{\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"cødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"ødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"dé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"share_token\":\"AP+Afw==\",\"target\":\"SHARE_TARGET_OTHER\"}");
+  assert.equal(toJson(event), "{\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"cødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"ødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"dé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"share_token\":\"AP+Afw==\",\"target\":\"SHARE_TARGET_OTHER\"}");
 });
 
 test("video_completed_minimal", () => {
   const event = new VideoCompleted({ playbackId: "00000000000000000000000000000000", watchedMs: 1234567890123n });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a20303030303030303030303030303030303030303030303030303030303030303010cb89ec8ff723");
-  assert.equal(event.toJson(), "{\"playback_id\":\"00000000000000000000000000000000\",\"watched_ms\":\"1234567890123\"}");
+  assert.equal(toJson(event), "{\"playback_id\":\"00000000000000000000000000000000\",\"watched_ms\":\"1234567890123\"}");
 });
 
 test("video_completed_zero", () => {
   const event = new VideoCompleted({ playbackId: "00000000000000000000000000000000", watchedMs: 0n });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a203030303030303030303030303030303030303030303030303030303030303030");
-  assert.equal(event.toJson(), "{\"playback_id\":\"00000000000000000000000000000000\",\"watched_ms\":\"0\"}");
+  assert.equal(toJson(event), "{\"playback_id\":\"00000000000000000000000000000000\",\"watched_ms\":\"0\"}");
 });
 
 test("video_completed_edge", () => {
   const event = new VideoCompleted({ playbackId: "ffffffffffffffffffffffffffffffff", watchedMs: 0n });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a206666666666666666666666666666666666666666666666666666666666666666");
-  assert.equal(event.toJson(), "{\"playback_id\":\"ffffffffffffffffffffffffffffffff\",\"watched_ms\":\"0\"}");
+  assert.equal(toJson(event), "{\"playback_id\":\"ffffffffffffffffffffffffffffffff\",\"watched_ms\":\"0\"}");
 });
 
 test("video_heartbeat_minimal", () => {
   const event = new VideoHeartbeat({ playbackId: "00000000000000000000000000000000", position: { offsetMs: 1234567890123n }, bufferHealthS: [0.1] });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a203030303030303030303030303030303030303030303030303030303030303030120708cb89ec8ff723181e3204cdcccc3d");
-  assert.equal(event.toJson(), "{\"buffer_health_s\":[0.1],\"heartbeat_interval_s\":30,\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"offset_ms\":\"1234567890123\"}}");
+  assert.equal(toJson(event), "{\"buffer_health_s\":[0.1],\"heartbeat_interval_s\":30,\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"offset_ms\":\"1234567890123\"}}");
 });
 
 test("video_heartbeat_zero", () => {
   const event = new VideoHeartbeat({ playbackId: "00000000000000000000000000000000", position: { offsetMs: 0n, durationMs: 0n, fraction: 0 }, bitrateKbps: 0, droppedFrames: 0n, bufferHealthS: [0] });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a203030303030303030303030303030303030303030303030303030303030303030120b1000190000000000000000181e20002800320400000000");
-  assert.equal(event.toJson(), "{\"bitrate_kbps\":0,\"buffer_health_s\":[0],\"dropped_frames\":\"0\",\"heartbeat_interval_s\":30,\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"0\"}}");
+  assert.equal(toJson(event), "{\"bitrate_kbps\":0,\"buffer_health_s\":[0],\"dropped_frames\":\"0\",\"heartbeat_interval_s\":30,\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"0\"}}");
 });
 
 test("video_heartbeat_full", () => {
   const event = new VideoHeartbeat({ playbackId: "00000000000000000000000000000000", position: { offsetMs: 1234567890123n, durationMs: 1234567890123n, fraction: 0.1 }, bitrateKbps: 42, droppedFrames: 1234567890123n, bufferHealthS: [0.1, 2.5] });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a203030303030303030303030303030303030303030303030303030303030303030121708cb89ec8ff72310cb89ec8ff723199a9999999999b93f181e202a28cb89ec8ff7233208cdcccc3d00002040");
-  assert.equal(event.toJson(), "{\"bitrate_kbps\":42,\"buffer_health_s\":[0.1,2.5],\"dropped_frames\":\"1234567890123\",\"heartbeat_interval_s\":30,\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"duration_ms\":\"1234567890123\",\"fraction\":0.1,\"offset_ms\":\"1234567890123\"}}");
+  assert.equal(toJson(event), "{\"bitrate_kbps\":42,\"buffer_health_s\":[0.1,2.5],\"dropped_frames\":\"1234567890123\",\"heartbeat_interval_s\":30,\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"duration_ms\":\"1234567890123\",\"fraction\":0.1,\"offset_ms\":\"1234567890123\"}}");
 });
 
 test("video_heartbeat_edge", () => {
   const event = new VideoHeartbeat({ playbackId: "ffffffffffffffffffffffffffffffff", position: { offsetMs: 18446744073709551615n, durationMs: 0n, fraction: 0 }, bitrateKbps: 0, droppedFrames: 18446744073709551615n, bufferHealthS: [3.4e+38, 0, 3.4e+38, 0] });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a206666666666666666666666666666666666666666666666666666666666666666121608ffffffffffffffffff011000190000000000000000181e200028ffffffffffffffffff0132109ec97f7f000000009ec97f7f00000000");
-  assert.equal(event.toJson(), "{\"bitrate_kbps\":0,\"buffer_health_s\":[3.4e+38,0,3.4e+38,0],\"dropped_frames\":\"18446744073709551615\",\"heartbeat_interval_s\":30,\"playback_id\":\"ffffffffffffffffffffffffffffffff\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"18446744073709551615\"}}");
+  assert.equal(toJson(event), "{\"bitrate_kbps\":0,\"buffer_health_s\":[3.4e+38,0,3.4e+38,0],\"dropped_frames\":\"18446744073709551615\",\"heartbeat_interval_s\":30,\"playback_id\":\"ffffffffffffffffffffffffffffffff\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"18446744073709551615\"}}");
 });
 
 test("video_paused_minimal", () => {
   const event = new VideoPaused({ playbackId: "00000000000000000000000000000000", position: { offsetMs: 1234567890123n } });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a203030303030303030303030303030303030303030303030303030303030303030120708cb89ec8ff723");
-  assert.equal(event.toJson(), "{\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"offset_ms\":\"1234567890123\"}}");
+  assert.equal(toJson(event), "{\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"offset_ms\":\"1234567890123\"}}");
 });
 
 test("video_paused_zero", () => {
   const event = new VideoPaused({ playbackId: "00000000000000000000000000000000", position: { offsetMs: 0n, durationMs: 0n, fraction: 0 } });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a203030303030303030303030303030303030303030303030303030303030303030120b1000190000000000000000");
-  assert.equal(event.toJson(), "{\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"0\"}}");
+  assert.equal(toJson(event), "{\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"0\"}}");
 });
 
 test("video_paused_full", () => {
   const event = new VideoPaused({ playbackId: "00000000000000000000000000000000", position: { offsetMs: 1234567890123n, durationMs: 1234567890123n, fraction: 0.1 } });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a203030303030303030303030303030303030303030303030303030303030303030121708cb89ec8ff72310cb89ec8ff723199a9999999999b93f");
-  assert.equal(event.toJson(), "{\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"duration_ms\":\"1234567890123\",\"fraction\":0.1,\"offset_ms\":\"1234567890123\"}}");
+  assert.equal(toJson(event), "{\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"duration_ms\":\"1234567890123\",\"fraction\":0.1,\"offset_ms\":\"1234567890123\"}}");
 });
 
 test("video_paused_edge", () => {
   const event = new VideoPaused({ playbackId: "ffffffffffffffffffffffffffffffff", position: { offsetMs: 18446744073709551615n, durationMs: 0n, fraction: 0 } });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a206666666666666666666666666666666666666666666666666666666666666666121608ffffffffffffffffff011000190000000000000000");
-  assert.equal(event.toJson(), "{\"playback_id\":\"ffffffffffffffffffffffffffffffff\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"18446744073709551615\"}}");
+  assert.equal(toJson(event), "{\"playback_id\":\"ffffffffffffffffffffffffffffffff\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"18446744073709551615\"}}");
 });
 
 test("video_playback_error_minimal", () => {
   const event = new VideoPlaybackError({ playbackId: "00000000000000000000000000000000", errorCode: 42, fatal: true });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a203030303030303030303030303030303030303030303030303030303030303030102a2001");
-  assert.equal(event.toJson(), "{\"diagnostics\":{},\"error_code\":42,\"fatal\":true,\"playback_id\":\"00000000000000000000000000000000\"}");
+  assert.equal(toJson(event), "{\"diagnostics\":{},\"error_code\":42,\"fatal\":true,\"playback_id\":\"00000000000000000000000000000000\"}");
 });
 
 test("video_playback_error_zero", () => {
   const event = new VideoPlaybackError({ playbackId: "00000000000000000000000000000000", errorCode: 0, errorMessage: "", fatal: false, position: { offsetMs: 0n, durationMs: 0n, fraction: 0 }, diagnostics: {} });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a2030303030303030303030303030303030303030303030303030303030303030301a002a0b1000190000000000000000");
-  assert.equal(event.toJson(), "{\"diagnostics\":{},\"error_code\":0,\"error_message\":\"\",\"fatal\":false,\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"0\"}}");
+  assert.equal(toJson(event), "{\"diagnostics\":{},\"error_code\":0,\"error_message\":\"\",\"fatal\":false,\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"0\"}}");
 });
 
 test("video_playback_error_full", () => {
   const event = new VideoPlaybackError({ playbackId: "00000000000000000000000000000000", errorCode: 42, errorMessage: "error message", fatal: true, position: { offsetMs: 1234567890123n, durationMs: 1234567890123n, fraction: 0.1 }, diagnostics: { ["key_1"]: 1234567890123n, ["key_2"]: 1234567890124n } });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a203030303030303030303030303030303030303030303030303030303030303030102a1a0d6572726f72206d65737361676520012a1708cb89ec8ff72310cb89ec8ff723199a9999999999b93f320e0a056b65795f3110cb89ec8ff723320e0a056b65795f3210cc89ec8ff723");
-  assert.equal(event.toJson(), "{\"diagnostics\":{\"key_1\":\"1234567890123\",\"key_2\":\"1234567890124\"},\"error_code\":42,\"error_message\":\"error message\",\"fatal\":true,\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"duration_ms\":\"1234567890123\",\"fraction\":0.1,\"offset_ms\":\"1234567890123\"}}");
+  assert.equal(toJson(event), "{\"diagnostics\":{\"key_1\":\"1234567890123\",\"key_2\":\"1234567890124\"},\"error_code\":42,\"error_message\":\"error message\",\"fatal\":true,\"playback_id\":\"00000000000000000000000000000000\",\"position\":{\"duration_ms\":\"1234567890123\",\"fraction\":0.1,\"offset_ms\":\"1234567890123\"}}");
 });
 
 test("video_playback_error_edge", () => {
   const event = new VideoPlaybackError({ playbackId: "ffffffffffffffffffffffffffffffff", errorCode: 2147483647, errorMessage: "ïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </", fatal: true, position: { offsetMs: 18446744073709551615n, durationMs: 0n, fraction: 0 }, diagnostics: { [""]: 9223372036854775807n, ["Z"]: -9223372036854775808n, ["a"]: 9223372036854775807n, ["é"]: -9223372036854775808n } });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a20666666666666666666666666666666666666666666666666666666666666666610ffffffff071a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f20012a1608ffffffffffffffffff011000190000000000000000320c0a0010ffffffffffffffff7f320e0a015a1080808080808080808001320d0a016110ffffffffffffffff7f320f0a02c3a91080808080808080808001");
-  assert.equal(event.toJson(), "{\"diagnostics\":{\"\":\"9223372036854775807\",\"Z\":\"-9223372036854775808\",\"a\":\"9223372036854775807\",\"é\":\"-9223372036854775808\"},\"error_code\":2147483647,\"error_message\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\",\"fatal\":true,\"playback_id\":\"ffffffffffffffffffffffffffffffff\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"18446744073709551615\"}}");
+  assert.equal(toJson(event), "{\"diagnostics\":{\"\":\"9223372036854775807\",\"Z\":\"-9223372036854775808\",\"a\":\"9223372036854775807\",\"é\":\"-9223372036854775808\"},\"error_code\":2147483647,\"error_message\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\",\"fatal\":true,\"playback_id\":\"ffffffffffffffffffffffffffffffff\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"18446744073709551615\"}}");
 });
 
 test("video_playback_started_minimal", () => {
   const event = new VideoPlaybackStarted({ content: { contentId: "news:article:123456", kind: "article" }, playbackId: "5f2b9c0d4e8a4b1c9d3e7f6a1b2c3d4e", position: { offsetMs: 1234567890123n }, autoplay: true });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a170a136e6577733a61727469636c653a3132333435361001122035663262396330643465386134623163396433653766366131623263336434651a0708cb89ec8ff7232001");
-  assert.equal(event.toJson(), "{\"autoplay\":true,\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"tags\":[]},\"playback_id\":\"5f2b9c0d4e8a4b1c9d3e7f6a1b2c3d4e\",\"position\":{\"offset_ms\":\"1234567890123\"}}");
+  assert.equal(toJson(event), "{\"autoplay\":true,\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"tags\":[]},\"playback_id\":\"5f2b9c0d4e8a4b1c9d3e7f6a1b2c3d4e\",\"position\":{\"offset_ms\":\"1234567890123\"}}");
 });
 
 test("video_playback_started_zero", () => {
   const event = new VideoPlaybackStarted({ content: { contentId: "news:article:123456", kind: "article", title: "", tags: [], publishedAt: new Timestamp(0n, 0) }, playbackId: "5f2b9c0d4e8a4b1c9d3e7f6a1b2c3d4e", position: { offsetMs: 0n, durationMs: 0n, fraction: 0 }, autoplay: false, quality: "sd", startupTimeMs: 0 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a1b0a136e6577733a61727469636c653a31323334353610011a002a00122035663262396330643465386134623163396433653766366131623263336434651a0b100019000000000000000028013000");
-  assert.equal(event.toJson(), "{\"autoplay\":false,\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"1970-01-01T00:00:00Z\",\"tags\":[],\"title\":\"\"},\"playback_id\":\"5f2b9c0d4e8a4b1c9d3e7f6a1b2c3d4e\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"0\"},\"quality\":\"VIDEO_QUALITY_SD\",\"startup_time_ms\":0}");
+  assert.equal(toJson(event), "{\"autoplay\":false,\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"1970-01-01T00:00:00Z\",\"tags\":[],\"title\":\"\"},\"playback_id\":\"5f2b9c0d4e8a4b1c9d3e7f6a1b2c3d4e\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"0\"},\"quality\":\"VIDEO_QUALITY_SD\",\"startup_time_ms\":0}");
 });
 
 test("video_playback_started_full", () => {
   const event = new VideoPlaybackStarted({ content: { contentId: "news:article:123456", kind: "article", title: "title", tags: ["tags", "tags 2"], publishedAt: new Timestamp(1700000000n, 123000000) }, playbackId: "5f2b9c0d4e8a4b1c9d3e7f6a1b2c3d4e", position: { offsetMs: 1234567890123n, durationMs: 1234567890123n, fraction: 0.1 }, autoplay: true, quality: "sd", startupTimeMs: 42 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0a390a136e6577733a61727469636c653a31323334353610011a057469746c6522047461677322067461677320322a0b0880e2cfaa0610c0a9d33a122035663262396330643465386134623163396433653766366131623263336434651a1708cb89ec8ff72310cb89ec8ff723199a9999999999b93f20012801302a");
-  assert.equal(event.toJson(), "{\"autoplay\":true,\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"playback_id\":\"5f2b9c0d4e8a4b1c9d3e7f6a1b2c3d4e\",\"position\":{\"duration_ms\":\"1234567890123\",\"fraction\":0.1,\"offset_ms\":\"1234567890123\"},\"quality\":\"VIDEO_QUALITY_SD\",\"startup_time_ms\":42}");
+  assert.equal(toJson(event), "{\"autoplay\":true,\"content\":{\"content_id\":\"news:article:123456\",\"kind\":\"CONTENT_KIND_ARTICLE\",\"published_at\":\"2023-11-14T22:13:20.123Z\",\"tags\":[\"tags\",\"tags 2\"],\"title\":\"title\"},\"playback_id\":\"5f2b9c0d4e8a4b1c9d3e7f6a1b2c3d4e\",\"position\":{\"duration_ms\":\"1234567890123\",\"fraction\":0.1,\"offset_ms\":\"1234567890123\"},\"quality\":\"VIDEO_QUALITY_SD\",\"startup_time_ms\":42}");
 });
 
 test("video_playback_started_edge", () => {
   const event = new VideoPlaybackStarted({ content: { contentId: "9--------------------------------", kind: "live_page", title: "ïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </", tags: ["cødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </sc", "ødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scr", "dé 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scri", "é 😀 \"q\" \\ a\nb\tc\u0000\u001f </script> \u2028 中文 Ünïcødé 😀 \"q\" \\ a\nb\tc\u0000\u001f </scrip"], publishedAt: new Timestamp(253402300799n, 999999999) }, playbackId: "ffffffffffffffffffffffffffffffff", position: { offsetMs: 18446744073709551615n, durationMs: 0n, fraction: 0 }, autoplay: true, quality: "4k", startupTimeMs: 0 });
   assert.deepEqual(event.validate(), []);
   assert.equal(hex(event.toProtobuf()), "0aa2030a21392d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d10061a1ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f225263c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73632252c3b864c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372225164c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f736372692251c3a920f09f988020227122205c20610a620963001f203c2f7363726970743e20e280a820e4b8ade6968720c39c6ec3af63c3b864c3a920f09f988020227122205c20610a620963001f203c2f73637269702a0d08ff82d1ffaf0710ff93ebdc03122066666666666666666666666666666666666666666666666666666666666666661a1608ffffffffffffffffff011000190000000000000000200128033000");
-  assert.equal(event.toJson(), "{\"autoplay\":true,\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"cødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"ødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"dé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"playback_id\":\"ffffffffffffffffffffffffffffffff\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"18446744073709551615\"},\"quality\":\"VIDEO_QUALITY_4K\",\"startup_time_ms\":0}");
+  assert.equal(toJson(event), "{\"autoplay\":true,\"content\":{\"content_id\":\"9--------------------------------\",\"kind\":\"CONTENT_KIND_LIVE_PAGE\",\"published_at\":\"9999-12-31T23:59:59.999999999Z\",\"tags\":[\"cødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </sc\",\"ødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scr\",\"dé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scri\",\"é 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </script> \u2028 中文 Ünïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </scrip\"],\"title\":\"ïcødé 😀 \\\"q\\\" \\\\ a\\nb\\tc\\u0000\\u001f </\"},\"playback_id\":\"ffffffffffffffffffffffffffffffff\",\"position\":{\"duration_ms\":\"0\",\"fraction\":0,\"offset_ms\":\"18446744073709551615\"},\"quality\":\"VIDEO_QUALITY_4K\",\"startup_time_ms\":0}");
 });

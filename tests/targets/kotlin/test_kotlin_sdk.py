@@ -110,7 +110,7 @@ events:
 '''
 
 # Test classes every generated package has besides one per event with cases.
-RUNTIME_TESTS = {"RuntimeTest", "JsonVectorsTest", "TrackerTest"}
+RUNTIME_TESTS = {"RuntimeTest", "JsonVectorsTest", "TrackerTest", "DeliveryTest", "JournalTest", "DeliveryTrackerTest"}
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 600) -> str:

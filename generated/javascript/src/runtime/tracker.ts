@@ -2,24 +2,21 @@
 // Runtime file, copied verbatim: the tracker shared by every model. The
 // generated `Tracker` binds it to the model's TrackingContext and SDK identity.
 
-import type { AutoValues } from "./codec.js";
+import type { AutoValues, FieldTable } from "./codec.js";
 import { ConsentError, EncodingError, SdkError, TransportError, ValidationError } from "./errors.js";
-import { canonicalJson, type JsonObject, jsonObject } from "./json.js";
-import { ProtoWriter, WIRE_LEN } from "./protobuf.js";
 import { Timestamp } from "./timestamp.js";
-import type { TrackedEvent, Transport } from "./transport.js";
+import type { Transport } from "./transport.js";
 import type { ValidationIssue } from "./validation.js";
 
 /** What `track` does with an invalid event: throw a ValidationError, drop it, or send it anyway. */
 export type Policy = "throw" | "drop" | "send";
 
-/** An event of the model, as the tracker sees it. */
-export interface TrackableEvent {
+/** An event of the model, as the tracker sees it (its field table gives its JSON: toJson(event)). */
+export interface TrackableEvent extends FieldTable {
   readonly eventName: string;
   readonly eventNumber: number;
   validate(): ValidationIssue[];
   toProtobuf(): Uint8Array;
-  toJsonValue(): JsonObject;
   /** Warnings for the deprecated things this event uses (docs/sdk-api.md). */
   deprecationWarnings(): string[];
   /** The purposes it always needs: its own and its required values' (docs/event-model.md, "Purposes"). */
@@ -29,10 +26,9 @@ export interface TrackableEvent {
 }
 
 /** The model's context, as the tracker sees it; `auto` holds the values the tracker fills in. */
-export interface ContextMessage {
+export interface ContextMessage extends FieldTable {
   validate(auto?: AutoValues): ValidationIssue[];
   toProtobuf(auto?: AutoValues): Uint8Array;
-  toJsonValue(auto?: AutoValues): JsonObject;
   /** The purposes every event needs because of the context's required values. */
   readonly purposes: readonly string[];
   redact(granted: ReadonlySet<string>, used: Set<string>): this;
@@ -52,8 +48,8 @@ export interface SdkInfo {
 }
 
 export interface TrackerOptions<C> {
-  /** Receives every envelope. */
-  transport: Transport;
+  /** Receives every envelope, encoded as its `encoding` says. */
+  transport: Transport<unknown>;
   /** The common context of every event. */
   context: C;
   /** Default "throw". */
@@ -70,7 +66,7 @@ export interface TrackerOptions<C> {
 
 /** Validates, encodes and sends events with a common context, under the user's consent. */
 export class TrackerCore<C extends ContextMessage, P extends string = string> {
-  readonly transport: Transport;
+  readonly transport: Transport<unknown>;
   /** The common context; replace it when it changes (e.g. after sign-in). */
   context: C;
   readonly policy: Policy;
@@ -97,12 +93,16 @@ export class TrackerCore<C extends ContextMessage, P extends string = string> {
     this.onWarning = options.onWarning ?? consoleWarn;
     this.clock = options.clock ?? Timestamp.now;
     this.idGenerator = options.idGenerator ?? randomUuid;
+    if (typeof this.transport.encoding?.encode !== "function") {
+      throw new TypeError("the transport has no encoding: set `encoding` to bothFormats, protobufFormat or jsonFormat");
+    }
+    this.transport.bind?.(sdk, (error) => this.report(error));
   }
 
   /**
    * The purposes the user granted. Set it from the app's consent banner: it
    * applies to the next event, and withdrawing a purpose purges what the
-   * transport still holds that needs it.
+   * transport still holds that needs it (its queue, before the next request).
    */
   get consent(): ReadonlySet<P> {
     return new Set(this.purposeInfo.all.filter((p) => this.granted.has(p)));
@@ -164,10 +164,10 @@ export class TrackerCore<C extends ContextMessage, P extends string = string> {
       this.report(error);
       if (this.policy === "drop") return false;
     }
-    let envelope: TrackedEvent;
+    let envelope: unknown;
     try {
-      const purposes = [...needed].sort(compareNames);
-      envelope = { eventName: name, eventId: auto.eventId, ...encodeEnvelope(context, event, auto), purposes };
+      // Only the transport's format; the purposes go with it for `purge`.
+      envelope = this.transport.encoding.encode(context, event, auto, [...needed].sort(compareNames));
     } catch (error) {
       this.report(new EncodingError(`cannot encode event ${name}: ${describe(error)}`));
       return false;
@@ -215,23 +215,6 @@ export class TrackerCore<C extends ContextMessage, P extends string = string> {
       // a failing handler must not break tracking either
     }
   }
-}
-
-/** The envelope's Protobuf bytes and canonical JSON: context (field 1) and the event. */
-export function encodeEnvelope(
-  context: ContextMessage,
-  event: TrackableEvent,
-  auto: AutoValues,
-): { protobuf: Uint8Array; json: string } {
-  const w = new ProtoWriter();
-  w.tag(1, WIRE_LEN);
-  w.bytes(context.toProtobuf(auto));
-  w.tag(event.eventNumber, WIRE_LEN);
-  w.bytes(event.toProtobuf());
-  const json = jsonObject();
-  json["context"] = context.toJsonValue(auto);
-  json[event.eventName] = event.toJsonValue();
-  return { protobuf: w.finish(), json: canonicalJson(json) };
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Set
 from typing import Any, TypeVar
 
 from .codec import specs_of
-from .fields import LIST, MAP
+from .fields import LIST, MAP, SINGLE
 from .jcs import json_string
 
 M = TypeVar("M")
@@ -74,7 +74,7 @@ def withheld(
     found: list[tuple[str, tuple[str, ...]]] = []
     for spec in specs_of(message):
         value = getattr(message, spec.attr, None)
-        if value is None:
+        if value is None or (spec.label != SINGLE and not value):  # on the wire, empty is unset
             continue
         path = prefix + spec.name
         if spec.purposes and not all(p in granted for p in spec.purposes):

@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Object `consent_state` of the model.
  */
-public data class ConsentState(
+public data class ConsentState @JvmOverloads constructor(
     /**
      * Names of the purposes granted (the model's purposes), in the SDKs' Purpose order.
      *
@@ -41,6 +41,35 @@ public data class ConsentState(
         w.name("granted").array(granted) { string(it) }
         if (updatedAt != null) w.name("updated_at").timestamp(updatedAt)
         w.endObject()
+    }
+
+    /**
+     * Builds a [ConsentState], for Java callers: `new ConsentState.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var granted: List<String>? = null
+        private var updatedAt: Timestamp? = null
+
+        /**
+         * Sets `granted` (list<string>, required).
+         */
+        public fun granted(value: List<String>): Builder {
+            this.granted = value
+            return this
+        }
+
+        /**
+         * Sets `updated_at` (timestamp).
+         */
+        public fun updatedAt(value: Timestamp?): Builder {
+            this.updatedAt = value
+            return this
+        }
+
+        public fun build(): ConsentState = ConsentState(
+            granted = this.granted ?: throw IllegalStateException("ConsentState.granted is required"),
+            updatedAt = this.updatedAt,
+        )
     }
 }
 
