@@ -41,7 +41,9 @@ KEY_ENV = {"CODEGEN_PSEUDONYM_KEY": TEST_KEY.hex()}
 
 
 def hashed(value: Any, scalar: Scalar | None) -> Any:
-    """A pseudonymous value as the collector stores it."""
+    """A pseudonymous value as the collector stores it (an empty one stays empty)."""
+    if not value:
+        return value
     if scalar is Scalar.BYTES:
         return hmac.new(TEST_KEY, value, hashlib.sha256).digest()
     return hmac.new(TEST_KEY, value.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -154,8 +156,9 @@ class Expected:
     """Values of a stored row, from canonical JSON, typed as DuckDB returns
     them when timestamps are read as epoch microseconds."""
 
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, pseudonymised: bool = True) -> None:
         self.model = model
+        self.pseudonymised = pseudonymised  # the collector's rows (True) or the checker's (False)
         self.enums = {e.name: {enum_value_json_name(e.name, v.name): v.name for v in e.values} for e in model.enums}
 
     def value(self, type_ref: TypeRef, value: Any, pseudonymous: bool = False) -> Any:
@@ -175,7 +178,7 @@ class Expected:
                     if p.required or p.type.is_repeated
                     else self.value(p.type, value.get(p.name), p.privacy is Privacy.PSEUDONYMOUS)
                     for p in obj.properties}
-        if pseudonymous:
+        if pseudonymous and self.pseudonymised:
             raw = base64.b64decode(value) if type_ref.scalar is Scalar.BYTES else value
             return hashed(raw, type_ref.scalar)
         scalar = type_ref.scalar
