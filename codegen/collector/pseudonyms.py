@@ -34,10 +34,18 @@ class PseudonymKeyError(ValueError):
     """No usable key: the message says what to do."""
 
 
-@dataclass(frozen=True)
 class PseudonymKey:
-    secret: bytes
-    key_id: str
+    """The secret and its id. The HMAC's keyed state is made once and copied
+    per value, and the digests of the values seen last are kept (a user's
+    and a session's identifiers repeat in every event they send)."""
+
+    CACHE = 4096  # values; a digest is recomputed once it has been forgotten
+
+    def __init__(self, secret: bytes, key_id: str) -> None:
+        self.secret = secret
+        self.key_id = key_id
+        self._keyed = hmac.new(secret, digestmod=hashlib.sha256)
+        self._texts: dict[str, str] = {}
 
     @staticmethod
     def of(secret: bytes) -> PseudonymKey:
@@ -45,10 +53,20 @@ class PseudonymKey:
         return PseudonymKey(secret, key_id)
 
     def text(self, value: str) -> str:
-        return hmac.new(self.secret, value.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+        found = self._texts.get(value)
+        if found is None:
+            mac = self._keyed.copy()
+            mac.update(value.encode("utf-8", "surrogatepass"))
+            found = mac.hexdigest()
+            if len(self._texts) >= self.CACHE:
+                self._texts.clear()
+            self._texts[value] = found
+        return found
 
     def raw(self, value: bytes) -> bytes:
-        return hmac.new(self.secret, value, hashlib.sha256).digest()
+        mac = self._keyed.copy()
+        mac.update(value)
+        return mac.digest()
 
 
 def pseudonymous_paths(model: Model) -> list[str]:
