@@ -42,7 +42,7 @@ export const bothFormats: Encoding<TrackedEvent> = {
     eventId: auto.eventId,
     protobuf: envelopeProtobuf(context, event, auto),
     json: envelopeJson(context, event, auto),
-    purposes,
+    ...(purposes !== undefined ? { purposes } : {}),
   }),
 };
 

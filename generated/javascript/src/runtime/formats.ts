@@ -48,7 +48,10 @@ function makeWireFormat(
   return {
     name,
     contentType: CONTENT_TYPES[name],
-    encode: (context, event, auto, purposes) => ({ eventName: event.eventName, eventId: auto.eventId, body: envelope(context, event, auto), purposes }),
+    encode: (context, event, auto, purposes) => ({
+      eventName: event.eventName, eventId: auto.eventId, body: envelope(context, event, auto),
+      ...(purposes !== undefined ? { purposes } : {}),
+    }),
   };
 }
 

@@ -43,7 +43,7 @@ export const bothFormats: Encoding<TrackedEvent> = {
     eventId: auto.eventId,
     protobuf: envelopeProtobuf(context, event, auto),
     json: envelopeJson(context, event, auto),
-    purposes,
+    ...(purposes !== undefined ? { purposes } : {}),
   }),
 };
 

@@ -127,7 +127,10 @@ public enum class DropReason {
     QUEUE_FULL,
 
     /** The queue file could not take it. */
-    STORAGE_ERROR;
+    STORAGE_ERROR,
+
+    /** It needs a purpose the user withdrew (docs/delivery.md, "Consent"). */
+    CONSENT_WITHDRAWN;
 
     public val code: String get() = name.lowercase()
 }
