@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import workload
 from .injector import FAULTS, FaultPlan
-from .scenarios import kill_and_restart, one_run, requests_holding, resent_after_acknowledgement
+from .scenarios import consent_scenarios, kill_and_restart, one_run, requests_holding, resent_after_acknowledgement
 
 PROGRAM = Path(__file__).resolve().parent / "programs" / "python_sdk.py"
 SDK_NAME = "broadcaster_analytics"
@@ -83,3 +83,7 @@ def test_a_400_batch_is_sent_once_and_rejections_are_reported(tmp_path: Path) ->
     assert counters["dropped"]["client_error"] == len(refused.event_ids)
     assert counters["dropped"]["rejected"] == 1
     assert counters["sent"] == count - len(skip)
+
+
+def test_nothing_is_stored_for_a_purpose_not_granted_and_withdrawal_purges_the_queue(tmp_path: Path) -> None:
+    consent_scenarios(tmp_path, python_program, SDK_NAME)

@@ -69,3 +69,25 @@ def expected_envelopes(count: int, sdk_name: str, skip: frozenset[int] = frozens
                 "sdk_version": m.version, "consent": all_purposes(m)}
         out[tracked.event_id] = (tracked.event, ref.envelope(tracked.event, tracked.values, ctx, auto).json)
     return out
+
+
+def consented(count: int, sdk_name: str, granted: frozenset[str]) -> dict[int, tuple[str, str | None, tuple[str, ...]]]:
+    """What a tracker whose consent grants `granted` does with events
+    0..count-1, by the reference: i -> (event, canonical envelope JSON or
+    None when it is dropped, the purposes it needs or the ones it lacks)."""
+    from codegen.reference import reference_for
+
+    m = model()
+    ref = reference_for(m)
+    ctx = context()
+    out = {}
+    for i in range(count):
+        tracked = event(i)
+        auto = {**FIXED_AUTO, "event_id": tracked.event_id, "model_version": m.version, "sdk_name": sdk_name,
+                "sdk_version": m.version}
+        result = ref.consented_envelope(tracked.event, tracked.values, ctx, auto, granted)
+        if result.encoded is None:
+            out[i] = (tracked.event, None, tuple(result.missing))
+        else:
+            out[i] = (tracked.event, result.encoded.json, tuple(result.purposes))
+    return out
