@@ -20,7 +20,7 @@ import pytest
 from . import workload
 from .injector import FAULTS, FaultPlan
 from .kotlin_program import BuildError, build
-from .scenarios import kill_and_restart, one_run, requests_holding, resent_after_acknowledgement
+from .scenarios import consent_scenarios, kill_and_restart, one_run, requests_holding, resent_after_acknowledgement
 from .stored import compare
 
 SDK_NAME = "org.broadcaster.analytics"
@@ -99,3 +99,8 @@ def test_a_400_batch_is_sent_once_and_rejections_are_reported(tmp_path: Path, ko
     assert counters["dropped"]["rejected"] == 1
     assert counters["sent"] == count - len(skip)
     assert any(s.gzip for s in log.requests), "bodies above 1 KB go gzip-compressed"
+
+
+def test_nothing_is_stored_for_a_purpose_not_granted_and_withdrawal_purges_the_queue(  # type: ignore[no-untyped-def]
+        tmp_path: Path, kotlin_program) -> None:
+    consent_scenarios(tmp_path, kotlin_program, SDK_NAME)

@@ -23,7 +23,7 @@ import pytest
 
 from . import swift_program, workload
 from .injector import FAULTS, FaultPlan
-from .scenarios import kill_and_restart, one_run, requests_holding, resent_after_acknowledgement
+from .scenarios import consent_scenarios, kill_and_restart, one_run, requests_holding, resent_after_acknowledgement
 from .stored import compare
 
 SDK_NAME = "BroadcasterAnalytics"
@@ -92,3 +92,8 @@ def test_a_400_batch_is_sent_once_and_rejections_are_reported(swift_command, tmp
     assert counters["dropped"]["client_error"] == len(refused.event_ids)
     assert counters["dropped"]["rejected"] == 1
     assert counters["sent"] == count - len(skip)
+
+
+def test_nothing_is_stored_for_a_purpose_not_granted_and_withdrawal_purges_the_queue(  # type: ignore[no-untyped-def]
+        swift_command, tmp_path: Path) -> None:
+    consent_scenarios(tmp_path, swift_command, SDK_NAME)
