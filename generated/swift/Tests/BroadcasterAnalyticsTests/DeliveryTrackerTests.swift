@@ -74,6 +74,7 @@ final class DeliveryTrackerTests: XCTestCase {
             let sink = CaptureTransport(format)
             let tracker = Tracker(transport: sink, context: SpyContext(inner: TrackingContext(product: Product.news, platform: Platform.web, appName: "app name", appVersion: "0.0-0", sessionId: "session id", userId: "user id", device: Device(manufacturer: "manufacturer", model: "model", osVersion: "os version", screen: Screen(width: 42, height: 42, pixelRatio: 4.25)), locale: "aa-AA"), log: log),
                                   clock: { Timestamp(seconds: 1700000000, nanos: 250000000) }, idGenerator: { "00000000-0000-4000-8000-000000000001" })
+            tracker.consent = Set(Purpose.allCases)  // the reference envelope's stamp
             XCTAssertTrue(try tracker.track(envelopeEvent()))
             let other: WireFormat = format == .json ? .protobuf : .json
             XCTAssertEqual(log[other], 0, "the \(other) encoder ran")
@@ -98,6 +99,7 @@ final class DeliveryTrackerTests: XCTestCase {
         let errors = DeliveryErrors()
         let tracker = Tracker(transport: sink, context: TrackingContext(product: Product.news, platform: Platform.web, appName: "app name", appVersion: "0.0-0", sessionId: "session id", userId: "user id", device: Device(manufacturer: "manufacturer", model: "model", osVersion: "os version", screen: Screen(width: 42, height: 42, pixelRatio: 4.25)), locale: "aa-AA"), onError: { errors.append($0) },
                               clock: { Timestamp(seconds: 1700000000, nanos: 250000000) }, idGenerator: { "00000000-0000-4000-8000-000000000001" })
+        tracker.consent = Set(Purpose.allCases)
         XCTAssertTrue(try tracker.track(envelopeEvent()))
         XCTAssertTrue(sink.flush(timeout: 10))
         XCTAssertTrue(sink.close(timeout: 5))

@@ -27,6 +27,7 @@ class DeliveryTrackerTest {
 
     private fun tracker(transport: Transport, errors: MutableList<SdkError> = ArrayList()) =
         Tracker(transport, context(), Policy.THROW, { synchronized(errors) { errors.add(it) } }, {}, { Timestamp(1700000000L, 250000000) }, { "00000000-0000-4000-8000-000000000001" })
+            .also { it.consent = Purpose.entries.toSet() } // the reference envelope's stamp
 
     private fun requestBody(wireFormat: WireFormat): ByteArray {
         val transport = HttpTransport(loopback.url, TestCollector.fast(queue, wireFormat))
