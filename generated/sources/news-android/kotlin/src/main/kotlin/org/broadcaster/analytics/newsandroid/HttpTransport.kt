@@ -103,6 +103,7 @@ public class HttpTransport @JvmOverloads constructor(
     /** Takes one envelope in [wireFormat] (kept as it is: do not change [body] afterwards); returns at once. */
     override fun enqueue(eventName: String, eventId: String, body: ByteArray, purposes: List<String>) {
         if (closed) throw SdkError("the transport is closed")
+        val purposes = purposes.ifEmpty { null } // none given: unknown, purged on any withdrawal
         tracked.incrementAndGet()
         if (buffered.get() >= bufferMax) { // the queue takes nothing (a stuck disk): drop the newest
             overflow.add(Pending(eventId, eventName, wireFormat, body, purposes))
