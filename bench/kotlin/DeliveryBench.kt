@@ -11,6 +11,7 @@ package bench.delivery
 
 import org.broadcaster.analytics.HttpTransport
 import org.broadcaster.analytics.Purpose
+import org.broadcaster.analytics.consent
 import org.broadcaster.analytics.DeliveryOptions
 import org.broadcaster.analytics.InMemoryTransport
 import org.broadcaster.analytics.Tracker

@@ -17,6 +17,7 @@ import org.broadcaster.analytics.DropReason
 import org.broadcaster.analytics.HttpTransport
 import org.broadcaster.analytics.Policy
 import org.broadcaster.analytics.Purpose
+import org.broadcaster.analytics.consent
 import org.broadcaster.analytics.SdkError
 import org.broadcaster.analytics.Timestamp
 import org.broadcaster.analytics.Tracker
