@@ -158,6 +158,7 @@ function trackBatch(context: TrackingContextProps, members: readonly (readonly [
   const transport = { encoding: format === "json" ? jsonFormat : protobufFormat, send: (e: EncodedEvent) => void bodies.push(e.body) };
   const tracker = new Tracker({ transport, context, policy: "throw", clock: () => new Timestamp(stamp[0], stamp[1]),
                                 idGenerator: () => ids[next++] as string });
+  tracker.consent = ALL_PURPOSES; // batch cases are tracked with every purpose granted
   for (const [build] of members) if (!tracker.track(build() as never)) throw new Error("track() returned false");
   return encodeBatch(bodies, new Timestamp(sentAt[0], sentAt[1]), format);
 }

@@ -74,7 +74,8 @@ def withheld(
     found: list[tuple[str, tuple[str, ...]]] = []
     for spec in specs_of(message):
         value = getattr(message, spec.attr, None)
-        if value is None or (spec.label != SINGLE and not value):  # on the wire, empty is unset
+        # On the wire an empty list or map is unset.
+        if value is None or (spec.label != SINGLE and not value):
             continue
         path = prefix + spec.name
         if spec.purposes and not all(p in granted for p in spec.purposes):
