@@ -1,10 +1,10 @@
 """Envelopes from the generated Python SDK (generated/python): every sample
 event of its own tests, tracked with its test context through the real
-Tracker. Prints "<event>\t<protobuf hex>\t<canonical JSON>" a line.
+Tracker, every purpose granted. Prints "<event>\t<protobuf hex>\t<canonical JSON>" a line.
 
 Run with generated/python and generated/python/tests on PYTHONPATH."""
 
-from broadcaster_analytics import InMemoryTransport, Timestamp, Tracker
+from broadcaster_analytics import ALL_PURPOSES, InMemoryTransport, Timestamp, Tracker
 from test_samples import SAMPLES  # the SDK's own sample events
 from test_tracker import make_context
 
@@ -12,6 +12,7 @@ transport = InMemoryTransport()
 ids = iter(range(1, 10**6))
 tracker = Tracker(transport, make_context(), clock=lambda: Timestamp(seconds=1700000000, nanos=250000000),
                   id_generator=lambda: f"00000000-0000-4000-8000-{next(ids):012d}")
+tracker.consent = ALL_PURPOSES  # every sample is sent
 for _, event, _, _ in SAMPLES:
     tracker.track(event)
 for sent in transport.events:
