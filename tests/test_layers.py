@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("sdk kit", ("codegen.sdk",)),
     ("targets", ("codegen.targets",)),
     ("build", ("codegen.build", "codegen.output", "codegen.exports", "codegen.collector", "codegen.evolution",
-               "codegen.scaffold", "codegen.docs", "codegen.release", "codegen.privacy")),
+               "codegen.scaffold", "codegen.docs", "codegen.release", "codegen.privacy", "codegen.command_options")),
     ("cli", ("codegen.cli", "codegen.__main__")),
 ]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from codegen.diagnostics import Collector, did_you_mean
+from codegen.diagnostics import Collector
 from codegen.ir import NOWHERE, Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property, Purpose
 from codegen.loading.export_settings import read_exports
 from codegen.loading.purpose_section import read_client_ip, read_purposes
@@ -27,7 +27,7 @@ from codegen.loading.properties import (
 )
 from codegen.loading.reader import MapReader, describe
 from codegen.loading.reserved import read_reserved
-from codegen.loading.sources import read_sources
+from codegen.loading.sources import read_sources, read_subset
 from codegen.loading.target_settings import read_target_settings
 from codegen.loading.yaml_nodes import LMap, LNode, LScalar
 
@@ -267,7 +267,7 @@ def _read_event(
     )
     number = reader.integer("number", "10")
     check_number(number, lambda: reader.value_loc("number"), what, errors, low=MIN_EVENT_NUMBER)
-    subsets = {field: _read_subset(reader, field, declared[field], errors) for field in declared}
+    subsets = {field: read_subset(reader, field, declared[field], errors) for field in declared}
     purposes = read_purpose_list(reader, names, errors)
     if purposes is None and isinstance(node, LMap) and not reader.has("purposes"):
         declared_purposes = ", ".join(sorted(names.purposes or ())) or "declared in the 'purposes' section"
@@ -282,17 +282,3 @@ def _read_event(
         reserved=read_reserved(reader.raw("reserved"), what, errors),
         deprecation=read_deprecation(reader, errors), loc=loc,
     )
-
-
-def _read_subset(reader: MapReader, field: str, declared: tuple[str, ...], errors: Collector) -> tuple[str, ...]:
-    """An event's products or platforms: each must be declared in the model header."""
-    found = set()
-    for item in reader.text_list(field) or []:
-        value = str(item.value)
-        if value not in declared:
-            hint = did_you_mean(value, declared) or (
-                f"declare it in the model's '{field}' list" if not declared
-                else f"use one of: {', '.join(declared)}, or declare it in the model's '{field}' list")
-            errors.error(item.loc, f"{reader.what} names unknown {field[:-1]} '{value}'", hint)
-        found.add(value)
-    return tuple(sorted(found))
