@@ -28,6 +28,7 @@ from codegen.sdk.contract import GENERATED_MARKER, OutputFile
 from codegen.sdk.runtime_files import copy_runtime, generated_header
 from codegen.sdk.templates import TemplateSet, builtin_templates
 from codegen.targets.python import lexical, sdktests
+from codegen.sdk.vectors import plan_vectors
 from codegen.sdk.walkers import minimal_events
 from codegen.targets.python.options import Options
 from codegen.targets.python.testvalues import Values, lines
@@ -63,6 +64,7 @@ class PythonTarget:
         for path, template, context in sdktests.test_files(views):
             out.append(OutputFile(path, templates.render(template, marker=GENERATED_MARKER, model=model,
                                                          **context)))
+        out.append(OutputFile("tests/plan.json", plan_vectors(model)))
         return out
 
     def render_package(self, model: Model, templates: TemplateSet,

@@ -1,21 +1,15 @@
-"""The generated package's own tests, rendered from the test plan: every
-sample, every invalid case, the tracker and the shared wire vectors."""
+"""The generated package's own tests: the test plan as data (`tests/plan.json`,
+read by `tests/test_plan.py` through the typed builders of
+`tests/plan_builders.py`), the tracker and the shared wire vectors."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from codegen.targets.python import lexical as names
-from codegen.targets.python.testvalues import INDENT, Atom, Expr, Values, lines
+from codegen.targets.python.builders import Builders
+from codegen.targets.python.testvalues import INDENT, Values, lines
 from codegen.testplan import envelope_case, plan
-
-def case_lines(items: list[Expr], indent: str) -> list[str]:
-    """One parametrize case: a tuple of `items`, exploded."""
-    out = [f"{indent}("]
-    for item in items:
-        out += lines(item, indent + INDENT, "", ",")
-    return out + [f"{indent}),"]
 
 
 def _deprecated_sample(samples: Any) -> Any:
@@ -24,30 +18,17 @@ def _deprecated_sample(samples: Any) -> Any:
 
 
 def test_files(views: Any) -> list[tuple[str, str, dict[str, Any]]]:
+    """(path, template, context) of each rendered test; the plan's vectors
+    come separately (`plan_vectors`)."""
     model = views.model
-    nm = views.names
-    pkg = nm.package
+    pkg = views.names.package
     test_plan = plan(model)
-    files: list[tuple[str, str, dict[str, Any]]] = []
-
-    values = Values(views)
-    samples = []
-    for sample in test_plan.samples:
-        items: list[Expr] = [Atom(names.py_str(sample.name)), values.event(sample.event, sample.values),
-                             Atom(names.py_str(sample.proto_hex)), Atom(names.py_str(sample.json))]
-        samples.append(case_lines(items, INDENT))
-    files.append(("tests/test_samples.py", "tests/test_samples.py.j2",
-                  {"package": pkg, "imports": _imports(pkg, values.used), "cases": samples}))
-
-    values = Values(views)
-    invalid = []
-    for case in test_plan.invalid:
-        items = [Atom(names.py_str(case.name)), values.event(case.event, case.values),
-                 Atom(names.py_str(case.path)), Atom(names.py_str(case.constraint))]
-        invalid.append(case_lines(items, INDENT))
-    files.append(("tests/test_invalid.py", "tests/test_invalid.py.j2",
-                  {"package": pkg, "imports": _imports(pkg, values.used), "cases": invalid}))
-
+    files: list[tuple[str, str, dict[str, Any]]] = [
+        ("tests/plan_builders.py", "tests/plan_builders.py.j2",
+         {"package": pkg, **Builders(model, views.names).module()}),
+        ("tests/plan_support.py", "tests/plan_support.py.j2", {"package": pkg}),
+        ("tests/test_plan.py", "tests/test_plan.py.j2", {"package": pkg}),
+    ]
     files.append(tracker_tests(views, test_plan))
     files.append(("tests/test_vectors.py", "tests/test_vectors.py.j2", {"package": pkg}))
     return files
