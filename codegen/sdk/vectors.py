@@ -229,7 +229,25 @@ def read_expression(reads: TypeReads, ref: TypeRef, node: str, item_node: str = 
 
 def builder_messages(model: Model) -> list[tuple[str, str, tuple[Property, ...]]]:
     """(kind, name, parameters) of every message a builder is written for:
-    the objects, then the events (each with the properties callers pass)."""
-    out = [("object", o.name, tuple(p for p in o.properties if p.is_parameter)) for o in model.objects]
+    the objects that events hold (directly or inside other objects), then
+    the events, each with the properties callers pass."""
+    used = used_types(model)
+    out = [("object", o.name, tuple(p for p in o.properties if p.is_parameter))
+           for o in model.objects if ("object", o.name) in used]
     out += [("event", e.name, tuple(p for p in e.properties if p.is_parameter)) for e in model.events]
     return out
+
+
+def used_types(model: Model) -> set[tuple[str, str]]:
+    """("enum" or "object", name) of every type a parameter of an event
+    holds, directly or inside objects."""
+    objects = {o.name: o for o in model.objects}
+    found: set[tuple[str, str]] = set()
+    pending = [p for e in model.events for p in e.properties if p.is_parameter]
+    while pending:
+        leaf = pending.pop().type.leaf
+        if leaf.kind in (Kind.ENUM, Kind.OBJECT) and (leaf.kind.value, leaf.name or "") not in found:
+            found.add((leaf.kind.value, leaf.name or ""))
+            if leaf.kind is Kind.OBJECT:
+                pending += [p for p in objects[leaf.name or ""].properties if p.is_parameter]
+    return found

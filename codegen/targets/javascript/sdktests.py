@@ -1,7 +1,7 @@
-"""The generated package's tests, rendered from `codegen.testplan`: every
-sample (bytes and JSON equal the reference's), every invalid case (the
-constraint is reported at its path) and the tracker (envelope, policies,
-transport failures, deprecation notices)."""
+"""The generated package's tests: the test plan as data (`test/plan.json`,
+read by the hand-written `test/plan.test.ts` through the typed builders of
+`test/plan-builders.ts`) and the tracker (envelope, policies, transport
+failures, deprecation notices)."""
 
 from __future__ import annotations
 
@@ -10,27 +10,12 @@ from typing import Any
 
 from codegen.ir import Scalar
 from codegen.sdk.contract import OutputFile
+from codegen.sdk.vectors import plan_vectors
 from codegen.targets.javascript import lexical as js
+from codegen.targets.javascript.builders import builders_module
 from codegen.targets.javascript.testvalues import Values
 from codegen.targets.javascript.views import Renderer
 from codegen.testplan import context_sample, envelope_case, plan
-
-
-@dataclass(frozen=True)
-class SampleView:
-    name: str
-    construct: str
-    proto_hex: str
-    json: str
-
-
-@dataclass(frozen=True)
-class InvalidView:
-    name: str
-    construct: str
-    path: str
-    constraint: str
-    message: str
 
 
 @dataclass(frozen=True)
@@ -47,12 +32,6 @@ def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
         return []
     values = Values(renderer)
     the_plan = plan(model)
-    samples = [SampleView(js.ts_string(s.name), values.event(s.event, s.values), js.ts_string(s.proto_hex),
-                          js.ts_string(s.json)) for s in the_plan.samples]
-    sample_imports = values.take_used()
-    invalid = [InvalidView(js.ts_string(c.name), values.event(c.event, c.values), js.ts_string(c.path),
-                           js.ts_string(c.constraint), js.ts_string(c.message)) for c in the_plan.invalid]
-    invalid_imports = values.take_used()
     envelope = envelope_case(model, renderer.package)
     flagged = max((s for s in the_plan.samples if s.warnings), key=lambda s: len(s.warnings), default=None)
     deprecated = [] if flagged is None else [{
@@ -80,9 +59,7 @@ def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
     tracker_imports = values.take_used()
     out = [OutputFile("test/tracker.test.ts", t.render("tracker.test.ts.j2", header=header,
                                                        imports=tracker_imports, tr=tracker))]
-    out.append(OutputFile("test/samples.test.ts", t.render("samples.test.ts.j2", header=header,
-                                                           imports=sample_imports, cases=samples)))
-    if invalid:
-        out.append(OutputFile("test/invalid.test.ts", t.render("invalid.test.ts.j2", header=header,
-                                                               imports=invalid_imports, cases=invalid)))
+    out.append(OutputFile("test/plan-builders.ts", t.render("plan-builders.ts.j2", header=header,
+                                                            **builders_module(model, renderer.names))))
+    out.append(OutputFile("test/plan.json", plan_vectors(model)))
     return out

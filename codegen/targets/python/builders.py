@@ -10,7 +10,7 @@ from typing import Any
 
 from codegen.ir import Kind, Model, Property, Scalar, TypeRef
 from codegen.sdk.names import NameAllocator, repeat_suffix
-from codegen.sdk.vectors import builder_messages
+from codegen.sdk.vectors import builder_messages, used_types
 from codegen.targets.python import lexical as names
 from codegen.targets.python.testvalues import INDENT, Atom, Call, lines
 
@@ -66,7 +66,8 @@ class Builders:
 
     def module(self) -> dict[str, Any]:
         """What `tests/plan_builders.py.j2` prints."""
-        functions = [self.enum_reader(e.name) for e in self.model.enums]
+        used = used_types(self.model)
+        functions = [self.enum_reader(e.name) for e in self.model.enums if ("enum", e.name) in used]
         functions += [self.function(kind, name, params) for kind, name, params in builder_messages(self.model)]
         table = [f"{INDENT}{names.py_str(e.name)}: {self.functions[('event', e.name)]}," for e in self.model.events]
         return {"imports": names.import_lines(self.nm.package, self.used) if self.used else [],
