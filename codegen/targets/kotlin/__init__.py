@@ -6,8 +6,10 @@ Layout of the output:
   pom.xml, build.gradle.kts, settings.gradle.kts, README.md
   src/main/kotlin/<package>/   one file per enum, object and event,
                                TrackingContext.kt, SdkInfo.kt, the runtime
-  src/test/kotlin/<package>/   JUnit 5 tests rendered from the test plan,
-                               tracker tests, the runtime's own tests
+  src/test/kotlin/<package>/   JUnit 5 tests: the test plan's runner and
+                               typed builders, tracker tests, the runtime's
+                               own tests
+  src/test/resources/<package>/plan.json   the test plan as data
 
 Modules: `lexical` (keywords, literals, KDoc), `views` (names and the data
 the templates print), `testvalues` (test-plan values as Kotlin expressions),
@@ -24,6 +26,7 @@ from codegen.sdk.templates import TemplateSet, builtin_templates
 from codegen.targets.kotlin import lexical as kn
 from codegen.targets.kotlin import sdktests as kotlin_tests
 from codegen.targets.kotlin import views as kv
+from codegen.sdk.vectors import plan_vectors
 from codegen.sdk.walkers import minimal_events
 from codegen.targets.kotlin.options import Options
 from codegen.targets.kotlin.testvalues import ValueWriter
@@ -90,6 +93,8 @@ class KotlinTarget:
         files += _runtime(templates, "runtime_test", test, package)
         for path, template, context in kotlin_tests.test_files(model, names):
             add(test + path, template, **context)
+        resources = "src/test/resources/" + package.replace(".", "/") + "/"
+        files.append(OutputFile(resources + "plan.json", plan_vectors(model)))
         build = {
             "group_id": kn.xml_text(conf["group_id"]), "artifact_id": kn.xml_text(conf["artifact_id"]),
             "version": kn.xml_text(model.version), "name": kn.xml_text(model.name),

@@ -1,55 +1,18 @@
-"""The generated package's own JUnit 5 tests, rendered from the language-neutral
-test plan: one test class per event (samples and invalid cases), and the
+"""The generated package's own JUnit 5 tests: the test plan as data
+(`plan.json` among the test resources, read by the hand-written `PlanTest`
+through the typed builders of `PlanBuilders` and `PlanEventsN`), and the
 tracker tests around the reference envelope."""
 
 from __future__ import annotations
 
-import re
-from typing import Any, Iterator
+from typing import Any
 
 from codegen import testplan
 from codegen.ir import Model
-from codegen.naming import pascal
-from codegen.sdk.names import NameAllocator, numbered
 from codegen.targets.kotlin import lexical as kn
 from codegen.targets.kotlin import views as kv
+from codegen.targets.kotlin.builders import builder_files
 from codegen.targets.kotlin.testvalues import ValueWriter
-
-
-def _method_names(prefix: str, case_names: list[str]) -> list[str]:
-    raw = [prefix + pascal(re.sub(r"[^a-z0-9]+", "_", name.lower())) for name in case_names]
-    return NameAllocator((), numbered()).claim_all("methods", raw)
-
-
-def event_tests(model: Model, names: kv.Names) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(class name, template context) of one test class per event with cases."""
-    plan = testplan.plan(model)
-    writer = ValueWriter(model, names)
-    samples_of: dict[str, list[testplan.SampleCase]] = {}
-    invalid_of: dict[str, list[testplan.InvalidCase]] = {}
-    for sample in plan.samples:
-        samples_of.setdefault(sample.event, []).append(sample)
-    for case in plan.invalid:
-        invalid_of.setdefault(case.event, []).append(case)
-    for event in model.events:
-        samples = samples_of.get(event.name, [])
-        invalid = invalid_of.get(event.name, [])
-        if not samples and not invalid:
-            continue
-        class_name = names.allocate.claim("types", names.of(event.name) + "Test")
-        sample_views = [
-            {"method": method, "build": writer.event(s.event, s.values),
-             "proto_hex": kn.string_literal(s.proto_hex), "json": kn.string_literal(s.json),
-             "warnings": _string_list(s.warnings) if s.warnings else ""}
-            for method, s in zip(_method_names("sample", [s.name for s in samples]), samples)
-        ]
-        invalid_views = [
-            {"method": method, "build": writer.event(c.event, c.values),
-             "constraint": kn.string_literal(c.constraint), "path": kn.string_literal(c.path),
-             "message": kn.string_literal(c.message)}
-            for method, c in zip(_method_names("invalid", [c.name for c in invalid]), invalid)
-        ]
-        yield class_name, {"class_name": class_name, "samples": sample_views, "invalid": invalid_views}
 
 
 def tracker_test(model: Model, names: kv.Names, sdk_name: str) -> dict[str, Any]:
@@ -89,8 +52,11 @@ def _broken_contexts(model: Model) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def test_files(model: Model, names: kv.Names) -> list[tuple[str, str, dict[str, Any]]]:
-    """(path below the test folder, template, context) of every rendered test."""
-    files = [(f"{cls}.kt", "test_event.kt.j2", ctx) for cls, ctx in event_tests(model, names)]
+    """(path below the test folder, template, context) of every rendered test;
+    the plan's vectors go among the test resources."""
+    files: list[tuple[str, str, dict[str, Any]]] = [
+        (f"{cls}.kt", "plan_builders.kt.j2" if cls == "PlanBuilders" else "plan_events.kt.j2", ctx)
+        for cls, ctx in builder_files(model, names)]
     if model.events:  # the tracker tests send the reference envelope of an event
         package = kv.settings(model)["package"]
         files.append(("TrackerTest.kt", "test_tracker.kt.j2", tracker_test(model, names, package)))
