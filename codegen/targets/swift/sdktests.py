@@ -1,80 +1,39 @@
-"""The Swift SDK's own XCTest cases, rendered from `codegen.testplan`.
-
-Test-plan values become Swift expressions through the typed API (the same
-initializers an app calls). Cases that touch deprecated API (a deprecated
-event or enum value) are marked deprecated themselves, so that the package
-compiles without warnings under `-warnings-as-errors`.
+"""The Swift SDK's own XCTest cases: the test plan as data (`plan.json`,
+read by `PlanTests` through the typed builders of `PlanBuilders`, see
+`codegen.sdk.vectors`) and the tracker tests, whose values are Swift
+expressions through the typed API. Tests that touch deprecated API (a
+deprecated event or enum value) are marked deprecated themselves, so that
+the package compiles without warnings under `-warnings-as-errors`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from codegen import testplan
 from codegen.ir import AutoValue, Model
 from codegen.sdk.contract import OutputFile
-from codegen.sdk.names import NameAllocator
 from codegen.sdk.templates import TemplateSet
+from codegen.sdk.vectors import plan_vectors
 from codegen.targets.swift import lexical as names
+from codegen.targets.swift.builders import builders_view
 from codegen.targets.swift.testvalues import DEPRECATED_TEST, ValueWriter
 
 
-@dataclass
-class CaseView:
-    method: str
-    attributes: list[str]
-    event: str  # Swift expression building the event
-    expected_hex: str = ""
-    expected_json: str = ""
-    constraint: str = ""
-    path: str = ""
-    message: str = ""  # the ValidationError's text
-    warnings: str = ""  # Swift array literal of the deprecation warnings, "" when none
-
-
-def method_base(case_name: str) -> str:
-    return "test_" + re.sub(r"[^A-Za-z0-9_]+", "_", case_name)
-
-
-def _case(writer: ValueWriter, event: str, values: Mapping[str, Any], name: str,
-          methods: NameAllocator, cls: str) -> CaseView:
-    writer.uses_deprecated = False
-    expr = writer.event(event, values)
-    return CaseView(methods.claim(cls, method_base(name)), [DEPRECATED_TEST] if writer.uses_deprecated else [], expr)
-
-
 def render_tests(model: Model, nm: Any, templates: TemplateSet, common: dict[str, Any]) -> list[OutputFile]:
-    """One test class per event (small files compile in parallel), plus the
-    tracker, runtime and vector tests."""
+    """The test plan as data (plan.json, its typed builders, reader and
+    runner), plus the tracker, runtime and vector tests."""
     folder = f"Tests/{nm.module}Tests"
     plan = testplan.plan(model)
     writer = ValueWriter(model, nm)
-    classes = NameAllocator(names.RESERVED)
-    classes.block("classes", nm.types.values())
-    methods = NameAllocator(names.RESERVED)
-    by_event: dict[str, dict[str, Any]] = {
-        e.name: {"cls": classes.claim("classes", nm.types[("event", e.name)] + "EventTests"),
-                 "samples": [], "invalid": []}
-        for e in model.events}
-    for sample in plan.samples:
-        group = by_event[sample.event]
-        view = _case(writer, sample.event, sample.values, sample.name, methods, group["cls"])
-        view.expected_hex = names.string_literal(sample.proto_hex)
-        view.expected_json = names.string_literal(sample.json)
-        view.warnings = _string_array(sample.warnings) if sample.warnings else ""
-        group["samples"].append(view)
-    for case in plan.invalid:
-        group = by_event[case.event]
-        view = _case(writer, case.event, case.values, case.name, methods, group["cls"])
-        view.constraint = names.string_literal(case.constraint)
-        view.path = names.string_literal(case.path)
-        view.message = names.string_literal(case.message)
-        group["invalid"].append(view)
+    builders = builders_view(model, nm)
     files = [
-        OutputFile(f"{folder}/Events/{group['cls']}.swift", templates.render("tests/event.swift.j2", **common, e=group))
-        for group in by_event.values() if group["samples"] or group["invalid"]
+        OutputFile(f"{folder}/plan.json", plan_vectors(model)),
+        OutputFile(f"{folder}/PlanBuilders.swift", templates.render("tests/plan_builders.swift.j2", **common,
+                                                                    b=builders)),
+        OutputFile(f"{folder}/PlanNode.swift", templates.render("tests/PlanNode.swift.j2", **common)),
+        OutputFile(f"{folder}/PlanTests.swift", templates.render("tests/PlanTests.swift.j2", **common,
+                                                                 attributes=builders["attributes"])),
     ]
     if plan.samples:  # the tracker is tested with an event of the model
         files.append(OutputFile(f"{folder}/TrackerTests.swift", templates.render(
