@@ -18,7 +18,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codegen import __version__
+from codegen import __version__, build_jobs
 from codegen.output import Difference, compare_tree, encode, write_tree
 from codegen.sdk.templates import TemplateSet, search_path
 from codegen.targets import registered_targets, target_modules
@@ -166,26 +166,41 @@ def build(
             key = input_hash(common, name, modules[name], recorded, overrides) if recorded else None
             current[name] = _stamp_matches(stamp, out, name, key)
     stale = [name for name in names if current.get(name) is None]
-    rendered: dict[str, dict[str, bytes]] = {}
-    keys: dict[str, tuple[str, Path]] = {}
+    done: dict[str, tuple[int, int, int]] = {}
     if stale:
         model = load_checked_model(model_dir)
-        # Render every target before writing any: a failure leaves the tree as it was.
-        for target in select_targets(tuple(stale)):
-            template_dir = Path(target.template_dir)
-            keys[target.name] = (input_hash(common, target.name, modules[target.name], template_dir, overrides),
-                                 template_dir)
-            rendered[target.name] = render(model, target, overrides)
+        jobs = [_job(model, target, out, input_hash(common, target.name, modules[target.name],
+                                                    Path(target.template_dir), overrides), overrides)
+                for target in select_targets(tuple(stale))]
+        done = build_jobs.run(model, jobs, shared=lambda: _shared_work(model))
     results = []
     for name in names:
-        if name not in rendered:
+        if name not in done:
             results.append(TargetResult(name, current[name] or 0, 0, 0, True))
-            continue
-        files = rendered[name]
-        written, deleted = write_tree(out / name, files)
-        _write_stamp(out, name, *keys[name], files)
-        results.append(TargetResult(name, len(files), written, deleted, False))
+        else:
+            results.append(TargetResult(name, *done[name], False))
     return results
+
+
+def _shared_work(model: Model) -> None:
+    """What every built-in target asks for: the test plan's vectors (kept
+    in memory for the model object, see codegen.sdk.vectors)."""
+    from codegen.sdk.vectors import plan_vectors
+
+    if model.events:
+        plan_vectors(model)
+
+
+def _job(model: Model, target: Target, out: Path, key: str, overrides: tuple[Path, ...]) -> build_jobs.Job:
+    template_dir = Path(target.template_dir)
+
+    def write(files: object) -> tuple[int, int, int]:
+        assert isinstance(files, dict)
+        written, deleted = write_tree(out / target.name, files)
+        _write_stamp(out, target.name, key, template_dir, files)
+        return len(files), written, deleted
+
+    return build_jobs.Job(target.name, lambda: render(model, target, overrides), write)
 
 
 def check(

@@ -7,6 +7,7 @@ words here and then escapes them against its own keywords.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
@@ -16,15 +17,18 @@ def words(name: str) -> list[str]:
     return [w for w in name.split("_") if w]
 
 
+@lru_cache(maxsize=65536)  # a large model asks for the same names again and again
 def pascal(name: str) -> str:
     return "".join(w[:1].upper() + w[1:] for w in words(name))
 
 
+@lru_cache(maxsize=65536)
 def camel(name: str) -> str:
     result = pascal(name)
     return result[:1].lower() + result[1:]
 
 
+@lru_cache(maxsize=65536)
 def upper_snake(name: str) -> str:
     return "_".join(w.upper() for w in words(name))
 

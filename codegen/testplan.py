@@ -18,7 +18,7 @@ from typing import Any, Mapping
 from codegen.reference.values import TimestampValue
 
 __all__ = ["EnvelopeCase", "InvalidCase", "SampleCase", "TestPlan", "TimestampValue", "context_sample",
-           "envelope_case", "plan"]
+           "deprecated_sample", "envelope_case", "plan", "sdk_plan"]
 
 
 @dataclass(frozen=True)
@@ -61,20 +61,30 @@ class EnvelopeCase:
     json: str
 
 
-_CACHE: dict[str, Any] = {}
+_CACHE: dict[tuple[str, ...], Any] = {}
+ALL_VARIANTS = ("minimal", "zero", "full", "edge")
+# What the SDKs' own tests carry (codegen.sdk.vectors): the edge variant
+# exercises the runtimes' value edges, which the conformance suite covers.
+SDK_VARIANTS = ("minimal", "zero", "full")
 
 
-def plan(model: Any) -> TestPlan:
-    """Samples (minimal, zero, full, edge) of every event and one invalid
-    case per constraint, with the reference's bytes and JSON. Deterministic;
-    computed once per model object, as every target asks for it. (Tests
-    check that samples validate and each invalid case breaks its constraint.)"""
-    cached = _CACHE.get("plan")
+def sdk_plan(model: Any) -> TestPlan:
+    """The plan of the SDKs' own tests: `plan` with the SDK_VARIANTS."""
+    return plan(model, SDK_VARIANTS)
+
+
+def plan(model: Any, variants: tuple[str, ...] = ALL_VARIANTS) -> TestPlan:
+    """Samples (by default minimal, zero, full, edge) of every event and one
+    invalid case per constraint, with the reference's bytes and JSON.
+    Deterministic; computed once per model object and variants, as every
+    target asks for it. (Tests check that samples validate and each invalid
+    case breaks its constraint.)"""
+    cached = _CACHE.get(variants)
     if cached is not None and cached[0] is model:
         return cached[1]  # type: ignore[no-any-return]
     from codegen.reference import reference_for
     from codegen.reference.invalid import InvalidFinder
-    from codegen.reference.samples import VARIANTS, Sampler
+    from codegen.reference.samples import Sampler
 
     ref = reference_for(model)
     sampler = Sampler(model)
@@ -82,7 +92,7 @@ def plan(model: Any) -> TestPlan:
     names: set[str] = set()
     for event in model.events:
         seen: list[Mapping[str, Any]] = []
-        for variant in VARIANTS:
+        for variant in variants:
             values = sampler.message(event.properties, variant)
             if values in seen:
                 continue
@@ -99,8 +109,49 @@ def plan(model: Any) -> TestPlan:
             message = ref.validation_error(event.name, values)
             invalid.append(InvalidCase(event.name, name, values, constraint, path, message))
     result = TestPlan(tuple(samples), tuple(invalid))
-    _CACHE["plan"] = (model, result)
+    _CACHE[variants] = (model, result)
     return result
+
+
+def deprecated_sample(model: Any) -> SampleCase | None:
+    """The sample with the most deprecation warnings (the first of those),
+    among every variant, edge included, of the events that can warn at all:
+    what the SDKs' tracker tests check their deprecation warnings with."""
+    from codegen.reference import reference_for
+    from codegen.reference.samples import Sampler
+
+    ref = reference_for(model)
+    sampler = Sampler(model)
+    best: SampleCase | None = None
+    for event in _warning_events(model):
+        for variant in ALL_VARIANTS:
+            values = sampler.message(event.properties, variant)
+            warnings = tuple(ref.deprecation_warnings(event.name, values))
+            if warnings and (best is None or len(warnings) > len(best.warnings)):
+                encoded = ref.event(event.name, values)
+                best = SampleCase(event.name, f"{event.name}_{variant}", values, encoded.proto_hex, encoded.json,
+                                  warnings)
+    return best
+
+
+def _warning_events(model: Any) -> list[Any]:
+    """The events that are, or hold (through objects too), something deprecated."""
+    from codegen.ir import Kind
+
+    enums = {e.name for e in model.enums if any(v.deprecation for v in e.values)}
+    objects: set[str] = set()
+
+    def warns(prop: Any) -> bool:
+        leaf = prop.type.leaf
+        return prop.deprecation is not None or (leaf.kind is Kind.ENUM and leaf.name in enums) or (
+            leaf.kind is Kind.OBJECT and leaf.name in objects)
+
+    grew = True
+    while grew:  # a fixpoint: objects hold objects, cycles included
+        before = len(objects)
+        objects |= {o.name for o in model.objects if any(warns(p) for p in o.properties)}
+        grew = len(objects) > before
+    return [e for e in model.events if e.deprecation is not None or any(warns(p) for p in e.properties)]
 
 
 def context_sample(model: Any, full: bool = True) -> dict[str, Any]:
@@ -121,7 +172,7 @@ def envelope_case(model: Any, sdk_name: str, sdk_version: str | None = None) -> 
     sample and fixed auto values (`sdk_name` differs per SDK)."""
     from codegen.reference import reference_for
 
-    samples = plan(model).samples
+    samples = sdk_plan(model).samples
     if not samples:
         raise ValueError(f"model {model.name} has no events")
     sample = next((s for s in samples if s.name == f"{s.event}_full"), samples[0])

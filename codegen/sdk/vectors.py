@@ -117,10 +117,7 @@ def _read_scalar(scalar: Scalar | None, data: Any) -> Any:
     return data
 
 
-# The variants the SDKs' own tests carry; the edge variant exercises the
-# runtime's value edges, which no event's generated code decides: the
-# conformance suite and each runtime's own tests cover those.
-VARIANTS = ("minimal", "zero", "full")
+VARIANTS = ("minimal", "zero", "full")  # codegen.testplan.SDK_VARIANTS
 MESSAGE_PREFIX = "invalid event {event}: "
 
 
@@ -165,9 +162,9 @@ def plan_vectors(model: Model) -> str:
     target that asks while the same model object is passed."""
     if _MEMO and _MEMO[0][0] is model:
         return _MEMO[0][1]
-    from codegen.testplan import plan
+    from codegen.testplan import sdk_plan
 
-    text = vectors_text(model, plan(model))
+    text = vectors_text(model, sdk_plan(model))
     _MEMO[:] = [(model, text)]
     return text
 

@@ -15,7 +15,7 @@ from codegen.targets.javascript import lexical as js
 from codegen.targets.javascript.builders import builders_module
 from codegen.targets.javascript.testvalues import Values
 from codegen.targets.javascript.views import Renderer
-from codegen.testplan import context_sample, envelope_case, plan
+from codegen.testplan import context_sample, deprecated_sample, envelope_case, sdk_plan
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,9 @@ def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
     if not model.events:
         return []
     values = Values(renderer)
-    the_plan = plan(model)
+    the_plan = sdk_plan(model)
     envelope = envelope_case(model, renderer.package)
-    flagged = max((s for s in the_plan.samples if s.warnings), key=lambda s: len(s.warnings), default=None)
+    flagged = deprecated_sample(model)
     deprecated = [] if flagged is None else [{
         "event": values.event(flagged.event, flagged.values),
         "warnings": "[" + ", ".join(js.ts_string(w) for w in flagged.warnings) + "]",

@@ -20,8 +20,7 @@ def tracker_test(model: Model, names: kv.Names, sdk_name: str) -> dict[str, Any]
     case = testplan.envelope_case(model, sdk_name)
     writer = ValueWriter(model, names)
     clock = case.auto["client_timestamp"]
-    samples = testplan.plan(model).samples
-    flagged = max((s for s in samples if s.warnings), key=lambda s: len(s.warnings), default=None)
+    flagged = testplan.deprecated_sample(model)
     return {
         "deprecated": [] if flagged is None else [
             {"build": writer.event(flagged.event, flagged.values), "warnings": _string_list(flagged.warnings)}],
@@ -67,6 +66,6 @@ def readme_example(model: Model, names: kv.Names) -> dict[str, str]:
     """A tracker and one event for the README: the test plan's smallest valid values."""
     writer = ValueWriter(model, names)
     context = writer.context(testplan.context_sample(model, full=False))
-    sample = testplan.plan(model).samples[0] if model.events else None
+    sample = testplan.sdk_plan(model).samples[0] if model.events else None
     event = "event" if sample is None else writer.event(sample.event, sample.values)
     return {"context": context, "event": event}

@@ -9,12 +9,7 @@ from typing import Any
 from codegen.targets.python import lexical as names
 from codegen.targets.python.builders import Builders
 from codegen.targets.python.testvalues import INDENT, Values, lines
-from codegen.testplan import envelope_case, plan
-
-
-def _deprecated_sample(samples: Any) -> Any:
-    """The sample with the most deprecation warnings (the first of those)."""
-    return max((s for s in samples if s.warnings), key=lambda s: len(s.warnings), default=None)
+from codegen.testplan import deprecated_sample, envelope_case, sdk_plan
 
 
 def test_files(views: Any) -> list[tuple[str, str, dict[str, Any]]]:
@@ -22,7 +17,7 @@ def test_files(views: Any) -> list[tuple[str, str, dict[str, Any]]]:
     come separately (`plan_vectors`)."""
     model = views.model
     pkg = views.names.package
-    test_plan = plan(model)
+    test_plan = sdk_plan(model)
     files: list[tuple[str, str, dict[str, Any]]] = [
         ("tests/plan_builders.py", "tests/plan_builders.py.j2",
          {"package": pkg, **Builders(model, views.names).module()}),
@@ -63,7 +58,7 @@ def tracker_tests(views: Any, test_plan: Any) -> tuple[str, str, dict[str, Any]]
             "constraint": names.py_str(bad.constraint),
             "message": names.py_str(bad.message),
         }
-    flagged = _deprecated_sample(test_plan.samples)
+    flagged = deprecated_sample(views.model)
     context["deprecated"] = None
     if flagged is not None:
         context["deprecated"] = {

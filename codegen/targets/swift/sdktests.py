@@ -24,7 +24,7 @@ def render_tests(model: Model, nm: Any, templates: TemplateSet, common: dict[str
     """The test plan as data (plan.json, its typed builders, reader and
     runner), plus the tracker, runtime and vector tests."""
     folder = f"Tests/{nm.module}Tests"
-    plan = testplan.plan(model)
+    plan = testplan.sdk_plan(model)
     writer = ValueWriter(model, nm)
     builders = builders_view(model, nm)
     files = [
@@ -47,7 +47,7 @@ def tracker_view(model: Model, nm: Any, writer: ValueWriter) -> dict[str, Any]:
     """The envelope case (fixed clock and id) plus an invalid event for the
     policies and, when the model has one, a sample using deprecated parts."""
     envelope = testplan.envelope_case(model, nm.module)
-    plan = testplan.plan(model)
+    plan = testplan.sdk_plan(model)
     writer.uses_deprecated = False
     context = writer.context(envelope.context)
     event = writer.event(envelope.event, envelope.values)
@@ -76,7 +76,7 @@ def tracker_view(model: Model, nm: Any, writer: ValueWriter) -> dict[str, Any]:
                             "constraint": names.string_literal(case.constraint),
                             "path": names.string_literal(case.path),
                             "message": names.string_literal(case.message)}]
-    flagged = max((s for s in plan.samples if s.warnings), key=lambda s: len(s.warnings), default=None)
+    flagged = testplan.deprecated_sample(model)
     if flagged is not None:
         writer.uses_deprecated = False
         expr = writer.event(flagged.event, flagged.values)
@@ -92,7 +92,7 @@ def _string_array(texts: tuple[str, ...]) -> str:
 def readme_example(model: Model, nm: Any) -> dict[str, str]:
     """A context and an event that validate, for the README."""
     writer = ValueWriter(model, nm)
-    if not testplan.plan(model).samples:
+    if not testplan.sdk_plan(model).samples:
         return {"context": writer.context(testplan.context_sample(model)), "track": "// (the model has no events)"}
     envelope = testplan.envelope_case(model, nm.module)
     return {"context": writer.context(envelope.context),

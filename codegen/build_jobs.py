@@ -1,0 +1,135 @@
+"""Rendering and writing the stale targets of a build, in parallel when it pays.
+
+Every target is rendered before any is written: a failure leaves the output
+as it was. With several targets and a large model, each target runs in a
+forked worker process that inherits the loaded model: the workers render
+side by side, report, and write only once the parent has heard from all of
+them that rendering succeeded. `CODEGEN_JOBS` caps the number of workers
+(1 renders in this process, one target after the other).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:  # the up-to-date path imports this module: keep it light
+    from multiprocessing.connection import Connection
+
+    from codegen.ir import Model
+
+# Below this many events the fork costs more than the second core saves.
+PARALLEL_EVENTS = 200
+
+
+@dataclass
+class Job:
+    """One stale target: how to render it and how to write what it rendered.
+    `render` returns the files; `write` writes them and returns (files,
+    written, deleted)."""
+
+    name: str
+    render: Callable[[], object]
+    write: Callable[[object], tuple[int, int, int]]
+
+
+def workers_for(model: Model, jobs: int) -> int:
+    wanted = os.environ.get("CODEGEN_JOBS", "")
+    limit = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
+    if jobs < 2 or len(model.events) < PARALLEL_EVENTS or not hasattr(os, "fork"):
+        return 1
+    return min(limit, jobs)
+
+
+def run(model: Model, jobs: list[Job], shared: Callable[[], object] | None = None) -> dict[str, tuple[int, int, int]]:
+    """(files, written, deleted) of every job, in job order. `shared` is
+    work every job needs (the test plan): done once, before the workers
+    start, so that each inherits it."""
+    if workers_for(model, len(jobs)) == 1:
+        rendered = [(job, job.render()) for job in jobs]
+        return {job.name: job.write(files) for job, files in rendered}
+    if shared is not None:
+        shared()
+    return _in_workers(jobs)
+
+
+def _in_workers(jobs: list[Job]) -> dict[str, tuple[int, int, int]]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    workers = []
+    for job in jobs:
+        parent_end, child_end = context.Pipe()
+        process = context.Process(target=_work, args=(job, child_end), daemon=True)
+        process.start()
+        child_end.close()
+        workers.append((job, process, parent_end))
+    try:
+        failure = None
+        for _job, _process, conn in workers:
+            kind, payload = _receive(conn)
+            if kind == "error" and failure is None:
+                failure = payload
+        for _job, _process, conn in workers:
+            conn.send("abort" if failure is not None else "write")
+        if failure is not None:
+            raise _exception(failure)
+        results = {}
+        for job, _process, conn in workers:
+            kind, payload = _receive(conn)
+            if kind == "error":
+                failure = failure or payload
+            else:
+                results[job.name] = payload
+        if failure is not None:
+            raise _exception(failure)
+        return {job.name: results[job.name] for job in jobs}
+    finally:
+        for _job, process, conn in workers:
+            conn.close()
+            process.join(timeout=60)
+            if process.is_alive():
+                process.kill()
+
+
+def _receive(conn: Connection) -> tuple[str, object]:
+    try:
+        return conn.recv()  # type: ignore[no-any-return]
+    except EOFError:
+        return "error", RuntimeError("a build worker ended without a word (killed, or out of memory?)")
+
+
+def _work(job: Job, conn: Connection) -> None:
+    try:
+        try:
+            files = job.render()
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+            conn.send(("error", _portable(exc)))
+            return
+        conn.send(("rendered", None))
+        if conn.recv() != "write":
+            return
+        try:
+            conn.send(("written", job.write(files)))
+        except BaseException as exc:  # noqa: BLE001
+            conn.send(("error", _portable(exc)))
+    finally:
+        conn.close()
+        os._exit(0)  # no atexit handlers or buffers of the parent run twice
+
+
+def _portable(exc: BaseException) -> object:
+    """The exception itself if it survives pickling, else its traceback as text."""
+    import pickle
+    import traceback
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:  # noqa: BLE001
+        return "".join(traceback.format_exception(exc))
+
+
+def _exception(failure: object) -> BaseException:
+    return failure if isinstance(failure, BaseException) else RuntimeError(f"a build worker failed:\n{failure}")
