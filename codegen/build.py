@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codegen import __version__, build_jobs
-from codegen.output import Difference, compare_tree, encode, write_tree
+from codegen.output import Difference, atomic_write, compare_tree, encode, write_tree
 from codegen.sdk.templates import TemplateSet, search_path
 from codegen.targets import registered_targets, target_modules
 
@@ -87,15 +88,17 @@ def target_sources(module: str) -> Path | None:
     return Path(spec.origin) if spec.origin else None
 
 
-def _common_digest(model_dir: Path) -> "hashlib._Hash":
-    """Model files and codegen's own code: inputs of every target."""
+def _digests(model_dir: Path) -> tuple["hashlib._Hash", "hashlib._Hash"]:
+    """Codegen's own code, and that with the model files: inputs of every
+    target (the first keys the memo, the second the stamp)."""
     from codegen.model_files import model_files
 
-    digest = hashlib.sha256(f"codegen {__version__}\0".encode())
+    code = hashlib.sha256(f"codegen {__version__}\0".encode())
+    _hash_tree(code, PACKAGE_DIR, "*.py")
+    common = code.copy()
     for path in model_files(model_dir):
-        digest.update(path.relative_to(model_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    _hash_tree(digest, PACKAGE_DIR, "*.py")
-    return digest
+        common.update(path.relative_to(model_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return code, common
 
 
 def input_hash(common: "hashlib._Hash", name: str, module: str, template_dir: Path,
@@ -143,11 +146,14 @@ def _stamp_matches(stamp: dict | None, out: Path, name: str, key: str | None) ->
     return len(stamp.get("files", {}))
 
 
-def _write_stamp(out: Path, name: str, key: str, template_dir: Path, files: dict[str, bytes]) -> None:
+def _write_stamp(out: Path, name: str, key: str, template_dir: Path, files: dict[str, bytes | None],
+                 kept: dict[str, list[int]]) -> None:
+    """The stamp of a written target: the states of its files (those the
+    memo kept have the states they had)."""
     path = _stamp_path(out, name)
     path.parent.mkdir(parents=True, exist_ok=True)
     (out / STAMP_DIR / ".gitignore").write_text("*\n")
-    states = {rel: _file_state(out / name / rel) for rel in files}
+    states = {rel: kept[rel] if data is None else _file_state(out / name / rel) for rel, data in files.items()}
     path.write_text(json.dumps({"input": key, "template_dir": str(template_dir), "files": states}, sort_keys=True))
 
 
@@ -155,13 +161,16 @@ def build(
     model_dir: Path, out: Path, target_names: tuple[str, ...] = (), overrides: tuple[Path, ...] = (),
     force: bool = False,
 ) -> list[TargetResult]:
+    """Render the stale targets into `out`; each reuses what its previous
+    build there rendered for unchanged events (unless `force`)."""
     modules = target_modules()
     names = target_names or tuple(modules)
-    common = _common_digest(model_dir)
+    code, common = _digests(model_dir)
     current: dict[str, int | None] = {}
-    if not force:
-        for name in names:
-            stamp = _read_stamp(out, name)
+    stamps: dict[str, dict | None] = {}  # type: ignore[type-arg]
+    for name in names:
+        stamps[name] = stamp = _read_stamp(out, name)
+        if not force:
             recorded = Path(stamp["template_dir"]) if stamp and isinstance(stamp.get("template_dir"), str) else None
             key = input_hash(common, name, modules[name], recorded, overrides) if recorded else None
             current[name] = _stamp_matches(stamp, out, name, key)
@@ -169,10 +178,16 @@ def build(
     done: dict[str, tuple[int, int, int]] = {}
     if stale:
         model = load_checked_model(model_dir)
-        jobs = [_job(model, target, out, input_hash(common, target.name, modules[target.name],
-                                                    Path(target.template_dir), overrides), overrides)
-                for target in select_targets(tuple(stale))]
+        reuse = None if force else _Reuse(model, model_dir, out, code.hexdigest())
+        jobs = []
+        for target in select_targets(tuple(stale)):
+            template_dir = Path(target.template_dir)
+            keys = (input_hash(common, target.name, modules[target.name], template_dir, overrides),
+                    input_hash(code, target.name, modules[target.name], template_dir, overrides))
+            jobs.append(_job(model, target, out, keys, overrides, stamps[target.name], reuse))
         done = build_jobs.run(model, jobs, shared=lambda: _shared_work(model))
+        if reuse is not None:
+            reuse.save_plan()
     results = []
     for name in names:
         if name not in done:
@@ -180,6 +195,26 @@ def build(
         else:
             results.append(TargetResult(name, *done[name], False))
     return results
+
+
+class _Reuse:
+    """The content keys of the model's events and of what they share, and
+    the memo of the test plan's vectors, which every target shares."""
+
+    def __init__(self, model: Model, model_dir: Path, out: Path, code: str) -> None:
+        from codegen.incremental import StoredMemo, event_keys, model_texts, read_memo, shared_key
+        from codegen.sdk.vectors import use_memo
+
+        self.shared = shared_key(model)
+        self.events = event_keys(model, model_texts(model_dir))
+        self.code = code
+        self.plan_path = out / STAMP_DIR / "plan.memo.json"
+        self.plan = StoredMemo(self.shared, self.events, read_memo(self.plan_path, code), lambda rel: False)
+        use_memo(model, self.plan)
+
+    def save_plan(self) -> None:
+        if self.plan.texts:  # the vectors were rendered in this process
+            atomic_write(self.plan_path, self.plan.stored(self.code).encode("utf-8"))
 
 
 def _shared_work(model: Model) -> None:
@@ -191,16 +226,47 @@ def _shared_work(model: Model) -> None:
         plan_vectors(model)
 
 
-def _job(model: Model, target: Target, out: Path, key: str, overrides: tuple[Path, ...]) -> build_jobs.Job:
+def _job(model: Model, target: Target, out: Path, keys: tuple[str, str], overrides: tuple[Path, ...],
+         stamp: dict | None, reuse: _Reuse | None) -> build_jobs.Job:  # type: ignore[type-arg]
+    """Render one target (with the memo of its previous build) and write it."""
     template_dir = Path(target.template_dir)
+    root = out / target.name
+    memo_path = out / STAMP_DIR / f"{target.name}.memo.json"
+    states: dict[str, list[int]] = stamp.get("files", {}) if stamp and isinstance(stamp.get("files"), dict) else {}
 
-    def write(files: object) -> tuple[int, int, int]:
-        assert isinstance(files, dict)
-        written, deleted = write_tree(out / target.name, files)
-        _write_stamp(out, target.name, key, template_dir, files)
+    base = str(root)
+
+    def intact(rel: str) -> bool:
+        state = states.get(rel)
+        if state is None:
+            return False
+        try:
+            info = os.stat(os.path.join(base, rel))
+        except OSError:
+            return False
+        return state == [info.st_size, info.st_mtime_ns, info.st_ino]
+
+    def render_target() -> object:
+        templates = TemplateSet.of(target, overrides)
+        memo = None
+        if reuse is not None:
+            templates.bytecode_dir = out / STAMP_DIR / "templates"
+            templates.bytecode_dir.mkdir(parents=True, exist_ok=True)
+            from codegen.incremental import StoredMemo, read_memo
+
+            memo = StoredMemo(reuse.shared, reuse.events, read_memo(memo_path, keys[1]), intact)
+            templates.memo = memo
+        return encode(target.render(model, templates)), memo
+
+    def write(rendered: object) -> tuple[int, int, int]:
+        files, memo = rendered  # type: ignore[misc]
+        written, deleted = write_tree(root, files)
+        _write_stamp(out, target.name, keys[0], template_dir, files, states)
+        if memo is not None:
+            atomic_write(memo_path, memo.stored(keys[1]).encode("utf-8"))
         return len(files), written, deleted
 
-    return build_jobs.Job(target.name, lambda: render(model, target, overrides), write)
+    return build_jobs.Job(target.name, render_target, write)
 
 
 def check(

@@ -9,6 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from codegen.sdk.memo import NO_MEMO, Memo
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -27,7 +29,14 @@ def search_path(target: str, template_dir: Path, overrides: tuple[Path, ...] = (
 
 class TemplateSet:
     """Templates of one target: `render` fills a template, `runtime_files`
-    lists hand-written files to copy from a folder such as `runtime/`."""
+    lists hand-written files to copy from a folder such as `runtime/`;
+    `memo` is what the target may reuse from the previous build
+    (`codegen.sdk.memo`)."""
+
+    memo: Memo = NO_MEMO
+    # Where compiled templates are kept between builds (the build sets it
+    # under the output's .codegen/ folder); None compiles them every time.
+    bytecode_dir: Path | None = None
 
     def __init__(
         self,
@@ -57,6 +66,7 @@ class TemplateSet:
             keep_trailing_newline=True,
             autoescape=False,
             auto_reload=False,
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(self.bytecode_dir)) if self.bytecode_dir else None,
         )
         env.filters.update(self._filters)
         return env

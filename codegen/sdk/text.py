@@ -22,7 +22,19 @@ def _ranges(codes: list[int]) -> str:
     return "".join(out)
 
 
-FORMAT_CODES = [c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+# The planes that hold format characters: the basic and supplementary
+# multilingual planes and the special-purpose one (tags). The other planes
+# hold ideographs or private use only; scanning them cost a second at every
+# start (a test checks that a scan of all of them finds nothing more).
+FORMAT_PLANES = (0, 1, 14)
+
+
+def format_codes(planes: tuple[int, ...] = FORMAT_PLANES) -> list[int]:
+    return [c for plane in planes for c in range(plane << 16, (plane + 1) << 16)
+            if c <= sys.maxunicode and unicodedata.category(chr(c)) == "Cf"]
+
+
+FORMAT_CODES = format_codes()
 # A regular-expression character class body matching every format character.
 FORMAT_CLASS = _ranges(FORMAT_CODES)
 FORMAT = re.compile(f"[{FORMAT_CLASS}]")

@@ -20,11 +20,14 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import partial
 from typing import Any, Callable, Mapping
 
 from codegen.ir import Kind, Model, Property, Scalar, TypeRef
 from codegen.reference.values import TimestampValue
 from codegen.sdk.contract import GENERATED_MARKER
+from codegen.sdk.memo import NO_MEMO, Memo
+from codegen.sdk.text import FORMAT_CLASS
 
 VECTORS_NOTE = ("The test plan of this SDK's own tests (codegen's docs/targets.md): per event, samples "
                 "[variant, values, Protobuf hex, canonical JSON, deprecation warnings if any], each built "
@@ -32,11 +35,15 @@ VECTORS_NOTE = ("The test plan of this SDK's own tests (codegen's docs/targets.m
                 "minimal sample, the ValidationError's text after 'invalid event <name>: '].")
 # Kept out of the file as raw characters: invisible format characters (a
 # reviewer cannot see them), line separators and unpaired surrogates.
-_ESCAPED = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]")
+_ESCAPED = re.compile(f"[{FORMAT_CLASS}\u2028\u2029\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def dumps(value: Any) -> str:
@@ -154,32 +161,47 @@ def document(lines: list[str]) -> str:
     return f'{{\n "//": {dumps(GENERATED_MARKER)},\n "about": {dumps(VECTORS_NOTE)},\n "events": {body}\n}}\n'
 
 
-_MEMO: list[tuple[Model, str]] = []
+_TEXTS: list[tuple[Model, str]] = []
+_MEMOS: list[tuple[Model, Memo]] = []
+
+
+def use_memo(model: Model, memo: Memo) -> None:
+    """Let `plan_vectors` of this model object reuse what `memo` holds (the
+    build's memo of the test plan, see codegen.incremental)."""
+    _MEMOS[:] = [(model, memo)]
 
 
 def plan_vectors(model: Model) -> str:
     """The vectors file of the model's test plan, rendered once for every
-    target that asks while the same model object is passed."""
-    if _MEMO and _MEMO[0][0] is model:
-        return _MEMO[0][1]
-    from codegen.testplan import sdk_plan
+    target that asks while the same model object is passed; each event's
+    line comes from the memo when it has it."""
+    if _TEXTS and _TEXTS[0][0] is model:
+        return _TEXTS[0][1]
+    from codegen.testplan import SDK_VARIANTS, EventCases
 
-    text = vectors_text(model, sdk_plan(model))
-    _MEMO[:] = [(model, text)]
-    return text
-
-
-def vectors_text(model: Model, plan: Any) -> str:
-    """The vectors file of `plan` (the model's TestPlan)."""
+    memo = _MEMOS[0][1] if _MEMOS and _MEMOS[0][0] is model else NO_MEMO
     codec = ValueCodec(model)
-    samples: dict[str, list[Any]] = {}
-    invalid: dict[str, list[Any]] = {}
-    for sample in plan.samples:
-        samples.setdefault(sample.event, []).append(sample)
-    for case in plan.invalid:
-        invalid.setdefault(case.event, []).append(case)
-    return document([dumps(event_entry(codec, e, samples.get(e.name, []), invalid.get(e.name, [])))
-                     for e in model.events])
+    found: list[EventCases] = []
+    covered: set[tuple[str, str, str]] = set()  # object constraints whose invalid case an earlier event has
+
+    def event_chunk(event: Any) -> str:
+        if not found:
+            found.append(EventCases(model))
+        cases = found[0]
+        cases.finder.covered |= covered
+        entry = event_entry(codec, event, cases.samples(event, SDK_VARIANTS), cases.invalid(event))
+        # The line (JSON has no raw line end), then what the event covered.
+        return dumps(entry) + "\n" + dumps(sorted(cases.object_coverage() - covered))
+
+    lines = []
+    for event in model.events:
+        line, _, covers = memo.event_text(event, (dumps(sorted(covered)),), partial(event_chunk, event)).partition("\n")
+        lines.append(line)
+        if covers != "[]":
+            covered |= {(owner, name, kind) for owner, name, kind in json.loads(covers)}
+    text = document(lines)
+    _TEXTS[:] = [(model, text)]
+    return text
 
 
 Reader = Callable[[str], str]
@@ -235,9 +257,14 @@ def builder_messages(model: Model) -> list[tuple[str, str, tuple[Property, ...]]
     return out
 
 
+_USED: list[tuple[Model, set[tuple[str, str]]]] = []
+
+
 def used_types(model: Model) -> set[tuple[str, str]]:
     """("enum" or "object", name) of every type a parameter of an event
-    holds, directly or inside objects."""
+    holds, directly or inside objects (computed once per model object)."""
+    if _USED and _USED[0][0] is model:
+        return _USED[0][1]
     objects = {o.name: o for o in model.objects}
     found: set[tuple[str, str]] = set()
     pending = [p for e in model.events for p in e.properties if p.is_parameter]
@@ -247,4 +274,5 @@ def used_types(model: Model) -> set[tuple[str, str]]:
             found.add((leaf.kind.value, leaf.name or ""))
             if leaf.kind is Kind.OBJECT:
                 pending += [p for p in objects[leaf.name or ""].properties if p.is_parameter]
+    _USED[:] = [(model, found)]
     return found

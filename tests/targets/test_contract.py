@@ -148,3 +148,13 @@ def test_every_event_has_a_typed_call(name: str, model) -> None:
     calls = TARGETS[name].typed_calls(model)
     assert sorted(calls) == sorted(e.name for e in model.events)
     assert all(call.strip() for call in calls.values())
+
+
+def test_format_characters_live_in_the_scanned_planes() -> None:
+    """codegen.sdk.text scans only the planes that hold format characters
+    (a start-up cost otherwise): a scan of every plane finds nothing more."""
+    import sys
+
+    from codegen.sdk.text import FORMAT_CODES, format_codes
+
+    assert format_codes(tuple(range((sys.maxunicode >> 16) + 1))) == FORMAT_CODES

@@ -15,7 +15,7 @@ from codegen.targets.javascript import lexical as js
 from codegen.targets.javascript.builders import builders_module
 from codegen.targets.javascript.testvalues import Values
 from codegen.targets.javascript.views import Renderer
-from codegen.testplan import context_sample, deprecated_sample, envelope_case, sdk_plan
+from codegen.testplan import context_sample, deprecated_sample, envelope_case, first_invalid
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
     if not model.events:
         return []
     values = Values(renderer)
-    the_plan = sdk_plan(model)
+    invalid = first_invalid(model)
     envelope = envelope_case(model, renderer.package)
     flagged = deprecated_sample(model)
     deprecated = [] if flagged is None else [{
@@ -45,7 +45,7 @@ def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
         "event": values.event(envelope.event, envelope.values),
         "event_name": js.ts_string(envelope.event),
         "invalid": [{"event": values.event(c.event, c.values), "message": js.ts_string(c.message)}
-                    for c in the_plan.invalid[:1]],
+                    for c in ([invalid] if invalid else [])],
         "context": values.context(envelope.context),
         "minimal_context": values.context(context_sample(model, full=False)),
         "event_id": js.ts_string(envelope.auto["event_id"]),
@@ -60,6 +60,6 @@ def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
     out = [OutputFile("test/tracker.test.ts", t.render("tracker.test.ts.j2", header=header,
                                                        imports=tracker_imports, tr=tracker))]
     out.append(OutputFile("test/plan-builders.ts", t.render("plan-builders.ts.j2", header=header,
-                                                            **builders_module(model, renderer.names))))
+                                                            **builders_module(model, renderer.names, t.memo))))
     out.append(OutputFile("test/plan.json", plan_vectors(model)))
     return out

@@ -18,7 +18,9 @@ the templates print), `testvalues` (test-plan values as Kotlin expressions),
 
 from __future__ import annotations
 
-from codegen.ir import Model
+from functools import partial
+
+from codegen.ir import Event, Model
 from codegen.naming import pascal
 from codegen.sdk.contract import GENERATED_MARKER, OutputFile
 from codegen.sdk.runtime_files import copy_runtime, generated_header
@@ -84,14 +86,18 @@ class KotlinTarget:
             add(f"{main}{names.of(enum.name)}.kt", "enum.kt.j2", view=kv.enum_view(enum, names))
         for obj in model.objects:
             add(f"{main}{names.of(obj.name)}.kt", "object.kt.j2", view=kv.object_view(obj.name, names, model))
+        def event_file(event: Event) -> list[OutputFile]:
+            view = kv.event_view(event, names, model)
+            return [OutputFile(f"{main}{view.class_name}.kt", templates.render("event.kt.j2", **common, view=view))]
+
         for event in model.events:
-            add(f"{main}{names.of(event.name)}.kt", "event.kt.j2", view=kv.event_view(event, names, model))
+            files += templates.memo.event_files(event, (names.of(event.name),), partial(event_file, event))
         add(f"{main}TrackingContext.kt", "context.kt.j2", view=kv.context_view(names, model))
         add(f"{main}SdkInfo.kt", "sdk_info.kt.j2", name=kn.string_literal(package),
             version=kn.string_literal(model.version))
         files += _runtime(templates, "runtime", main, package)
         files += _runtime(templates, "runtime_test", test, package)
-        for path, template, context in kotlin_tests.test_files(model, names):
+        for path, template, context in kotlin_tests.test_files(model, names, templates.memo):
             add(test + path, template, **context)
         resources = "src/test/resources/" + package.replace(".", "/") + "/"
         files.append(OutputFile(resources + "plan.json", plan_vectors(model)))

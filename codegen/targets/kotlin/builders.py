@@ -8,9 +8,11 @@ of the model."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from codegen.ir import Model, Property, Scalar, TypeRef
+from codegen.ir import Event, Model, Property, Scalar, TypeRef
+from codegen.sdk.memo import NO_MEMO, Memo
 from codegen.sdk.vectors import Reader, TypeReads, builder_messages, read_expression
 from codegen.targets.kotlin import lexical as kn
 from codegen.targets.kotlin import views as kv
@@ -57,19 +59,24 @@ def _call(reads: KotlinReads, class_name: str, properties: tuple[Property, ...],
     return f"{class_name}({', '.join(args)})"
 
 
-def builder_files(model: Model, names: kv.Names) -> list[tuple[str, dict[str, Any]]]:
+def builder_files(model: Model, names: kv.Names, memo: Memo = NO_MEMO) -> list[tuple[str, dict[str, Any]]]:
     """(class name, template context) of `PlanBuilders` (objects and the
-    dispatch) and of each `PlanEventsN` chunk."""
+    dispatch) and of each `PlanEventsN` chunk; each event's function is
+    reused from the previous build when the memo has it."""
     reads = KotlinReads(names)
-    properties = {("object", o.name): o.properties for o in model.objects}
-    properties.update({("event", e.name): e.properties for e in model.events})
-    objects, events = [], []
-    for kind, name, params in builder_messages(model):
-        view = {"function": "build" + names.of(name), "type": names.of(name),
-                "call": _call(reads, names.of(name), properties[(kind, name)], params),
-                "wire": kn.string_literal(name)}
-        (objects if kind == "object" else events).append(view)
+    objects = [{"function": object_function(names, name), "type": names.of(name),
+                "call": _call(reads, names.of(name), model.object(name).properties, params)}
+               for kind, name, params in builder_messages(model) if kind == "object"]
+    events = [{"wire": kn.string_literal(e.name), "function": "build" + names.of(e.name),
+               "text": memo.event_text(e, (names.of(e.name),), partial(_event_function, reads, e))}
+              for e in model.events]
     chunks = [events[i:i + CHUNK] for i in range(0, len(events), CHUNK)]
     files = [("PlanBuilders", {"objects": objects, "chunks": [f"PlanEvents{i}" for i in range(len(chunks))]})]
     files += [(f"PlanEvents{i}", {"class_name": f"PlanEvents{i}", "events": chunk}) for i, chunk in enumerate(chunks)]
     return files
+
+
+def _event_function(reads: KotlinReads, event: Event) -> str:
+    name = reads.names.of(event.name)
+    params = tuple(p for p in event.properties if p.is_parameter)
+    return f"    private fun build{name}(v: PlanNode): {name} = {_call(reads, name, event.properties, params)}"

@@ -9,6 +9,7 @@ from typing import Any
 
 from codegen import testplan
 from codegen.ir import Model
+from codegen.sdk.memo import NO_MEMO, Memo
 from codegen.targets.kotlin import lexical as kn
 from codegen.targets.kotlin import views as kv
 from codegen.targets.kotlin.builders import builder_files
@@ -50,12 +51,12 @@ def _broken_contexts(model: Model) -> list[tuple[str, str, dict[str, Any]]]:
     return list(InvalidFinder(model, Sampler(model)).broken(model.context.properties, "context"))
 
 
-def test_files(model: Model, names: kv.Names) -> list[tuple[str, str, dict[str, Any]]]:
+def test_files(model: Model, names: kv.Names, memo: Memo = NO_MEMO) -> list[tuple[str, str, dict[str, Any]]]:
     """(path below the test folder, template, context) of every rendered test;
     the plan's vectors go among the test resources."""
     files: list[tuple[str, str, dict[str, Any]]] = [
         (f"{cls}.kt", "plan_builders.kt.j2" if cls == "PlanBuilders" else "plan_events.kt.j2", ctx)
-        for cls, ctx in builder_files(model, names)]
+        for cls, ctx in builder_files(model, names, memo)]
     if model.events:  # the tracker tests send the reference envelope of an event
         package = kv.settings(model)["package"]
         files.append(("TrackerTest.kt", "test_tracker.kt.j2", tracker_test(model, names, package)))
@@ -66,6 +67,6 @@ def readme_example(model: Model, names: kv.Names) -> dict[str, str]:
     """A tracker and one event for the README: the test plan's smallest valid values."""
     writer = ValueWriter(model, names)
     context = writer.context(testplan.context_sample(model, full=False))
-    sample = testplan.sdk_plan(model).samples[0] if model.events else None
+    sample = testplan.first_sample(model)
     event = "event" if sample is None else writer.event(sample.event, sample.values)
     return {"context": context, "event": event}

@@ -6,9 +6,11 @@ fit in 88 columns)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from codegen.ir import Kind, Model, Property, Scalar, TypeRef
+from codegen.ir import Event, Kind, Model, Property, Scalar, TypeRef
+from codegen.sdk.memo import NO_MEMO, Memo
 from codegen.sdk.names import NameAllocator, repeat_suffix
 from codegen.sdk.vectors import builder_messages, used_types
 from codegen.targets.python import lexical as names
@@ -37,14 +39,11 @@ class Builders:
         for kind, name, _ in builder_messages(model):
             base = nm.modules[name] if kind == "event" else names.attr_base(name)
             self.functions[(kind, name)] = taken.claim("module", f"{kind}_{base}")
-        self.used: set[str] = set()  # the package's names the builders refer to
 
     def reader(self, ref: TypeRef) -> str:
         """The function reading one value of a leaf type."""
         if ref.kind is Kind.SCALAR:
             assert ref.scalar is not None
-            if ref.scalar is Scalar.TIMESTAMP:
-                self.used.add("Timestamp")
             return f"{NODE}.{SCALAR_READERS[ref.scalar]}"
         return self.functions[(ref.kind.value, ref.name or "")]
 
@@ -54,24 +53,36 @@ class Builders:
 
     def function(self, kind: str, name: str, params: tuple[Property, ...]) -> list[str]:
         cls = self.nm.types[(kind, name)]
-        self.used.add(cls)
         attrs = self.nm.attrs[(kind, name)]
         body = lines(Call(cls, [(attrs[p.name], self.argument(p)) for p in params]), INDENT, "return ")
         return _def(self.functions[(kind, name)], cls) + body
 
+    def event_function(self, event: Event) -> str:
+        return "\n".join(self.function("event", event.name, _params(event.properties)))
+
     def enum_reader(self, enum: str) -> list[str]:
         cls = self.nm.types[("enum", enum)]
-        self.used.add(cls)
         return _def(self.functions[("enum", enum)], cls) + [f"{INDENT}return v.member({cls})"]
 
-    def module(self) -> dict[str, Any]:
-        """What `tests/plan_builders.py.j2` prints."""
+    def module(self, memo: Memo = NO_MEMO) -> dict[str, Any]:
+        """What `tests/plan_builders.py.j2` prints (each event's function
+        reused from the previous build when the memo has it)."""
         used = used_types(self.model)
         functions = [self.enum_reader(e.name) for e in self.model.enums if ("enum", e.name) in used]
-        functions += [self.function(kind, name, params) for kind, name, params in builder_messages(self.model)]
+        functions += [self.function("object", o.name, _params(o.properties))
+                      for o in self.model.objects if ("object", o.name) in used]
+        for event in self.model.events:
+            extra = (self.nm.types[("event", event.name)], self.functions[("event", event.name)])
+            functions.append(memo.event_text(event, extra, partial(self.event_function, event)).split("\n"))
+        imported = {self.nm.types[("event", e.name)] for e in self.model.events}
+        imported |= {self.nm.types[kind_name] for kind_name in used}
         table = [f"{INDENT}{names.py_str(e.name)}: {self.functions[('event', e.name)]}," for e in self.model.events]
-        return {"imports": names.import_lines(self.nm.package, self.used) if self.used else [],
+        return {"imports": names.import_lines(self.nm.package, imported) if imported else [],
                 "functions": functions, "table": table}
+
+
+def _params(properties: tuple[Property, ...]) -> tuple[Property, ...]:
+    return tuple(p for p in properties if p.is_parameter)
 
 
 def _def(function: str, returns: str) -> list[str]:

@@ -6,30 +6,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from codegen.sdk.memo import NO_MEMO, Memo
 from codegen.targets.python import lexical as names
 from codegen.targets.python.builders import Builders
 from codegen.targets.python.testvalues import INDENT, Values, lines
-from codegen.testplan import deprecated_sample, envelope_case, sdk_plan
+from codegen.testplan import deprecated_sample, envelope_case, first_invalid
 
 
-def test_files(views: Any) -> list[tuple[str, str, dict[str, Any]]]:
+def test_files(views: Any, memo: Memo = NO_MEMO) -> list[tuple[str, str, dict[str, Any]]]:
     """(path, template, context) of each rendered test; the plan's vectors
     come separately (`plan_vectors`)."""
     model = views.model
     pkg = views.names.package
-    test_plan = sdk_plan(model)
     files: list[tuple[str, str, dict[str, Any]]] = [
         ("tests/plan_builders.py", "tests/plan_builders.py.j2",
-         {"package": pkg, **Builders(model, views.names).module()}),
+         {"package": pkg, **Builders(model, views.names).module(memo)}),
         ("tests/plan_support.py", "tests/plan_support.py.j2", {"package": pkg}),
         ("tests/test_plan.py", "tests/test_plan.py.j2", {"package": pkg}),
     ]
-    files.append(tracker_tests(views, test_plan))
+    files.append(tracker_tests(views))
     files.append(("tests/test_vectors.py", "tests/test_vectors.py.j2", {"package": pkg}))
     return files
 
 
-def tracker_tests(views: Any, test_plan: Any) -> tuple[str, str, dict[str, Any]]:
+def tracker_tests(views: Any) -> tuple[str, str, dict[str, Any]]:
     model = views.model
     pkg = views.names.package
     values = Values(views)
@@ -48,7 +48,7 @@ def tracker_tests(views: Any, test_plan: Any) -> tuple[str, str, dict[str, Any]]
         "package": pkg,
         "sdk_name": names.py_str(pkg),
     }
-    bad = test_plan.invalid[0] if test_plan.invalid else None
+    bad = first_invalid(model)
     context["invalid"] = None
     if bad is not None:
         context["invalid"] = {

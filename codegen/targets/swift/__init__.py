@@ -14,7 +14,9 @@ expressions), `sdktests` (the package's own tests).
 
 from __future__ import annotations
 
-from codegen.ir import Model
+from functools import partial
+
+from codegen.ir import Event, Model
 from codegen.sdk.contract import GENERATED_MARKER, OutputFile
 from codegen.sdk.runtime_files import copy_runtime, generated_header
 from codegen.sdk.templates import TemplateSet, builtin_templates
@@ -67,10 +69,12 @@ class SwiftTarget:
             sv = object_view(nm, obj, model)
             files.append(OutputFile(f"{src}/Objects/{sv.name}.swift",
                                     templates.render("object.swift.j2", **common, s=sv)))
-        for event in model.events:
+        def event_file(event: Event) -> list[OutputFile]:
             sv = event_view(nm, model, event)
-            files.append(OutputFile(f"{src}/Events/{sv.name}.swift",
-                                    templates.render("event.swift.j2", **common, s=sv)))
+            return [OutputFile(f"{src}/Events/{sv.name}.swift", templates.render("event.swift.j2", **common, s=sv))]
+
+        for event in model.events:
+            files += templates.memo.event_files(event, (nm.types[("event", event.name)],), partial(event_file, event))
         files.append(OutputFile(f"{src}/{nm.context_type}.swift",
                                 templates.render("context.swift.j2", **common, s=context_view(nm, model))))
         files += sdktests.render_tests(model, nm, templates, common)

@@ -7,9 +7,11 @@ warnings under `-warnings-as-errors`."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from codegen.ir import Model, Property, Scalar, TypeRef
+from codegen.sdk.memo import NO_MEMO, Memo
 from codegen.sdk.vectors import Reader, TypeReads, builder_messages, read_expression
 from codegen.targets.swift import lexical as names
 from codegen.targets.swift.testvalues import DEPRECATED_TEST
@@ -52,20 +54,29 @@ def _argument(reads: SwiftReads, ident: str, prop: Property) -> str:
     return f"{ident}: v.opt({wire}).map {{ try {read_expression(reads, prop.type, '$0')} }}"
 
 
-def builders_view(model: Model, nm: Any) -> dict[str, Any]:
-    """What `tests/plan_builders.swift.j2` prints; `deprecated` says whether
-    the dispatch (and so the plan's tests) must be marked deprecated."""
+def builders_view(model: Model, nm: Any, memo: Memo = NO_MEMO) -> dict[str, Any]:
+    """What `tests/plan_builders.swift.j2` prints (each event's function
+    reused from the previous build when the memo has it); `attributes` says
+    whether the dispatch (and so the plan's tests) must be marked deprecated."""
     reads = SwiftReads(nm)
-    deprecated_events = {e.name for e in model.events if e.deprecation}
-    functions, events = [], []
-    for kind, name, params in builder_messages(model):
-        idents = nm.members[(kind, name)]
-        type_name = nm.types[(kind, name)]
-        call = f"try {type_name}({', '.join(_argument(reads, idents[p.name], p) for p in params)})"
-        attributes = [DEPRECATED_TEST] if name in deprecated_events and kind == "event" else []
-        functions.append({"attributes": attributes, "function": function_name(nm, kind, name), "type": type_name,
-                          "call": call})
-        if kind == "event":
-            events.append({"wire": names.string_literal(name), "function": function_name(nm, kind, name)})
-    return {"functions": functions, "events": events,
-            "attributes": [DEPRECATED_TEST] if deprecated_events else []}
+    functions = [_function(reads, kind, name, params) for kind, name, params in builder_messages(model)
+                 if kind == "object"]
+    events = []
+    for event in model.events:
+        function = function_name(nm, "event", event.name)
+        params = tuple(p for p in event.properties if p.is_parameter)
+        functions.append(memo.event_text(event, (function,), partial(_function, reads, "event", event.name, params,
+                                                                     event.deprecation is not None)))
+        events.append({"wire": names.string_literal(event.name), "function": function})
+    deprecated = any(e.deprecation for e in model.events)
+    return {"functions": functions, "events": events, "attributes": [DEPRECATED_TEST] if deprecated else []}
+
+
+def _function(reads: SwiftReads, kind: str, name: str, params: tuple[Property, ...], deprecated: bool = False) -> str:
+    """The builder of one message: its lines, without the last line end."""
+    idents = reads.nm.members[(kind, name)]
+    type_name = reads.nm.types[(kind, name)]
+    call = f"try {type_name}({', '.join(_argument(reads, idents[p.name], p) for p in params)})"
+    head = [f"    {DEPRECATED_TEST}"] if deprecated else []
+    return "\n".join([*head, f"    static func {function_name(reads.nm, kind, name)}(_ v: PlanNode) throws -> {type_name} {{",
+                      f"        {call}", "    }"])

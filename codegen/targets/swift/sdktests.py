@@ -24,9 +24,8 @@ def render_tests(model: Model, nm: Any, templates: TemplateSet, common: dict[str
     """The test plan as data (plan.json, its typed builders, reader and
     runner), plus the tracker, runtime and vector tests."""
     folder = f"Tests/{nm.module}Tests"
-    plan = testplan.sdk_plan(model)
     writer = ValueWriter(model, nm)
-    builders = builders_view(model, nm)
+    builders = builders_view(model, nm, templates.memo)
     files = [
         OutputFile(f"{folder}/plan.json", plan_vectors(model)),
         OutputFile(f"{folder}/PlanBuilders.swift", templates.render("tests/plan_builders.swift.j2", **common,
@@ -35,7 +34,7 @@ def render_tests(model: Model, nm: Any, templates: TemplateSet, common: dict[str
         OutputFile(f"{folder}/PlanTests.swift", templates.render("tests/PlanTests.swift.j2", **common,
                                                                  attributes=builders["attributes"])),
     ]
-    if plan.samples:  # the tracker is tested with an event of the model
+    if model.events:  # the tracker is tested with an event of the model
         files.append(OutputFile(f"{folder}/TrackerTests.swift", templates.render(
             "tests/tracker.swift.j2", **common, t=tracker_view(model, nm, writer))))
     for path in ("RuntimeTests.swift", "VectorTests.swift", "TestSupport.swift"):
@@ -47,7 +46,6 @@ def tracker_view(model: Model, nm: Any, writer: ValueWriter) -> dict[str, Any]:
     """The envelope case (fixed clock and id) plus an invalid event for the
     policies and, when the model has one, a sample using deprecated parts."""
     envelope = testplan.envelope_case(model, nm.module)
-    plan = testplan.sdk_plan(model)
     writer.uses_deprecated = False
     context = writer.context(envelope.context)
     event = writer.event(envelope.event, envelope.values)
@@ -68,8 +66,8 @@ def tracker_view(model: Model, nm: Any, writer: ValueWriter) -> dict[str, Any]:
         "clock_paths": [names.string_literal(f"context.{p.name}") for p in model.context.properties
                         if p.auto is AutoValue.CLIENT_TIMESTAMP][:1],
     }
-    if plan.invalid:
-        case = plan.invalid[0]
+    case = testplan.first_invalid(model)
+    if case is not None:
         writer.uses_deprecated = False
         expr = writer.event(case.event, case.values)
         view["invalid"] = [{"event": expr, "attributes": [DEPRECATED_TEST] if writer.uses_deprecated else [],
@@ -92,7 +90,7 @@ def _string_array(texts: tuple[str, ...]) -> str:
 def readme_example(model: Model, nm: Any) -> dict[str, str]:
     """A context and an event that validate, for the README."""
     writer = ValueWriter(model, nm)
-    if not testplan.sdk_plan(model).samples:
+    if not model.events:
         return {"context": writer.context(testplan.context_sample(model)), "track": "// (the model has no events)"}
     envelope = testplan.envelope_case(model, nm.module)
     return {"context": writer.context(envelope.context),

@@ -24,7 +24,6 @@ from broadcaster_analytics import (
     Search,
     Share,
     ShareTarget,
-    Timestamp,
     VideoCompleted,
     VideoHeartbeat,
     VideoPaused,
