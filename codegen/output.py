@@ -72,7 +72,7 @@ def owned_files(root: Path, existing: bool = True) -> set[str]:
 def _inside(rel: str) -> bool:
     """A manifest entry that stays inside the tree (a tampered one must not reach out)."""
     parts = [part for part in rel.split("/") if part not in ("", ".")]
-    return bool(parts) and not rel.startswith("/") and "\\" not in rel and ".." not in parts
+    return bool(parts) and not rel.startswith("/") and ".." not in parts
 
 
 def _marked_files(root: Path) -> set[str]:
