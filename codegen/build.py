@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codegen import __version__, build_jobs
-from codegen.output import Difference, atomic_write, compare_tree, encode, write_tree
 from codegen.sdk.templates import TemplateSet, search_path
 from codegen.targets import registered_targets, target_modules
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the up-to-date path imports none of these
     from codegen.ir import Model
+    from codegen.output import Difference
     from codegen.sdk.contract import Target
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -61,17 +61,28 @@ def select_targets(names: tuple[str, ...]) -> list[Target]:
 
 
 def render(model: Model, target: Target, overrides: tuple[Path, ...]) -> dict[str, bytes]:
+    from codegen.output import encode
+
     return encode(target.render(model, TemplateSet.of(target, overrides)))
 
 
-def _hash_tree(digest: "hashlib._Hash", root: Path, pattern: str = "*") -> None:
+def _hash_tree(digest: "hashlib._Hash", root: Path, suffix: str = "") -> None:
+    """Every file under root (ending in `suffix`) by relative path and content."""
     if root.is_file():
         digest.update(root.name.encode() + b"\0" + root.read_bytes() + b"\0")
         return
     if not root.is_dir():
         return
-    for path in sorted(p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    found = []
+    base = str(root)
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        rel = os.path.relpath(folder, base).replace(os.sep, "/")
+        found += [(name if rel == "." else f"{rel}/{name}", os.path.join(folder, name))
+                  for name in files if name.endswith(suffix)]
+    for rel, path in sorted(found):
+        with open(path, "rb") as handle:
+            digest.update(rel.encode() + b"\0" + handle.read() + b"\0")
 
 
 def target_sources(module: str) -> Path | None:
@@ -94,7 +105,7 @@ def _digests(model_dir: Path) -> tuple["hashlib._Hash", "hashlib._Hash"]:
     from codegen.model_files import model_files
 
     code = hashlib.sha256(f"codegen {__version__}\0".encode())
-    _hash_tree(code, PACKAGE_DIR, "*.py")
+    _hash_tree(code, PACKAGE_DIR, ".py")
     common = code.copy()
     for path in model_files(model_dir):
         common.update(path.relative_to(model_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -118,8 +129,8 @@ def _stamp_path(out: Path, name: str) -> Path:
     return out / STAMP_DIR / f"{name}.json"
 
 
-def _file_state(path: Path) -> list[int]:
-    info = path.stat()
+def _file_state(path: Path | str) -> list[int]:
+    info = os.stat(path)
     return [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
@@ -136,14 +147,30 @@ def _stamp_matches(stamp: dict | None, out: Path, name: str, key: str | None) ->
     same inputs by content hash, and every output as it was written."""
     if stamp is None or key is None or stamp.get("input") != key:
         return None
-    root = out / name
-    for rel, state in stamp.get("files", {}).items():
-        try:
-            if _file_state(root / rel) != state:
-                return None
-        except OSError:
-            return None
-    return len(stamp.get("files", {}))
+    files = stamp.get("files", {})
+    return len(files) if _states_match(str(out / name), files) else None
+
+
+def _states_match(root: str, states: dict[str, list[int]]) -> bool:
+    """Whether every file has its recorded (size, mtime, inode); each is
+    looked up in its open folder, the cheapest stat of thousands of files."""
+    folders: dict[str, int] = {}
+    try:
+        for rel, state in states.items():
+            folder, _, file = rel.rpartition("/")
+            fd = folders.get(folder)
+            if fd is None:
+                fd = folders[folder] = os.open(os.path.join(root, folder) if folder else root,
+                                               os.O_RDONLY | os.O_DIRECTORY)
+            info = os.stat(file, dir_fd=fd)
+            if state != [info.st_size, info.st_mtime_ns, info.st_ino]:
+                return False
+        return True
+    except OSError:
+        return False
+    finally:
+        for fd in folders.values():
+            os.close(fd)
 
 
 def _write_stamp(out: Path, name: str, key: str, template_dir: Path, files: dict[str, bytes | None],
@@ -213,6 +240,8 @@ class _Reuse:
         use_memo(model, self.plan)
 
     def save_plan(self) -> None:
+        from codegen.output import atomic_write
+
         if self.plan.texts:  # the vectors were rendered in this process
             atomic_write(self.plan_path, self.plan.stored(self.code).encode("utf-8"))
 
@@ -247,6 +276,8 @@ def _job(model: Model, target: Target, out: Path, keys: tuple[str, str], overrid
         return state == [info.st_size, info.st_mtime_ns, info.st_ino]
 
     def render_target() -> object:
+        from codegen.output import encode
+
         templates = TemplateSet.of(target, overrides)
         memo = None
         if reuse is not None:
@@ -259,6 +290,8 @@ def _job(model: Model, target: Target, out: Path, keys: tuple[str, str], overrid
         return encode(target.render(model, templates)), memo
 
     def write(rendered: object) -> tuple[int, int, int]:
+        from codegen.output import atomic_write, write_tree
+
         files, memo = rendered  # type: ignore[misc]
         written, deleted = write_tree(root, files)
         _write_stamp(out, target.name, keys[0], template_dir, files, states)
@@ -272,6 +305,8 @@ def _job(model: Model, target: Target, out: Path, keys: tuple[str, str], overrid
 def check(
     model_dir: Path, out: Path, target_names: tuple[str, ...] = (), overrides: tuple[Path, ...] = (),
 ) -> list[Difference]:
+    from codegen.output import Difference, compare_tree
+
     model = load_checked_model(model_dir)
     differences = []
     for target in select_targets(target_names):

@@ -15,9 +15,6 @@ from typing import Any
 import click
 
 from codegen import __version__
-from codegen.diagnostics import CommandFailed, ModelErrors
-from codegen.output import OutputError
-from codegen.targets import TargetLoadError, registered_targets, target_modules
 
 EXIT_MODEL = 1
 EXIT_INTERNAL = 3
@@ -30,6 +27,8 @@ class Settings:
 
 
 def _target_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    from codegen.targets import target_modules
+
     known = target_modules()
     for name in value:
         if name not in known:
@@ -125,6 +124,8 @@ def check(settings: Settings, targets: tuple[str, ...], out: Path) -> None:
 @cli.command(name="targets")
 def list_targets() -> None:
     """List the registered targets."""
+    from codegen.targets import registered_targets
+
     for name, target in registered_targets().items():
         click.echo(f"{name:12} {target.description}")
 
@@ -231,6 +232,7 @@ def docs(settings: Settings, out: Path, changelog: Path) -> None:
     from codegen.exports.catalog.history import read_history
     from codegen.loader import load_model
     from codegen.output import encode, write_tree
+    from codegen.targets import registered_targets
 
     model = load_model(settings.model)
     calls = {name: target.typed_calls(model) for name, target in registered_targets().items()}
@@ -263,17 +265,27 @@ def main() -> None:
     except click.Abort:
         click.echo("aborted", err=True)
         sys.exit(EXIT_MODEL)
-    except ModelErrors as exc:
-        click.echo(exc.format(), err=True)
-        sys.exit(EXIT_MODEL)
-    except (OutputError, TargetLoadError, CommandFailed) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_MODEL)
     except SystemExit:
         raise
-    except BaseException as exc:  # never show users a traceback
-        if os.environ.get("CODEGEN_DEBUG"):
-            raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
-                   "  hint: this is a bug in codegen; rerun with CODEGEN_DEBUG=1 and report the output", err=True)
-        sys.exit(EXIT_INTERNAL)
+    except BaseException as exc:
+        _fail(exc)
+
+
+def _fail(exc: BaseException) -> None:
+    """Report an error as its kind asks (the modules of these errors load
+    only now: an up-to-date build never needs them)."""
+    from codegen.diagnostics import CommandFailed, ModelErrors
+    from codegen.output import OutputError
+    from codegen.targets import TargetLoadError
+
+    if isinstance(exc, ModelErrors):
+        click.echo(exc.format(), err=True)
+        sys.exit(EXIT_MODEL)
+    if isinstance(exc, (OutputError, TargetLoadError, CommandFailed)):
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_MODEL)
+    if os.environ.get("CODEGEN_DEBUG"):
+        raise exc
+    click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+               "  hint: this is a bug in codegen; rerun with CODEGEN_DEBUG=1 and report the output", err=True)
+    sys.exit(EXIT_INTERNAL)

@@ -5,16 +5,17 @@ searched before the target's own template folder."""
 from __future__ import annotations
 
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
-
-from codegen.sdk.memo import NO_MEMO, Memo
 
 if TYPE_CHECKING:
     import jinja2
 
-BUILTIN_TEMPLATES = Path(str(resources.files("codegen") / "templates"))
+    from codegen.sdk.memo import Memo
+
+# Inside the installed codegen package (`codegen/templates`); found from this
+# file, not importlib.resources, which the up-to-date path must not import.
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def builtin_templates(target: str) -> Path:
@@ -33,10 +34,20 @@ class TemplateSet:
     `memo` is what the target may reuse from the previous build
     (`codegen.sdk.memo`)."""
 
-    memo: Memo = NO_MEMO
     # Where compiled templates are kept between builds (the build sets it
     # under the output's .codegen/ folder); None compiles them every time.
     bytecode_dir: Path | None = None
+    _memo: Memo | None = None
+
+    @property
+    def memo(self) -> Memo:
+        from codegen.sdk.memo import NO_MEMO
+
+        return self._memo or NO_MEMO
+
+    @memo.setter
+    def memo(self, memo: Memo) -> None:
+        self._memo = memo
 
     def __init__(
         self,
