@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("testplan", ("codegen.testplan",)),
     ("sdk kit", ("codegen.sdk",)),
     ("targets", ("codegen.targets",)),
-    ("build", ("codegen.build", "codegen.output", "codegen.exports", "codegen.collector", "codegen.evolution",
+    ("build", ("codegen.build", "codegen.build_jobs", "codegen.incremental", "codegen.output", "codegen.exports", "codegen.collector", "codegen.evolution",
                "codegen.scaffold", "codegen.docs", "codegen.release", "codegen.privacy")),
     ("cli", ("codegen.cli", "codegen.__main__")),
 ]
