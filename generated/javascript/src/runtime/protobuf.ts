@@ -15,6 +15,7 @@ const INT64_MAX = (1n << 63n) - 1n;
 
 // Scratch space for the bytes of one float or double (shared: writing is synchronous).
 const SCRATCH = new DataView(new ArrayBuffer(8));
+const SCRATCH_BYTES = new Uint8Array(SCRATCH.buffer);
 const TWO_32 = 4294967296;
 
 /**
@@ -65,18 +66,11 @@ export class ProtoWriter {
       this.buf[start] = length;
       return;
     }
-    let extra = 1;
-    while (length >= 2 ** (7 * (extra + 1))) extra++;
-    this.reserve(extra);
-    this.buf.copyWithin(start + 1 + extra, start + 1, this.pos);
-    this.pos += extra;
-    let v = length;
-    let at = start;
-    while (v > 0x7f) {
-      this.buf[at++] = (v & 0x7f) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    this.buf[at] = v;
+    // A length of two bytes or more: the body moves up (rare, so kept short).
+    const body = this.buf.slice(start + 1, this.pos);
+    this.pos = start;
+    this.varint32(length);
+    this.raw(body);
   }
 
   tag(field: number, wireType: number): void {
@@ -132,15 +126,10 @@ export class ProtoWriter {
   }
 
   int64(value: bigint | number): void {
+    // Most values are small and positive: number arithmetic is far cheaper than BigInt's.
     const n = typeof value === "bigint" ? Number(value) : value;
-    if (Number.isSafeInteger(n)) {
-      if (n >= 0) this.varintSplit(n % TWO_32, Math.floor(n / TWO_32));
-      else {
-        const magnitude = -n; // two's complement of the 64 bits
-        const lo = magnitude % TWO_32;
-        const hi = Math.floor(magnitude / TWO_32);
-        this.varintSplit((TWO_32 - lo) % TWO_32, (lo === 0 ? TWO_32 - hi : TWO_32 - 1 - hi) % TWO_32);
-      }
+    if (Number.isSafeInteger(n) && n >= 0) {
+      this.varintSplit(n % TWO_32, Math.floor(n / TWO_32));
       return;
     }
     const v = toBigInt(value);
@@ -149,7 +138,6 @@ export class ProtoWriter {
   }
 
   uint64(value: bigint | number): void {
-    // Most values fit a safe integer: number arithmetic is far cheaper than BigInt's.
     const n = typeof value === "bigint" ? Number(value) : value;
     if (Number.isSafeInteger(n) && n >= 0) {
       this.varintSplit(n % TWO_32, Math.floor(n / TWO_32));
@@ -170,11 +158,7 @@ export class ProtoWriter {
     checkNumber(value);
     if (Number.isNaN(value)) SCRATCH.setUint32(0, 0x7fc00000, true);
     else SCRATCH.setFloat32(0, toFloat32(value), true);
-    this.reserve(4);
-    const buf = this.buf;
-    const at = this.pos;
-    for (let i = 0; i < 4; i++) buf[at + i] = SCRATCH.getUint8(i);
-    this.pos = at + 4;
+    this.raw(SCRATCH_BYTES.subarray(0, 4));
   }
 
   /** 8 bytes little-endian; NaN is the canonical quiet NaN 0x7ff8000000000000. */
@@ -186,11 +170,7 @@ export class ProtoWriter {
     } else {
       SCRATCH.setFloat64(0, value, true);
     }
-    this.reserve(8);
-    const buf = this.buf;
-    const at = this.pos;
-    for (let i = 0; i < 8; i++) buf[at + i] = SCRATCH.getUint8(i);
-    this.pos = at + 8;
+    this.raw(SCRATCH_BYTES.subarray(0, 8));
   }
 
   /** Length-prefixed bytes. */
