@@ -150,7 +150,8 @@ def main() -> None:
         run(CODEGEN + ["build", "--out", work / "out", "--force"], ROOT)
         (work / "proto").mkdir()
         run(CODEGEN + ["export", "proto", "--out", work / "proto" / "model.proto"], ROOT)
-        print("runtime, video_heartbeat with its context (operations per CPU second, best of 3):", flush=True)
+        print("runtime, video_heartbeat with its context (operations per CPU second, best of 3; load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):", flush=True)
         results = []
         for name in chosen:
             results += {"python": python, "javascript": javascript, "kotlin": kotlin, "swift": swift}[name](work)

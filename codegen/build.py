@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from codegen import __version__, build_jobs
 from codegen.sdk.templates import TemplateSet, search_path
@@ -246,13 +246,19 @@ class _Reuse:
             atomic_write(self.plan_path, self.plan.stored(self.code).encode("utf-8"))
 
 
-def _shared_work(model: Model) -> None:
-    """What every built-in target asks for: the test plan's vectors (kept
-    in memory for the model object, see codegen.sdk.vectors)."""
+def _shared_work(model: Model) -> str:
+    """What every built-in target asks for: the test plan's vectors (see
+    codegen.sdk.vectors)."""
     from codegen.sdk.vectors import plan_vectors
 
-    if model.events:
-        plan_vectors(model)
+    return plan_vectors(model)
+
+
+def _take_shared(model: Model, fetch: Callable[[], object]) -> None:
+    """In a build worker: the vectors come from the parent, when asked for."""
+    from codegen.sdk.vectors import use_provider
+
+    use_provider(model, fetch)
 
 
 def _job(model: Model, target: Target, out: Path, keys: tuple[str, str], overrides: tuple[Path, ...],
@@ -299,7 +305,7 @@ def _job(model: Model, target: Target, out: Path, keys: tuple[str, str], overrid
             atomic_write(memo_path, memo.stored(keys[1]).encode("utf-8"))
         return len(files), written, deleted
 
-    return build_jobs.Job(target.name, render_target, write)
+    return build_jobs.Job(target.name, render_target, write, shared=lambda fetch: _take_shared(model, fetch))
 
 
 def check(

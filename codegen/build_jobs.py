@@ -4,8 +4,10 @@ Every target is rendered before any is written: a failure leaves the output
 as it was. With several targets and a large model, each target runs in a
 forked worker process that inherits the loaded model: the workers render
 side by side, report, and write only once the parent has heard from all of
-them that rendering succeeded. `CODEGEN_JOBS` caps the number of workers
-(1 renders in this process, one target after the other).
+them that rendering succeeded. Meanwhile the parent does the work they
+share (the test plan's vectors) and hands it over through a file when a
+worker asks. `CODEGEN_JOBS` caps the number of workers (1 renders in this
+process, one target after the other).
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ PARALLEL_EVENTS = 200
 class Job:
     """One stale target: how to render it and how to write what it rendered.
     `render` returns the files; `write` writes them and returns (files,
-    written, deleted)."""
+    written, deleted); in a worker, `shared` is given the function that
+    fetches the shared work's result before `render` runs."""
 
     name: str
     render: Callable[[], object]
     write: Callable[[object], tuple[int, int, int]]
+    shared: Callable[[Callable[[], object]], None] | None = None
 
 
 def workers_for(model: Model, jobs: int) -> int:
@@ -44,18 +48,19 @@ def workers_for(model: Model, jobs: int) -> int:
 
 def run(model: Model, jobs: list[Job], shared: Callable[[], object] | None = None) -> dict[str, tuple[int, int, int]]:
     """(files, written, deleted) of every job, in job order. `shared` is
-    work every job needs (the test plan): done once, before the workers
-    start, so that each inherits it."""
+    work every job needs (the test plan's vectors): in one process the
+    jobs do it when they need it; with workers, the parent does it while
+    they render."""
     if workers_for(model, len(jobs)) == 1:
         rendered = [(job, job.render()) for job in jobs]
         return {job.name: job.write(files) for job, files in rendered}
-    if shared is not None:
-        shared()
-    return _in_workers(jobs)
+    return _in_workers(jobs, shared)
 
 
-def _in_workers(jobs: list[Job]) -> dict[str, tuple[int, int, int]]:
+def _in_workers(jobs: list[Job], shared: Callable[[], object] | None) -> dict[str, tuple[int, int, int]]:
     import multiprocessing
+    import pickle
+    import tempfile
 
     context = multiprocessing.get_context("fork")
     workers = []
@@ -65,8 +70,20 @@ def _in_workers(jobs: list[Job]) -> dict[str, tuple[int, int, int]]:
         process.start()
         child_end.close()
         workers.append((job, process, parent_end))
+    handover = None
     try:
         failure = None
+        if shared is not None:
+            try:
+                fd, handover = tempfile.mkstemp(prefix="codegen-shared-", suffix=".pickle")
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(shared(), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                message: tuple[str, object] = ("shared", handover)
+            except BaseException as exc:  # noqa: BLE001 - raised below, once the workers have stopped
+                failure = _portable(exc)
+                message = ("shared", None)
+            for _job, _process, conn in workers:
+                conn.send(message)
         for _job, _process, conn in workers:
             kind, payload = _receive(conn)
             if kind == "error" and failure is None:
@@ -91,6 +108,29 @@ def _in_workers(jobs: list[Job]) -> dict[str, tuple[int, int, int]]:
             process.join(timeout=60)
             if process.is_alive():
                 process.kill()
+        if handover is not None:
+            os.unlink(handover)
+
+
+def _fetch_shared(conn: Connection) -> object:
+    """The shared work's result, which the parent sends once it has it."""
+    import pickle
+
+    message = conn.recv()
+    if not (isinstance(message, tuple) and message[0] == "shared"):
+        raise RuntimeError(f"a build worker expected the shared work, got {message!r}")
+    if message[1] is None:
+        raise RuntimeError("the shared work of the build failed")
+    with open(str(message[1]), "rb") as handle:
+        return pickle.load(handle)
+
+
+def _next_order(conn: Connection) -> object:
+    """The parent's next order ("write" or "abort"), past a shared result the job never asked for."""
+    message = conn.recv()
+    while isinstance(message, tuple) and message[0] == "shared":
+        message = conn.recv()
+    return message
 
 
 def _receive(conn: Connection) -> tuple[str, object]:
@@ -102,13 +142,15 @@ def _receive(conn: Connection) -> tuple[str, object]:
 
 def _work(job: Job, conn: Connection) -> None:
     try:
+        if job.shared is not None:
+            job.shared(lambda: _fetch_shared(conn))
         try:
             files = job.render()
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
             conn.send(("error", _portable(exc)))
             return
         conn.send(("rendered", None))
-        if conn.recv() != "write":
+        if _next_order(conn) != "write":
             return
         try:
             conn.send(("written", job.write(files)))

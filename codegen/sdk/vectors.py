@@ -163,6 +163,7 @@ def document(lines: list[str]) -> str:
 
 _TEXTS: list[tuple[Model, str]] = []
 _MEMOS: list[tuple[Model, Memo]] = []
+_PROVIDERS: list[tuple[Model, Callable[[], object]]] = []
 
 
 def use_memo(model: Model, memo: Memo) -> None:
@@ -171,12 +172,23 @@ def use_memo(model: Model, memo: Memo) -> None:
     _MEMOS[:] = [(model, memo)]
 
 
+def use_provider(model: Model, provide: Callable[[], object]) -> None:
+    """Let `plan_vectors` of this model object take the text from `provide`
+    (a build worker: its parent renders the vectors while it renders)."""
+    _PROVIDERS[:] = [(model, provide)]
+
+
 def plan_vectors(model: Model) -> str:
     """The vectors file of the model's test plan, rendered once for every
     target that asks while the same model object is passed; each event's
     line comes from the memo when it has it."""
     if _TEXTS and _TEXTS[0][0] is model:
         return _TEXTS[0][1]
+    if _PROVIDERS and _PROVIDERS[0][0] is model:
+        provided = _PROVIDERS[0][1]()
+        assert isinstance(provided, str)
+        _TEXTS[:] = [(model, provided)]
+        return provided
     from codegen.testplan import SDK_VARIANTS, EventCases
 
     memo = _MEMOS[0][1] if _MEMOS and _MEMOS[0][0] is model else NO_MEMO
