@@ -41,6 +41,7 @@ bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/runtime.py
 	$(BIN)/python bench/collector.py
+	$(BIN)/python bench/delivery.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,13 +1,15 @@
 """Benchmark: `codegen build` (every registered target: cold, unchanged, and
 after one property of one event changed) against `protoc` generating Python
 for the same model, at 50, 500 and 2,000 events, in one run, then the JSON
-Schema export and the catalog (`codegen docs`, with its page weight). Prints
-seconds and peak memory (max RSS of the largest process) per command, the
-ratio to protoc, how many files the one-property change rewrote, the size of
-the output (sources and tests apart; the build's cache under .codegen/ is not
-output) and the goals of issue 15.
+Schema export and the catalog (`codegen docs`, with its page weight); then
+`codegen validate` of a model of about 5 MB (11,000 events in flow style,
+generated here, never committed; the goal is under 2 s and 150 MB). Prints
+seconds, peak memory (max RSS of the largest process) and CPU seconds per
+command, the ratio to protoc, how many files the one-property change
+rewrote, the size of the output (sources and tests apart; the build's cache
+under .codegen/ is not output) and the goals of issue 15.
 
-Run: make bench   (or .venv/bin/python bench/run.py [--sizes 50,500,2000])
+Run: make bench   (or .venv/bin/python bench/run.py [--sizes 50,500,2000] [--validate-events 11000])
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 import grpc_tools
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import write_model  # noqa: E402
+from synthetic import write_flow_model, write_model  # noqa: E402
 
 CODEGEN = [sys.executable, "-m", "codegen"]
 
@@ -148,9 +150,19 @@ def catalog_weight(site: Path) -> str:
             f"{heaviest / 1e3:.1f} kB, site {total / 1e6:.1f} MB in {files} files")
 
 
+def validate_row(events: int, work: Path) -> None:
+    root = work / f"flow_{events}"
+    write_flow_model(root / "event_model", events)
+    size = sum(p.stat().st_size for p in (root / "event_model").rglob("*.yaml"))
+    seconds, rss, _cpu = measure(CODEGEN + ["validate"], root)
+    print(f"validate, {events} events ({size / 1e6:.1f} MB of YAML):", flush=True)
+    print(f"  {'codegen validate':36} {seconds:7.2f} s  {rss:7.1f} MB  (goal: under 2 s and 150 MB)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="50,500,2000")
+    parser.add_argument("--validate-events", type=int, default=11_000)
     args = parser.parse_args()
     targets = subprocess.run(CODEGEN + ["targets"], capture_output=True, text=True, check=True).stdout
     print("targets:", ", ".join(line.split()[0] for line in targets.splitlines()))
@@ -168,6 +180,8 @@ def main() -> None:
                       f"cpu {cpu:6.2f} s ({cpu / protoc_cpu:5.2f}x)", flush=True)
         if facts:
             print_goals(facts, events)
+        if args.validate_events:
+            validate_row(args.validate_events, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -76,3 +76,47 @@ def write_model(root: Path, events: int) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(content, sort_keys=True, allow_unicode=True), encoding="utf-8")
     return root
+
+
+# A model written the way people write large ones: short flow-style
+# properties, about 450 bytes per event (11,000 events: about 5 MB), with
+# names, descriptions and constraints that vary as in a real model, so that
+# no cache of repeated text makes it look faster than it is.
+_WORDS = ("item page video article user search cart order price screen player share comment rating "
+          "session device region product category campaign offer coupon list section topic author "
+          "episode season channel stream quality volume position duration error reason source").split()
+_SHAPES = [
+    "{{number: {n}, type: string, required: true, privacy: none, max_length: {m}, description: {d}}}",
+    "{{number: {n}, type: int32, privacy: none, min: 0, max: {m}}}",
+    "{{number: {n}, type: 'list<string>', privacy: none, max_items: {k}, pattern: '[a-z0-9_-]*'}}",
+    "{{number: {n}, type: kind, privacy: pseudonymous, description: {d}}}",
+    "{{number: {n}, type: point, privacy: none}}",
+    "{{number: {n}, type: 'map<string, double>', privacy: none, min: -1.5, max: {m}.5}}",
+    "{{number: {n}, type: timestamp, privacy: none, description: {d}}}",
+    "{{number: {n}, type: bool, privacy: none}}",
+]
+
+
+def write_flow_model(root: Path, events: int, per_file: int = 500, seed: int = 1) -> Path:
+    """A valid model of `events` events in flow style, written as text."""
+    rng = random.Random(seed)
+    header = model_files(0)["model.yaml"]
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "model.yaml").write_text(yaml.safe_dump(header, sort_keys=True), encoding="utf-8")
+    for start in range(0, events, per_file):
+        lines = ["events:"]
+        for index in range(start, min(events, start + per_file)):
+            verb, thing = rng.choice(_WORDS), rng.choice(_WORDS)
+            lines += [f"  {thing}_{verb}_{index}:", f"    number: {10 + index}",
+                      f"    description: Sent when the {thing} {verb} changes ({index}).",
+                      f"    owner: {rng.choice(_WORDS)}-team@example.com", "    properties:"]
+            names = rng.sample(_WORDS, rng.randint(2, 5))
+            for n, name in enumerate(names, start=1):
+                shape = rng.choice(_SHAPES)
+                text = shape.format(n=n, m=rng.randint(16, 4096), k=rng.randint(2, 50),
+                                    d=f"The {name} of the {thing} {rng.randint(1, 99999)}.")
+                lines.append(f"      {name}_{rng.choice(_WORDS)}: {text}")
+        path = root / "events" / f"events_{start // per_file:03d}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root

@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # the up-to-date path imports none of these
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STAMP_DIR = ".codegen"
+SOURCES_DIR = "sources"  # OUT/sources/<source>/<target>/: the SDKs of each source
+SOURCES_STAMP = "sources.json"
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,49 @@ def input_hash(common: "hashlib._Hash", name: str, module: str, template_dir: Pa
     return digest.hexdigest()
 
 
-def _stamp_path(out: Path, name: str) -> Path:
-    return out / STAMP_DIR / f"{name}.json"
+@dataclass(frozen=True)
+class Unit:
+    """One SDK: a target, for the whole model or for one of its sources."""
+
+    target: str
+    source: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.source}/{self.target}" if self.source else self.target
+
+    def root(self, out: Path) -> Path:
+        """The folder that holds this SDK's folder and its build stamp."""
+        return out if self.source is None else out / SOURCES_DIR / self.source
+
+    def folder(self, out: Path) -> Path:
+        return self.root(out) / self.target
+
+
+def units(model: Model, target_names: tuple[str, ...] = (), source_names: tuple[str, ...] | None = None,
+          registered: tuple[str, ...] = ()) -> list[Unit]:
+    """The SDKs to build: every target for the model, then each source's
+    targets; `source_names` (when given) keeps only those sources' SDKs."""
+    wanted = set(target_names or registered)
+    found = [] if source_names is not None else [Unit(t) for t in (target_names or registered)]
+    for source in model.sources:
+        if source_names is None or source.name in source_names:
+            found += [Unit(t, source.name) for t in source.targets if t in wanted]
+    return found
+
+
+def unit_model(model: Model, unit: Unit) -> Model:
+    from codegen.loading.sources import source_model
+
+    return model if unit.source is None else source_model(model, unit.source)
+
+
+def _stamp_path(out: Path, unit: Unit) -> Path:
+    return unit.root(out) / STAMP_DIR / f"{unit.target}.json"
+
+
+def _memo_path(out: Path, unit: Unit) -> Path:
+    return unit.root(out) / STAMP_DIR / f"{unit.target}.memo.json"
 
 
 def _file_state(path: Path | str) -> list[int]:
@@ -134,21 +177,21 @@ def _file_state(path: Path | str) -> list[int]:
     return [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
-def _read_stamp(out: Path, name: str) -> dict | None:  # type: ignore[type-arg]
+def _read_json(path: Path) -> dict | None:  # type: ignore[type-arg]
     try:
-        stamp = json.loads(_stamp_path(out, name).read_text())
+        stamp = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
     return stamp if isinstance(stamp, dict) else None
 
 
-def _stamp_matches(stamp: dict | None, out: Path, name: str, key: str | None) -> int | None:  # type: ignore[type-arg]
-    """Number of files if the previous build of this target is still current:
+def _stamp_matches(stamp: dict | None, folder: Path, key: str | None) -> int | None:  # type: ignore[type-arg]
+    """Number of files if the previous build of this SDK is still current:
     same inputs by content hash, and every output as it was written."""
     if stamp is None or key is None or stamp.get("input") != key:
         return None
     files = stamp.get("files", {})
-    return len(files) if _states_match(str(out / name), files) else None
+    return len(files) if _states_match(str(folder), files) else None
 
 
 def _states_match(root: str, states: dict[str, list[int]]) -> bool:
@@ -173,54 +216,103 @@ def _states_match(root: str, states: dict[str, list[int]]) -> bool:
             os.close(fd)
 
 
-def _write_stamp(out: Path, name: str, key: str, template_dir: Path, files: dict[str, bytes | None],
+def _write_stamp(out: Path, unit: Unit, key: str, template_dir: Path, files: dict[str, bytes | None],
                  kept: dict[str, list[int]]) -> None:
-    """The stamp of a written target: the states of its files (those the
-    memo kept have the states they had)."""
-    path = _stamp_path(out, name)
+    """The stamp of a written SDK: the states of its files (those the memo
+    kept have the states they had)."""
+    path = _stamp_path(out, unit)
     path.parent.mkdir(parents=True, exist_ok=True)
-    (out / STAMP_DIR / ".gitignore").write_text("*\n")
-    states = {rel: kept[rel] if data is None else _file_state(out / name / rel) for rel, data in files.items()}
+    (path.parent / ".gitignore").write_text("*\n")
+    folder = unit.folder(out)
+    states = {rel: kept[rel] if data is None else _file_state(folder / rel) for rel, data in files.items()}
     path.write_text(json.dumps({"input": key, "template_dir": str(template_dir), "files": states}, sort_keys=True))
+
+
+def _known_sources(out: Path, common: str) -> dict[str, list[str]] | None:
+    """The sources and their targets as the last build saw them, if the model
+    and codegen are unchanged since (the up-to-date path loads no model)."""
+    recorded = _read_json(out / STAMP_DIR / SOURCES_STAMP)
+    if recorded is None or recorded.get("input") != common or not isinstance(recorded.get("sources"), dict):
+        return None
+    return recorded["sources"]  # type: ignore[no-any-return]
+
+
+def _write_sources(out: Path, common: str, model: Model) -> None:
+    path = out / STAMP_DIR / SOURCES_STAMP
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (path.parent / ".gitignore").write_text("*\n")
+    path.write_text(json.dumps({"input": common, "sources": {s.name: list(s.targets) for s in model.sources}},
+                               sort_keys=True))
+
+
+class _Pseudo:
+    """What `units` needs of a model, from the sources stamp."""
+
+    def __init__(self, sources: dict[str, list[str]]) -> None:
+        self.sources = [_PseudoSource(name, tuple(targets)) for name, targets in sorted(sources.items())]
+
+
+@dataclass(frozen=True)
+class _PseudoSource:
+    name: str
+    targets: tuple[str, ...]
+
+
+Progress = Callable[[int, int, str], None]  # (done, total, label) after each rendered SDK
 
 
 def build(
     model_dir: Path, out: Path, target_names: tuple[str, ...] = (), overrides: tuple[Path, ...] = (),
-    force: bool = False,
+    force: bool = False, source_names: tuple[str, ...] | None = None, progress: Progress | None = None,
 ) -> list[TargetResult]:
-    """Render the stale targets into `out`; each reuses what its previous
-    build there rendered for unchanged events (unless `force`)."""
+    """Render the stale SDKs of the model (and of its sources) into `out`;
+    each reuses what its previous build there rendered for unchanged events
+    (unless `force`). Every SDK is rendered before any is written: a
+    failure leaves the tree as it was."""
     modules = target_modules()
-    names = target_names or tuple(modules)
     code, common = _digests(model_dir)
-    current: dict[str, int | None] = {}
-    stamps: dict[str, dict | None] = {}  # type: ignore[type-arg]
-    for name in names:
-        stamps[name] = stamp = _read_stamp(out, name)
+    model: Model | None = None
+    known = None if force else _known_sources(out, common.hexdigest())
+    if known is None:
+        model = load_checked_model(model_dir)
+        check_source_names(model, source_names)
+    chosen = units(model if model is not None else _Pseudo(known or {}), target_names,  # type: ignore[arg-type]
+                   source_names, tuple(modules))
+    current: dict[Unit, int | None] = {}
+    stamps: dict[Unit, dict | None] = {}  # type: ignore[type-arg]
+    for unit in chosen:
+        stamps[unit] = stamp = _read_json(_stamp_path(out, unit))
         if not force:
             recorded = Path(stamp["template_dir"]) if stamp and isinstance(stamp.get("template_dir"), str) else None
-            key = input_hash(common, name, modules[name], recorded, overrides) if recorded else None
-            current[name] = _stamp_matches(stamp, out, name, key)
-    stale = [name for name in names if current.get(name) is None]
+            key = _unit_hash(common, unit, modules, recorded, overrides) if recorded else None
+            current[unit] = _stamp_matches(stamp, unit.folder(out), key)
+    stale = [unit for unit in chosen if current.get(unit) is None]
     done: dict[str, tuple[int, int, int]] = {}
     if stale:
-        model = load_checked_model(model_dir)
+        model = model or load_checked_model(model_dir)
         reuse = None if force else _Reuse(model, model_dir, out, code.hexdigest())
+        targets = registered_targets()
         jobs = []
-        for target in select_targets(tuple(stale)):
+        for unit in stale:
+            target = targets[unit.target]
             template_dir = Path(target.template_dir)
-            keys = (input_hash(common, target.name, modules[target.name], template_dir, overrides),
-                    input_hash(code, target.name, modules[target.name], template_dir, overrides))
-            jobs.append(_job(model, target, out, keys, overrides, stamps[target.name], reuse))
-        done = build_jobs.run(model, jobs, shared=lambda: _shared_work(model))
+            keys = (_unit_hash(common, unit, modules, template_dir, overrides),
+                    _unit_hash(code, unit, modules, template_dir, overrides))
+            jobs.append(_job(model, unit, target, out, keys, overrides, stamps[unit], reuse))
+        report = None if progress is None else (lambda n, label: progress(n, len(stale), label))
+        done = build_jobs.run(model, jobs, shared=lambda: _shared_work(model), progress=report)
         if reuse is not None:
             reuse.save_plan()
     results = []
-    for name in names:
-        if name not in done:
-            results.append(TargetResult(name, current[name] or 0, 0, 0, True))
+    for unit in chosen:
+        if unit.label not in done:
+            results.append(TargetResult(unit.label, current[unit] or 0, 0, 0, True))
         else:
-            results.append(TargetResult(name, *done[name], False))
+            results.append(TargetResult(unit.label, *done[unit.label], False))
+    if model is not None:
+        if source_names is None:
+            results += _remove_dropped_sources(out, model, set(target_names or modules))
+        _write_sources(out, common.hexdigest(), model)
     return results
 
 
@@ -239,6 +331,12 @@ class _Reuse:
         self.plan = StoredMemo(self.shared, self.events, read_memo(self.plan_path, code), lambda rel: False)
         use_memo(model, self.plan)
 
+    def shared_of(self, model: Model) -> str:
+        """The shared key of a source's model (its context, names, packages differ)."""
+        from codegen.incremental import shared_key
+
+        return shared_key(model)
+
     def save_plan(self) -> None:
         from codegen.output import atomic_write
 
@@ -247,8 +345,8 @@ class _Reuse:
 
 
 def _shared_work(model: Model) -> str:
-    """What every built-in target asks for: the test plan's vectors (see
-    codegen.sdk.vectors)."""
+    """What every built-in target of the whole model asks for: the test
+    plan's vectors (see codegen.sdk.vectors)."""
     from codegen.sdk.vectors import plan_vectors
 
     return plan_vectors(model)
@@ -261,14 +359,13 @@ def _take_shared(model: Model, fetch: Callable[[], object]) -> None:
     use_provider(model, fetch)
 
 
-def _job(model: Model, target: Target, out: Path, keys: tuple[str, str], overrides: tuple[Path, ...],
+def _job(model: Model, unit: Unit, target: Target, out: Path, keys: tuple[str, str], overrides: tuple[Path, ...],
          stamp: dict | None, reuse: _Reuse | None) -> build_jobs.Job:  # type: ignore[type-arg]
-    """Render one target (with the memo of its previous build) and write it."""
+    """Render one SDK (with the memo of its previous build) and write it."""
     template_dir = Path(target.template_dir)
-    root = out / target.name
-    memo_path = out / STAMP_DIR / f"{target.name}.memo.json"
+    root = unit.folder(out)
+    memo_path = _memo_path(out, unit)
     states: dict[str, list[int]] = stamp.get("files", {}) if stamp and isinstance(stamp.get("files"), dict) else {}
-
     base = str(root)
 
     def intact(rel: str) -> bool:
@@ -284,6 +381,7 @@ def _job(model: Model, target: Target, out: Path, keys: tuple[str, str], overrid
     def render_target() -> object:
         from codegen.output import encode
 
+        unit_view = unit_model(model, unit)
         templates = TemplateSet.of(target, overrides)
         memo = None
         if reuse is not None:
@@ -291,31 +389,89 @@ def _job(model: Model, target: Target, out: Path, keys: tuple[str, str], overrid
             templates.bytecode_dir.mkdir(parents=True, exist_ok=True)
             from codegen.incremental import StoredMemo, read_memo
 
-            memo = StoredMemo(reuse.shared, reuse.events, read_memo(memo_path, keys[1]), intact)
+            shared = reuse.shared if unit.source is None else reuse.shared_of(unit_view)
+            memo = StoredMemo(shared, reuse.events, read_memo(memo_path, keys[1]), intact)
             templates.memo = memo
-        return encode(target.render(model, templates)), memo
+        return encode(target.render(unit_view, templates)), memo
 
     def write(rendered: object) -> tuple[int, int, int]:
         from codegen.output import atomic_write, write_tree
 
         files, memo = rendered  # type: ignore[misc]
         written, deleted = write_tree(root, files)
-        _write_stamp(out, target.name, keys[0], template_dir, files, states)
+        _write_stamp(out, unit, keys[0], template_dir, files, states)
         if memo is not None:
+            memo_path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(memo_path, memo.stored(keys[1]).encode("utf-8"))
         return len(files), written, deleted
 
-    return build_jobs.Job(target.name, render_target, write, shared=lambda fetch: _take_shared(model, fetch))
+    shared = None if unit.source is not None else (lambda fetch: _take_shared(model, fetch))
+    return build_jobs.Job(unit.label, render_target, write, shared=shared)
+
+
+def _dropped_source_folders(out: Path, model: Model, targets: set[str]) -> list[tuple[str, str]]:
+    """(source, target) of SDK folders under OUT/sources/ that the model no
+    longer has (a source removed or renamed, a target dropped from it)."""
+    from codegen.output import owned_files
+
+    current = {(s.name, t) for s in model.sources for t in s.targets}
+    root = out / SOURCES_DIR
+    if not root.is_dir():
+        return []
+    return sorted((source.name, folder.name) for source in root.iterdir() if source.is_dir()
+                  for folder in source.iterdir() if folder.is_dir() and folder.name in targets
+                  and (source.name, folder.name) not in current and owned_files(folder))
+
+
+def _remove_dropped_sources(out: Path, model: Model, targets: set[str]) -> list[TargetResult]:
+    """Delete the files codegen wrote for SDKs the model no longer has."""
+    from codegen.output import write_tree
+
+    results = []
+    for source, target in _dropped_source_folders(out, model, targets):
+        unit = Unit(target, source)
+        _, deleted = write_tree(unit.folder(out), {})
+        _stamp_path(out, unit).unlink(missing_ok=True)
+        _memo_path(out, unit).unlink(missing_ok=True)
+        results.append(TargetResult(unit.label, 0, 0, deleted, False))
+    return results
+
+
+def _unit_hash(common: "hashlib._Hash", unit: Unit, modules: dict[str, str], template_dir: Path,
+               overrides: tuple[Path, ...]) -> str:
+    digest = common.copy()
+    digest.update(f"source\0{unit.source or ''}\0".encode())
+    return input_hash(digest, unit.target, modules[unit.target], template_dir, overrides)
+
+
+def check_source_names(model: Model, names: tuple[str, ...] | None) -> None:
+    from codegen.diagnostics import CommandFailed, did_you_mean
+
+    known = [s.name for s in model.sources]
+    for name in names or ():
+        if name not in known:
+            hint = did_you_mean(name, known) or (f"the model's sources: {', '.join(known)}" if known
+                                                 else "the model defines no sources")
+            raise CommandFailed(f"unknown source '{name}'; {hint}")
 
 
 def check(
     model_dir: Path, out: Path, target_names: tuple[str, ...] = (), overrides: tuple[Path, ...] = (),
+    source_names: tuple[str, ...] | None = None,
 ) -> list[Difference]:
-    from codegen.output import Difference, compare_tree
+    from codegen.output import Difference, compare_tree, owned_files
 
     model = load_checked_model(model_dir)
+    check_source_names(model, source_names)
+    targets = registered_targets()
     differences = []
-    for target in select_targets(target_names):
-        for diff in compare_tree(out / target.name, render(model, target, overrides)):
-            differences.append(Difference(f"{target.name}/{diff.path}", diff.status))
+    for unit in units(model, target_names, source_names, tuple(targets)):
+        prefix = unit.folder(Path()).as_posix()
+        for diff in compare_tree(unit.folder(out), render(unit_model(model, unit), targets[unit.target], overrides)):
+            differences.append(Difference(f"{prefix}/{diff.path}", diff.status))
+    if source_names is None:
+        for source, target in _dropped_source_folders(out, model, set(target_names or targets)):
+            folder = Unit(target, source).folder(out)
+            differences += [Difference(f"{SOURCES_DIR}/{source}/{target}/{rel}", "stale")
+                            for rel in sorted(owned_files(folder))]
     return differences

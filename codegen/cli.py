@@ -6,15 +6,19 @@ Exit codes: 0 success, 1 model errors or stale output, 2 usage errors,
 
 from __future__ import annotations
 
+import io
+import functools
 import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
+from click.core import ParameterSource
 
 from codegen import __version__
+from codegen.terminal import echo
 
 EXIT_MODEL = 1
 EXIT_INTERNAL = 3
@@ -46,20 +50,59 @@ OUT_OPTION = click.option(
 )
 
 
-class LazyGroup(click.Group):
-    """Loads the model-evolution commands only when one of them is used, so
-    the common commands (an up-to-date `build` above all) start fast."""
+SOURCE_OPTION = click.option(
+    "--source", "-s", "sources", multiple=True, metavar="NAME",
+    help="Only the SDKs of this source of the model (repeatable). Default: the model's SDKs and every source's.",
+)
+QUIET_OPTION = click.option("--quiet", "-q", is_flag=True, help="Print errors only (no progress, no summary).")
 
-    LAZY = {"diff": "diff_command", "version-check": "version_check_command", "changelog": "changelog_command"}
+
+def accepts_model_argument(command: click.Command) -> click.Command:
+    """Let a command that reads the model take its folder as an optional last
+    argument too (`codegen validate event_model`), as buf and protoc users type."""
+    if getattr(command, "_codegen_model_argument", False):
+        return command
+    command.params.append(click.Argument(["model_dir"], required=False, metavar="[MODEL]",
+                                         type=click.Path(file_okay=False, path_type=Path)))
+    inner = command.callback
+    assert inner is not None
+
+    @functools.wraps(inner)
+    def callback(*args: Any, model_dir: Path | None = None, **kwargs: Any) -> Any:
+        if model_dir is not None:
+            ctx = click.get_current_context()
+            settings = ctx.find_object(Settings)
+            assert settings is not None and ctx.parent is not None
+            given = ctx.parent.get_parameter_source("model") is ParameterSource.COMMANDLINE
+            if given and settings.model.resolve() != model_dir.resolve():
+                raise click.UsageError(f"the model is given twice: --model {settings.model} and {model_dir}")
+            settings.model = model_dir
+        return inner(*args, **kwargs)
+
+    command.callback = callback
+    command._codegen_model_argument = True  # type: ignore[attr-defined]
+    return command
+
+
+class LazyGroup(click.Group):
+    """Loads the model-evolution and release commands only when one of them
+    is used, so the common commands (an up-to-date `build` above all) start fast."""
+
+    LAZY = {"diff": ("codegen.evolution.commands", "diff_command"),
+            "version-check": ("codegen.evolution.commands", "version_check_command"),
+            "changelog": ("codegen.evolution.commands", "changelog_command"),
+            "package": ("codegen.release.commands", "package_command"),
+            "publish": ("codegen.release.commands", "publish_command")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:
-            from codegen.evolution import commands
+            import importlib
 
-            return getattr(commands, self.LAZY[name])  # type: ignore[no-any-return]
+            module, attr = self.LAZY[name]
+            return accepts_model_argument(getattr(importlib.import_module(module), attr))
         return super().get_command(ctx, name)
 
 
@@ -75,50 +118,71 @@ def cli(ctx: click.Context, model: Path, template_dirs: tuple[Path, ...]) -> Non
     ctx.obj = Settings(model, template_dirs)
 
 
-@cli.command()
+def model_command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:
+    """`cli.command` for a command that reads the model (takes [MODEL] too)."""
+    def decorate(func: Callable[..., Any]) -> click.Command:
+        return accepts_model_argument(cli.command(*args, **kwargs)(func))
+
+    return decorate
+
+
+@model_command()
 @click.pass_obj
 def validate(settings: Settings) -> None:
     """Check the model and report every problem with its location."""
     from codegen.build import load_checked_model
 
     model = load_checked_model(settings.model)
-    click.echo(f"{settings.model}: {model.name} {model.version} is valid "
-               f"({len(model.events)} events, {len(model.enums)} enums, {len(model.objects)} objects)")
+    echo(f"{settings.model}: {model.name} {model.version} is valid "
+         f"({len(model.events)} events, {len(model.enums)} enums, {len(model.objects)} objects)")
 
 
-@cli.command()
+@model_command()
 @TARGET_OPTION
+@SOURCE_OPTION
 @OUT_OPTION
 @click.option("--force", is_flag=True, help="Render even when nothing changed since the last build.")
+@QUIET_OPTION
 @click.pass_obj
-def build(settings: Settings, targets: tuple[str, ...], out: Path, force: bool) -> None:
-    """Render the SDKs into OUT/<target>/."""
+def build(settings: Settings, targets: tuple[str, ...], sources: tuple[str, ...], out: Path, force: bool,
+          quiet: bool) -> None:
+    """Render the SDKs into OUT/<target>/, and each source's into OUT/sources/<source>/<target>/."""
     from codegen.build import build as run_build
+    from codegen.release.terminal import ProgressBar
 
     started = time.perf_counter()
-    for result in run_build(settings.model, out, targets, settings.templates, force):
+    bar = ProgressBar.maybe(quiet, "rendering")
+    try:
+        results = run_build(settings.model, out, targets, settings.templates, force, sources or None, bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    if quiet:
+        return
+    for result in results:
         if result.cached:
-            click.echo(f"{result.target}: up to date ({result.files} files)")
+            echo(f"{result.target}: up to date ({result.files} files)")
         else:
-            click.echo(f"{result.target}: {result.files} files, {result.written} written, {result.deleted} removed")
-    click.echo(f"done in {time.perf_counter() - started:.2f}s")
+            echo(f"{result.target}: {result.files} files, {result.written} written, {result.deleted} removed")
+    echo(f"done in {time.perf_counter() - started:.2f}s")
 
 
-@cli.command()
+@model_command()
 @TARGET_OPTION
+@SOURCE_OPTION
 @OUT_OPTION
 @click.pass_obj
-def check(settings: Settings, targets: tuple[str, ...], out: Path) -> None:
+def check(settings: Settings, targets: tuple[str, ...], sources: tuple[str, ...], out: Path) -> None:
     """Fail (exit 1) when OUT differs from what the model produces."""
     from codegen.build import check as run_check
 
-    differences = run_check(settings.model, out, targets, settings.templates)
+    differences = run_check(settings.model, out, targets, settings.templates, sources or None)
     for diff in differences:
-        click.echo(f"{diff.status}: {out / diff.path}")
+        echo(f"{diff.status}: {out / diff.path}")
     if differences:
-        click.echo(f"{len(differences)} generated files are out of date; run 'codegen build'", err=True)
+        echo(f"{len(differences)} generated files are out of date; run 'codegen build'", err=True)
         sys.exit(EXIT_MODEL)
-    click.echo("generated files are up to date")
+    echo("generated files are up to date")
 
 
 @cli.command(name="targets")
@@ -127,10 +191,10 @@ def list_targets() -> None:
     from codegen.targets import registered_targets
 
     for name, target in registered_targets().items():
-        click.echo(f"{name:12} {target.description}")
+        echo(f"{name:12} {target.description}")
 
 
-@cli.command()
+@model_command()
 @click.argument("kind", type=click.Choice(["proto", "jsonschema", "sql"]))
 @click.option("--out", "-o", type=click.Path(path_type=Path),
               help="File (proto, sql) or folder (jsonschema) to write; default: standard output.")
@@ -148,13 +212,13 @@ def export(settings: Settings, kind: str, out: Path | None) -> None:
     if kind in ("proto", "sql"):
         text = render_proto(model) if kind == "proto" else render_sql(model)
         if out is None:
-            click.echo(text, nl=False)
+            echo(text, nl=False)
         else:
             write_file(out, text)
         return
     schemas = render_jsonschemas(model)
     if out is None:
-        click.echo("\n".join(s.content for s in schemas), nl=False)
+        echo("\n".join(s.content for s in schemas), nl=False)
     else:
         write_tree(out, encode(schemas))
 
@@ -168,7 +232,7 @@ def _collector_options(func: Any) -> Any:
     return func
 
 
-@cli.command()
+@model_command()
 @click.option("--sink", default="duckdb:events.duckdb", show_default=True, metavar="duckdb:PATH|kafka:HOST:PORT",
               help="Where events go: a DuckDB file, or a Kafka broker.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -202,7 +266,7 @@ def collect(settings: Settings, sink: str, host: str, port: int, max_request_byt
                 max_pending_events, dev, topic, bad_topic, key_property, sink_timeout, schema_registry, log_level)
 
 
-@cli.command()
+@model_command()
 @click.option("--from", "source", required=True, metavar="kafka:HOST:PORT", help="The Kafka broker to read from.")
 @click.option("--sink", default="duckdb:events.duckdb", show_default=True, metavar="duckdb:PATH",
               help="The DuckDB file to load into.")
@@ -220,7 +284,7 @@ def load(settings: Settings, source: str, sink: str, topic: str | None, bad_topi
     run_load(settings.model, source, sink, topic, bad_topic, group, until_idle)
 
 
-@cli.command()
+@model_command()
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
               show_default=True, help="Folder to write the catalog to (static HTML, works from file://).")
 @click.option("--changelog", type=click.Path(dir_okay=False, path_type=Path), default=Path("CHANGELOG.md"),
@@ -239,7 +303,7 @@ def docs(settings: Settings, out: Path, changelog: Path) -> None:
     files = render_catalog(model, read_history(settings.model, model.version, changelog),
                            lambda event: {name: by_event[event.name] for name, by_event in calls.items()})
     written, deleted = write_tree(out, encode(files))
-    click.echo(f"{out}: {len(files)} files, {written} written, {deleted} removed; open {out / 'index.html'}")
+    echo(f"{out}: {len(files)} files, {written} written, {deleted} removed; open {out / 'index.html'}")
 
 
 @cli.command()
@@ -249,8 +313,22 @@ def init(directory: Path) -> None:
     from codegen.scaffold import scaffold
 
     for path in scaffold(directory):
-        click.echo(f"created {path}")
-    click.echo("next: edit event_model/, then run 'codegen validate' and 'codegen build'")
+        echo(f"created {path}")
+    echo("next: edit event_model/, then run 'codegen validate' and 'codegen build'")
+
+
+def _user_facing_errors() -> tuple[type[BaseException], ...]:
+    """CommandFailed, and OutputError and TargetLoadError from the modules
+    that define them if they were imported (`validate` never imports them:
+    they start slowly); evaluated only when an exception reaches main."""
+    from codegen.diagnostics import CommandFailed
+
+    found: list[type[BaseException]] = [CommandFailed]
+    for module, name in (("codegen.output", "OutputError"), ("codegen.targets", "TargetLoadError"),
+                         ("codegen.sdk.packaging", "PackagingError")):
+        if module in sys.modules:
+            found.append(getattr(sys.modules[module], name))
+    return tuple(found)
 
 
 def main() -> None:
@@ -259,33 +337,40 @@ def main() -> None:
         sys.exit(code if isinstance(code, int) else 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        shown = io.StringIO()
+        exc.show(file=shown)  # usage, hint and message, as click shows them
+        echo(shown.getvalue(), err=True, nl=False)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        echo(f"Error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except click.Abort:
-        click.echo("aborted", err=True)
+        echo("aborted", err=True)
         sys.exit(EXIT_MODEL)
     except SystemExit:
         raise
-    except BaseException as exc:
+    except BaseException as exc:  # never show users a traceback
         _fail(exc)
 
 
 def _fail(exc: BaseException) -> None:
     """Report an error as its kind asks (the modules of these errors load
     only now: an up-to-date build never needs them)."""
-    from codegen.diagnostics import CommandFailed, ModelErrors
-    from codegen.output import OutputError
-    from codegen.targets import TargetLoadError
+    from codegen.diagnostics import ModelErrors
 
     if isinstance(exc, ModelErrors):
-        click.echo(exc.format(), err=True)
+        echo(exc.format(), err=True)
         sys.exit(EXIT_MODEL)
-    if isinstance(exc, (OutputError, TargetLoadError, CommandFailed)):
-        click.echo(f"error: {exc}", err=True)
+    if isinstance(exc, _user_facing_errors()):
+        echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_MODEL)
+    if isinstance(exc, OSError):  # the environment, not codegen: a full disk, a folder it may not write
+        where = f"{exc.filename}: " if exc.filename else ""
+        echo(f"error: {where}{exc.strerror or exc}", err=True)
         sys.exit(EXIT_MODEL)
     if os.environ.get("CODEGEN_DEBUG"):
         raise exc
-    click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
-               "  hint: this is a bug in codegen; rerun with CODEGEN_DEBUG=1 and report the output", err=True)
+    echo(f"internal error: {type(exc).__name__}: {exc}\n"
+         "  hint: this is a bug in codegen; rerun with CODEGEN_DEBUG=1 and report the output", err=True)
     sys.exit(EXIT_INTERNAL)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Location:
-    """A position in a model file (1-based line and column)."""
+class Location(NamedTuple):
+    """A position in a model file (1-based line and column). A named tuple:
+    the loader makes one for every value of a model, so it must be cheap."""
 
     file: str
     line: int
@@ -77,7 +78,7 @@ class Kind(str, Enum):
     MAP = "map"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TypeRef:
     """A property's type. Lists and maps hold an element type that is never
     itself a list or a map (Protobuf cannot nest repeated fields)."""
@@ -126,7 +127,7 @@ class AutoValue(str, Enum):
     SDK_VERSION = "sdk_version"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deprecation:
     reason: str
     since: str | None = None
@@ -136,7 +137,7 @@ class Deprecation:
 ConstValue = str | bool | int | float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Constraints:
     """Checks that every SDK enforces. For lists and maps, the value checks
     (minimum, length, pattern) apply to each element; item counts to the
@@ -155,7 +156,7 @@ class Constraints:
         return self == Constraints()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reserved:
     numbers: tuple[tuple[int, int], ...] = ()  # inclusive ranges, sorted
     names: tuple[str, ...] = ()  # sorted
@@ -164,7 +165,7 @@ class Reserved:
         return any(low <= number <= high for low, high in self.numbers)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Property:
     name: str
     number: int
@@ -192,7 +193,7 @@ class Property:
         return not self.required or self.type.kind is Kind.OBJECT
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnumValue:
     name: str  # as written in the model; any non-empty text
     number: int  # >= 1; 0 is the implicit "unspecified" value
@@ -201,7 +202,7 @@ class EnumValue:
     loc: Location = field(default=NOWHERE, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnumType:
     name: str
     values: tuple[EnumValue, ...]
@@ -210,7 +211,7 @@ class EnumType:
     loc: Location = field(default=NOWHERE, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectType:
     name: str
     properties: tuple[Property, ...]
@@ -219,7 +220,7 @@ class ObjectType:
     loc: Location = field(default=NOWHERE, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     name: str
     number: int
@@ -233,7 +234,7 @@ class Event:
     loc: Location = field(default=NOWHERE, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Context:
     properties: tuple[Property, ...]
     description: str = ""
@@ -241,7 +242,7 @@ class Context:
     loc: Location = field(default=NOWHERE, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExportSettings:
     """The model's `exports` section, as written (validated by the loader);
     the exports fill in their own defaults from the namespace."""
@@ -250,7 +251,29 @@ class ExportSettings:
     jsonschema_base_uri: str | None = None  # prefix of every JSON Schema's $id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One product and platform combination that ships its own SDKs (the
+    model's `sources` section): only the events it may send, with the
+    context values it implies fixed."""
+
+    name: str  # kebab- or snake-case, e.g. news-web
+    description: str
+    products: tuple[str, ...]  # sorted; empty: every product
+    platforms: tuple[str, ...]  # sorted; empty: every platform
+    packages: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # target -> settings, as Model.packages
+    loc: Location = field(default=NOWHERE, compare=False)
+    package_locations: tuple[tuple[str, str, Location], ...] = field(default=(), compare=False)
+
+    def package_settings(self, target: str) -> dict[str, str]:
+        return dict(dict(self.packages).get(target, ()))
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.packages)
+
+
+@dataclass(frozen=True, slots=True)
 class Model:
     name: str
     namespace: str  # Protobuf package, dotted snake_case
@@ -265,6 +288,10 @@ class Model:
     objects: tuple[ObjectType, ...]
     reserved_events: Reserved = Reserved()
     exports: ExportSettings = ExportSettings()
+    sources: tuple[Source, ...] = ()  # sorted by name
+    license: str = ""  # SPDX expression of the SDKs' license ("" when the model names none)
+    authors: tuple[str, ...] = ()  # "Name" or "Name <address>"
+    urls: tuple[tuple[str, str], ...] = ()  # (homepage | repository | documentation | issues | changelog, URL)
     # Where each target (key "") and each of its settings is written in the model.
     package_locations: tuple[tuple[str, str, Location], ...] = field(default=(), compare=False)
 
@@ -284,6 +311,12 @@ class Model:
             if name == target:
                 return dict(settings)
         return {}
+
+    def url(self, kind: str) -> str:
+        return dict(self.urls).get(kind, "")
+
+    def source(self, name: str) -> Source:
+        return _by_name(self.sources, name)
 
     def enum(self, name: str) -> EnumType:
         return _by_name(self.enums, name)

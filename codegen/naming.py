@@ -34,7 +34,9 @@ def upper_snake(name: str) -> str:
 
 
 def enum_value_token(value_name: str) -> str:
-    """The model value name reduced to UPPER_SNAKE (may be '' or start with a digit)."""
+    """The model value name upper-cased (Unicode rules: 'straße' -> 'STRASSE'),
+    every run of characters other than A-Z and 0-9 made one '_': Protobuf
+    names are ASCII. May be '' (a name with no such letter) or start with a digit."""
     return _NOT_ALNUM.sub("_", value_name.upper()).strip("_")
 
 

@@ -23,6 +23,7 @@ from codegen.sdk.memo import KeptFile
 
 MARKER_WINDOW = 512
 MANIFEST = ".codegen-manifest.json"
+TEMP_PREFIX = ".codegen-"
 # Folders that toolchains create beside generated sources; never ours.
 SKIPPED_DIRS = {".build", ".codegen", ".git", ".gradle", ".venv", "__pycache__", "node_modules", "target", "dist"}
 
@@ -122,9 +123,12 @@ def compare_tree(root: Path, files: dict[str, bytes]) -> list[Difference]:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace path with data in one step: readers see the old or the new file."""
+    """Replace path with data in one step: readers see the old or the new file.
+
+    The temporary file's name is short and fixed in length, whatever the
+    target's name: it must fit wherever the target's name fits."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cg.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -156,6 +160,8 @@ def write_tree(root: Path, files: dict[str, bytes | None]) -> tuple[int, int]:
         except FileNotFoundError:
             new.append(rel)
             continue
+        except OSError as exc:  # a name too long for this file system, a folder it may not read
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
         if info.st_size == len(data) and path.is_file() and path.read_bytes() == data:
             continue  # already what it should be
         (changed if rel in owned else foreign).append(rel)
@@ -164,7 +170,10 @@ def write_tree(root: Path, files: dict[str, bytes | None]) -> tuple[int, int]:
         raise OutputError(f"refusing to overwrite files that codegen did not generate: {listing} "
                           "(move them away or pick another --out)")
     if new and MANIFEST in files:
-        atomic_write(root / MANIFEST, manifest_bytes(dict.fromkeys(owned | set(new), b"")))
+        try:
+            atomic_write(root / MANIFEST, manifest_bytes(dict.fromkeys(owned | set(new), b"")))
+        except OSError as exc:
+            raise OutputError(f"cannot write {root / MANIFEST}: {exc.strerror or exc}") from None
         if MANIFEST in new:  # the final one replaces it at the end
             new.remove(MANIFEST)
             changed.append(MANIFEST)
@@ -173,14 +182,20 @@ def write_tree(root: Path, files: dict[str, bytes | None]) -> tuple[int, int]:
         data = files[rel]
         assert data is not None
         path = root / rel
-        if path.parent not in folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(path.parent)
-        _create(path, data)
+        try:
+            if path.parent not in folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(path.parent)
+            _create(path, data)
+        except OSError as exc:  # a full disk, a read-only folder, a name too long for this file system
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     for rel in changed:
         data = files[rel]
         assert data is not None
-        atomic_write(root / rel, data)
+        try:
+            atomic_write(root / rel, data)
+        except OSError as exc:
+            raise OutputError(f"cannot write {root / rel}: {exc.strerror or exc}") from None
     stale = sorted(owned - set(files))
     for rel in stale:
         (root / rel).unlink(missing_ok=True)

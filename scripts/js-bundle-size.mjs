@@ -2,11 +2,17 @@
 //
 //   node scripts/js-bundle-size.mjs PACKAGE_DIR [--event NAME] [--json]
 //
-// PACKAGE_DIR is a generated/javascript package compiled to dist/esm. Two
-// browser bundles are made with the pinned esbuild (minified, ES2020): one
-// that tracks a single event (the first, or --event NAME) and one that tracks
-// every event; both are gzipped (level 9). The single-event bundle must not
-// contain any other event: that is the tree-shaking proof.
+// PACKAGE_DIR is a generated/javascript package compiled to dist/esm. Browser
+// bundles are made with the pinned esbuild (minified, ES2020, platform
+// browser, so package.json's "browser" map applies) and gzipped (level 9):
+// - one event (the first, or --event NAME) with the tracker and HttpTransport
+//   sending Protobuf (the default): what a web app ships (issue 15's goal);
+// - the same sending JSON (jsonFormat);
+// - every event, Protobuf;
+// - one event with the tracker alone (a transport of its own), Protobuf.
+// Proofs (exit 1 when one fails): the one-event bundles carry no other
+// event; the Protobuf bundles carry no JSON encoder (canonical JSON, base64)
+// while the JSON one does; no bundle carries the Node code (journal, zlib).
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -32,19 +38,27 @@ if (one === undefined) throw new Error(`no event ${eventArg}`);
 
 // What an app writes: a tracker, a transport, and `track(new Event(...))`.
 // The values come from outside so that nothing can be folded away.
-function entry(chosen) {
+function entry(chosen, transport) {
   const names = chosen.map((e) => e.name);
+  const imports = ["Tracker", ...names, ...transport.imports];
   return [
-    `import { InMemoryTransport, Tracker, ${names.join(", ")} } from ${JSON.stringify(index)};`,
+    `import { ${imports.join(", ")} } from ${JSON.stringify(index)};`,
     "const input = globalThis.analyticsInput;",
-    "const tracker = new Tracker({ transport: new InMemoryTransport(), context: input.context });",
+    `const tracker = new Tracker({ transport: ${transport.expression}, context: input.context });`,
     ...names.map((n) => `tracker.track(new ${n}(input[${JSON.stringify(n)}]));`),
   ].join("\n");
 }
 
-async function measure(chosen) {
+const HTTP = { imports: ["HttpTransport"], expression: "new HttpTransport(input.url)" };
+const HTTP_JSON = { imports: ["HttpTransport", "jsonFormat"], expression: "new HttpTransport(input.url, { wireFormat: jsonFormat })" };
+const OWN = { imports: ["protobufFormat"], expression: "{ encoding: protobufFormat, send: input.send }" };
+// Texts only the JSON encoder holds (canonicalJson's refusal, the base64 alphabet), and only the Node code.
+const JSON_MARKERS = ["JSON has no ", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"];
+const NODE_MARKERS = ["node:fs", "node:zlib", "codegen-queue"];
+
+async function measure(chosen, transport) {
   const result = await esbuild.build({
-    stdin: { contents: entry(chosen), resolveDir: packageDir, loader: "js" },
+    stdin: { contents: entry(chosen, transport), resolveDir: packageDir, loader: "js" },
     bundle: true,
     minify: true,
     format: "esm",
@@ -56,24 +70,48 @@ async function measure(chosen) {
   const code = result.outputFiles[0].contents;
   const text = new TextDecoder().decode(code);
   const others = events.filter((e) => !chosen.includes(e) && text.includes(JSON.stringify(e.wire)));
-  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length, others: others.map((e) => e.wire) };
+  return {
+    minified: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    others: others.map((e) => e.wire),
+    json_encoder: JSON_MARKERS.some((m) => text.includes(m)),
+    node_code: NODE_MARKERS.some((m) => text.includes(m)),
+  };
 }
 
-const single = await measure([one]);
-const all = await measure(events);
+const single = await measure([one], HTTP);
+const json = await measure([one], HTTP_JSON);
+const all = await measure(events, HTTP);
+const core = await measure([one], OWN);
 const report = {
   esbuild: esbuild.version,
   events: events.length,
   one: { event: one.wire, ...single },
+  json: { event: one.wire, ...json },
   all: { ...all },
+  core: { event: one.wire, ...core },
 };
+const failures = [];
+if (single.others.length > 0 || json.others.length > 0) failures.push("a one-event bundle carries other events");
+if (single.json_encoder || all.json_encoder || core.json_encoder) failures.push("a Protobuf bundle carries the JSON encoder");
+if (!json.json_encoder) failures.push("the JSON bundle lacks the JSON encoder (the markers are wrong)");
+if ([single, json, all, core].some((b) => b.node_code)) failures.push("a web bundle carries the Node code");
+report.failures = failures;
 if (args.includes("--json")) {
   console.log(JSON.stringify(report));
 } else {
   const kb = (n) => `${(n / 1024).toFixed(2)} KiB`;
+  const line = (label, b) => console.log(`${label}${kb(b.gzip)} gzip (${kb(b.minified)} minified)`);
   console.log(`esbuild ${report.esbuild}, ${events.length} events, minified + gzip -9, ES2020, browser`);
-  console.log(`one event (${one.wire}): ${kb(single.gzip)} gzip (${kb(single.minified)} minified)`);
-  console.log(`all events:       ${kb(all.gzip)} gzip (${kb(all.minified)} minified)`);
+  console.log(`one event (${one.wire}):`);
+  line("  tracker, HttpTransport, Protobuf:  ", single);
+  line("  tracker, HttpTransport, JSON:      ", json);
+  line("  tracker only (no HttpTransport):   ", core);
+  line(`all ${events.length} events, HttpTransport, Protobuf: `, all);
   console.log(`other events in the one-event bundle: ${single.others.length ? single.others.join(", ") : "none"}`);
+  console.log(`JSON encoder in the Protobuf bundles: ${single.json_encoder || all.json_encoder || core.json_encoder ? "yes" : "none"}; Node code in any: ${failures.some((f) => f.includes("Node")) ? "yes" : "none"}`);
 }
-if (single.others.length > 0) process.exitCode = 1;
+if (failures.length > 0) {
+  console.error(failures.join("\n"));
+  process.exitCode = 1;
+}

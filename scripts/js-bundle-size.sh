@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Minified + gzipped size of a browser bundle that tracks one event and of
-# one that tracks every event, for the JavaScript SDK of a model.
+# Minified + gzipped size of browser bundles of the JavaScript SDK of a model:
+# one event with the tracker and HttpTransport (Protobuf, JSON), the tracker
+# alone, every event; and the proofs that tree-shaking keeps only what the
+# app uses (no other event, no JSON encoder for Protobuf, no Node code).
 #
 #   scripts/js-bundle-size.sh [MODEL_DIR] [--event NAME] [--json]
 #

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Fetch everything Maven needs to build and test the generated Kotlin SDK
-# (kotlin-maven-plugin, kotlin-stdlib, JUnit 5, the pinned Maven plugins and
-# Surefire's JUnit Platform provider), so later builds and tests run offline.
+# Fetch everything Maven needs to build, test, package, install and deploy
+# the generated Kotlin SDK (kotlin-maven-plugin, kotlin-stdlib, JUnit 5, the
+# pinned Maven plugins with what their goals load, Surefire's JUnit Platform
+# provider), so that `mvn -o test`, `mvn -o package` (jar and sources jar),
+# `mvn -o install` and `mvn -o deploy` / `deploy:deploy-file` (what
+# `codegen package` and `codegen publish` run) work offline afterwards.
 #
 #   scripts/setup-kotlin.sh [--force]
 #
-# Builds the SDK of the bundled model into a temporary folder and runs one
-# `mvn test` there (go-offline alone misses what Surefire resolves at run time).
+# Builds the SDK of the bundled model into a temporary folder and runs each
+# goal once there (go-offline alone misses what Surefire and the install and
+# deploy plugins resolve at run time); the deploys go to a temporary file://
+# repository, and the one artifact `mvn install` puts into the local
+# repository is removed again.
 # Idempotent: a stamp in the local Maven repository (~/.m2/repository), named
 # after the pinned versions, makes later runs return at once; --force runs
 # Maven again (e.g. after the repository was cleaned).
@@ -44,6 +50,22 @@ trap 'rm -rf "$WORK"' EXIT
 echo "setup-kotlin: fetching Maven artifacts (one mvn test of the bundled model's SDK)" >&2
 # One small test class is enough to make Surefire fetch its JUnit Platform provider.
 (cd "$WORK/out/kotlin" && mvn -q -B -Dstyle.color=never -Dtest=RuntimeTest -Dmaven.test.failure.ignore=true test)
+echo "setup-kotlin: fetching the package, install and deploy plugins" >&2
+DEPLOY="$(cd "$ROOT" && "$PYTHON" -c 'from codegen.targets.kotlin import VERSIONS as v; print(v["deploy"])')"
+COORDS="$(cd "$WORK/out/kotlin" && "$PYTHON" -c '
+import xml.etree.ElementTree as ET
+ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+pom = ET.parse("pom.xml").getroot()
+print(*(pom.find(f"m:{key}", ns).text for key in ("groupId", "artifactId", "version")))')"
+read -r GROUP ARTIFACT VERSION <<<"$COORDS"
+(cd "$WORK/out/kotlin" \
+    && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true install \
+    && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true deploy \
+        -DaltDeploymentRepository="setup::file://$WORK/repository" \
+    && mvn -q -B -Dstyle.color=never "org.apache.maven.plugins:maven-deploy-plugin:$DEPLOY:deploy-file" \
+        -Durl="file://$WORK/file-repository" -DrepositoryId=setup \
+        -Dfile="target/$ARTIFACT-$VERSION.jar" -DpomFile=pom.xml -Dsources="target/$ARTIFACT-$VERSION-sources.jar")
+rm -rf "$REPO/${GROUP//.//}/$ARTIFACT/$VERSION"
 mkdir -p "$REPO"
 touch "$STAMP"
 echo "setup-kotlin: done"

@@ -207,3 +207,24 @@ def test_user_template_directory_overrides_builtin_files(target: str, tmp_path: 
     text = b"\n".join(files.values())
     for original in chosen:
         assert f"OVERRIDE-SENTINEL-{original.name}".encode() in text, original
+
+
+def test_a_dropped_source_is_reported_then_removed(tmp_path: Path) -> None:
+    """A source taken out of the model leaves no SDK behind: `check` lists its
+    files as stale, the next build deletes them (files it did not write stay)."""
+    out = tmp_path / "out"
+    build(MODEL_DIR, out)
+    folder = out / "sources" / "news-web" / "javascript"
+    notes = folder / "NOTES.md"
+    notes.write_text("mine\n")
+    model = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, model)
+    text = (model / "model.yaml").read_text()
+    (model / "model.yaml").write_text(text[:text.index("  news-web:")] + text[text.index("  news-android:"):])
+    stale = check(model, out)
+    assert stale and {d.status for d in stale} == {"stale"}
+    assert all(d.path.startswith("sources/news-web/javascript/") for d in stale)
+    results = {r.target: r for r in build(model, out)}
+    assert results["news-web/javascript"].deleted == len(stale)
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["NOTES.md"]
+    assert check(model, out) == []

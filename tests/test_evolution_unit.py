@@ -20,8 +20,8 @@ from codegen.evolution.changelog import merge
 from codegen.evolution.commands import register
 from codegen.evolution.compare import diff
 from codegen.evolution.members import compare_reserved
-from codegen.evolution.report import Report, render
-from codegen.evolution.rules import RULES, Bump, Severity, change, quote
+from codegen.evolution.report import Report, render, summary
+from codegen.evolution.rules import RULES, Bump, Kind, Severity, change, quote
 from codegen.evolution.semver import Version, check_bump, satisfies, version_of_tag
 from codegen.evolution.snapshot import load_snapshot
 from codegen.ir import Location, Reserved
@@ -149,8 +149,43 @@ def test_no_changes() -> None:
 
 
 def test_warnings_fail_only_when_asked() -> None:
-    report = _report(change("FIELD_CONSTRAINT_TIGHTENED", HERE, "tighter"))
+    report = _report(change("FIELD_PRIVACY_CHANGED", HERE, "reclassified"))
     assert not report.fails() and report.fails(Severity.WARNING)
+
+
+def test_breaking_kind_is_exactly_the_errors() -> None:
+    """A change that breaks consumers fails `codegen diff`; nothing else does by default."""
+    for rule in RULES.values():
+        assert (rule.kind is Kind.BREAKING) == (rule.severity is Severity.ERROR), rule.id
+        if rule.severity is Severity.ERROR:
+            assert rule.bump is Bump.MAJOR, rule.id
+
+
+@pytest.mark.parametrize("old_extra,new_extra,rule", [
+    ("max_length: 10", "max_length: 5", "FIELD_CONSTRAINT_TIGHTENED"),
+    ("min_length: 1", "min_length: 2", "FIELD_CONSTRAINT_TIGHTENED"),
+    ("max_length: 10", "max_length: 11", "FIELD_CONSTRAINT_LOOSENED"),
+    ("max_length: 10", "examples: [abc]", "FIELD_CONSTRAINT_LOOSENED"),
+    ("pattern: '[a-z]*'", "pattern: '[a-z0-9]*'", "FIELD_CONSTRAINT_TIGHTENED"),
+    ("pattern: '[a-z]*'", "examples: [abc]", "FIELD_CONSTRAINT_LOOSENED"),
+])
+def test_tightening_breaks_and_loosening_does_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   old_extra: str, new_extra: str, rule: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    old, new = _two_models(tmp_path, old_extra, new_extra)
+    result = CliRunner().invoke(cli, ["--model", new, "diff", "--against", old, "--no-history"])
+    assert f" {rule} " in result.stdout, result.stdout
+    if rule == "FIELD_CONSTRAINT_TIGHTENED":
+        assert result.exit_code == 100 and "breaking, needs a major version bump" in result.stderr
+    else:
+        assert result.exit_code == 0 and "compatible, needs a minor version bump" in result.stderr
+    assert "; " not in result.stderr  # one verdict, never "needs a major bump; compatible"
+
+
+def test_removals_alone_are_not_called_compatible() -> None:
+    report = _report(change("EVENT_REMOVED", HERE, "event {event} was removed", event="e"))
+    assert not report.fails()
+    assert summary(report).endswith(": removes deprecated items, needs a major version bump")
 
 
 def test_cli_identical_models_exit_0(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,7 +198,10 @@ def test_cli_identical_models_exit_0(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_cli_fail_on_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    old, new = _two_models(tmp_path, "max_length: 10", "max_length: 5")
+    old, new = _two_models(tmp_path, "max_length: 10", "max_length: 10")
+    model = Path(new) / "model.yaml"
+    model.write_text(model.read_text().replace("session_id: {number: 5, type: string, privacy: pseudonymous",
+                                               "session_id: {number: 5, type: string, privacy: personal"))
     args = ["--model", new, "diff", "--against", old, "--no-history"]
     assert CliRunner().invoke(cli, args).exit_code == 0
     assert CliRunner().invoke(cli, args + ["--fail-on", "warning"]).exit_code == 100

@@ -382,3 +382,13 @@ def test_non_portable_patterns_are_rejected(pattern: str) -> None:
 
     problem = pattern_problem(pattern)
     assert problem is not None and all(problem)
+
+
+def test_enum_value_names_follow_the_documented_rule() -> None:
+    """docs/event-model.md: upper-cased, the name must hold a letter A-Z or a digit."""
+    from codegen.naming import enum_value_json_name, enum_value_token
+
+    assert enum_value_json_name("video_quality", "4k") == "VIDEO_QUALITY_4K"
+    assert enum_value_token("café") == "CAF" and enum_value_token("straße") == "STRASSE"
+    assert enum_value_token("HD ready") == "HD_READY" and enum_value_token("日本 ja") == "JA"
+    assert enum_value_token("日本") == "" and enum_value_token("--") == ""

@@ -14,7 +14,9 @@ from jsonschema import Draft202012Validator
 
 from codegen.ir import AutoValue, Privacy
 from codegen.loading.builder import SECTIONS
+from codegen.loading.package_metadata import URL_KINDS
 from codegen.loading.properties import PROPERTY_KEYS
+from codegen.loading.sources import SOURCE_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "event_model.schema.json").read_text(encoding="utf-8"))
@@ -70,6 +72,8 @@ def test_bundled_model_files_match_the_schema(path: Path) -> None:
     ("reserved_type_names", "events.yaml"),
     ("enum_value_numbers", "enums.yaml"),
     ("file_is_a_list", "events.yaml"),
+    ("names_too_long", "events.yaml"),
+    ("names_too_long", "model.yaml"),
 ])
 def test_schema_rejects_broken_files(case: str, file: str) -> None:
     assert _errors(BROKEN / case / file), f"the schema accepts {case}/{file}"
@@ -82,3 +86,5 @@ def test_schema_knows_the_loaders_keys() -> None:
     assert set(defs["context_property"]["properties"]) == set(PROPERTY_KEYS) | {"auto"}
     assert defs["property"]["properties"]["privacy"]["enum"] == [p.value for p in Privacy]
     assert defs["context_property"]["properties"]["auto"]["enum"] == [a.value for a in AutoValue]
+    assert set(defs["sources"]["additionalProperties"]["properties"]) == set(SOURCE_KEYS)
+    assert set(defs["model"]["properties"]["urls"]["properties"]) == set(URL_KINDS)

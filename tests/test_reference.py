@@ -1,7 +1,8 @@
 """The reference encoder and the test plan, which the goldens of every SDK
 come from.
 
-- Every sample of the plan (and the envelope case) encodes to exactly what
+- Every sample of the plan (and the envelope case, and batches of
+  envelopes) encodes to exactly what
   Google's protobuf package gives for the exported .proto: bytes of
   SerializeToString(deterministic=True), JSON whose json_format.Parse is an
   equal message and which equals the JCS of MessageToDict. With the upb

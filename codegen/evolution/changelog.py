@@ -15,6 +15,7 @@ from codegen.evolution.report import Report
 from codegen.evolution.rules import Bump, Kind
 from codegen.ir import Model
 from codegen.output import atomic_write
+from codegen.terminal import printable
 
 TITLE = "# Changelog"
 HEADINGS = {
@@ -89,5 +90,5 @@ def merge(existing: str, new_section: str, version: str) -> str:
 
 def write_changelog(path: Path, new_section: str, version: str) -> None:
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
-    content = merge(existing, new_section, version)
+    content = merge(existing, printable(new_section), version)  # a document people print
     atomic_write(path, content.encode("utf-8"))

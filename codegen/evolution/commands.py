@@ -13,20 +13,23 @@ from typing import Any, Callable
 
 import click
 
+from codegen.diagnostics import did_you_mean
 from codegen.evolution.changelog import initial_section, section, write_changelog
 from codegen.evolution.compare import diff
 from codegen.evolution.gitrepo import GitError
 from codegen.evolution.report import FORMATS, Report, render, summary
 from codegen.evolution.rules import Severity
 from codegen.evolution.semver import check_bump
+from codegen.evolution.source_diff import source_changes
 from codegen.evolution.sources import SourceError, Sources
+from codegen.terminal import echo
 
 EXIT_BREAKING = 100
 EXIT_FAILED = 1
 
 
 def _warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
+    echo(f"warning: {message}", err=True)
 
 
 def _compare_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -41,7 +44,8 @@ def _compare_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _report(model: Path, against: str | None, releases: tuple[str, ...], no_history: bool) -> Report:
+def _report(model: Path, against: str | None, releases: tuple[str, ...], no_history: bool,
+            source: str | None = None) -> Report:
     sources = Sources(model, warn=_warn)
     try:
         new = sources.working()
@@ -49,7 +53,13 @@ def _report(model: Path, against: str | None, releases: tuple[str, ...], no_hist
         history = [] if no_history else sources.releases(releases)
     except (SourceError, GitError) as exc:
         raise click.ClickException(str(exc)) from None
-    return Report(old, new, diff(old, new, history))
+    if source is None:
+        return Report(old, new, diff(old, new, history))
+    known = sorted({s.name for s in new.model.sources} | {s.name for s in old.model.sources})
+    if source not in known:
+        hint = did_you_mean(source, known) or (f"sources: {', '.join(known)}" if known else "the model has no sources")
+        raise click.ClickException(f"unknown source '{source}'; {hint}")
+    return Report(old, new, source_changes(old, new, history, source))
 
 
 @click.command(name="diff")
@@ -58,15 +68,18 @@ def _report(model: Path, against: str | None, releases: tuple[str, ...], no_hist
               help="text (file:line:col: RULE severity: message), json, github (workflow annotations) or junit.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Exit 100 on errors only, or on warnings too.")
+@click.option("--source", "source", metavar="NAME",
+              help="Report what the changes mean for this source's SDKs: the diff of its own model "
+                   "(only its events), with its events entering and leaving it.")
 @click.pass_obj
 def diff_command(settings: Any, against: str | None, releases: tuple[str, ...], no_history: bool,
-                 fmt: str, fail_on: str) -> None:
+                 fmt: str, fail_on: str, source: str | None) -> None:
     """Report every change of the model since a version, classified by rule.
 
     Exits 0 when compatible, 100 when something breaks, 1 on errors."""
-    report = _report(settings.model, against, releases, no_history)
-    click.echo(render(report, fmt), nl=False)
-    click.echo(summary(report), err=True)
+    report = _report(settings.model, against, releases, no_history, source)
+    echo(render(report, fmt), nl=False)
+    echo(summary(report), err=True)
     if report.fails(Severity(fail_on)):
         raise click.exceptions.Exit(EXIT_BREAKING)
 
@@ -84,7 +97,7 @@ def version_check_command(settings: Any, against: str | None, releases: tuple[st
         try:
             if not sources.release_list():
                 version = sources.working().version
-                click.echo(f"no release tag yet: {version} will be the first release; nothing to check")
+                echo(f"no release tag yet: {version} will be the first release; nothing to check")
                 return
         except (SourceError, GitError) as exc:
             raise click.ClickException(str(exc)) from None
@@ -94,14 +107,14 @@ def version_check_command(settings: Any, against: str | None, releases: tuple[st
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     if verdict.ok:
-        click.echo(f"version {report.new.version} against {report.old.describe()}: {verdict.message}")
+        echo(f"version {report.new.version} against {report.old.describe()}: {verdict.message}")
         return
-    click.echo(f"error: version {report.new.version} against {report.old.describe()}: {verdict.message}", err=True)
+    echo(f"error: version {report.new.version} against {report.old.describe()}: {verdict.message}", err=True)
     deciding = [c for c in report.changes if c.spec.bump == report.needed]
     for c in deciding[:10]:
-        click.echo(f"  {c.loc}: {c.rule} needs a {c.spec.bump.label} bump: {c.message()}", err=True)
+        echo(f"  {c.loc}: {c.rule} needs a {c.spec.bump.label} bump: {c.message()}", err=True)
     if len(deciding) > 10:
-        click.echo(f"  ... and {len(deciding) - 10} more (run 'codegen diff')", err=True)
+        echo(f"  ... and {len(deciding) - 10} more (run 'codegen diff')", err=True)
     raise click.exceptions.Exit(EXIT_FAILED)
 
 
@@ -116,10 +129,10 @@ def changelog_command(settings: Any, against: str | None, releases: tuple[str, .
     """Write release notes for the model's version from the diff."""
     text, version = _changelog_text(settings.model, against, releases, no_history)
     if out is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
         return
     write_changelog(out, text, version)
-    click.echo(f"wrote the {version} section to {out}", err=True)
+    echo(f"wrote the {version} section to {out}", err=True)
 
 
 def _changelog_text(model: Path, against: str | None, releases: tuple[str, ...],

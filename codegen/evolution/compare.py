@@ -11,6 +11,7 @@ from typing import Sequence
 
 from codegen.evolution.fields import FieldDiff, context_scope, event_scope, object_scope
 from codegen.evolution.history import reuse_changes
+from codegen.evolution.per_source import membership_changes
 from codegen.evolution.members import compare_reserved, deletion, finder, pair
 from codegen.evolution.rules import Change, change
 from codegen.evolution.snapshot import Snapshot
@@ -24,7 +25,7 @@ def diff(old: Snapshot, new: Snapshot, releases: Sequence[Snapshot] = ()) -> lis
     reused = reuse_changes(old, new, releases)
     # an addition that reuses an old number or name is that error, not an addition
     flagged = {(c.rule.replace("_NO_REUSE", "_ADDED"), _member(c)) for c in reused}
-    changes = [c for c in changes if (c.rule, _member(c)) not in flagged] + reused
+    changes = [c for c in changes if (c.rule, _member(c)) not in flagged] + reused + membership_changes(old, new)
     return sorted(set(changes), key=Change.sort_key)
 
 

@@ -93,7 +93,7 @@ class FieldDiff:
             names = {"prop": prop.name, "owner": new.owner}
             if prop.required:
                 self._add("FIELD_ADDED_REQUIRED", prop.loc, f"{new.what} was added as required",
-                          "callers must now pass it and data sent before it lacks it; "
+                          "events from apps built before and data already stored lack it; "
                           "add it as optional to stay compatible", **names)
             else:
                 self._add("FIELD_ADDED", prop.loc, f"{new.what} was added (optional, type {{type}})",
@@ -140,9 +140,9 @@ class FieldDiff:
                       "consumers can no longer rely on it and its Protobuf presence changes", **names)
         elif after.required and not before.required:
             self._add("FIELD_NO_OPTIONAL_TO_REQUIRED", loc("required"), f"{new.what} became required",
-                      "callers must now pass it, and old data without it stops validating", **names)
+                      "events from apps built before and data already stored may lack it", **names)
         if not type_changed:
-            self._constraints(new.what, before.constraints, after.constraints, loc, after.loc, names)
+            self._constraints(new.what, before.constraints, after.constraints, loc, names)
         if before.privacy != after.privacy:
             self._add("FIELD_PRIVACY_CHANGED", loc("privacy"),
                       f"{new.what} changed privacy class from {before.privacy.value} to {after.privacy.value}",
@@ -163,41 +163,37 @@ class FieldDiff:
             self._add("FIELD_DOCS_CHANGED", loc(docs[0][1]), f"{new.what}: {'; '.join(parts)}", **names)
 
     def _constraints(self, what: str, before: Constraints, after: Constraints,
-                     loc: Callable[[str], Location], fallback: Location, names: dict[str, str]) -> None:
-        tighter: list[tuple[str, str]] = []  # (YAML key, description)
-        looser: list[tuple[str, str]] = []
+                     loc: Callable[[str], Location], names: dict[str, str]) -> None:
+        """One change per constraint key: tighter ones break, looser ones are compatible."""
         for attr, key, direction in _BOUNDS:
             a, b = getattr(before, attr), getattr(after, attr)
             if a == b:
                 continue
             if a is None:
-                tighter.append((key, f"{key} {b} added"))
+                self._tightened(what, loc(key), f"{key} {b} was added", names)
             elif b is None:
-                looser.append((key, f"{key} {a} removed"))
+                self._loosened(what, loc(key), f"{key} {a} was removed", names)
             elif (b - a) * direction > 0:
-                tighter.append((key, f"{key} {a} -> {b}"))
+                self._tightened(what, loc(key), f"{key} was tightened from {a} to {b}", names)
             else:
-                looser.append((key, f"{key} {a} -> {b}"))
-        if before.pattern != after.pattern:
-            if before.pattern is None:
-                tighter.append(("pattern", "pattern added"))
-            elif after.pattern is None:
-                looser.append(("pattern", "pattern removed"))
-            else:
-                tighter.append(("pattern", "pattern changed"))
-        def first(keys: list[tuple[str, str]]) -> Location:
-            """The first changed key still in the new model (a removed one is not)."""
-            found = [loc(key) for key, _ in keys]
-            return next((f for f in found if f != fallback), found[0])
+                self._loosened(what, loc(key), f"{key} was loosened from {a} to {b}", names)
+        if before.pattern == after.pattern:
+            return
+        if before.pattern is None:
+            self._tightened(what, loc("pattern"), "pattern {pattern} was added", {**names, "pattern": after.pattern})
+        elif after.pattern is None:
+            self._loosened(what, loc("pattern"), "pattern {pattern} was removed", {**names, "pattern": before.pattern})
+        else:
+            # Two patterns cannot be compared in general: any change may reject a value.
+            self._tightened(what, loc("pattern"), "pattern changed from {old_pattern} to {pattern}",
+                            {**names, "old_pattern": before.pattern, "pattern": after.pattern})
 
-        if tighter:
-            self._add("FIELD_CONSTRAINT_TIGHTENED", first(tighter),
-                      f"{what} has tighter constraints ({'; '.join(t for _, t in tighter)})",
-                      "values that were valid may now fail validation", **names)
-        if looser:
-            self._add("FIELD_CONSTRAINT_LOOSENED", first(looser),
-                      f"{what} has looser constraints ({'; '.join(t for _, t in looser)})",
-                      "consumers may now see values outside the old limits", **names)
+    def _tightened(self, what: str, loc: Location, change_text: str, names: dict[str, str]) -> None:
+        self._add("FIELD_CONSTRAINT_TIGHTENED", loc, f"{what}: {change_text}",
+                  "events from apps built before and data already stored may no longer validate", **names)
+
+    def _loosened(self, what: str, loc: Location, change_text: str, names: dict[str, str]) -> None:
+        self._add("FIELD_CONSTRAINT_LOOSENED", loc, f"{what}: {change_text}", **names)
 
 
 def _source(prop: Property) -> str:

@@ -12,9 +12,10 @@ from collections import Counter
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from codegen.evolution.rules import Bump, Change, Severity, required_bump
+from codegen.evolution.rules import Bump, Change, Kind, Severity, required_bump
 from codegen.evolution.semver import Version, effective_level
 from codegen.evolution.snapshot import Snapshot
+from codegen.terminal import json_safe, printable
 
 FORMATS = ("text", "json", "github", "junit")
 
@@ -48,15 +49,24 @@ def render(report: Report, fmt: str) -> str:
 
 
 def summary(report: Report) -> str:
-    """One line for standard error."""
+    """One line for standard error: what changed, whether it breaks, the bump."""
     counts = Counter(c.spec.severity for c in report.changes)
     parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in Severity if counts[s]]
     head = (f"{len(report.changes)} change{'s' if len(report.changes) != 1 else ''} "
             f"({', '.join(parts)})" if report.changes else "no changes")
+    return f"{head} from {report.old.describe()} to {report.new.describe()}: {verdict(report)}"
+
+
+def verdict(report: Report) -> str:
+    """Compatibility and the bump, worded so that they never contradict each other."""
     bump = report.needed_level
     need = f"needs a {bump.label} version bump" if bump is not Bump.NONE else "needs no version bump"
-    return (f"{head} from {report.old.describe()} to {report.new.describe()}; {need}; "
-            f"{'breaking' if report.fails() else 'compatible'}")
+    if report.fails():
+        return f"breaking, {need}"
+    deciding = {c.spec.kind for c in report.changes if c.spec.bump == report.needed}
+    if report.needed is Bump.MAJOR and Kind.REMOVAL in deciding:
+        return f"removes deprecated items, {need}"
+    return f"compatible, {need}" if report.changes else need
 
 
 def text(report: Report) -> str:
@@ -81,7 +91,7 @@ def as_json(report: Report) -> str:
             for c in report.changes
         ],
     }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def _gh_data(value: str) -> str:
@@ -101,15 +111,15 @@ def github(report: Report) -> str:
     return "".join(lines)
 
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_INVALID = re.compile("[\ufffe\uffff]")  # besides the controls, which `printable` spells out
 
 
 def _xml(value: str) -> str:
-    return escape(_XML_INVALID.sub("\ufffd", value))
+    return escape(_XML_INVALID.sub("\ufffd", printable(value)))
 
 
 def _attr(value: str) -> str:
-    return quoteattr(_XML_INVALID.sub("\ufffd", value))
+    return quoteattr(_XML_INVALID.sub("\ufffd", printable(value)))
 
 
 def junit(report: Report) -> str:

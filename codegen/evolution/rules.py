@@ -16,7 +16,7 @@ from codegen.ir import Location
 
 class Severity(str, Enum):
     ERROR = "error"  # breaks consumers: `codegen diff` exits 100
-    WARNING = "warning"  # keeps old readers working, but producers or old data may break
+    WARNING = "warning"  # compatible, but someone downstream must act (e.g. a privacy class changed)
     NOTICE = "notice"  # compatible
 
 
@@ -93,18 +93,20 @@ _TABLE = [
      "A property changed between a single value, a list and a map."),
     ("FIELD_SAME_PRESENCE", _E, _BRK, _MAJ,
      "A required property became optional: consumers can no longer rely on it, and its Protobuf presence changes."),
-    ("FIELD_NO_OPTIONAL_TO_REQUIRED", _W, _BRK, _MAJ,
-     "An optional property became required: callers must now pass it, and old data without it stops validating."),
+    ("FIELD_NO_OPTIONAL_TO_REQUIRED", _E, _BRK, _MAJ,
+     "An optional property became required: events from apps built before, and data stored without it, "
+     "no longer validate."),
     ("FIELD_SAME_CONST", _E, _BRK, _MAJ,
      "A property's `const` or `auto` value was added, removed or changed."),
-    ("FIELD_CONSTRAINT_TIGHTENED", _W, _BRK, _MAJ,
-     "A constraint was added or tightened (or a pattern changed): old data may stop validating."),
+    ("FIELD_CONSTRAINT_TIGHTENED", _E, _BRK, _MAJ,
+     "A constraint was added or tightened, or a pattern changed: events from apps built before, and data "
+     "already stored, may no longer validate."),
     ("FIELD_CONSTRAINT_LOOSENED", _N, _ADD, _MIN,
-     "A constraint was removed or loosened: consumers may see values they did not see before."),
+     "A constraint was removed or loosened: every value valid before stays valid."),
     ("FIELD_ADDED", _N, _ADD, _MIN, "A new optional property."),
-    ("FIELD_ADDED_REQUIRED", _W, _BRK, _MAJ,
-     "A new required property on an existing event, object or context: callers must pass it, "
-     "and old data lacks it."),
+    ("FIELD_ADDED_REQUIRED", _E, _BRK, _MAJ,
+     "A new required property on an existing event, object or context: events from apps built before, "
+     "and data stored before, lack it."),
     ("FIELD_DEPRECATED", _N, _DEP, _MIN, "A property was marked `deprecated`."),
     ("FIELD_PRIVACY_CHANGED", _W, _DOC, _MIN,
      "A property's privacy class changed: data handling downstream may have to change."),
@@ -143,10 +145,17 @@ _TABLE = [
     # the model as a whole
     ("MODEL_SAME_NAMESPACE", _E, _BRK, _MAJ,
      "The namespace (the Protobuf package) changed: every fully qualified type name changes."),
-    ("TARGET_SETTINGS_CHANGED", _W, _BRK, _MAJ,
+    ("TARGET_SETTINGS_CHANGED", _E, _BRK, _MAJ,
      "A target's package settings changed: SDK users must change their dependency or imports."),
     ("MODEL_DOCS_CHANGED", _N, _DOC, _PAT,
      "The model's name, description, products, platforms or the context's description changed."),
+    # sources (products on platforms with SDKs of their own)
+    ("SOURCE_ADDED", _N, _ADD, _MIN, "A new source: its SDKs appear."),
+    ("SOURCE_REMOVED", _W, _REM, _MAJ, "A source was removed: its SDKs are no longer built."),
+    ("SOURCE_EVENT_ADDED", _N, _ADD, _MIN,
+     "An event of the model now belongs to a source (its products or platforms, or the event's, changed)."),
+    ("SOURCE_EVENT_DROPPED", _W, _BRK, _MAJ,
+     "An event that is still in the model no longer belongs to a source: its type is gone from the source's SDKs."),
 ]
 
 RULES: dict[str, Rule] = {row[0]: Rule(*row) for row in _TABLE}

@@ -130,8 +130,9 @@ def check_bump(old_text: str, new_text: str, needed: Bump) -> BumpVerdict:
         return BumpVerdict(False, needed, old, new, minimum,
                            f"version {new} is lower than {old}; versions never go back")
     if satisfies(old, new, needed):
-        what = f"need a {level.label} bump{scale}" if needed is not Bump.NONE else "need no bump"
-        return BumpVerdict(True, needed, old, new, minimum, f"the changes {what}; ok")
+        message = (f"ok for the {level.label} bump{scale} that the changes need"
+                   if needed is not Bump.NONE else "ok, the changes need no bump")
+        return BumpVerdict(True, needed, old, new, minimum, message)
     return BumpVerdict(False, needed, old, new, minimum,
                        f"the changes need a {level.label} version bump{scale} from {old}, "
                        f"but the model declares {new}; set 'version: {minimum}' (or higher)")

@@ -15,6 +15,8 @@ from typing import Any
 from codegen.diagnostics import Collector, Diagnostic, ModelErrors
 from codegen.ir import Location, Model
 from codegen.loader import display_path, load_model, model_files
+from codegen.loading.yaml_fast import fast_load
+from codegen.loading.yaml_lines import lines_load
 from codegen.loading.yaml_nodes import LMap, LNode, load_yaml
 
 NAMED_SECTIONS = ("events", "enums", "objects")
@@ -80,7 +82,7 @@ class Snapshot:
 
 def _relocate(value: Any, names: dict[str, str]) -> Any:
     if isinstance(value, Location):
-        return replace(value, file=names.get(value.file, value.file))
+        return value._replace(file=names.get(value.file, value.file))
     if isinstance(value, tuple):
         return tuple(_relocate(item, names) for item in value)
     if is_dataclass(value) and not isinstance(value, type):
@@ -103,7 +105,8 @@ def load_snapshot(model_dir: Path, label: str, released: bool = False,
     quiet = Collector()  # the model loaded, so the files parse; nothing to report twice
     for path in model_files(model_dir):
         shown = display_path(path)
-        node = load_yaml(path.read_text(encoding="utf-8"), names.get(shown, shown), quiet)
+        text, name = path.read_text(encoding="utf-8"), names.get(shown, shown)
+        node = lines_load(text, name) or fast_load(text, name) or load_yaml(text, name, quiet)
         if node is not None:
             documents.append((shown, node))
     return Snapshot(label, _relocate(model, names) if names else model, Locator(documents), released)

@@ -7,30 +7,42 @@ the problems of another; cross-cutting checks live in `checks.py`.
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 from codegen.diagnostics import Collector, did_you_mean
 from codegen.ir import Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property
 from codegen.loading.export_settings import read_exports
+from codegen.loading.file_names import too_long
+from codegen.loading.packages import check_setting
+from codegen.loading.property_fast import fast_property
+from codegen.loading.package_metadata import read_package_metadata
 from codegen.loading.properties import SEMVER, TypeNames, check_number, read_deprecation, read_property
 from codegen.loading.reader import MapReader, describe
 from codegen.loading.reserved import read_reserved
+from codegen.loading.sources import read_sources
+from codegen.loading.target_settings import read_target_settings
 from codegen.loading.yaml_nodes import LMap, LNode, LScalar
 
-SECTIONS = ("model", "targets", "exports", "context", "events", "enums", "objects")
-SINGLE_SECTIONS = ("model", "targets", "exports", "context")
+SECTIONS = ("model", "targets", "exports", "sources", "context", "events", "enums", "objects")
+SINGLE_SECTIONS = ("model", "targets", "exports", "sources", "context")
 NAMESPACE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 MIN_EVENT_NUMBER = 10
+MAX_VERSION = 64  # it is part of package file names (wheels, jars, tarballs)
 
 
 class Sections:
     """The top-level sections of every file, merged, with duplicates reported."""
 
-    def __init__(self, documents: list[tuple[str, LNode]], errors: Collector) -> None:
+    def __init__(self, documents: Iterable[tuple[str, LNode]], errors: Collector) -> None:
         self.single: dict[str, LNode] = {}
         self.single_locs: dict[str, Location] = {}
         self.named: dict[str, dict[str, tuple[Location, LNode]]] = {"events": {}, "enums": {}, "objects": {}}
-        self.first_file = documents[0][0] if documents else "<model>"
+        self.files = 0
+        self.first_file = "<model>"
         for file, node in documents:
+            self.files += 1
+            if self.files == 1:
+                self.first_file = file
             if not isinstance(node, LMap):
                 errors.failed_files.add(file)
                 errors.error(node.loc, f"a model file must be a mapping of sections, got {describe(node)}",
@@ -64,10 +76,13 @@ class Sections:
             self.named[section][name] = (key.loc, value)
 
 
-def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model | None:
-    if not documents:
-        return None  # every file is empty or unreadable, and each says so
+def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Model | None:
+    """The IR of the documents. They may come one at a time (a generator), and
+    each event's values are dropped once it is read: the IR never sits beside
+    the whole located tree of a large model."""
     sections = Sections(documents, errors)
+    if not sections.files:
+        return None  # every file is empty or unreadable, and each says so
     start = Location(sections.first_file, 1, 1)
     # A section may be in a file that could not be read: do not guess it missing.
     complete = not errors.failed_files
@@ -77,18 +92,29 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
                      "add 'model:' with name, namespace and version to one file")
     header = MapReader(
         model_node or LMap(loc=start), "the 'model' section", errors,
-        ("name", "namespace", "version", "description", "products", "platforms", "reserved"),
+        ("name", "namespace", "version", "description", "products", "platforms", "reserved", "license", "authors",
+         "urls"),
         ("name", "namespace", "version") if model_node is not None else (), fallback=sections.single_locs.get("model"),
     )
     name = header.text("name", "broadcaster") or ""
+    too_long(name, header.value_loc("name"), "the model name", errors, becomes="package and file names")
     namespace = header.text("namespace", "broadcaster.analytics.v1") or ""
     if namespace and not NAMESPACE.match(namespace):
         errors.error(header.value_loc("namespace"), f"namespace '{namespace}' is not a dotted lower-case name",
                      "write it like broadcaster.analytics.v1")
+    for segment in namespace.split("."):
+        if too_long(segment, header.value_loc("namespace"), "namespace part", errors,
+                    becomes="a folder name (the default Kotlin package)"):
+            break
     version = header.text("version", "1.0.0") or ""
     if version and not SEMVER.match(version):
         errors.error(header.value_loc("version"), f"version '{version}' is not a semantic version",
                      "write it like 1.4.0 (quote it if YAML reads it as a number)")
+    elif len(version) > MAX_VERSION:
+        errors.error(header.value_loc("version"), f"version '{version[:40]}...' is {len(version)} characters "
+                                                  f"long, more than {MAX_VERSION}",
+                     "shorten the pre-release or build part: the version is part of the packages' file names")
+    license_, authors, urls = read_package_metadata(header, errors)
     products = tuple(sorted({str(p.value) for p in header.text_list("products") or []}))
     platforms = tuple(sorted({str(p.value) for p in header.text_list("platforms") or []}))
 
@@ -110,20 +136,27 @@ def build_model(documents: list[tuple[str, LNode]], errors: Collector) -> Model 
     context = _read_context(sections.single.get("context"), context_loc if complete else None, names, errors,
                             sections.single_locs.get("context"))
     declared = {"products": products, "platforms": platforms}
-    events = [_read_event(n, loc, node, names, declared, errors) for n, (loc, node) in sections.named["events"].items()]
-    if not sections.named["events"] and complete:
+    event_nodes = sections.named["events"]
+    if not event_nodes and complete:
         errors.error(context_loc, "the model defines no events",
                      "add an 'events:' section with at least one event (any file of the model may hold it)")
-    packages, package_locations = _read_targets(sections.single.get("targets"), errors)
+    events = []
+    for event_name in list(event_nodes):
+        loc, node = event_nodes.pop(event_name)
+        events.append(_read_event(event_name, loc, node, names, declared, errors))
+    packages, package_locations = read_target_settings(sections.single.get("targets"), "the 'targets' section",
+                                                       errors)
     exports = read_exports(sections.single.get("exports"), errors)
+    sources = read_sources(sections.single.get("sources"), declared, errors)
     return Model(
         name=name, namespace=namespace, version=version, description=header.description(),
-        packages=packages, package_locations=package_locations, products=products, platforms=platforms, context=context,
+        packages=packages, package_locations=package_locations, products=products, platforms=platforms,
+        context=context,
         events=tuple(sorted(events, key=lambda e: e.name)),
         enums=tuple(sorted(enums, key=lambda e: e.name)),
         objects=tuple(sorted(objects, key=lambda o: o.name)),
         reserved_events=read_reserved(header.raw("reserved"), "the model's events", errors),
-        exports=exports,
+        exports=exports, sources=sources, license=license_, authors=authors, urls=urls,
     )
 
 
@@ -138,7 +171,8 @@ def _read_properties(
     if node is None:
         return ()
     found = [
-        read_property(name, key.loc, value, owner, names, errors, allow_auto)
+        fast_property(name, key.loc, value, names) or read_property(name, key.loc, value, owner, names, errors,
+                                                                    allow_auto)
         for name, (key, value) in node.entries.items()
     ]
     return tuple(sorted((p for p in found if p), key=lambda p: (p.number, p.name)))
@@ -165,7 +199,7 @@ def _read_enum(name: str, loc: Location, node: LNode, errors: Collector) -> Enum
             vr = MapReader(value_node, f"value '{value_name}' of {what}", errors,
                            ("number", "description", "deprecated"), ("number",), fallback=key.loc)
             number = vr.integer("number")
-            check_number(number, vr.value_loc("number"), f"value '{value_name}' of {what}", errors)
+            check_number(number, lambda: vr.value_loc("number"), f"value '{value_name}' of {what}", errors)
             description, deprecation = _description(vr), read_deprecation(vr, errors)
         if number is not None:
             values.append(EnumValue(value_name, number, description, deprecation, key.loc))
@@ -205,7 +239,7 @@ def _read_event(
         ("number", "description", "owner"), fallback=loc,
     )
     number = reader.integer("number", "10")
-    check_number(number, reader.value_loc("number"), what, errors, low=MIN_EVENT_NUMBER)
+    check_number(number, lambda: reader.value_loc("number"), what, errors, low=MIN_EVENT_NUMBER)
     subsets = {field: _read_subset(reader, field, declared[field], errors) for field in declared}
     return Event(
         name=name, number=number or 0, description=_description(reader), owner=reader.text("owner") or "",
@@ -228,32 +262,3 @@ def _read_subset(reader: MapReader, field: str, declared: tuple[str, ...], error
             errors.error(item.loc, f"{reader.what} names unknown {field[:-1]} '{value}'", hint)
         found.add(value)
     return tuple(sorted(found))
-
-
-def _read_targets(node: LNode | None, errors: Collector) -> tuple[
-        tuple[tuple[str, tuple[tuple[str, str], ...]], ...], tuple[tuple[str, str, Location], ...]]:
-    """Settings per target, and where each target and each key is written
-    (which keys a target accepts is the target's to say: see codegen.sdk)."""
-    if node is None:
-        return (), ()
-    if not isinstance(node, LMap):
-        MapReader(node, "the 'targets' section", errors, ())
-        return (), ()
-    result = []
-    locations: list[tuple[str, str, Location]] = []
-    for target, (key, value) in sorted(node.entries.items()):
-        locations.append((target, "", key.loc))
-        if not isinstance(value, LMap):
-            errors.error(value.loc, f"settings of target '{target}' must be a mapping",
-                         "write e.g. 'python: {package: broadcaster_analytics}'")
-            continue
-        pairs = []
-        for setting, (skey, svalue) in value.entries.items():
-            locations.append((target, setting, skey.loc))
-            if isinstance(svalue, LScalar) and isinstance(svalue.value, str):
-                pairs.append((setting, svalue.value))
-            else:
-                errors.error(svalue.loc, f"setting '{setting}' of target '{target}' must be text",
-                             f"write {setting}: some_name")
-        result.append((target, tuple(sorted(pairs))))
-    return tuple(result), tuple(locations)

@@ -7,6 +7,8 @@ from typing import Iterable
 
 from codegen.diagnostics import Collector
 from codegen.ir import Kind, Location, Model, Property, Reserved
+from codegen.loading.file_names import too_long
+from codegen.loading.sources import check_sources
 from codegen.naming import SNAKE_CASE, camel, enum_unspecified_name, enum_value_json_name, enum_value_token, pascal
 
 # Types of the exported .proto that are not from the model (PascalCase).
@@ -24,6 +26,7 @@ def check_model(model: Model, errors: Collector) -> None:
     _check_enums(model, errors)
     _check_cycles(model, errors)
     _check_auto(model, errors)
+    check_sources(model, errors)
 
 
 def _snake(name: str, loc: Location, what: str, errors: Collector) -> None:
@@ -42,6 +45,7 @@ def _check_type_names(model: Model, errors: Collector) -> None:
     kinds += [("enum", e.name, e.loc) for e in model.enums] + [("object", o.name, o.loc) for o in model.objects]
     for kind, name, loc in sorted(kinds, key=lambda k: k[2]):
         _snake(name, loc, kind, errors)
+        too_long(name, loc, f"{kind} name", errors)
         if pascal(name) in RESERVED_TYPE_NAMES:
             errors.error(loc, f"{kind} name '{name}' is reserved for the envelope's own types "
                               f"('{pascal(name)}' in the .proto)",
@@ -49,8 +53,16 @@ def _check_type_names(model: Model, errors: Collector) -> None:
         key = pascal(name).lower()
         if key in seen:
             other_kind, other_name, other_loc = seen[key]
-            errors.error(loc, f"{kind} '{name}' and {other_kind} '{other_name}' (at {other_loc}) both become "
-                              f"the type '{pascal(name)}' in generated code", "rename one of them")
+            mine, theirs = pascal(name), pascal(other_name)
+            if mine == theirs:
+                message = (f"{kind} '{name}' and {other_kind} '{other_name}' (at {other_loc}) both become "
+                           f"the type '{mine}' in generated code")
+            else:
+                message = (f"{kind} '{name}' becomes the type '{mine}' and {other_kind} '{other_name}' "
+                           f"(at {other_loc}) the type '{theirs}', the same name when case is ignored: Kotlin "
+                           f"and Swift write each type to a file named after it, and case-insensitive file "
+                           f"systems (macOS, Windows) cannot tell such files apart")
+            errors.error(loc, message, "rename one of them")
         else:
             seen[key] = (kind, name, loc)
 
@@ -71,11 +83,12 @@ def _check_properties(owner: str, properties: Iterable[Property], reserved: Rese
         if prop.name in reserved.names:
             errors.error(prop.loc, f"property name '{prop.name}' of {owner} is reserved",
                          "reserved names may never be reused: pick a new name")
-        ident = camel(prop.name).lower()
+        ident = camel(prop.name)
         other = identifiers.get(ident)
-        if other and camel(other.name) == camel(prop.name):
-            errors.error(prop.loc, f"properties '{prop.name}' and '{other.name}' of {owner} both become "
-                                   f"'{camel(prop.name)}' in generated code", "rename one of them")
+        if other:
+            # Fields are not files: here the comparison keeps case.
+            errors.error(prop.loc, f"property '{prop.name}' of {owner} becomes the field '{ident}' in camelCase, "
+                                   f"like property '{other.name}' (at {other.loc})", "rename one of them")
         identifiers.setdefault(ident, prop)
 
 
@@ -103,7 +116,9 @@ def _check_enums(model: Model, errors: Collector) -> None:
         for value in sorted(enum.values, key=lambda v: v.loc):
             where = f"value '{value.name}' of enum '{enum.name}'"
             if not enum_value_token(value.name):
-                errors.error(value.loc, f"{where} has no letters or digits", "name the value with letters or digits")
+                errors.error(value.loc, f"{where} has no letter A-Z or digit 0-9 when upper-cased, "
+                                        "so it has no name on the wire",
+                             "wire names keep only ASCII letters and digits: add some (e.g. 'ja' for '日本')")
                 continue
             if value.number in numbers:
                 errors.error(value.loc, f"{where} reuses number {value.number} of '{numbers[value.number]}'",
@@ -120,7 +135,7 @@ def _check_enums(model: Model, errors: Collector) -> None:
                 errors.error(value.loc, f"{where} becomes '{ident}' on the wire, like {identifiers[ident]}",
                              "rename one of them")
             else:
-                identifiers[ident] = where
+                identifiers[ident] = f"{where} (at {value.loc})"
 
 
 def _check_cycles(model: Model, errors: Collector) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from typing import Callable
 
 from codegen.diagnostics import Collector, did_you_mean
 from codegen.ir import (
@@ -36,6 +37,13 @@ PROPERTY_KEYS = (
     "min_length", "max_length", "pattern", "min_items", "max_items", "const",
     "deprecated", "examples",
 )
+_PROPERTY_KEY_SET = frozenset(PROPERTY_KEYS)
+_CONTEXT_KEY_SET = frozenset(PROPERTY_KEYS + ("auto",))
+_REQUIRED_KEYS = ("number", "type")
+PRIVACY_CLASSES = tuple(p.value for p in Privacy)
+PRIVACY = {p.value: p for p in Privacy}
+AUTO_VALUES = tuple(a.value for a in AutoValue)
+NO_CONSTRAINTS = Constraints()
 AUTO_TYPES = {
     AutoValue.EVENT_ID: Scalar.STRING,
     AutoValue.CLIENT_TIMESTAMP: Scalar.TIMESTAMP,
@@ -65,6 +73,13 @@ class TypeNames:
         self.enums = enums
         self.objects = objects
         self.enum_values = enum_values
+        self.types: dict[str, TypeRef] = {}  # each distinct type text parsed once, its TypeRef shared
+
+    def parse(self, text: str) -> TypeRef:
+        found = self.types.get(text)
+        if found is None:
+            found = self.types[text] = parse_type(text, self.enums, self.objects)
+        return found
 
 
 def read_deprecation(reader: MapReader, errors: Collector) -> Deprecation | None:
@@ -96,10 +111,15 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def check_number(number: int | None, loc: Location, what: str, errors: Collector, low: int = 1) -> None:
-    """A field, event or enum value number: within Protobuf's range and not in its reserved block."""
-    if number is None:
+def check_number(number: int | None, loc: Location | Callable[[], Location], what: str, errors: Collector,
+                 low: int = 1) -> None:
+    """A field, event or enum value number: within Protobuf's range and not in its reserved block.
+    `loc` may be a function that finds the location, called only for a problem."""
+    if number is None or (low <= number <= MAX_FIELD_NUMBER
+                          and not PROTOBUF_RESERVED[0] <= number <= PROTOBUF_RESERVED[1]):
         return
+    if callable(loc):
+        loc = loc()
     if number < low:
         if low > 1:
             hint = f"use {low} or more: numbers 1 to {low - 1} belong to the envelope"
@@ -125,18 +145,18 @@ def read_property(
         errors.error(node.key_loc("auto"), f"'auto' in {what}: only context properties are filled in by the tracker",
                      "remove 'auto' and pass the value when tracking the event (or move the property to the context)")
         node = LMap({k: v for k, v in node.entries.items() if k != "auto"}, node.loc)
-    keys = PROPERTY_KEYS + (("auto",) if allow_auto else ())
-    reader = MapReader(node, what, errors, keys, ("number", "type"), fallback=name_loc)
+    keys = _CONTEXT_KEY_SET if allow_auto else _PROPERTY_KEY_SET
+    reader = MapReader(node, what, errors, keys, _REQUIRED_KEYS, fallback=name_loc)
     number = reader.integer("number", "1")
-    check_number(number, reader.value_loc("number"), what, errors)
+    check_number(number, lambda: reader.value_loc("number"), what, errors)
     type_ref = _read_type(reader, names, errors, what)
     if isinstance(node, LMap) and not reader.has("privacy"):
         errors.error(name_loc, f"{what} has no privacy class",
                      "add 'privacy: none' (or pseudonymous, personal, sensitive): "
                      "every property must say how personal its value is")
-    privacy = reader.choice("privacy", [p.value for p in Privacy])
+    privacy = reader.choice("privacy", PRIVACY_CLASSES)
     required = reader.boolean("required")
-    auto = reader.choice("auto", [a.value for a in AutoValue]) if allow_auto else None
+    auto = reader.choice("auto", AUTO_VALUES) if allow_auto else None
     deprecation = read_deprecation(reader, errors)
     description = reader.description()
     if type_ref is None or number is None or privacy is None:
@@ -152,7 +172,7 @@ def read_property(
     return Property(
         name=name, number=number, type=type_ref,
         required=bool(required) or const is not None or auto_value is not None,
-        privacy=Privacy(privacy), description=description, constraints=constraints,
+        privacy=PRIVACY[privacy], description=description, constraints=constraints,
         const=const, auto=auto_value, deprecation=deprecation, examples=examples, loc=name_loc,
     )
 
@@ -162,7 +182,7 @@ def _read_type(reader: MapReader, names: TypeNames, errors: Collector, what: str
     if text is None:
         return None
     try:
-        return parse_type(text, names.enums, names.objects)
+        return names.parse(text)
     except TypeError_ as exc:
         message, hint = exc.args
         if re.match(r"^\s*(map|list)\s*<[^>]*$", text):
@@ -178,18 +198,31 @@ def _read_type(reader: MapReader, names: TypeNames, errors: Collector, what: str
         return None
 
 
+# Constraint keys in the order they are read, with what each applies to.
+_CONSTRAINTS = {
+    "min": "numbers", "max": "numbers",
+    "min_length": "strings", "max_length": "strings", "pattern": "strings",
+    "min_items": "lists and maps", "max_items": "lists and maps",
+}
+_RANK = {key: rank for rank, key in enumerate(_CONSTRAINTS)}
+_PAIRS = (("min", "max"), ("min_length", "max_length"), ("min_items", "max_items"))
+_SHARED_CONSTRAINTS: dict[tuple[object, ...], Constraints] = {}
+
+
 def _read_constraints(reader: MapReader, type_ref: TypeRef, errors: Collector, what: str) -> Constraints:
+    present = reader.node.entries.keys() & _CONSTRAINTS.keys()
+    if not present:
+        return NO_CONSTRAINTS
     leaf = type_ref.leaf
-    numeric = leaf.kind is Kind.SCALAR and leaf.scalar is not None and leaf.scalar.is_numeric
-    text = leaf.kind is Kind.SCALAR and leaf.scalar is Scalar.STRING
     values: dict[str, object] = {}
-    for key, applies, needs in (
-        ("min", numeric, "numbers"), ("max", numeric, "numbers"),
-        ("min_length", text, "strings"), ("max_length", text, "strings"), ("pattern", text, "strings"),
-        ("min_items", type_ref.is_repeated, "lists and maps"), ("max_items", type_ref.is_repeated, "lists and maps"),
-    ):
-        if not reader.has(key):
-            continue
+    for key in present if len(present) == 1 else sorted(present, key=_RANK.__getitem__):
+        needs = _CONSTRAINTS[key]
+        if needs == "numbers":
+            applies = leaf.kind is Kind.SCALAR and leaf.scalar is not None and leaf.scalar.is_numeric
+        elif needs == "strings":
+            applies = leaf.kind is Kind.SCALAR and leaf.scalar is Scalar.STRING
+        else:
+            applies = type_ref.is_repeated
         if not applies:
             errors.error(reader.key_loc(key), f"'{key}' applies only to {needs}, but {what} is {type_ref}",
                          f"remove '{key}' or change the type")
@@ -204,17 +237,31 @@ def _read_constraints(reader: MapReader, type_ref: TypeRef, errors: Collector, w
                 errors.error(reader.value_loc(key), f"'{key}' of {what} must not be negative", "use 0 or more")
                 count = None
             values[key] = count
-    for low, high in (("min", "max"), ("min_length", "max_length"), ("min_items", "max_items")):
+    for low, high in _PAIRS if len(values) > 1 else ():
         lo, hi = values.get(low), values.get(high)
         if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo > hi:
             errors.error(reader.value_loc(low), f"'{low}' ({lo}) of {what} is greater than '{high}' ({hi})",
                          f"make '{low}' at most '{high}'")
-    return Constraints(
-        minimum=values.get("min"), maximum=values.get("max"),  # type: ignore[arg-type]
-        min_length=values.get("min_length"), max_length=values.get("max_length"),  # type: ignore[arg-type]
-        pattern=values.get("pattern"), min_items=values.get("min_items"),  # type: ignore[arg-type]
-        max_items=values.get("max_items"),  # type: ignore[arg-type]
-    )
+    return shared_constraints(values)
+
+
+def shared_constraints(values: dict[str, object]) -> Constraints:
+    """Constraints of these values (by model key); equal ones are one object,
+    compared as written: min 1 is not min 1.0, nor -0.0 0.0."""
+    if not values:
+        return NO_CONSTRAINTS
+    shared = tuple(values) + tuple(map(repr, values.values()))
+    found = _SHARED_CONSTRAINTS.get(shared)
+    if found is None:
+        if len(_SHARED_CONSTRAINTS) > 100_000:
+            _SHARED_CONSTRAINTS.clear()
+        found = _SHARED_CONSTRAINTS[shared] = Constraints(
+            minimum=values.get("min"), maximum=values.get("max"),  # type: ignore[arg-type]
+            min_length=values.get("min_length"), max_length=values.get("max_length"),  # type: ignore[arg-type]
+            pattern=values.get("pattern"), min_items=values.get("min_items"),  # type: ignore[arg-type]
+            max_items=values.get("max_items"),  # type: ignore[arg-type]
+        )
+    return found
 
 
 def _read_bound(reader: MapReader, key: str, scalar: Scalar | None, errors: Collector) -> int | float | None:

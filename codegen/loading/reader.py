@@ -41,6 +41,20 @@ def _is_float(text: str) -> bool:
     return True
 
 
+_KEY_SETS: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def _key_set(keys: Iterable[str]) -> frozenset[str]:
+    """The allowed keys as a set, made once per distinct list of keys."""
+    if isinstance(keys, frozenset):
+        return keys
+    keys = tuple(keys)
+    found = _KEY_SETS.get(keys)
+    if found is None:
+        found = _KEY_SETS[keys] = frozenset(keys)
+    return found
+
+
 class MapReader:
     def __init__(
         self,
@@ -53,18 +67,20 @@ class MapReader:
     ) -> None:
         self.what = what
         self.errors = errors
-        self.allowed = tuple(allowed)
+        self.allowed = _key_set(allowed)
         if not isinstance(node, LMap):
             loc = node.loc if node is not None else (fallback or Location("<model>", 0, 0))
             got = describe(node) if node is not None else "nothing"
-            errors.error(loc, f"{what} must be a mapping of keys to values, got {got}",
-                         f"write {what} as 'key: value' lines")
+            if not (isinstance(node, LScalar) and node.invalid):  # reported already
+                errors.error(loc, f"{what} must be a mapping of keys to values, got {got}",
+                             f"write {what} as 'key: value' lines")
             node = LMap(loc=loc)
             required = ()  # one error for the wrong value, not one per missing key
         self.node = node
         self.loc = node.loc
-        for key, (key_node, _) in node.entries.items():
-            if key not in self.allowed:
+        unknown = node.entries.keys() - self.allowed
+        for key, (key_node, _) in node.entries.items() if unknown else ():
+            if key in unknown:
                 hint = did_you_mean(key, self.allowed) or (
                     "allowed keys: " + ", ".join(sorted(self.allowed))
                 )
@@ -80,7 +96,8 @@ class MapReader:
         return key in self.node.entries and key in self.allowed
 
     def raw(self, key: str) -> LNode | None:
-        return self.node.get(key) if key in self.allowed else None
+        entry = self.node.entries.get(key)
+        return entry[1] if entry is not None and key in self.allowed else None
 
     def key_loc(self, key: str) -> Location:
         return self.node.key_loc(key) if key in self.node.entries else self.loc
@@ -90,9 +107,16 @@ class MapReader:
         return node.loc if node is not None else self.loc
 
     def _scalar(self, key: str, kinds: tuple[type, ...], expected: str, example: str) -> object:
-        node = self.raw(key)
-        if node is None or (isinstance(node, LScalar) and node.invalid):
+        entry = self.node.entries.get(key)
+        if entry is None or key not in self.allowed:
             return None
+        node = entry[1]
+        if type(node) is LScalar:  # the common case first: a value of the wanted kind
+            value = node[0]
+            if type(value) in kinds and not node[4]:
+                return value
+            if node[4]:
+                return None
         if isinstance(node, LScalar) and isinstance(node.value, kinds) and not (
             isinstance(node.value, bool) and bool not in kinds
         ):
@@ -110,6 +134,8 @@ class MapReader:
     def description(self) -> str:
         """A description, normalized once: surrounding blank space removed."""
         text = self.text("description") or ""
+        if "\n" not in text and "\r" not in text:
+            return text.strip()
         lines = text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
         return "\n".join(line.rstrip() for line in lines)
 
@@ -145,6 +171,8 @@ class MapReader:
         node = self.raw(key)
         if node is None or isinstance(node, LMap):
             return node
+        if isinstance(node, LScalar) and node.invalid:
+            return None
         self.errors.error(node.loc, f"'{key}' in {self.what} must be a mapping, got {describe(node)}",
                           f"write '{key}:' followed by indented 'name: value' lines")
         return None

@@ -16,29 +16,31 @@ from functools import lru_cache
 import yaml
 
 from codegen.ir import Location
-from codegen.loading.yaml_nodes import LMap, LNode, LScalar, LSeq
+from codegen.loading.yaml_nodes import MAX_DEPTH, LMap, LNode, LScalar, LSeq, scalar_at
 
 _LOADER = getattr(yaml, "CSafeLoader", None)
 _STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVER = yaml.SafeLoader("")
 
 
-class _Unusual(Exception):
+class Unusual(Exception):
     """The file needs the careful path."""
 
 
 @lru_cache(maxsize=65536)
-def _plain(text: str) -> object:
+def plain_value(text: str) -> object:
     """The value of a plain (unquoted) scalar, as PyYAML's SafeLoader reads it."""
+    if " " in text and not text[0].isdigit():
+        return text  # of YAML 1.1's implicit types only timestamps hold a space, and they start with a digit
     tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
     if tag == _STR_TAG:
         return text
     try:
         value = _RESOLVER.construct_object(yaml.ScalarNode(tag, text), deep=True)
     except Exception as exc:  # noqa: BLE001 - e.g. an impossible date: let the careful path judge
-        raise _Unusual from exc
+        raise Unusual from exc
     if not isinstance(value, (str, int, float, bool, type(None))):
-        raise _Unusual
+        raise Unusual
     return value
 
 
@@ -54,30 +56,31 @@ def fast_load(text: str, file: str) -> LNode | None:
             kind = type(event)
             if kind is yaml.ScalarEvent:
                 if event.anchor is not None or (event.tag is not None and event.tag != "!"):
-                    raise _Unusual
+                    raise Unusual
                 mark = event.start_mark
-                loc = Location(file, mark.line + 1, mark.column + 1)
-                value = _plain(event.value) if event.implicit[0] and not event.style else event.value
-                _add(stack, root, LScalar(value, loc), event.value)
+                value = plain_value(event.value) if event.implicit[0] and not event.style else event.value
+                _add(stack, root, scalar_at(value, file, mark.line + 1, mark.column + 1), event.value)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.anchor is not None or (event.tag is not None and event.tag != "!"):
-                    raise _Unusual
+                    raise Unusual
                 mark = event.start_mark
                 loc = Location(file, mark.line + 1, mark.column + 1)
                 node: LNode = LMap(loc=loc) if kind is yaml.MappingStartEvent else LSeq([], loc)
                 _add(stack, root, node, None)
                 stack.append([node, None])
+                if len(stack) > MAX_DEPTH:
+                    raise Unusual
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 frame = stack.pop()
                 if frame[1] is not None:
-                    raise _Unusual
+                    raise Unusual
             elif kind is yaml.AliasEvent:
-                raise _Unusual
+                raise Unusual
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise _Unusual
-    except (yaml.YAMLError, RecursionError, ValueError, _Unusual):
+                    raise Unusual
+    except (yaml.YAMLError, RecursionError, ValueError, Unusual):
         return None
     return root[0] if len(root) == 1 else None
 
@@ -96,10 +99,10 @@ def _add(stack: list[list[object]], root: list[LNode], node: LNode, key_text: st
     if pending is None:
         # A key: keys are names and keep their text as written.
         if not isinstance(node, LScalar) or key_text is None or not key_text.strip() or key_text == "<<":
-            raise _Unusual
+            raise Unusual
         if key_text in container.entries:
-            raise _Unusual
-        frame[1] = LScalar(key_text, node.loc)
+            raise Unusual
+        frame[1] = scalar_at(key_text, node[1], node[2], node[3])
         return
     assert isinstance(pending, LScalar)
     container.entries[str(pending.value)] = (pending, node)

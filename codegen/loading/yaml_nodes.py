@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import NamedTuple, Union
 
 import yaml
 
@@ -24,27 +24,54 @@ from codegen.ir import Location
 YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 MERGE_TAG = YAML_TAG_PREFIX + "merge"
 TIMESTAMP_TAG = YAML_TAG_PREFIX + "timestamp"
-# A model file is small; more values than this means aliases expanding
-# out of control ("billion laughs"), not a model.
+COLLECTION_TAGS = {yaml.MappingNode: YAML_TAG_PREFIX + "map", yaml.SequenceNode: YAML_TAG_PREFIX + "seq"}
+# Every value takes at least a character of the file; more values than this
+# plus the file's length means aliases expanding out of control ("billion
+# laughs"), not a model.
 MAX_VALUES = 100_000
+# A model nests about eight levels deep; far more is a mistake (an unclosed
+# bracket) or an attack on the parser's recursion.
+MAX_DEPTH = 64
+TOO_DEEP = (f"values nest more than {MAX_DEPTH} levels deep here",
+            "a model nests only a few levels: flatten the structure (or close a '[' or '{' opened before)")
 
 
-@dataclass
-class LScalar:
+class _ScalarFields(NamedTuple):
     value: object  # str, int, float, bool or None
-    loc: Location
+    file: str
+    line: int
+    column: int
     # The value could not be read and was reported already: readers skip it
     # instead of reporting a second, derived error.
-    invalid: bool = False
+    invalid: bool
 
 
-@dataclass
+class LScalar(_ScalarFields):
+    """A value and where it is. A flat named tuple, its Location made when
+    asked for: a large model has a million values, so each must be small."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: object, loc: Location, invalid: bool = False) -> "LScalar":
+        return tuple.__new__(cls, (value, loc[0], loc[1], loc[2], invalid))
+
+    @property
+    def loc(self) -> Location:
+        return tuple.__new__(Location, (self[1], self[2], self[3]))
+
+
+def scalar_at(value: object, file: str, line: int, column: int) -> LScalar:
+    """An LScalar made without a Location in between (the readers' hot path)."""
+    return tuple.__new__(LScalar, (value, file, line, column, False))
+
+
+@dataclass(slots=True)
 class LSeq:
     items: list["LNode"]
     loc: Location
 
 
-@dataclass
+@dataclass(slots=True)
 class LMap:
     entries: dict[str, tuple[LScalar, "LNode"]] = field(default_factory=dict)
     loc: Location = Location("<model>", 0, 0)
@@ -70,33 +97,45 @@ class _TooLarge(Exception):
         self.loc = loc
 
 
+class _TooDeep(_TooLarge):
+    pass
+
+
 class _Converter:
-    def __init__(self, file: str, errors: Collector) -> None:
+    def __init__(self, file: str, errors: Collector, limit: int) -> None:
         self.file = file
         self.errors = errors
+        self.limit = limit
         self.constructor = yaml.SafeLoader("")
         self.count = 0
         self.open: set[int] = set()  # collections being converted: an alias back to one is a cycle
 
-    def convert(self, node: yaml.Node) -> LNode:
+    def convert(self, node: yaml.Node, depth: int = 0) -> LNode:
         loc = _loc(self.file, node.start_mark)
         self.count += 1
-        if self.count > MAX_VALUES:
+        if self.count > self.limit:
             raise _TooLarge(loc)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if depth >= MAX_DEPTH:  # through aliases: the text itself was checked before composing
+                raise _TooDeep(loc)
             if id(node) in self.open:
                 self.errors.error(loc, "an alias refers to a value that contains the alias itself",
                                   "YAML aliases must not form a cycle: write the value out")
                 return LScalar(None, loc, invalid=True)
+            if node.tag != COLLECTION_TAGS[type(node)]:
+                kind = "mapping" if isinstance(node, yaml.MappingNode) else "list"
+                self.errors.error(loc, f"unknown YAML tag '{_shown_tag(node.tag)}' on a {kind}",
+                                  f"remove the tag: model files hold plain mappings, lists and values")
+                return LScalar(None, loc, invalid=True)
             self.open.add(id(node))
             try:
-                return self._mapping(node, loc) if isinstance(node, yaml.MappingNode) else LSeq(
-                    [self.convert(item) for item in node.value], loc)
+                return self._mapping(node, loc, depth) if isinstance(node, yaml.MappingNode) else LSeq(
+                    [self.convert(item, depth + 1) for item in node.value], loc)
             finally:
                 self.open.discard(id(node))
         return self._scalar(node, loc)
 
-    def _mapping(self, node: yaml.MappingNode, loc: Location) -> LMap:
+    def _mapping(self, node: yaml.MappingNode, loc: Location, depth: int) -> LMap:
         result = LMap(loc=loc)
         for key_node, value_node in node.value:
             key_loc = _loc(self.file, key_node.start_mark)
@@ -120,11 +159,11 @@ class _Converter:
                     "remove one of the two definitions or rename one",
                 )
                 continue
-            result.entries[name] = (LScalar(name, key_loc), self.convert(value_node))
+            result.entries[name] = (LScalar(name, key_loc), self.convert(value_node, depth + 1))
         return result
 
     def _scalar(self, node: yaml.Node, loc: Location) -> LScalar:
-        tag = str(node.tag).replace(YAML_TAG_PREFIX, "!!")
+        tag = _shown_tag(node.tag)
         try:
             value = self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
@@ -140,6 +179,11 @@ class _Converter:
             # dates and other YAML types: keep the text as written
             value = str(node.value)
         return LScalar(value, loc)
+
+
+def _shown_tag(tag: object) -> str:
+    """A tag as it was written: '!!int' rather than its full URI."""
+    return str(tag).replace(YAML_TAG_PREFIX, "!!")
 
 
 def _implicit(node: yaml.Node) -> bool:
@@ -221,18 +265,40 @@ def load_yaml(text: str, file: str, errors: Collector) -> LNode | None:
     Returns None when the file gives no document (empty, or unreadable);
     the file is then recorded in `errors.failed_files`.
     """
+    deep = _too_deep(text, file)
+    if deep is not None:
+        errors.error(deep, *TOO_DEEP)
+        errors.failed_files.add(file)
+        return None
     node = _compose(text, file, errors)
     if node is None:
         errors.failed_files.add(file)
         return None
     try:
-        return _Converter(file, errors).convert(node)
+        return _Converter(file, errors, MAX_VALUES + len(text)).convert(node)
+    except _TooDeep as exc:
+        errors.error(exc.loc, *TOO_DEEP)
     except _TooLarge as exc:
-        errors.error(exc.loc, f"the file expands to more than {MAX_VALUES} values",
+        errors.error(exc.loc, f"the file expands to more than {MAX_VALUES + len(text)} values",
                      "YAML aliases ('*name') must not multiply the content: write values out")
-    except RecursionError:
-        errors.error(Location(file, 1, 1), "the file nests values too deeply", "flatten the structure")
     errors.failed_files.add(file)
+    return None
+
+
+def _too_deep(text: str, file: str) -> Location | None:
+    """Where the text first nests deeper than MAX_DEPTH, found from the event
+    stream (the parser is iterative; composing recurses once per level)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_FAST_LOADER or yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _loc(file, event.start_mark)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except (yaml.YAMLError, ValueError):
+        pass  # a syntax error before any deep nesting: composing reports it
     return None
 
 
@@ -267,8 +333,8 @@ def _compose(text: str, file: str, errors: Collector) -> yaml.Node | None:
     except yaml.YAMLError as exc:
         errors.error(Location(file, 1, 1), f"YAML error: {exc}", "fix the file's syntax")
         return None
-    except RecursionError:
-        errors.error(Location(file, 1, 1), "the file nests values too deeply", "flatten the structure")
+    except RecursionError:  # `_too_deep` finds deep nesting first; this is a safety net
+        errors.error(Location(file, 1, 1), *TOO_DEEP)
         return None
     if node is None:
         errors.error(Location(file, 1, 1), "the file is empty (no YAML content)",

@@ -1,6 +1,7 @@
 """The reference encoder: Protobuf bytes and canonical JSON of any event,
 object or envelope of a model, from test-plan values (see codegen.testplan).
 
+Batches (`batch`) are the request bodies of the collection protocol.
 It drives the Python SDK's hand-written runtime (the same modules every
 generated Python package copies) with FieldSpecs built from the IR, so there
 is one implementation of the wire format in Python; tests prove it equal to
@@ -10,12 +11,12 @@ the official protobuf library. The goldens of every other SDK come from here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from codegen.ir import Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import enum_value_json_name
 from codegen.reference.specs import message_specs
-from codegen.templates.python.runtime import codec, deprecations, jcs, tracker, validation
+from codegen.templates.python.runtime import batch, codec, deprecations, jcs, tracker, validation
 from codegen.templates.python.runtime.errors import ValidationError, ValidationIssue
 from codegen.templates.python.runtime.fields import FieldSpec
 from codegen.templates.python.runtime.timestamp import Timestamp
@@ -155,6 +156,14 @@ class ReferenceEncoder:
             self.event_message(event, values),  # type: ignore[arg-type]
             self.auto_values(auto))
         return Encoded(protobuf, json)
+
+    @staticmethod
+    def batch(envelopes: Sequence[Encoded], sent_at: TimestampValue) -> Encoded:
+        """The `Batch` of `envelopes` (in this order) sent at `sent_at`."""
+        stamp = Timestamp(sent_at.seconds, sent_at.nanos)
+        protobuf = batch.encode_batch([e.protobuf for e in envelopes], stamp, "protobuf")
+        json = batch.encode_batch([e.json.encode("utf-8") for e in envelopes], stamp, "json")
+        return Encoded(protobuf, json.decode("utf-8"))
 
     @staticmethod
     def auto_values(auto: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -27,7 +27,7 @@ from codegen.ir import Kind, Model, Property, Scalar, TypeRef
 from codegen.reference.values import TimestampValue
 from codegen.sdk.contract import GENERATED_MARKER
 from codegen.sdk.memo import NO_MEMO, Memo
-from codegen.sdk.text import FORMAT_CLASS
+from codegen.invisible import FORMAT_CLASS
 
 VECTORS_NOTE = ("The test plan of this SDK's own tests (codegen's docs/targets.md): per event, samples "
                 "[variant, values, Protobuf hex, canonical JSON, deprecation warnings if any], each built "

@@ -93,7 +93,8 @@ def registered_targets() -> dict[str, Target]:
         except Exception as exc:  # a plugin's import error must not become a traceback
             problems.append(f"target '{entry.name}' ({entry.value}) failed to load: {exc}")
             continue
-        missing = [attr for attr in CONTRACT if not hasattr(target, attr)]
+        # dir(), not hasattr(): a lazy target's properties must not import it here.
+        missing = [attr for attr in CONTRACT if attr not in dir(target)]
         if missing or not callable(target.render) or target.name != entry.name:
             lacking = f" (missing: {', '.join(missing)})" if missing else ""
             problems.append(f"target '{entry.name}' ({entry.value}) does not implement the target contract{lacking}")

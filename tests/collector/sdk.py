@@ -18,7 +18,7 @@ from broadcaster_analytics import *  # noqa: E402,F401,F403 (the SDK's types, fo
 CLOCK = sdk.Timestamp(seconds=1_700_000_000, nanos=250_000_000)
 
 
-def context(**overrides: object) -> sdk.Context:
+def context(**overrides: object) -> sdk.TrackingContext:
     values: dict[str, object] = dict(
         product=sdk.Product.NEWS,
         platform=sdk.Platform.WEB,
@@ -33,7 +33,7 @@ def context(**overrides: object) -> sdk.Context:
         locale="en-GB",
     )
     values.update(overrides)
-    return sdk.Context(**values)  # type: ignore[arg-type]
+    return sdk.TrackingContext(**values)  # type: ignore[arg-type]
 
 
 class Recorder:

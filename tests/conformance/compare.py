@@ -174,3 +174,61 @@ def report(outcome: Outcome, limit: int = 12) -> str:
         if len(outcome.failures) > limit:
             lines.append(f"  ... and {len(outcome.failures) - limit} more")
     return "\n".join(lines)
+
+
+# --- batch cases ------------------------------------------------------------------
+
+
+@dataclass
+class BatchOutcome:
+    target: str
+    total: int = 0
+    passed: int = 0
+    missing: list[str] = field(default_factory=list)  # batch ids without a line
+    failures: list[tuple[str, str]] = field(default_factory=list)  # batch id, explanation
+
+    @property
+    def implemented(self) -> bool:
+        """Whether the harness printed any batch line at all."""
+        return len(self.missing) < self.total or self.total == 0
+
+
+def compare_batches(target: str, batch_cases: list, lines: dict[str, str]) -> BatchOutcome:  # type: ignore[type-arg]
+    """Each batch case's line against the target's expectation (its own
+    sdk_name). A target without a pinned expectation fails every case."""
+    outcome = BatchOutcome(target, total=len(batch_cases))
+    for case in batch_cases:
+        actual = lines.get(case.id)
+        if actual is None:
+            outcome.missing.append(case.id)
+            continue
+        if target not in case.expected:
+            outcome.failures.append((case.id, f"no sdk_name is pinned for target '{target}' in "
+                                              "tests/conformance/batches.py (SDK_NAMES)"))
+            continue
+        json_text, proto_hex = case.expected[target]
+        parts = actual.split("\t")
+        if parts[1:2] == ["exception"]:
+            outcome.failures.append((case.id, f"the SDK threw: {' '.join(parts[2:])}"))
+            continue
+        notes = []
+        if len(parts) < 2 or parts[1] != json_text:
+            notes.append("JSON " + first_char_difference(json_text, parts[1] if len(parts) > 1 else ""))
+        if len(parts) < 3 or parts[2] != proto_hex:
+            notes.append("protobuf " + first_byte_difference(proto_hex, parts[2] if len(parts) > 2 else ""))
+        if notes:
+            outcome.failures.append((case.id, "; ".join(notes)))
+        else:
+            outcome.passed += 1
+    return outcome
+
+
+def report_batches(outcome: BatchOutcome, pending: bool) -> str:
+    lines = [f"{outcome.target}: {len(outcome.failures) + (0 if pending else len(outcome.missing))} of "
+             f"{outcome.total} batch cases differ from the reference."]
+    for case_id, text in outcome.failures[:12]:
+        lines.append(f"  {case_id}: {text[:600]}")
+    if not pending:
+        for case_id in outcome.missing[:12]:
+            lines.append(f"  {case_id}: the harness printed no line for it")
+    return "\n".join(lines)

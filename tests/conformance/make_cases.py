@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Write tests/conformance/cases/<model>.json: the conformance cases of the
 bundled model (drawn by hypothesis, fixed seed), the kitchen-sink model and
-the hostile model (drawn plus the explicit pitfalls of pitfalls.py), with
-expectations from Google's protobuf package (protoref.py) and the texts
-(validation error, deprecation warnings) from codegen.reference.
+the hostile model (drawn plus the explicit pitfalls of pitfalls.py), and
+batches of them (batches.py), with expectations from Google's protobuf
+package (protoref.py) and the texts (validation error, deprecation
+warnings) from codegen.reference.
 
 Deterministic: test_conformance_cases.py regenerates and compares, so the
 committed files cannot drift from the models or this script.
@@ -28,6 +29,7 @@ import tempfile  # noqa: E402
 from typing import Any, Mapping  # noqa: E402
 
 import bounds  # noqa: E402
+import batches  # noqa: E402
 import draw  # noqa: E402
 import pitfalls  # noqa: E402
 from caseio import CASES_DIR, MODEL_DIRS, Case, MapValue, dump_cases  # noqa: E402
@@ -142,6 +144,18 @@ def model_cases(key: str, model: Model, ref: protoref.ProtoReference) -> list[Ca
     return cases
 
 
+def _batch_encoder(model: Model, ref: protoref.ProtoReference, cases: list[Case]) -> Any:
+    by_name = {c.name: c for c in cases}
+
+    def encode(batch: batches.BatchCase, target: str) -> tuple[str, str]:
+        envelopes = [ref.envelope_message(by_name[name].event, by_name[name].values, batch.context,
+                                          batch.auto(model, target, event_id))
+                     for name, event_id in batch.members]
+        return ref.encode_batch(envelopes, batch.sent_at)
+
+    return encode
+
+
 def generate() -> dict[str, str]:
     """File name -> content, for every model."""
     out: dict[str, str] = {}
@@ -152,7 +166,8 @@ def generate() -> dict[str, str]:
             cases = model_cases(key, model, ref)
             if key == "bundled" and len(cases) < MIN_BUNDLED_CASES:
                 raise CaseError(f"only {len(cases)} cases of the bundled model; want {MIN_BUNDLED_CASES}")
-            out[f"{key}.json"] = dump_cases(key, cases)
+            batch_cases = batches.build(key, model, cases, _batch_encoder(model, ref, cases))
+            out[f"{key}.json"] = dump_cases(key, cases, [batches.batch_to_json(b) for b in batch_cases])
     return out
 
 

@@ -154,5 +154,37 @@ class ProtoReference:
         return jcs_ref.canonical(as_dict), data.hex(), remark
 
 
+    # --- envelopes and batches ----------------------------------------------------
+
+    def envelope_message(self, event: str, values: Mapping[str, Any], context: Mapping[str, Any],
+                         auto: Mapping[str, Any]) -> Any:
+        """The Envelope as a tracker sends it: `auto` holds the automatic
+        context values by AutoValue name."""
+        envelope = self._class("envelope")()
+        self._fill(envelope.context, self.model.context.properties, context)
+        for prop in self.model.context.properties:
+            if prop.auto is not None:
+                self._set(envelope.context, prop.name, prop.type, auto[prop.auto.value])
+        getattr(envelope, event).SetInParent()
+        self._fill(getattr(envelope, event), self.events[event].properties, values)
+        return envelope
+
+    def encode_batch(self, envelopes: list[Any], sent_at: TimestampValue) -> tuple[str, str]:
+        """(canonical JSON, Protobuf hex) of the Batch; the JSON must parse
+        back to the same message."""
+        batch = self._class("batch")()
+        for envelope in envelopes:
+            batch.events.add().CopyFrom(envelope)
+        batch.sent_at.seconds, batch.sent_at.nanos = sent_at.seconds, sent_at.nanos
+        data = batch.SerializeToString(deterministic=True)
+        as_dict = json_format.MessageToDict(batch, preserving_proto_field_name=True,
+                                            always_print_fields_with_no_presence=True)
+        again = self._class("batch")()
+        json_format.ParseDict(as_dict, again)
+        if again.SerializeToString(deterministic=True) != data:
+            raise AssertionError(f"batch JSON does not parse back to the same message: {as_dict!r}")
+        return jcs_ref.canonical(as_dict), data.hex()
+
+
 def _is_message(t: TypeRef) -> bool:
     return t.kind is Kind.OBJECT or (t.kind is Kind.SCALAR and t.scalar is Scalar.TIMESTAMP)

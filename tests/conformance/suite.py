@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 import pytest
 
+import batches
 import caseio
 from harness import HarnessError, MissingHarness, Result, Unit, harness_for
 
@@ -59,7 +60,7 @@ def units() -> list[Unit]:
 
     if "units" not in _ONCE:
         _ONCE["units"] = [Unit(key, caseio.MODEL_DIRS[key], load_model(caseio.MODEL_DIRS[key]),
-                               caseio.load_cases(key)) for key in caseio.MODELS]
+                               caseio.load_cases(key), batches.load_batches(key)) for key in caseio.MODELS]
     return _ONCE["units"]  # type: ignore[no-any-return]
 
 

@@ -107,7 +107,7 @@ def format_character_model(tmp_path_factory: pytest.TempPathFactory):
     invisible format character, bidi controls among them."""
     import shutil
 
-    from codegen.sdk.text import FORMAT_CODES
+    from codegen.invisible import FORMAT_CODES
 
     folder = tmp_path_factory.mktemp("format") / "model"
     shutil.copytree(MODEL_DIR, folder)
@@ -135,7 +135,7 @@ def format_character_model(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.mark.parametrize("name", sorted(TARGETS))
 def test_no_invisible_format_character_reaches_a_source_file(name: str, format_character_model) -> None:
-    from codegen.sdk.text import FORMAT
+    from codegen.invisible import FORMAT
 
     files = render(format_character_model, TARGETS[name], ())
     shown = {path: sorted({hex(ord(c)) for c in FORMAT.findall(data.decode("utf-8"))})
@@ -150,16 +150,6 @@ def test_every_event_has_a_typed_call(name: str, model) -> None:
     assert all(call.strip() for call in calls.values())
 
 
-def test_format_characters_live_in_the_scanned_planes() -> None:
-    """codegen.sdk.text scans only the planes that hold format characters
-    (a start-up cost otherwise): a scan of every plane finds nothing more."""
-    import sys
-
-    from codegen.sdk.text import FORMAT_CODES, format_codes
-
-    assert format_codes(tuple(range((sys.maxunicode >> 16) + 1))) == FORMAT_CODES
-
-
 def test_entry_points_are_read_as_importlib_metadata_reads_them() -> None:
     """The up-to-date path reads the codegen.targets entry points itself
     (importing importlib.metadata costs a fifth of it): same answer."""
@@ -170,3 +160,23 @@ def test_entry_points_are_read_as_importlib_metadata_reads_them() -> None:
     scanned = scan_entry_points(GROUP)
     assert scanned is not None
     assert sorted(scanned) == sorted((e.name, e.value) for e in entry_points(group=GROUP))
+
+
+PACKAGING_MEMBERS = ("registry", "registry_keys", "coordinates", "package", "is_published", "publish")
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_packaging_fits_the_contract(name: str, model) -> None:
+    """A target's optional `packaging` (docs/targets.md): every member, a
+    registry among the kinds it reads, and coordinates for every model and
+    each of its sources' models."""
+    from codegen.loading.sources import source_model
+
+    packaging = getattr(TARGETS[name], "packaging", None)
+    if packaging is None:
+        pytest.skip(f"{name} has no packaging (optional)")
+    assert all(hasattr(packaging, member) for member in PACKAGING_MEMBERS), name
+    assert not packaging.registry or packaging.registry_keys[0] == packaging.registry
+    for each in [model, *(source_model(model, s.name) for s in model.sources)]:
+        coordinates = packaging.coordinates(each)
+        assert coordinates.name and coordinates.version, (name, coordinates)

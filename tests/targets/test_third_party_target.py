@@ -77,17 +77,33 @@ def test_template_overrides_work_for_a_plugin(site: Path, tmp_path: Path) -> Non
 def test_an_unknown_option_key_is_a_located_error(site: Path, tmp_path: Path) -> None:
     model = tmp_path / "model"
     shutil.copytree(MODEL_DIR, model)
-    with (model / "model.yaml").open("a") as handle:
-        handle.write("  demo:\n    prefx: APP\n")
+    text = (model / "model.yaml").read_text()
+    (model / "model.yaml").write_text(text.replace("\ntargets:\n", "\ntargets:\n  demo:\n    prefx: APP\n", 1))
     result = codegen(site, "--model", str(model), "validate")
     assert result.returncode == 1
     assert "model.yaml:" in result.stderr and "unknown setting 'prefx' of target 'demo'" in result.stderr
     assert "did you mean 'prefix'?" in result.stderr
     good = tmp_path / "good"
     shutil.copytree(MODEL_DIR, good)
-    with (good / "model.yaml").open("a") as handle:
-        handle.write("  demo:\n    prefix: APP\n")
+    text = (good / "model.yaml").read_text()
+    (good / "model.yaml").write_text(text.replace("\ntargets:\n", "\ntargets:\n  demo:\n    prefix: APP\n", 1))
     out = tmp_path / "out"
     built = codegen(site, "--model", str(good), "build", "--target", "demo", "--out", str(out))
     assert built.returncode == 0, built.stderr
     assert (out / "demo" / "events" / "app_lifecycle.sh").read_text().splitlines()[1] == "APP_APP_LIFECYCLE='app_lifecycle'"
+
+
+def test_its_packaging_takes_part_in_releases(site: Path, tmp_path: Path) -> None:
+    """The plugin's `packaging` (docs/targets.md) makes its package beside the built-ins'."""
+    dist = tmp_path / "dist"
+    result = codegen(site, "package", str(MODEL_DIR), "--target", "demo", "--out", str(dist))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "demo: broadcaster-analytics-shell 1.0.0: broadcaster-analytics-shell-1.0.0.tar.gz" in result.stdout
+    import json
+    import tarfile
+
+    release = json.loads((dist / "release.json").read_text())
+    assert [(p["target"], p["name"], p["registry"]) for p in release["packages"]] == [
+        ("demo", "broadcaster-analytics-shell", "")]
+    with tarfile.open(dist / "broadcaster-analytics-shell-1.0.0.tar.gz") as tar:
+        assert "broadcaster-analytics-shell-1.0.0/events/app_lifecycle.sh" in tar.getnames()

@@ -13,6 +13,7 @@ from typing import Any
 
 from codegen.exports.jsonschema import patterns
 from codegen.exports.jsonschema.values import comment, deprecation, object_ref, object_schema
+from codegen.terminal import json_safe
 from codegen.ir import Event, Kind, Model, Property
 from codegen.sdk.contract import GENERATED_MARKER, OutputFile
 
@@ -135,7 +136,7 @@ def batch_schema(model: Model) -> dict[str, Any]:
 
 
 def _dump(schema: dict[str, Any]) -> str:
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(schema, indent=2, ensure_ascii=False)) + "\n"
 
 
 def render_jsonschemas(model: Model) -> list[OutputFile]:

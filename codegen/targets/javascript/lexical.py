@@ -14,7 +14,7 @@ from codegen.ir import Scalar
 from codegen.sdk.contract import Lexicon
 from codegen.sdk.names import escaper, repeat_suffix
 from codegen.sdk.reserved import matches, read_names, source_texts
-from codegen.sdk.text import FORMAT_CLASS, FORMAT_CODES
+from codegen.invisible import FORMAT_CLASS, FORMAT_CODES
 from codegen.sdk.templates import builtin_templates
 
 # ECMAScript reserved and strict-mode words, TypeScript's type keywords.

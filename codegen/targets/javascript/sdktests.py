@@ -1,7 +1,8 @@
 """The generated package's tests: the test plan as data (`test/plan.json`,
 read by the hand-written `test/plan.test.ts` through the typed builders of
-`test/plan-builders.ts`) and the tracker (envelope, policies, transport
-failures, deprecation notices)."""
+`test/plan-builders.ts`), the tracker (envelope, policies, transport
+failures, deprecation notices) and the delivery (HttpTransport on Node
+against a loopback server)."""
 
 from __future__ import annotations
 
@@ -57,8 +58,16 @@ def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
     }
     values.used.discard("Timestamp")  # the tracker test imports it anyway
     tracker_imports = values.take_used()
+    delivery = {"event": tracker["event"], "context": tracker["context"], "clock": tracker["clock"]}
+    for expression in (values.event(envelope.event, envelope.values), values.context(envelope.context),
+                       values.scalar(Scalar.TIMESTAMP, envelope.auto["client_timestamp"])):
+        assert expression in delivery.values()
+    values.used.discard("Timestamp")
+    delivery_imports = values.take_used()
     out = [OutputFile("test/tracker.test.ts", t.render("tracker.test.ts.j2", header=header,
                                                        imports=tracker_imports, tr=tracker))]
+    out.append(OutputFile("test/delivery.test.ts", t.render("delivery.test.ts.j2", header=header,
+                                                            imports=delivery_imports, tr=delivery)))
     out.append(OutputFile("test/plan-builders.ts", t.render("plan-builders.ts.j2", header=header,
                                                             **builders_module(model, renderer.names, t.memo))))
     out.append(OutputFile("test/plan.json", plan_vectors(model)))

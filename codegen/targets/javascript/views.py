@@ -53,8 +53,7 @@ WIDE = (Scalar.INT64, Scalar.UINT64)
 
 # What each kind of module takes from the runtime besides its codecs.
 _MESSAGE_IMPORTS = {
-    "runtime/codec": ["type Field", "encodeMessage", "jsonMessage", "validateMessage"],
-    "runtime/json": ["type JsonObject", "canonicalJson"],
+    "runtime/codec": ["FIELD_TABLE", "type Field", "encodeMessage", "validateMessage"],
     "runtime/validation": ["type ValidationIssue"],
 }
 EVENT_IMPORTS = {
@@ -252,6 +251,33 @@ def const_literal(value: ConstValue, ref: TypeRef) -> str:
     return js.ts_number(value)
 
 
+def package_metadata(model: Model) -> list[tuple[str, str]]:
+    """package.json keys (JSON-quoted, in npm's documented order) from the
+    model's license, authors and urls."""
+    found: list[tuple[str, object]] = []
+    if model.license:
+        found.append(("license", model.license))
+    if model.authors:
+        found.append(("author", model.authors[0]))
+    if len(model.authors) > 1:
+        found.append(("contributors", list(model.authors[1:])))
+    if model.url("homepage"):
+        found.append(("homepage", model.url("homepage")))
+    if model.url("repository"):
+        found.append(("repository", {"type": "git", "url": model.url("repository")}))
+    if model.url("issues"):
+        found.append(("bugs", {"url": model.url("issues")}))
+    return [(js.ts_json(key), _inline_json(value)) for key, value in found]
+
+
+def _inline_json(value: object) -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{js.ts_json(k)}: {js.ts_json(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(js.ts_json(v) for v in value) + "]"
+    return js.ts_json(str(value))
+
+
 class Renderer:
     def __init__(self, model: Model, templates: TemplateSet, options: Options | None = None) -> None:
         self.model = model
@@ -430,7 +456,7 @@ class Renderer:
         package = {
             "marker": js.ts_json(GENERATED_MARKER), "name": js.ts_json(self.package),
             "version": js.ts_json(m.version), "description": js.ts_json(description),
-            "typescript": js.ts_json("^" + TYPESCRIPT_VERSION),
+            "typescript": js.ts_json("^" + TYPESCRIPT_VERSION), "metadata": package_metadata(m),
         }
         out = [
             OutputFile("package.json", t.render("package.json.j2", p=package)),

@@ -17,7 +17,7 @@ from codegen.naming import camel, enum_value_token, pascal
 from codegen.reference import narrow_float32
 from codegen.sdk.contract import Lexicon
 from codegen.sdk.reserved import matches, read_names, source_texts
-from codegen.sdk.text import FORMAT_CLASS
+from codegen.invisible import FORMAT_CLASS
 from codegen.sdk.templates import builtin_templates
 
 # Hard keywords (never identifiers) and the reserved `typeof`.
@@ -36,8 +36,9 @@ RUNTIME_TYPES = matches(_SOURCES, re.compile(
     r"annotation|inline|value|inner|expect|actual|fun)\s+)*(?:class|interface|object|typealias)\s+(\w+)", re.M))
 IMPORTED_TYPES = matches(_SOURCES, re.compile(r"^import\s+(?:\w+\.)*(\w+)\s*$", re.M))
 IMPLICIT_SCOPE = read_names(Path(__file__).with_name("implicit_scope.txt"))
-CONTEXT_CLASS = "TrackingContext"  # the one type the views name themselves
-RESERVED_TYPES = KEYWORDS | RUNTIME_TYPES | IMPORTED_TYPES | IMPLICIT_SCOPE | {CONTEXT_CLASS}
+CONTEXT_CLASS = "TrackingContext"  # the types the views name themselves
+BUILDER_CLASS = "Builder"  # nested in every message class: it would shadow a model type of that name there
+RESERVED_TYPES = KEYWORDS | RUNTIME_TYPES | IMPORTED_TYPES | IMPLICIT_SCOPE | {CONTEXT_CLASS, BUILDER_CLASS}
 
 # Members a property must not shadow: what every data class has (the
 # language's own), what the runtime interfaces that messages implement

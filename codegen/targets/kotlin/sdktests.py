@@ -1,7 +1,7 @@
 """The generated package's own JUnit 5 tests: the test plan as data
 (`plan.json` among the test resources, read by the hand-written `PlanTest`
 through the typed builders of `PlanBuilders` and `PlanEventsN`), and the
-tracker tests around the reference envelope."""
+tracker and delivery (HttpTransport) tests around the reference envelope."""
 
 from __future__ import annotations
 
@@ -57,9 +57,11 @@ def test_files(model: Model, names: kv.Names, memo: Memo = NO_MEMO) -> list[tupl
     files: list[tuple[str, str, dict[str, Any]]] = [
         (f"{cls}.kt", "plan_builders.kt.j2" if cls == "PlanBuilders" else "plan_events.kt.j2", ctx)
         for cls, ctx in builder_files(model, names, memo)]
-    if model.events:  # the tracker tests send the reference envelope of an event
+    if model.events:  # the tracker and delivery tests send the reference envelope of an event
         package = kv.settings(model)["package"]
-        files.append(("TrackerTest.kt", "test_tracker.kt.j2", tracker_test(model, names, package)))
+        envelope = tracker_test(model, names, package)
+        files.append(("TrackerTest.kt", "test_tracker.kt.j2", envelope))
+        files.append(("DeliveryTrackerTest.kt", "test_delivery.kt.j2", envelope))
     return files
 
 

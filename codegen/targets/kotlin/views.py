@@ -23,6 +23,7 @@ from codegen.sdk.docs import (
 from codegen.sdk.names import NameAllocator, numbered
 from codegen.sdk.walkers import TypeSyntax
 from codegen.targets.kotlin import lexical as kn
+from codegen.targets.kotlin.java_interop import BuilderView, builder_view, constructor_keyword
 from codegen.targets.kotlin.lexical import SCALAR_TYPES
 from codegen.targets.kotlin.options import Options
 # Writer method stems per scalar (ProtoWriter and JsonWriter share them).
@@ -73,6 +74,8 @@ class MessageView:
     companion: list[str]  # extra companion members (event name and number)
     extra_members: list[str]  # equals/hashCode/toString of a class without parameters
     file_annotations: list[str] = field(default_factory=list)
+    constructor: str = ""  # " @JvmOverloads constructor" when Java gets shorter constructors
+    builder: BuilderView | None = None  # for Java callers (java_interop)
 
 
 @dataclass(frozen=True)
@@ -323,6 +326,7 @@ def message_view(
     deprecations: list[str] = []
     proto: list[str] = []
     json_items: list[tuple[bytes, str]] = []
+    java_params: list[tuple[Property, str, str, bool, list[str]]] = []
     if event is not None and event.deprecation is not None:
         warning = deprecation_warning(event_subject(event.name), event.deprecation)
         deprecations.append(f"out.add({kn.string_literal(warning)})")
@@ -342,6 +346,8 @@ def message_view(
             type_text = names.kotlin_type(prop.type) + ("?" if nullable else "")
             params.append(FieldView(name, type_text, " = null" if nullable else "", kn.kdoc_block(property_kdoc(prop)),
                                     deprecated_annotation(prop.deprecation)))
+            java_params.append((prop, name, names.kotlin_type(prop.type), nullable,
+                                deprecated_annotation(prop.deprecation)))
             _add_checks(prop, expr, validations, patterns)
         if prop.auto is None and supertypes:  # `this.`: parameter names never shadow it
             deprecations += deprecation_statements(prop, f"this.{name}", model)
@@ -365,6 +371,7 @@ def message_view(
         annotations=deprecated_annotation(deprecation), params=params, consts=consts, validations=validations,
         proto=proto, json=json_lines, deprecations=deprecations, patterns=patterns, companion=companion,
         extra_members=extra, file_annotations=['@file:Suppress("DEPRECATION")'] if uses_deprecated else [],
+        constructor=constructor_keyword(params), builder=builder_view(class_name, java_params),
     )
 
 

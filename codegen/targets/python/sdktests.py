@@ -1,6 +1,7 @@
 """The generated package's own tests: the test plan as data (`tests/plan.json`,
 read by `tests/test_plan.py` through the typed builders of
-`tests/plan_builders.py`), the tracker and the shared wire vectors."""
+`tests/plan_builders.py`), the tracker, its delivery (HttpTransport) and
+the shared wire vectors."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def test_files(views: Any, memo: Memo = NO_MEMO) -> list[tuple[str, str, dict[st
         ("tests/test_plan.py", "tests/test_plan.py.j2", {"package": pkg}),
     ]
     files.append(tracker_tests(views))
+    files.append(delivery_tests(views))
     files.append(("tests/test_vectors.py", "tests/test_vectors.py.j2", {"package": pkg}))
     return files
 
@@ -70,6 +72,25 @@ def tracker_tests(views: Any) -> tuple[str, str, dict[str, Any]]:
                "Tracker", "TransportError", "ValidationError"}
     context["imports"] = _imports(pkg, values.used | runtime)
     return "tests/test_tracker.py", "tests/test_tracker.py.j2", context
+
+
+def delivery_tests(views: Any) -> tuple[str, str, dict[str, Any]]:
+    """HttpTransport's own tests: they track the envelope case's event."""
+    model = views.model
+    pkg = views.names.package
+    values = Values(views)
+    case = envelope_case(model, sdk_name=pkg)
+    context = {
+        "context": lines(values.context(case.context), INDENT, "return "),
+        "event": lines(values.event(case.event, case.values), INDENT, "return "),
+        "event_type": views.names.types[("event", case.event)],
+        "package": pkg,
+        "sdk_name": names.py_str(pkg),
+    }
+    runtime = {names.CONTEXT_CLASS, "DeliveryError", "DeliveryOptions", "DroppedEvent", "HttpTransport", "SdkError",
+               "Timestamp", "Tracker", "TransportError"}
+    context["imports"] = _imports(pkg, values.used | runtime)
+    return "tests/test_delivery.py", "tests/test_delivery.py.j2", context
 
 
 def _imports(package: str, used: set[str]) -> list[str]:

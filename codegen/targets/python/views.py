@@ -20,6 +20,7 @@ from codegen.sdk.docs import (
     deprecation_warning,
     event_facts,
     event_subject,
+    property_can_warn,
 )
 from codegen.sdk.names import NameAllocator, kind_suffix, repeat_suffix
 from codegen.sdk.walkers import TypeSyntax
@@ -277,6 +278,8 @@ class ViewBuilder:
         if dep is not None:
             warning = names.py_str(deprecation_warning(event_subject(event.name), dep))
             class_vars.append(names.fit(f"    DEPRECATED: ClassVar[str | None] = {warning}"))
+        elif not any(property_can_warn(self.model, p) for p in event.properties):
+            class_vars.append("    CAN_WARN: ClassVar[bool] = False")
         doc = paragraphs(event.description, notes=(event_facts(event), deprecation_text(event)))
         cls = self.message_class(
             "event", event.name, self.names.types[("event", event.name)], "EventMessage",
@@ -350,7 +353,8 @@ def package_init(views: ViewBuilder) -> dict[str, Any]:
     runtime_names = {
         "EncodingError", "EventMessage", "InMemoryTransport", "Policy", "SdkError", "SdkInfo",
         "Timestamp", "TrackedEvent", "Transport", "TransportError", "ValidationError",
-        "ValidationIssue",
+        "ValidationIssue", "DeliveryCounters", "DeliveryError", "DeliveryOptions", "DroppedEvent",
+        "HttpTransport", "encode_batch",
     }
     imports = [names.import_lines("._runtime", runtime_names), ["from .context import TrackingContext"]]
     enums = {nm.types[("enum", e.name)] for e in model.enums}

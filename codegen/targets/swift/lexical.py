@@ -24,7 +24,7 @@ from codegen.reference import narrow_float32
 from codegen.sdk.contract import Lexicon
 from codegen.sdk.names import escaper, repeat_suffix
 from codegen.sdk.reserved import matches, read_names, source_texts
-from codegen.sdk.text import FORMAT_CLASS
+from codegen.invisible import FORMAT_CLASS
 from codegen.sdk.templates import builtin_templates
 
 KEYWORDS = frozenset(

@@ -22,7 +22,8 @@ from codegen.targets.swift.testvalues import DEPRECATED_TEST, ValueWriter
 
 def render_tests(model: Model, nm: Any, templates: TemplateSet, common: dict[str, Any]) -> list[OutputFile]:
     """The test plan as data (plan.json, its typed builders, reader and
-    runner), plus the tracker, runtime and vector tests."""
+    runner), plus the tracker, delivery (HttpTransport against a loopback
+    server), runtime and vector tests."""
     folder = f"Tests/{nm.module}Tests"
     writer = ValueWriter(model, nm)
     builders = builders_view(model, nm, templates.memo)
@@ -37,7 +38,10 @@ def render_tests(model: Model, nm: Any, templates: TemplateSet, common: dict[str
     if model.events:  # the tracker is tested with an event of the model
         files.append(OutputFile(f"{folder}/TrackerTests.swift", templates.render(
             "tests/tracker.swift.j2", **common, t=tracker_view(model, nm, writer))))
-    for path in ("RuntimeTests.swift", "VectorTests.swift", "TestSupport.swift"):
+        files.append(OutputFile(f"{folder}/DeliveryTrackerTests.swift", templates.render(
+            "tests/DeliveryTrackerTests.swift.j2", **common, t=tracker_view(model, nm, writer))))
+    for path in ("RuntimeTests.swift", "VectorTests.swift", "TestSupport.swift", "DeliveryTests.swift",
+                 "TestCollector.swift"):
         files.append(OutputFile(f"{folder}/{path}", templates.render(f"tests/{path}.j2", **common)))
     return files
 

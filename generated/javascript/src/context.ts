@@ -3,8 +3,7 @@ import { type Platform, platformCodec } from "./enums/platform.js";
 import { type Product, productCodec } from "./enums/product.js";
 import { type ConsentState, consentStateCodec } from "./objects/consent_state.js";
 import { type Device, deviceCodec } from "./objects/device.js";
-import { type AutoValues, type Field, SINGLE, encodeMessage, jsonMessage, stringCodec, timestampCodec, validateMessage } from "./runtime/codec.js";
-import { type JsonObject, canonicalJson } from "./runtime/json.js";
+import { type AutoValues, FIELD_TABLE, type Field, SINGLE, encodeMessage, stringCodec, timestampCodec, validateMessage } from "./runtime/codec.js";
 import type { ContextMessage } from "./runtime/tracker.js";
 import type { ValidationIssue } from "./runtime/validation.js";
 
@@ -179,13 +178,8 @@ export class TrackingContext implements ContextMessage {
     return encodeMessage(fields(), this, auto);
   }
 
-  /** The ProtoJSON value of the context message, keyed by wire names. */
-  toJsonValue(auto?: AutoValues): JsonObject {
-    return jsonMessage(fields(), this, auto);
-  }
-
-  /** The canonical JSON (RFC 8785) of the context message. */
-  toJson(auto?: AutoValues): string {
-    return canonicalJson(this.toJsonValue(auto));
+  /** The field table: the encoders read it (`toJson(context, auto)`, `toJsonValue(context, auto)`). */
+  [FIELD_TABLE](): readonly Field[] {
+    return fields();
   }
 }

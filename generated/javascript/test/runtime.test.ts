@@ -16,11 +16,11 @@ import {
   floatCodec,
   int32Codec,
   int64Codec,
-  jsonMessage,
   stringCodec,
   validateMessage,
 } from "../src/runtime/codec.js";
 import { EncodingError } from "../src/runtime/errors.js";
+import { jsonMessage } from "../src/runtime/jsonvalue.js";
 import { Timestamp } from "../src/runtime/timestamp.js";
 import { randomUuid } from "../src/runtime/tracker.js";
 import { codePoints, fullMatch } from "../src/runtime/validation.js";

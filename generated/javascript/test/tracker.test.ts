@@ -7,6 +7,10 @@ import {
   TrackingContext,
   type TrackingContextProps,
   InMemoryTransport,
+  type EncodedEvent,
+  bothFormats,
+  jsonFormat,
+  protobufFormat,
   type SdkError,
   Timestamp,
   type TrackedEvent,
@@ -48,6 +52,24 @@ test("track sends the whole envelope as Protobuf and canonical JSON", () => {
   assert.equal(sent.eventId, EVENT_ID);
   assert.equal(hex(sent.protobuf), "0acb010a2430303030303030302d303030302d343030302d383030302d303030303030303030303031120b0880e2cfaa061080e59a771a05312e302e3022164062726f61646361737465722f616e616c79746963732a05312e302e30300138014208617070206e616d654a05302e302d30520a73657373696f6e2069645a077573657220696462110a020102120b0880e2cfaa0610c0a9d33a6a2c0a0c6d616e75666163747572657212056d6f64656c1a0a6f732076657273696f6e2209082a102a1d00008840720561612d4141fa010a0801100118bfcf24202a");
   assert.equal(sent.json, "{\"app_lifecycle\":{\"cold_start\":true,\"launch_duration_ms\":\"599999\",\"memory_warning_count\":42,\"state\":\"LIFECYCLE_STATE_LAUNCHED\"},\"context\":{\"app_name\":\"app name\",\"app_version\":\"0.0-0\",\"client_timestamp\":\"2023-11-14T22:13:20.250Z\",\"consent\":{\"granted\":[\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_PERSONALISATION\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"},\"device\":{\"manufacturer\":\"manufacturer\",\"model\":\"model\",\"os_version\":\"os version\",\"screen\":{\"height\":42,\"pixel_ratio\":4.25,\"width\":42}},\"event_id\":\"00000000-0000-4000-8000-000000000001\",\"locale\":\"aa-AA\",\"model_version\":\"1.0.0\",\"platform\":\"PLATFORM_WEB\",\"product\":\"PRODUCT_NEWS\",\"sdk_name\":\"@broadcaster/analytics\",\"sdk_version\":\"1.0.0\",\"session_id\":\"session id\",\"user_id\":\"user id\"}}");
+});
+
+test("a transport of one wire format gets that envelope only", () => {
+  for (const [encoding, expected] of [[protobufFormat, "0acb010a2430303030303030302d303030302d343030302d383030302d303030303030303030303031120b0880e2cfaa061080e59a771a05312e302e3022164062726f61646361737465722f616e616c79746963732a05312e302e30300138014208617070206e616d654a05302e302d30520a73657373696f6e2069645a077573657220696462110a020102120b0880e2cfaa0610c0a9d33a6a2c0a0c6d616e75666163747572657212056d6f64656c1a0a6f732076657273696f6e2209082a102a1d00008840720561612d4141fa010a0801100118bfcf24202a"], [jsonFormat, hex(new TextEncoder().encode("{\"app_lifecycle\":{\"cold_start\":true,\"launch_duration_ms\":\"599999\",\"memory_warning_count\":42,\"state\":\"LIFECYCLE_STATE_LAUNCHED\"},\"context\":{\"app_name\":\"app name\",\"app_version\":\"0.0-0\",\"client_timestamp\":\"2023-11-14T22:13:20.250Z\",\"consent\":{\"granted\":[\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_PERSONALISATION\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"},\"device\":{\"manufacturer\":\"manufacturer\",\"model\":\"model\",\"os_version\":\"os version\",\"screen\":{\"height\":42,\"pixel_ratio\":4.25,\"width\":42}},\"event_id\":\"00000000-0000-4000-8000-000000000001\",\"locale\":\"aa-AA\",\"model_version\":\"1.0.0\",\"platform\":\"PLATFORM_WEB\",\"product\":\"PRODUCT_NEWS\",\"sdk_name\":\"@broadcaster/analytics\",\"sdk_version\":\"1.0.0\",\"session_id\":\"session id\",\"user_id\":\"user id\"}}"))]] as const) {
+    const bodies: EncodedEvent[] = [];
+    const { tracker, errors } = setup({ transport: { encoding, send: (event: EncodedEvent) => void bodies.push(event) } });
+    assert.equal(tracker.track(new AppLifecycle({ state: "launched", coldStart: true, launchDurationMs: 599999n, memoryWarningCount: 42 })), true);
+    assert.deepEqual(errors, []);
+    assert.equal(bodies.length, 1);
+    assert.equal((bodies[0] as EncodedEvent).eventId, EVENT_ID);
+    assert.equal((bodies[0] as EncodedEvent).eventName, "app_lifecycle");
+    assert.equal(hex((bodies[0] as EncodedEvent).body), expected);
+  }
+});
+
+test("a transport must say which encoding it takes", () => {
+  const bare = { send: (): void => undefined } as unknown as TrackerOptions["transport"];
+  assert.throws(() => setup({ transport: bare }), { name: "TypeError", message: /no encoding/ });
 });
 
 test("the context may be a TrackingContext instance", () => {
@@ -108,7 +130,7 @@ test("an invalid context is reported at context.<name>", () => {
 });
 
 test("a transport that throws is reported, never thrown", () => {
-  const failing = { send: (_event: TrackedEvent): void => { throw new Error("offline"); } };
+  const failing = { encoding: bothFormats, send: (_event: TrackedEvent): void => { throw new Error("offline"); } };
   const { tracker, errors } = setup({ transport: failing });
   assert.equal(tracker.track(new AppLifecycle({ state: "launched", coldStart: true, launchDurationMs: 599999n, memoryWarningCount: 42 })), false);
   assert.equal(errors.length, 1);
@@ -120,7 +142,7 @@ test("a transport that throws is reported, never thrown", () => {
 });
 
 test("a transport whose promise rejects is reported", async () => {
-  const failing = { send: (_event: TrackedEvent): Promise<void> => Promise.reject(new Error("offline")) };
+  const failing = { encoding: bothFormats, send: (_event: TrackedEvent): Promise<void> => Promise.reject(new Error("offline")) };
   const { tracker, errors } = setup({ transport: failing });
   assert.equal(tracker.track(new AppLifecycle({ state: "launched", coldStart: true, launchDurationMs: 599999n, memoryWarningCount: 42 })), true);
   await new Promise((resolve) => setTimeout(resolve, 0));
@@ -129,7 +151,7 @@ test("a transport whose promise rejects is reported", async () => {
 });
 
 test("a failing onError handler does not break tracking", () => {
-  const failing = { send: (_event: TrackedEvent): void => { throw new Error("offline"); } };
+  const failing = { encoding: bothFormats, send: (_event: TrackedEvent): void => { throw new Error("offline"); } };
   const { tracker } = setup({ transport: failing, onError: () => { throw new Error("handler"); } });
   assert.equal(tracker.track(new AppLifecycle({ state: "launched", coldStart: true, launchDurationMs: 599999n, memoryWarningCount: 42 })), false);
 });

@@ -6,8 +6,14 @@ children's products on web, Android, iOS and TV.
 """
 
 from ._runtime import (
+    DeliveryCounters,
+    DeliveryError,
+    DeliveryOptions,
+    DroppedEvent,
+    encode_batch,
     EncodingError,
     EventMessage,
+    HttpTransport,
     InMemoryTransport,
     Policy,
     SdkError,
@@ -73,10 +79,15 @@ __all__ = [
     "ConsentState",
     "Content",
     "ContentKind",
+    "DeliveryCounters",
+    "DeliveryError",
+    "DeliveryOptions",
     "Device",
+    "DroppedEvent",
     "EVENTS",
     "EncodingError",
     "EventMessage",
+    "HttpTransport",
     "InMemoryTransport",
     "LifecycleState",
     "MODEL_VERSION",
@@ -108,4 +119,5 @@ __all__ = [
     "VideoPlaybackError",
     "VideoPlaybackStarted",
     "VideoQuality",
+    "encode_batch",
 ]

@@ -18,6 +18,11 @@ one line per case (fields separated by a tab):
     <case id>  exception  <message>                              anything else went wrong
     <case id>  skipped  <reason>                                 the language cannot hold the value
 
+and, for each batch case (`Unit.batches`, see batches.py and
+tests/conformance/README.md), one line of the same shape as a valid case:
+
+    <batch id>  <canonical JSON of the Batch>  <Batch protobuf hex>
+
 <refusal> is "-" unless the case asks (Case.refused): then, after
 validation, the program calls toProtobuf() and toJson() directly and prints
 "refused" when both throw, else "accepted:" and the methods that did not
@@ -40,7 +45,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterator, Protocol, Sequence
 
 from caseio import Case
 from codegen.ir import Model
@@ -58,6 +63,7 @@ class Unit:
     model_dir: Path
     model: Model
     cases: list[Case]
+    batches: list[Any] = field(default_factory=list)  # batches.BatchCase
 
 
 @dataclass

@@ -1,7 +1,12 @@
 """The TypeScript harness: one TypeScript project holding the `src/` of every
 model's SDK and one module of cases per model (each case a function calling
 `new Event({...})` with literals from the JavaScript target's own test-plan
-value writer), compiled by one run of the pinned tsc and run by one node."""
+value writer), compiled by one run of the pinned tsc and run by one node.
+
+Batch cases: the member cases are tracked through the SDK's Tracker (fixed
+clock and event ids) into a transport of one wire format (protobufFormat or
+jsonFormat, as HttpTransport takes them), and the envelopes become a body
+with `encodeBatch`."""
 
 from __future__ import annotations
 
@@ -25,6 +30,9 @@ TSC = TOOLS / "node_modules" / ".bin" / "tsc"
 RUNNER = f"""// {HEADER_TEXT}
 // Prints one line per conformance case (see tests/conformance/harness/__init__.py).
 declare const process: {{ readonly argv: readonly string[]; readonly stdout: {{ write(text: string): boolean }} }};
+declare class TextDecoder {{
+  decode(bytes: Uint8Array): string;
+}}
 
 export interface Issue {{
   readonly path: string;
@@ -36,14 +44,20 @@ export interface Built {{
   readonly eventName: string;
   validate(): Issue[];
   toProtobuf(): Uint8Array;
-  toJson(): string;
   deprecationWarnings(): string[];
 }}
 
-/** The SDK's ValidationError, built from an event name and its issues. */
-export type MakeError = (eventName: string, issues: Issue[]) => Error;
+/** What the runner needs of one model's SDK. */
+export interface Sdk {{
+  /** The SDK's ValidationError, built from an event name and its issues. */
+  makeError(eventName: string, issues: Issue[]): Error;
+  toJson(event: Built): string;
+}}
 
 export type Case = readonly [id: string, build: () => Built, checkRefusal: boolean];
+
+/** A batch case: its id and the Batch bodies in both formats. */
+export type BatchCase = readonly [id: string, bodies: () => readonly [json: Uint8Array, protobuf: Uint8Array]];
 
 function hex(bytes: Uint8Array): string {{
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -63,7 +77,7 @@ function refused(call: () => unknown): boolean {{
   return false;
 }}
 
-export function lines(id: string, build: () => Built, checkRefusal: boolean, makeError: MakeError): string[] {{
+export function lines(id: string, build: () => Built, checkRefusal: boolean, sdk: Sdk): string[] {{
   try {{
     const event = build();
     const issues = event.validate();
@@ -74,22 +88,32 @@ export function lines(id: string, build: () => Built, checkRefusal: boolean, mak
       if (checkRefusal) {{
         const accepted: string[] = [];
         if (!refused(() => event.toProtobuf())) accepted.push("toProtobuf");
-        if (!refused(() => event.toJson())) accepted.push("toJson");
+        if (!refused(() => sdk.toJson(event))) accepted.push("toJson");
         refusal = accepted.length > 0 ? `accepted:${{accepted.join("+")}}` : "refused";
       }}
-      const error = makeError(event.eventName, issues);
+      const error = sdk.makeError(event.eventName, issues);
       texts.push(`${{id}}!error\\t${{error.name}}: ${{error.message}}`);
       return [[id, "invalid", refusal, ...issues.map((i) => `${{i.constraint}}@${{i.path}}`)].join("\\t"), ...texts];
     }}
-    return [`${{id}}\\t${{event.toJson()}}\\t${{hex(event.toProtobuf())}}`, ...texts];
+    return [`${{id}}\\t${{sdk.toJson(event)}}\\t${{hex(event.toProtobuf())}}`, ...texts];
   }} catch (error) {{
     return [`${{id}}\\texception\\t${{oneLine(error)}}`];
   }}
 }}
 
-export function print(cases: readonly Case[], makeError: MakeError): void {{
+function batchLine(id: string, bodies: BatchCase[1]): string {{
+  try {{
+    const [json, protobuf] = bodies();
+    return `${{id}}\\t${{new TextDecoder().decode(json)}}\\t${{hex(protobuf)}}`;
+  }} catch (error) {{
+    return `${{id}}\\texception\\t${{oneLine(error)}}`;
+  }}
+}}
+
+export function print(cases: readonly Case[], batches: readonly BatchCase[], sdk: Sdk): void {{
   const out: string[] = [];
-  for (const [id, build, checkRefusal] of cases) out.push(...lines(id, build, checkRefusal, makeError));
+  for (const [id, build, checkRefusal] of cases) out.push(...lines(id, build, checkRefusal, sdk));
+  for (const [id, bodies] of batches) out.push(batchLine(id, bodies));
   process.stdout.write(out.join("\\n") + "\\n");
 }}
 """
@@ -104,21 +128,50 @@ TSCONFIG = {
 }
 
 
+BATCH_TRACKER = """
+/** Tracks the members through the SDK's Tracker into a transport of one format; the Batch body. */
+function trackBatch(context: TrackingContextProps, members: readonly (readonly [() => Built, string])[],
+                    stamp: readonly [number, number], sentAt: readonly [number, number], format: "protobuf" | "json"): Uint8Array {
+  const bodies: Uint8Array[] = [];
+  const ids = members.map((member) => member[1]);
+  let next = 0;
+  const transport = { encoding: format === "json" ? jsonFormat : protobufFormat, send: (e: EncodedEvent) => void bodies.push(e.body) };
+  const tracker = new Tracker({ transport, context, policy: "throw", clock: () => new Timestamp(stamp[0], stamp[1]),
+                                idGenerator: () => ids[next++] as string });
+  for (const [build] of members) if (!tracker.track(build() as never)) throw new Error("track() returned false");
+  return encodeBatch(bodies, new Timestamp(sentAt[0], sentAt[1]), format);
+}
+"""
+
+
 def cases_module(unit: Unit) -> str:
     values = Values(Renderer(unit.model, TemplateSet.of(JS_TARGET)))
     functions: list[str] = []
     table: list[str] = []
+    names: dict[str, str] = {}
     for index, case in enumerate(unit.cases):
         functions.append(f"function case{index}(): Built {{\n  return {values.event(case.event, case.values)};\n}}\n")
         table.append(f"  [{js.ts_string(case.id)}, case{index}, {'true' if case.refused else 'false'}],")
-    imported = values.take_used()
+        names[case.name] = f"case{index}"
+    batches: list[str] = []
+    for index, batch in enumerate(unit.batches):
+        functions.append(f"function context{index}(): TrackingContextProps {{\n  return {values.context(batch.context)};\n}}\n")
+        members = ", ".join(f"[{names[name]}, {js.ts_string(event_id)}]" for name, event_id in batch.members)
+        stamp = f"[{batch.client_timestamp.seconds}, {batch.client_timestamp.nanos}]"
+        sent_at = f"[{batch.sent_at.seconds}, {batch.sent_at.nanos}]"
+        track = f"trackBatch(context{index}(), [{members}], {stamp}, {sent_at}, "
+        batches.append(f"  [{js.ts_string(batch.id)}, () => [{track}\"json\"), {track}\"protobuf\")]],")
+    imported = sorted(set(n for n in values.take_used().split(", ") if n)
+                      | {"type EncodedEvent", "Timestamp", "Tracker", "type TrackingContextProps", "encodeBatch",
+                         "jsonFormat", "protobufFormat", "toJson"}, key=lambda n: n.removeprefix("type "))
     head = [f"// {HEADER_TEXT}", f"// Conformance cases of the model {unit.key}.",
-            'import { type Built, type Case, print } from "./runner.js";',
-            f'import {{ ValidationError }} from "../sdk/{unit.key}/src/runtime/errors.js";']
-    if imported:
-        head.append(f'import {{ {imported} }} from "../sdk/{unit.key}/src/index.js";')
-    return "\n".join(head + [""] + functions + ["export const CASES: readonly Case[] = ["] + table
-                     + ["];", "", "print(CASES, (name, issues) => new ValidationError(name, issues));", ""])
+            'import { type BatchCase, type Built, type Case, print } from "./runner.js";',
+            f'import {{ ValidationError }} from "../sdk/{unit.key}/src/runtime/errors.js";',
+            f'import {{ {", ".join(imported)} }} from "../sdk/{unit.key}/src/index.js";']
+    sdk = "{ makeError: (name, issues) => new ValidationError(name, issues), toJson: (event) => toJson(event as never) }"
+    return "\n".join(head + [BATCH_TRACKER] + functions + ["export const CASES: readonly Case[] = ["] + table
+                     + ["];", "", "export const BATCHES: readonly BatchCase[] = ["] + batches
+                     + ["];", "", f"print(CASES, BATCHES, {sdk});", ""])
 
 
 def run(units: list[Unit], work: Path) -> Result:

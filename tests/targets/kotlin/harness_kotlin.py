@@ -3,7 +3,12 @@ model's SDK and the case files (each case a small function calling the
 generated constructor with literals from the Kotlin target's own test-plan
 value writer; many files of a few functions each, far from the JVM's 64 KB
 method and constant-pool limits), by ONE offline `mvn compile`, then one
-`java` run."""
+`java` run.
+
+Batch cases (one file per model): the members are tracked through the SDK's
+Tracker (fixed clock and event ids) into a transport of one wire format, as
+HttpTransport receives them, and the envelopes become a body with
+`BatchEncoder.encode`, in both formats."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from codegen.targets.kotlin import lexical as kn
@@ -40,7 +46,7 @@ public class Built(
 
 public class Case(public val id: kotlin.String, public val checkRefusal: kotlin.Boolean, public val build: () -> Built)
 
-private fun hex(bytes: kotlin.ByteArray): kotlin.String {{
+public fun hex(bytes: kotlin.ByteArray): kotlin.String {{
     val digits = "0123456789abcdef"
     val out = StringBuilder(bytes.size * 2)
     for (b in bytes) {{
@@ -57,7 +63,7 @@ private fun refused(call: () -> Any): kotlin.Boolean = try {{
     true
 }}
 
-private fun oneLine(e: Throwable): kotlin.String = (e.javaClass.simpleName + ": " + e.message).split(Regex("\\\\s+")).joinToString(" ")
+public fun oneLine(e: Throwable): kotlin.String = (e.javaClass.simpleName + ": " + e.message).split(Regex("\\\\s+")).joinToString(" ")
 
 public fun lines(case: Case): kotlin.collections.List<kotlin.String> = try {{
     val event = case.build()
@@ -102,8 +108,69 @@ def chunk_file(unit: Unit, package: str, number: int, cases: list, start: int) -
     return "\n".join(lines)
 
 
-def main_file(entries: list[str]) -> str:
+BATCH_HEAD = """
+private class Capture(override val wireFormat: WireFormat) : FormatTransport {
+    val bodies = java.util.ArrayList<kotlin.ByteArray>()
+
+    override fun enqueue(eventName: kotlin.String, eventId: kotlin.String, body: kotlin.ByteArray) {
+        bodies.add(body)
+    }
+}
+
+private fun batchLine(
+    id: kotlin.String,
+    context: () -> TrackingContext,
+    members: kotlin.collections.List<() -> EventMessage>,
+    ids: kotlin.collections.List<kotlin.String>,
+    stamp: Timestamp,
+    sentAt: Timestamp,
+): kotlin.String = try {
+    val bodies = java.util.HashMap<WireFormat, kotlin.ByteArray>()
+    for (format in WireFormat.entries) {
+        val capture = Capture(format)
+        val next = ids.iterator()
+        val errors = java.util.ArrayList<SdkError>()
+        val tracker = Tracker(capture, context(), Policy.THROW, { errors.add(it) }, {}, { stamp }, { next.next() })
+        for (member in members) if (!tracker.track(member())) throw kotlin.IllegalStateException("track() returned false: " + errors)
+        bodies[format] = BatchEncoder.encode(capture.bodies, sentAt, format)
+    }
+    id + "\\t" + bodies.getValue(WireFormat.JSON).toString(kotlin.text.Charsets.UTF_8) + "\\t" + hex(bodies.getValue(WireFormat.PROTOBUF))
+} catch (e: kotlin.Throwable) {
+    id + "\\texception\\t" + oneLine(e)
+}
+"""
+
+
+def batch_file(unit: Unit, package: str) -> str:
+    """The model's batch cases: each tracks its members in both formats and prints one line."""
+    names = kv.Names(unit.model)
+    writer = ValueWriter(unit.model, names)
+    by_name = {case.name: case for case in unit.cases}
+    lines = [f"// {HEADER_TEXT}", '@file:Suppress("DEPRECATION", "DEPRECATION_ERROR")',
+             f"package conformance.harness.{unit.key}", "", f"import {package}.*",
+             "import conformance.harness.hex", "import conformance.harness.oneLine", BATCH_HEAD]
+    calls = []
+    for number, batch in enumerate(unit.batches):
+        members = []
+        for index, (name, _) in enumerate(batch.members):
+            case = by_name[name]
+            lines += [f"private fun batch{number}Event{index}(): EventMessage = {writer.event(case.event, case.values)}", ""]
+            members.append(f"::batch{number}Event{index}")
+        lines += [f"private fun batch{number}Context(): TrackingContext = {writer.context(batch.context)}", ""]
+        ids = ", ".join(kn.string_literal(event_id) for _, event_id in batch.members)
+        calls.append(f"    batchLine({kn.string_literal(batch.id)}, ::batch{number}Context, listOf({', '.join(members)}), "
+                     f"listOf<kotlin.String>({ids}), {_timestamp(batch.client_timestamp)}, {_timestamp(batch.sent_at)}),")
+    lines += ["public fun batchLines(): kotlin.collections.List<kotlin.String> = listOf("] + calls + [")", ""]
+    return "\n".join(lines)
+
+
+def _timestamp(value: Any) -> str:
+    return f"Timestamp({kn.int_literal(value.seconds, 'int64')}, {value.nanos})"
+
+
+def main_file(entries: list[str], batch_entries: list[str]) -> str:
     calls = "\n".join(f"    print(out, {entry}())" for entry in entries)
+    calls += "".join(f"\n    for (line in {entry}()) out.print(line + \"\\n\")" for entry in batch_entries)
     return f"""// {HEADER_TEXT}
 package conformance.harness
 
@@ -201,7 +268,7 @@ def run(units: list[Unit], work: Path) -> Result:
 
 def _render(active: list[Unit], work: Path) -> str:
     """Sources and pom of the units to build; the Kotlin version the SDKs pin."""
-    entries, sources = [], []
+    entries, sources, batch_entries = [], [], []
     for unit in active:
         render_sdk(unit.model, TARGET, work / "sdk" / unit.key)
         package = kv.settings(unit.model)["package"]
@@ -211,10 +278,12 @@ def _render(active: list[Unit], work: Path) -> str:
                              chunk_file(unit, package, number, list(cases), number * CHUNK))
             entries.append(f"conformance.harness.{unit.key}.chunk{number}")
         _remove_stale(work / "cases" / unit.key, len(unit.cases))
+        write_if_changed(work / "cases" / unit.key / "Batches.kt", batch_file(unit, package))
+        batch_entries.append(f"conformance.harness.{unit.key}.batchLines")
     for gone in {p.name for p in (work / "cases").iterdir() if p.is_dir()} - {u.key for u in active}:
         shutil.rmtree(work / "cases" / gone)
     write_if_changed(work / "cases" / "Common.kt", COMMON)
-    write_if_changed(work / "cases" / "Main.kt", main_file(entries))
+    write_if_changed(work / "cases" / "Main.kt", main_file(entries, batch_entries))
     text, kotlin_version = pom(work / "sdk" / active[0].key / "pom.xml", sources + ["cases"])
     write_if_changed(work / "pom.xml", text)
     return kotlin_version

@@ -108,7 +108,8 @@ events:
 '''
 
 # Test classes every generated package has (PlanTest runs the test plan's vectors).
-EXPECTED_CLASSES = {"PlanTest", "RuntimeTest", "JsonVectorsTest", "TrackerTest"}
+EXPECTED_CLASSES = {"PlanTest", "RuntimeTest", "JsonVectorsTest", "TrackerTest", "DeliveryTest", "JournalTest",
+                    "DeliveryTrackerTest"}
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 600) -> str:

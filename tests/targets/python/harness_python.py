@@ -1,6 +1,10 @@
 """The Python harness: one module of cases per model, each case a function
 that calls the generated constructors with literal values (written by the
-Python target's own test-plan value writer), run once in one interpreter."""
+Python target's own test-plan value writer), run once in one interpreter.
+
+Batch cases: the member cases are tracked through the SDK's Tracker (fixed
+clock and event ids) into a transport that takes one wire format, as
+HttpTransport does, and the envelopes become a body with `encode_batch`."""
 
 from __future__ import annotations
 
@@ -52,7 +56,39 @@ def _h_lines(case_id, build, check_refusal, validation_error):
         return [f"{{case_id}}\\texception\\t{{message}}"]
 
 
+class _HCapture:
+    """A transport that keeps the envelopes in one wire format."""
+
+    def __init__(self, wire_format):
+        self.wire_format = wire_format
+        self.bodies = []
+
+    def enqueue(self, event_name, event_id, body):
+        self.bodies.append(body)
+
+
+def _h_batch_line(module, batch_id, context, members, stamp, sent_at):
+    try:
+        bodies = {{}}
+        for wire_format in ("json", "protobuf"):
+            transport = _HCapture(wire_format)
+            ids = iter([event_id for _, event_id in members])
+            tracker = module.Tracker(transport, context(), module.Policy.THROW,
+                                     clock=lambda: module.Timestamp(*stamp), id_generator=lambda: next(ids))
+            for build, _ in members:
+                if not tracker.track(build()):
+                    raise RuntimeError("track() returned False")
+            bodies[wire_format] = module.encode_batch(transport.bodies, module.Timestamp(*sent_at), wire_format)
+        return f"{{batch_id}}\t{{bodies['json'].decode('utf-8')}}\t{{bodies['protobuf'].hex()}}"
+    except Exception as exc:  # reported, never fatal
+        message = " ".join(f"{{type(exc).__name__}}: {{exc}}".split())
+        return f"{{batch_id}}\texception\t{{message}}"
+
+
 def main():
+    import warnings
+
+    warnings.simplefilter("ignore", DeprecationWarning)
     out = sys.stdout.buffer
     for module_name in sys.argv[1:]:
         try:
@@ -64,6 +100,9 @@ def main():
         for case_id, build, check_refusal in module.CASES:
             for line in _h_lines(case_id, build, check_refusal, module.ValidationError):
                 out.write(line.encode("utf-8", "backslashreplace") + b"\\n")
+        for batch in module.BATCHES:
+            line = _h_batch_line(module, *batch)
+            out.write(line.encode("utf-8", "backslashreplace") + b"\\n")
     out.flush()
 
 
@@ -82,10 +121,21 @@ def cases_module(unit: Unit) -> str:
         body += ["", "", f"def {function}():"]
         body += lines(values.event(case.event, case.values), "    ", "return ")
         table.append(f"    ({names.py_str(case.id)}, {function}, {case.refused!r}),")
+    functions = {case.name: f"_h_case_{index}" for index, case in enumerate(unit.cases)}
+    batches: list[str] = []
+    for index, batch in enumerate(unit.batches):
+        function = f"_h_context_{index}"
+        body += ["", "", f"def {function}():"]
+        body += lines(values.context(batch.context), "    ", "return ")
+        members = ", ".join(f"({functions[name]}, {names.py_str(event_id)})" for name, event_id in batch.members)
+        stamp = (batch.client_timestamp.seconds, batch.client_timestamp.nanos)
+        sent_at = (batch.sent_at.seconds, batch.sent_at.nanos)
+        batches.append(f"    ({names.py_str(batch.id)}, {function}, [{members}], {stamp!r}, {sent_at!r}),")
     imported = sorted(values.used | {"ValidationError"})
-    head = [f"# {HEADER_TEXT}", f'"""Conformance cases of the model {unit.key}."""', ""]
+    head = [f"# {HEADER_TEXT}", f'"""Conformance cases of the model {unit.key}."""', "",
+            f"from {package} import Policy, Timestamp, Tracker, encode_batch"]
     head += [f"from {package} import ("] + [f"    {name}," for name in imported] + [")"]
-    return "\n".join(head + body + ["", "", "CASES = ["] + table + ["]", ""])
+    return "\n".join(head + body + ["", "", "CASES = ["] + table + ["]", "", "BATCHES = ["] + batches + ["]", ""])
 
 
 def run(units: list[Unit], work: Path) -> Result:

@@ -15,7 +15,7 @@ from pathlib import Path
 from codegen.loader import load_model
 from codegen.ir import Model
 from codegen.reference import reference_for
-from codegen.testplan import envelope_case, plan
+from codegen.testplan import FIXED_AUTO, TimestampValue, context_sample, envelope_case, plan
 from targets.python.support import MODELS, Official, backend, check_encoding, compile_proto, has_map_entries
 
 
@@ -39,7 +39,29 @@ def check_model(model: Model, work: Path, with_maps: bool) -> tuple[int, list[st
         checked += 1
         message = official.envelope(case.event, case.values, case.context, case.auto)
         problems += [f"envelope: {p}" for p in check_encoding(message, bytes.fromhex(case.proto_hex), case.json)]
+    checked += 1
+    problems += [f"batch: {p}" for p in check_batch(model, official, with_maps)]
     return checked, problems
+
+
+def check_batch(model: Model, official: Official, with_maps: bool) -> list[str]:
+    """A batch of envelopes of several samples (sent_at with nanos) and the
+    empty batch (sent_at at the epoch: an empty Timestamp, still written)."""
+    ref = reference_for(model)
+    context = context_sample(model)
+    samples = [s for s in plan(model).samples if with_maps or not has_map_entries(model, s.event, s.values)][:7]
+    envelopes, messages = [], []
+    for i, sample in enumerate(samples):
+        auto = {**FIXED_AUTO, "event_id": f"batch-{i}", "model_version": model.version, "sdk_name": "reference",
+                "sdk_version": model.version}
+        envelopes.append(ref.envelope(sample.event, sample.values, context, auto))
+        messages.append(official.envelope(sample.event, sample.values, context, auto))
+    problems = []
+    for sent_at, count in ((TimestampValue(1_764_582_915, 701_000_123), len(envelopes)), (TimestampValue(0, 0), 0)):
+        encoded = ref.batch(envelopes[:count], sent_at)
+        message = official.batch(messages[:count], sent_at)
+        problems += check_encoding(message, encoded.protobuf, encoded.json)
+    return problems
 
 
 def main() -> None:

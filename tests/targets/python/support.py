@@ -85,6 +85,13 @@ class Official:
         self.fill(getattr(env, event), values)
         return env
 
+    def batch(self, envelopes: list[Any], sent_at: TimestampValue) -> Any:
+        message = self.pb2.Batch()
+        for envelope in envelopes:
+            message.events.add().CopyFrom(envelope)
+        message.sent_at.seconds, message.sent_at.nanos = sent_at.seconds, sent_at.nanos
+        return message
+
     def fill(self, msg: Any, values: Mapping[str, Any], auto: Mapping[str, Any] | None = None) -> None:
         values = dict(values)
         for prop in self.props.get(msg.DESCRIPTOR.name, ()):

@@ -7,7 +7,12 @@ native, or in the cached Debian 13 root) and run once.
 Swift cannot build some values at all; those cases print "skipped" with the
 reason (see cannot_hold): a String never holds an unpaired UTF-16 surrogate,
 and a [String: V] cannot hold two keys that Swift compares as equal
-(canonically equivalent, e.g. "é" and "e\u0301")."""
+(canonically equivalent, e.g. "é" and "e\u0301").
+
+Batch cases (one file per model, `Batches.swift`): the members are tracked
+through the SDK's Tracker (fixed clock and event ids) into a FormatTransport
+of each wire format, as HttpTransport receives them, and `Batch.encode`
+makes the body."""
 
 from __future__ import annotations
 
@@ -67,7 +72,7 @@ public struct Case {{
     }}
 }}
 
-private func hex(_ bytes: [Swift.UInt8]) -> Swift.String {{
+public func hex(_ bytes: [Swift.UInt8]) -> Swift.String {{
     let digits = Array("0123456789abcdef")
     var out = ""
     out.reserveCapacity(bytes.count * 2)
@@ -101,6 +106,11 @@ public func printAll(_ cases: [Case]) {{
         out += "\\n"
     }}
     print(out, terminator: "")
+}}
+
+/// One line per batch case (already formatted).
+public func printLines(_ lines: [Swift.String]) {{
+    print(lines.map {{ $0 + "\\n" }}.joined(), terminator: "")
 }}
 """
 
@@ -140,6 +150,63 @@ def chunk_file(unit: Unit, module: str, writer: ValueWriter, number: int, cases:
     return "\n".join(lines)
 
 
+def batch_file(unit: Unit, module: str, writer: ValueWriter) -> str:
+    """`batches()`: one line per batch case of the model."""
+    m = module
+    tracker = f"{m}.Tracker<{m}.{writer.nm.context_type}>"
+    lines = [f"// {HEADER_TEXT}", f"import {m}", "import ConformanceHarness", "",
+             "/// Keeps the envelopes in one wire format, as HttpTransport receives them.",
+             f"private final class Capture: {m}.FormatTransport {{",
+             f"    let wireFormat: {m}.WireFormat",
+             "    var bodies: [[Swift.UInt8]] = []", "",
+             f"    init(_ wireFormat: {m}.WireFormat) {{", "        self.wireFormat = wireFormat", "    }", "",
+             "    func enqueue(eventName: Swift.String, eventId: Swift.String, body: [Swift.UInt8]) {",
+             "        bodies.append(body)", "    }", "}", "",
+             f"private typealias Member = (track: ({tracker}) throws -> Swift.Bool, eventId: Swift.String)", "",
+             "private struct CannotHold: Swift.Error, Swift.CustomStringConvertible {",
+             "    let description: Swift.String", "}", "",
+             f"private func batchLine(_ id: Swift.String, _ context: () -> {m}.{writer.nm.context_type}, "
+             f"_ members: [Member], _ stamp: {m}.Timestamp, _ sentAt: {m}.Timestamp) -> Swift.String {{",
+             "    var bodies: [[Swift.UInt8]] = []",
+             f"    for format in [{m}.WireFormat.json, {m}.WireFormat.protobuf] {{",
+             "        let capture = Capture(format)",
+             "        var ids = members.map { $0.eventId }",
+             f"        let tracker = {m}.Tracker(transport: capture, context: context(), policy: .throw, "
+             "clock: { stamp }, idGenerator: { ids.isEmpty ? \"\" : ids.removeFirst() })",
+             "        do {",
+             "            for member in members {",
+             "                if try !member.track(tracker) { return id + \"\\texception\\ttrack() returned false\" }",
+             "            }",
+             "        } catch {",
+             "            return id + \"\\texception\\t\" + \"\\(error)\".split(whereSeparator: \\.isNewline).joined(separator: \" \")",
+             "        }",
+             f"        bodies.append({m}.Batch.encode(capture.bodies, sentAt: sentAt, format: format))",
+             "    }",
+             "    return id + \"\\t\" + Swift.String(decoding: bodies[0], as: Swift.UTF8.self) + \"\\t\" + hex(bodies[1])",
+             "}", ""]
+    by_name = {case.name: case for case in unit.cases}
+    table = []
+    for number, batch in enumerate(unit.batches):
+        members = []
+        for index, (name, event_id) in enumerate(batch.members):
+            case = by_name[name]
+            function = f"batch{number}Member{index}"
+            if cannot_hold(case):  # never hidden: the case fails with the reason
+                body = f"    throw CannotHold(description: {names.string_literal(cannot_hold(case))})"
+            else:
+                body = f"    try tracker.track({writer.event(case.event, case.values)})"
+            lines += [f"private func {function}(_ tracker: {tracker}) throws -> Swift.Bool {{", body, "}", ""]
+            members.append(f"({function}, {names.string_literal(event_id)})")
+        lines += [f"private func batch{number}Context() -> {m}.{writer.nm.context_type} {{",
+                  f"    {writer.context(batch.context)}", "}", ""]
+        stamp, sent = batch.client_timestamp, batch.sent_at
+        table.append(f"        batchLine({names.string_literal(batch.id)}, batch{number}Context, "
+                     f"[{', '.join(members)}], {m}.Timestamp(seconds: {stamp.seconds}, nanos: {stamp.nanos}), "
+                     f"{m}.Timestamp(seconds: {sent.seconds}, nanos: {sent.nanos})),")
+    lines += ["public func batches() -> [Swift.String] {", "    ["] + table + ["    ]", "}", ""]
+    return "\n".join(lines)
+
+
 def package_swift(units: list[Unit], modules: dict[str, str]) -> str:
     targets = ['        .target(name: "ConformanceHarness", path: "cases/ConformanceHarness"),']
     mains = []
@@ -159,6 +226,7 @@ def package_swift(units: list[Unit], modules: dict[str, str]) -> str:
 def main_file(units: list[Unit], counts: dict[str, int]) -> str:
     imports = [f"import {module_name(u.key)}" for u in units]
     calls = [f"printAll({module_name(u.key)}.chunk{n}())" for u in units for n in range(counts[u.key])]
+    calls += [f"printLines({module_name(u.key)}.batches())" for u in units]
     return "\n".join([f"// {HEADER_TEXT}", "import ConformanceHarness", *imports, "", *calls, ""])
 
 
@@ -204,6 +272,8 @@ def _render(active: list[Unit], work: Path) -> tuple[dict[str, str], dict[str, i
                                                        number * CHUNK))
             written.add(name)
         counts[unit.key] = len(written)
+        write_if_changed(folder / "Batches.swift", batch_file(unit, nm.module, writer))
+        written.add("Batches.swift")
         for path in folder.glob("*.swift"):
             if path.name not in written:
                 path.unlink()

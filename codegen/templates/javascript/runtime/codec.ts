@@ -1,8 +1,9 @@
 // Runtime file, copied verbatim: value codecs and the field tables that
-// drive encoding, ProtoJSON and validation of every message. Generated
-// messages are data (a table of fields); this is the only code that reads them.
+// drive Protobuf encoding and validation of every message (ProtoJSON reads
+// the same tables in jsonvalue.ts, so bundles that send Protobuf leave it
+// out). Generated messages are data (a table of fields).
 
-import { base64, doubleJson, float32Json, type JsonObject, type JsonValue, jsonObject, toFloat32, unpairedSurrogate } from "./json.js";
+import { toFloat32, unpairedSurrogate } from "./json.js";
 import { EncodingError } from "./errors.js";
 import {
   ProtoWriter,
@@ -15,6 +16,14 @@ import {
 } from "./protobuf.js";
 import { Timestamp } from "./timestamp.js";
 import { type ValidationIssue, checkBounds, checkString, issue } from "./validation.js";
+
+/** The key of a message's field table: `message[FIELD_TABLE]()` (a symbol, so it never meets a model name). */
+export const FIELD_TABLE: unique symbol = /* @__PURE__ */ Symbol("fields");
+
+/** A generated message class: its field table. */
+export interface FieldTable {
+  [FIELD_TABLE](): readonly Field[];
+}
 
 /** A list or a map of the model: plain objects and Maps are both accepted. */
 export type MapOf<T> = Readonly<Record<string, T>> | ReadonlyMap<string, T>;
@@ -66,15 +75,17 @@ export interface Codec<T = unknown> {
   readonly wireType: number;
   /** Whether lists of it are packed. */
   readonly packable: boolean;
-  /** JSON of an unset implicit-presence value (undefined: omitted). */
-  readonly zeroJson: JsonValue | undefined;
   /** The nested message's fields, for message codecs. */
   readonly fields?: () => readonly Field[];
+  /** The enum, for enum codecs. */
+  readonly enum?: EnumInfo<string>;
+  /** Integers: the value checked against the type's range (EncodingError), and whether it is 64-bit. */
+  readonly integer?: (value: number | bigint) => bigint;
+  readonly wide?: boolean;
   /** Bitwise proto3 default: not written under implicit presence. */
   isZero(value: T): boolean;
   /** The value without its tag (length-delimited values with their length). */
   write(w: ProtoWriter, value: T): void;
-  json(value: T): JsonValue;
   check(value: unknown, path: string, field: Field, out: ValidationIssue[]): void;
   /** The predicate of an enum value's deprecation warning, or undefined. */
   deprecation?(value: T): string | undefined;
@@ -101,10 +112,10 @@ function integerCodec(
     kind,
     wireType: WIRE_VARINT,
     packable: true,
-    zeroJson: wide ? "0" : 0,
+    integer: checked,
+    wide,
     isZero: (value) => value == 0,
     write: write as (w: ProtoWriter, value: number | bigint) => void,
-    json: (value) => (wide ? String(checked(value)) : Number(checked(value))),
     check(value, path, field, out) {
       const isNumber = typeof value === "number";
       if (!(isNumber || (wide && typeof value === "bigint"))) {
@@ -133,14 +144,9 @@ function floatingCodec(kind: string, single: boolean): Codec<number> {
     kind,
     wireType: single ? WIRE_I32 : WIRE_I64,
     packable: true,
-    zeroJson: 0,
     // Bitwise: -0 is not zero; the float is narrowed first (1e-50 narrows to 0).
     isZero: (value) => Object.is(single ? toFloat32(value) : value, 0),
     write: single ? (w, value) => w.float(value) : (w, value) => w.double(value),
-    json: (value) => {
-      if (typeof value !== "number") throw new EncodingError(`${String(value)} is not a number`);
-      return single ? float32Json(value) : doubleJson(value);
-    },
     check(value, path, field, out) {
       if (typeof value !== "number") out.push(issue(path, "type", `must be a number (${kind})`));
       else checkBounds(value, path, field, out, single ? toFloat32 : undefined);
@@ -155,10 +161,8 @@ export const boolCodec: Codec<boolean> = {
   kind: "bool",
   wireType: WIRE_VARINT,
   packable: true,
-  zeroJson: false,
   isZero: (value) => !value,
   write: (w, value) => w.bool(value),
-  json: (value) => Boolean(value),
   check(value, path, _field, out) {
     if (typeof value !== "boolean") out.push(issue(path, "type", "must be a bool"));
   },
@@ -168,13 +172,8 @@ export const stringCodec: Codec<string> = {
   kind: "string",
   wireType: WIRE_LEN,
   packable: false,
-  zeroJson: "",
   isZero: (value) => value === "",
   write: (w, value) => w.string(value),
-  json: (value) => {
-    if (typeof value !== "string") throw new EncodingError(`${String(value)} is not a string`);
-    return value;
-  },
   check: checkString,
 };
 
@@ -182,19 +181,14 @@ export const bytesCodec: Codec<Uint8Array> = {
   kind: "bytes",
   wireType: WIRE_LEN,
   packable: false,
-  zeroJson: "",
   isZero: (value) => value.length === 0,
   write: (w, value) => w.bytes(value),
-  json: (value) => {
-    if (!(value instanceof Uint8Array)) throw new EncodingError("bytes must be a Uint8Array");
-    return base64(value);
-  },
   check(value, path, _field, out) {
     if (!(value instanceof Uint8Array)) out.push(issue(path, "type", "must be bytes"));
   },
 };
 
-function validTimestamp(value: Timestamp): Timestamp {
+export function validTimestamp(value: Timestamp): Timestamp {
   if (!(value instanceof Timestamp)) throw new EncodingError(`${String(value)} is not a Timestamp`);
   if (!value.isValid) throw new EncodingError(`${String(value)} is outside the Timestamp range`);
   return value;
@@ -204,7 +198,6 @@ export const timestampCodec: Codec<Timestamp> = {
   kind: "timestamp",
   wireType: WIRE_LEN,
   packable: false,
-  zeroJson: undefined,
   isZero: () => false,
   write(w, value) {
     const t = validTimestamp(value);
@@ -219,7 +212,6 @@ export const timestampCodec: Codec<Timestamp> = {
     }
     w.end(start);
   },
-  json: (value) => validTimestamp(value).toRfc3339(),
   check(value, path, _field, out) {
     if (!(value instanceof Timestamp)) out.push(issue(path, "type", "must be a Timestamp"));
     else if (!value.isValid) {
@@ -274,10 +266,9 @@ export function enumCodec<T extends string>(info: EnumInfo<T>): Codec<T> {
     kind: info.name,
     wireType: WIRE_VARINT,
     packable: true,
-    zeroJson: info.unspecified,
+    enum: info as EnumInfo<string>,
     isZero: () => false, // model values are numbered from 1
     write: (w, value) => w.int32(info.number(value)),
-    json: (value) => info.jsonName(value),
     check(value, path, _field, out) {
       if (!info.has(value)) {
         out.push(issue(path, "type", "must be a value of the enum"));
@@ -295,7 +286,6 @@ export function messageCodec<T extends object>(kind: string, fields: () => reado
     kind,
     wireType: WIRE_LEN,
     packable: false,
-    zeroJson: undefined,
     fields,
     isZero: () => false, // messages have explicit presence
     write: (w, value) => {
@@ -303,7 +293,6 @@ export function messageCodec<T extends object>(kind: string, fields: () => reado
       writeMessage(w, fields(), checkObject(value));
       w.end(start);
     },
-    json: (value) => jsonMessage(fields(), checkObject(value)),
     check(value, path, _field, out) {
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
         out.push(issue(path, "type", "must be an object of the model"));
@@ -314,23 +303,23 @@ export function messageCodec<T extends object>(kind: string, fields: () => reado
   };
 }
 
-function checkObject<T>(value: T): T {
+export function checkObject<T>(value: T): T {
   if (typeof value !== "object" || value === null) throw new EncodingError(`${String(value)} is not an object`);
   return value;
 }
 
-function valueOf(message: object, field: Field, auto: AutoValues | undefined): unknown {
+export function valueOf(message: object, field: Field, auto: AutoValues | undefined): unknown {
   if (field.constValue !== undefined) return field.constValue;
   if (field.auto !== undefined) return auto?.[field.auto];
   return (message as Readonly<Record<string, unknown>>)[field.key];
 }
 
-function present(field: Field, value: unknown): unknown {
+export function present(field: Field, value: unknown): unknown {
   if (value === undefined || value === null) throw new EncodingError(`${field.name} holds ${String(value)} as an element`);
   return value;
 }
 
-function listOf(field: Field, value: unknown): readonly unknown[] {
+export function listOf(field: Field, value: unknown): readonly unknown[] {
   if (!Array.isArray(value)) throw new EncodingError(`${field.name} must be an array`);
   return value;
 }
@@ -345,7 +334,7 @@ export function entriesOf(value: unknown): [unknown, unknown][] {
   return entries.sort((a, b) => compareCodePoints(String(a[0]), String(b[0])));
 }
 
-function mapKey(key: unknown): string {
+export function mapKey(key: unknown): string {
   if (typeof key !== "string") throw new EncodingError(`map key ${String(key)} is not a string`);
   return key;
 }
@@ -408,27 +397,6 @@ export function writeMessage(w: ProtoWriter, fields: readonly Field[], message: 
       codec.write(w, value);
     }
   }
-}
-
-/** The ProtoJSON value of a message: implicit-presence fields, lists and maps always appear. */
-export function jsonMessage(fields: readonly Field[], message: object, auto?: AutoValues): JsonObject {
-  const out = jsonObject();
-  for (const field of fields) {
-    const value = valueOf(message, field, auto);
-    const codec = field.codec;
-    if (field.label === LIST) {
-      out[field.name] = value == null ? [] : listOf(field, value).map((item) => codec.json(present(field, item)));
-    } else if (field.label === MAP) {
-      const entries = jsonObject();
-      if (value != null) for (const [key, item] of entriesOf(value)) entries[mapKey(key)] = codec.json(present(field, item));
-      out[field.name] = entries;
-    } else if (value != null) {
-      out[field.name] = codec.json(value);
-    } else if (!field.presence && codec.zeroJson !== undefined) {
-      out[field.name] = codec.zeroJson;
-    }
-  }
-  return out;
 }
 
 /** Every broken rule of a message and the messages inside it, in field order. */

@@ -1,33 +1,29 @@
 // Runtime file, copied verbatim: the tracker shared by every model. The
 // generated `Tracker` binds it to the model's TrackingContext and SDK identity.
 
-import type { AutoValues } from "./codec.js";
+import type { AutoValues, FieldTable } from "./codec.js";
 import { EncodingError, type SdkError, TransportError, ValidationError } from "./errors.js";
-import { canonicalJson, type JsonObject, jsonObject } from "./json.js";
-import { ProtoWriter, WIRE_LEN } from "./protobuf.js";
 import { Timestamp } from "./timestamp.js";
-import type { TrackedEvent, Transport } from "./transport.js";
+import type { Transport } from "./transport.js";
 import type { ValidationIssue } from "./validation.js";
 
 /** What `track` does with an invalid event: throw a ValidationError, drop it, or send it anyway. */
 export type Policy = "throw" | "drop" | "send";
 
-/** An event of the model, as the tracker sees it. */
-export interface TrackableEvent {
+/** An event of the model, as the tracker sees it (its field table gives its JSON: toJson(event)). */
+export interface TrackableEvent extends FieldTable {
   readonly eventName: string;
   readonly eventNumber: number;
   validate(): ValidationIssue[];
   toProtobuf(): Uint8Array;
-  toJsonValue(): JsonObject;
   /** Warnings for the deprecated things this event uses (docs/sdk-api.md). */
   deprecationWarnings(): string[];
 }
 
 /** The model's context, as the tracker sees it; `auto` holds the values the tracker fills in. */
-export interface ContextMessage {
+export interface ContextMessage extends FieldTable {
   validate(auto?: AutoValues): ValidationIssue[];
   toProtobuf(auto?: AutoValues): Uint8Array;
-  toJsonValue(auto?: AutoValues): JsonObject;
 }
 
 /** Who made the events: written into the context's auto values. */
@@ -38,8 +34,8 @@ export interface SdkInfo {
 }
 
 export interface TrackerOptions<C> {
-  /** Receives every envelope. */
-  transport: Transport;
+  /** Receives every envelope, encoded as its `encoding` says. */
+  transport: Transport<unknown>;
   /** The common context of every event. */
   context: C;
   /** Default "throw". */
@@ -56,7 +52,7 @@ export interface TrackerOptions<C> {
 
 /** Validates, encodes and sends events with a common context. */
 export class TrackerCore<C extends ContextMessage> {
-  readonly transport: Transport;
+  readonly transport: Transport<unknown>;
   /** The common context; replace it when it changes (e.g. after sign-in). */
   context: C;
   readonly policy: Policy;
@@ -76,6 +72,10 @@ export class TrackerCore<C extends ContextMessage> {
     this.onWarning = options.onWarning ?? consoleWarn;
     this.clock = options.clock ?? Timestamp.now;
     this.idGenerator = options.idGenerator ?? randomUuid;
+    if (typeof this.transport.encoding?.encode !== "function") {
+      throw new TypeError("the transport has no encoding: set `encoding` to bothFormats, protobufFormat or jsonFormat");
+    }
+    this.transport.bind?.(sdk, (error) => this.report(error));
   }
 
   /**
@@ -97,9 +97,9 @@ export class TrackerCore<C extends ContextMessage> {
       this.report(error);
       if (this.policy === "drop") return false;
     }
-    let envelope: TrackedEvent;
+    let envelope: unknown;
     try {
-      envelope = { eventName: name, eventId: auto.eventId, ...encodeEnvelope(this.context, event, auto) };
+      envelope = this.transport.encoding.encode(this.context, event, auto); // only the transport's format
     } catch (error) {
       this.report(new EncodingError(`cannot encode event ${name}: ${describe(error)}`));
       return false;
@@ -146,23 +146,6 @@ export class TrackerCore<C extends ContextMessage> {
       // a failing handler must not break tracking either
     }
   }
-}
-
-/** The envelope's Protobuf bytes and canonical JSON: context (field 1) and the event. */
-export function encodeEnvelope(
-  context: ContextMessage,
-  event: TrackableEvent,
-  auto: AutoValues,
-): { protobuf: Uint8Array; json: string } {
-  const w = new ProtoWriter();
-  w.tag(1, WIRE_LEN);
-  w.bytes(context.toProtobuf(auto));
-  w.tag(event.eventNumber, WIRE_LEN);
-  w.bytes(event.toProtobuf());
-  const json = jsonObject();
-  json["context"] = context.toJsonValue(auto);
-  json[event.eventName] = event.toJsonValue();
-  return { protobuf: w.finish(), json: canonicalJson(json) };
 }
 
 function describe(error: unknown): string {

@@ -1,5 +1,10 @@
 // Runtime file, copied verbatim: where tracked events go.
 
+import type { SdkError } from "./errors.js";
+import { type Encoding, envelopeProtobuf } from "./formats.js";
+import { envelopeJson } from "./jsonvalue.js";
+import type { SdkInfo } from "./tracker.js";
+
 /** One envelope, ready to deliver in either encoding. */
 export interface TrackedEvent {
   readonly eventName: string;
@@ -11,16 +16,32 @@ export interface TrackedEvent {
 }
 
 /**
- * Delivers (or queues) events. `send` may throw or return a promise that
- * rejects: the tracker reports both to its onError handler and never lets
- * them reach the host app.
+ * Delivers (or queues) events. `encoding` says what the tracker hands to
+ * `send`: `bothFormats` (a TrackedEvent with both encodings), or one wire
+ * format (`protobufFormat`, `jsonFormat`: its envelope bytes only). `send`
+ * may throw or return a promise that rejects: the tracker reports both to
+ * its onError handler and never lets them reach the host app.
  */
-export interface Transport {
-  send(event: TrackedEvent): void | PromiseLike<void>;
+export interface Transport<T = TrackedEvent> {
+  readonly encoding: Encoding<T>;
+  send(event: T): void | PromiseLike<void>;
+  /** Called once by the tracker: its identity and its error handler (delivery reports drops through it). */
+  bind?(sdk: SdkInfo, report: (error: SdkError) => void): void;
 }
+
+/** Both encodings of every envelope, for transports that keep or forward either (InMemoryTransport). */
+export const bothFormats: Encoding<TrackedEvent> = {
+  encode: (context, event, auto) => ({
+    eventName: event.eventName,
+    eventId: auto.eventId,
+    protobuf: envelopeProtobuf(context, event, auto),
+    json: envelopeJson(context, event, auto),
+  }),
+};
 
 /** Keeps every event in `events`; for tests and batching. */
 export class InMemoryTransport implements Transport {
+  readonly encoding = bothFormats;
   readonly events: TrackedEvent[] = [];
 
   send(event: TrackedEvent): void {

@@ -23,7 +23,61 @@ declare module "node:assert/strict" {
 declare module "node:fs" {
   export function readFileSync(path: string, encoding: "utf8"): string;
   export function readdirSync(path: string): string[];
+  export function writeFileSync(path: string, data: string): void;
+  export function mkdtempSync(prefix: string): string;
 }
 
-declare const process: { readonly env: Readonly<Record<string, string | undefined>> };
+declare module "node:os" {
+  export function tmpdir(): string;
+}
+
+declare module "node:zlib" {
+  export function gunzipSync(data: Uint8Array): Uint8Array;
+}
+
+declare module "node:child_process" {
+  export interface ChildProcess {
+    readonly stderr: { on(event: "data", listener: (chunk: Uint8Array) => void): void };
+    on(event: "close", listener: (code: number | null, signal: string | null) => void): void;
+  }
+  export function spawn(command: string, args: readonly string[], options: { timeout: number }): ChildProcess;
+}
+
+declare module "node:http" {
+  export interface IncomingMessage {
+    readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+    on(event: "data", listener: (chunk: Uint8Array) => void): void;
+    on(event: "end", listener: () => void): void;
+  }
+  export interface ServerResponse {
+    writeHead(status: number, headers: Record<string, string>): void;
+    end(body: string): void;
+  }
+  export interface Server {
+    listen(port: number, host: string, listening: () => void): void;
+    address(): { port: number };
+    close(): void;
+    closeAllConnections(): void;
+  }
+  export function createServer(handler: (request: IncomingMessage, response: ServerResponse) => void): Server;
+}
+
+declare const process: {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly execPath: string;
+};
 declare function setTimeout(callback: (value?: unknown) => void, ms: number): unknown;
+declare class TextEncoder {
+  encode(text: string): Uint8Array;
+}
+declare class TextDecoder {
+  decode(bytes: Uint8Array): string;
+}
+declare const Buffer: { from(text: string): { toString(encoding: string): string } };
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly href: string;
+}
+interface ImportMeta {
+  readonly url: string;
+}

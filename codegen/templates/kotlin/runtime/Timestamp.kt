@@ -7,7 +7,7 @@ import java.util.Date
  * since 1970-01-01T00:00:00Z and 0..999,999,999 nanoseconds after them.
  * Uses no java.time (Android API 26), only epoch millis and [Date].
  */
-public data class Timestamp(val seconds: Long, val nanos: Int = 0) : Comparable<Timestamp> {
+public data class Timestamp @JvmOverloads constructor(val seconds: Long, val nanos: Int = 0) : Comparable<Timestamp> {
 
     /** Whether this is a timestamp the wire contract allows (years 1 to 9999, nanos in range). */
     public val isValid: Boolean
@@ -64,11 +64,14 @@ public data class Timestamp(val seconds: Long, val nanos: Int = 0) : Comparable<
         private const val SECONDS_PER_DAY = 86_400L
 
         /** The current time from the system clock (millisecond precision). */
+        @JvmStatic
         public fun now(): Timestamp = fromEpochMillis(System.currentTimeMillis())
 
+        @JvmStatic
         public fun fromEpochMillis(millis: Long): Timestamp =
             Timestamp(millis.floorDiv(1000L), (millis.mod(1000L) * 1_000_000L).toInt())
 
+        @JvmStatic
         public fun fromDate(date: Date): Timestamp = fromEpochMillis(date.time)
 
         public fun fromEpochNanos(nanos: Long): Timestamp =

@@ -1,10 +1,14 @@
 package codegen.runtime
 
-/** A hand-made event for the tracker tests: invalid, deprecated or unencodable on demand. */
+/**
+ * A hand-made event for the tracker tests: invalid, deprecated or
+ * unencodable on demand; [refuse] names the encoder that must not run.
+ */
 class RuntimeTestEvent(
     private val invalid: Boolean = false,
     private val deprecated: Boolean = false,
     private val text: String = "probe",
+    private val refuse: WireFormat? = null,
 ) : EventMessage {
     override val eventName: String get() = NAME
     override val eventNumber: Int get() = 9999
@@ -15,10 +19,12 @@ class RuntimeTestEvent(
     }
 
     override fun writeProto(w: ProtoWriter) {
+        if (refuse == WireFormat.PROTOBUF) throw AssertionError("the Protobuf encoder ran")
         w.string(1, text)
     }
 
     override fun writeJson(w: JsonWriter) {
+        if (refuse == WireFormat.JSON) throw AssertionError("the JSON encoder ran")
         w.beginObject()
         w.name("text").string(text)
         w.endObject()

@@ -1,9 +1,13 @@
 # (Hand-written runtime of the Python SDK, copied verbatim into every package.)
-"""Runtime shared by every event: encoders, validation, tracker, transports.
+"""Runtime shared by every event: encoders, validation, tracker, transports
+(the in-memory one and HttpTransport, the delivery to the collector).
 
 Only the standard library is used."""
 
+from .batch import encode_batch
 from .codec import encode_message, json_message
+from .delivery import HttpTransport
+from .deprecations import deprecation_warnings
 from .errors import (
     EncodingError,
     SdkError,
@@ -14,8 +18,9 @@ from .errors import (
 from .fields import FieldSpec, ProtoEnum
 from .jcs import JsonValue, canonical_json, es_number, float32_json
 from .message import EventMessage, Message
+from .options import DeliveryOptions
+from .reports import DeliveryCounters, DeliveryError, DroppedEvent
 from .timestamp import Timestamp
-from .deprecations import deprecation_warnings
 from .tracker import (
     ErrorHandler,
     Policy,
@@ -28,10 +33,15 @@ from .transport import InMemoryTransport, TrackedEvent, Transport
 from .validation import validate_message
 
 __all__ = [
+    "DeliveryCounters",
+    "DeliveryError",
+    "DeliveryOptions",
+    "DroppedEvent",
     "EncodingError",
     "ErrorHandler",
     "EventMessage",
     "FieldSpec",
+    "HttpTransport",
     "InMemoryTransport",
     "JsonValue",
     "Message",
@@ -49,6 +59,7 @@ __all__ = [
     "WarningHandler",
     "canonical_json",
     "deprecation_warnings",
+    "encode_batch",
     "encode_envelope",
     "encode_message",
     "es_number",

@@ -10,6 +10,7 @@ from .deprecations import deprecation_warnings
 from .errors import ValidationIssue
 from .fields import FieldSpec
 from .jcs import JsonValue, canonical_json
+from .plans import encode_fast
 from .validation import validate_message
 
 
@@ -24,8 +25,11 @@ class Message:
         return validate_message(self)
 
     def to_protobuf(self) -> bytes:
-        """The Protobuf bytes of this message alone."""
-        return encode_message(self)
+        """The Protobuf bytes of this message alone (the fast path when every
+        value is plainly valid, else the generic encoder, which refuses
+        what cannot be written)."""
+        fast = encode_fast(self)
+        return fast if fast is not None else encode_message(self)
 
     def to_json_value(self) -> dict[str, JsonValue]:
         """The ProtoJSON value of this message (a dict keyed by wire name)."""
@@ -43,6 +47,9 @@ class EventMessage(Message):
     EVENT_NAME: ClassVar[str] = ""
     EVENT_NUMBER: ClassVar[int] = 0
     DEPRECATED: ClassVar[str | None] = None
+    # False when nothing the event can hold is deprecated: the tracker then
+    # skips looking for warnings on its hot path.
+    CAN_WARN: ClassVar[bool] = True
 
     def deprecation_warnings(self) -> list[str]:
         """The warnings for the deprecated things this event uses (the

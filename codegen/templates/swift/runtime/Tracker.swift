@@ -1,6 +1,7 @@
 // Runtime: the Tracker validates events and the context, fills in the
 // tracker's own context values, encodes the envelope and hands it to a
-// Transport. It never traps and only throws under the `.throw` policy.
+// Transport (a FormatTransport gets its one wire format only). It never
+// traps and only throws under the `.throw` policy.
 
 import Foundation
 
@@ -191,6 +192,8 @@ public final class Tracker<C: ContextMessage>: @unchecked Sendable {
     private let onWarning: (String) -> Void
     private let clock: () -> Timestamp
     private let idGenerator: () -> String
+    /// The transport when it takes one wire format: only that one is encoded.
+    private let formatTransport: FormatTransport?
 
     /// - Parameters:
     ///   - onError: validation problems (`.drop`, `.send`) and transport failures; default: stderr.
@@ -212,6 +215,8 @@ public final class Tracker<C: ContextMessage>: @unchecked Sendable {
         self.onWarning = onWarning
         self.clock = clock
         self.idGenerator = idGenerator
+        formatTransport = transport as? FormatTransport
+        formatTransport?.bind(sdk: SdkInfo.current, report: onError)
     }
 
     /// The context sent with every event (without the tracker's own values).
@@ -251,6 +256,18 @@ public final class Tracker<C: ContextMessage>: @unchecked Sendable {
                 return false
             case .send: onError(problem)
             }
+        }
+        if let sink = formatTransport {
+            let body = sink.wireFormat == .protobuf
+                ? Envelope.protobuf(context: filled, event: event)
+                : Array(Envelope.json(context: filled, event: event).utf8)
+            do {
+                try sink.enqueue(eventName: E.eventName, eventId: eventId, body: body)
+            } catch {
+                onError(TransportError(eventName: E.eventName, cause: error))
+                return false
+            }
+            return true
         }
         let tracked = TrackedEvent(
             eventName: E.eventName, eventId: eventId,

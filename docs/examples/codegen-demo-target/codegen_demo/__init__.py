@@ -7,13 +7,17 @@ the template set (its templates live in this package) and the runtime copier.
 from __future__ import annotations
 
 import re
+import tarfile
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
 
 from codegen.ir import Model, Scalar
 from codegen.naming import upper_snake
 from codegen.sdk import GENERATED_MARKER, OutputFile, TargetOptions, TemplateSet, package_templates
 from codegen.sdk.contract import Lexicon
 from codegen.sdk.names import NameAllocator, escaper, numbered
+from codegen.sdk.packaging import Coordinates, PackagingError, Tools, normalize_tar_gz
 from codegen.sdk.runtime_files import copy_runtime, generated_header
 
 KEYWORDS = frozenset("if then else elif fi case esac for while until do done in function select time".split())
@@ -32,6 +36,31 @@ class Options(TargetOptions):
     prefix: str = field(default="EVT", metadata={"doc": "prefix of every constant (default: EVT)"})
 
 
+class DemoPackaging:
+    """Releases of the shell constants: one reproducible tarball, no registry
+    (the packaging contract of docs/targets.md, as small as it gets)."""
+
+    registry = ""
+    registry_keys: tuple[str, ...] = ()
+
+    def coordinates(self, model: Model) -> Coordinates:
+        return Coordinates(model.name.replace("_", "-") + "-shell", model.version)
+
+    def package(self, sdk: Path, out: Path, coordinates: Coordinates, tools: Tools) -> list[Path]:
+        archive = out / f"{coordinates.name}-{coordinates.version}.tar.gz"
+        with tarfile.open(archive, "w:gz") as tar:
+            tar.add(sdk, arcname=f"{coordinates.name}-{coordinates.version}")
+        normalize_tar_gz(archive)
+        return [archive]
+
+    def is_published(self, coordinates: Coordinates, registries: Mapping[str, str], tools: Tools) -> bool:
+        return False
+
+    def publish(self, coordinates: Coordinates, files: Sequence[Path], registries: Mapping[str, str],
+                tools: Tools) -> None:
+        raise PackagingError("the demo target has no registry")
+
+
 class DemoTarget:
     name = "demo"
     description = "POSIX shell constants for every event (a minimal third-party target)"
@@ -39,6 +68,7 @@ class DemoTarget:
     template_dir = package_templates(__name__)
     lexicon = Lexicon(keywords=KEYWORDS, reserved=RESERVED, escape=escaper(RESERVED, numbered()),
                       scalar_types=TYPES, literal=lambda scalar, value: shell_word(value))
+    packaging = DemoPackaging()
 
     def identifiers(self, model: Model) -> dict[str, dict[str, str]]:
         prefix = Options.of(model, self.name).prefix

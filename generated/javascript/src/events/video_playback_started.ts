@@ -2,8 +2,7 @@
 import { type VideoQuality, videoQualityCodec } from "../enums/video_quality.js";
 import { type Content, contentCodec } from "../objects/content.js";
 import { type PlaybackPosition, playbackPositionCodec } from "../objects/playback_position.js";
-import { type Field, SINGLE, boolCodec, deprecations, encodeMessage, jsonMessage, stringCodec, uint32Codec, validateMessage } from "../runtime/codec.js";
-import { type JsonObject, canonicalJson } from "../runtime/json.js";
+import { FIELD_TABLE, type Field, SINGLE, boolCodec, deprecations, encodeMessage, stringCodec, uint32Codec, validateMessage } from "../runtime/codec.js";
 import type { TrackableEvent } from "../runtime/tracker.js";
 import type { ValidationIssue } from "../runtime/validation.js";
 
@@ -134,14 +133,9 @@ export class VideoPlaybackStarted implements TrackableEvent {
     return encodeMessage(fields(), this);
   }
 
-  /** The ProtoJSON value of this event's message, keyed by wire names. */
-  toJsonValue(): JsonObject {
-    return jsonMessage(fields(), this);
-  }
-
-  /** The canonical JSON (RFC 8785) of this event's message alone. */
-  toJson(): string {
-    return canonicalJson(this.toJsonValue());
+  /** The field table: the encoders read it (`toJson(event)`, `toJsonValue(event)`). */
+  [FIELD_TABLE](): readonly Field[] {
+    return fields();
   }
 
   /** Notices for the deprecated things this event uses (the tracker warns once for each). */

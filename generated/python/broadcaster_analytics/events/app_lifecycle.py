@@ -44,6 +44,7 @@ class AppLifecycle(EventMessage):
 
     EVENT_NAME: ClassVar[str] = "app_lifecycle"
     EVENT_NUMBER: ClassVar[int] = 31
+    CAN_WARN: ClassVar[bool] = False
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="state",

@@ -32,6 +32,7 @@ class VideoCompleted(EventMessage):
 
     EVENT_NAME: ClassVar[str] = "video_completed"
     EVENT_NUMBER: ClassVar[int] = 23
+    CAN_WARN: ClassVar[bool] = False
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="playback_id",

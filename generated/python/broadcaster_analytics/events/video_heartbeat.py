@@ -58,6 +58,7 @@ class VideoHeartbeat(EventMessage):
 
     EVENT_NAME: ClassVar[str] = "video_heartbeat"
     EVENT_NUMBER: ClassVar[int] = 21
+    CAN_WARN: ClassVar[bool] = False
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="playback_id",

@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Event `app_lifecycle` (envelope field 31). Owner: apps-analytics@broadcaster.example. Platforms: android, ios, tv.
  */
-public data class AppLifecycle(
+public data class AppLifecycle @JvmOverloads constructor(
     /**
      * The new state.
      *
@@ -62,6 +62,55 @@ public data class AppLifecycle(
         w.endObject()
     }
 
+
+    /**
+     * Builds a [AppLifecycle], for Java callers: `new AppLifecycle.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var state: LifecycleState? = null
+        private var coldStart: Boolean? = null
+        private var launchDurationMs: Long? = null
+        private var memoryWarningCount: Int? = null
+
+        /**
+         * Sets `state` (lifecycle_state, required).
+         */
+        public fun state(value: LifecycleState): Builder {
+            this.state = value
+            return this
+        }
+
+        /**
+         * Sets `cold_start` (bool).
+         */
+        public fun coldStart(value: Boolean?): Builder {
+            this.coldStart = value
+            return this
+        }
+
+        /**
+         * Sets `launch_duration_ms` (int64).
+         */
+        public fun launchDurationMs(value: Long?): Builder {
+            this.launchDurationMs = value
+            return this
+        }
+
+        /**
+         * Sets `memory_warning_count` (int32).
+         */
+        public fun memoryWarningCount(value: Int?): Builder {
+            this.memoryWarningCount = value
+            return this
+        }
+
+        public fun build(): AppLifecycle = AppLifecycle(
+            state = this.state ?: throw IllegalStateException("AppLifecycle.state is required"),
+            coldStart = this.coldStart,
+            launchDurationMs = this.launchDurationMs,
+            memoryWarningCount = this.memoryWarningCount,
+        )
+    }
 
     public companion object {
         public const val EVENT_NAME: String = "app_lifecycle"

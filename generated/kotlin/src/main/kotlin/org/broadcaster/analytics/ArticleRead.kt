@@ -10,7 +10,7 @@ package org.broadcaster.analytics
  *
  * Event `article_read` (envelope field 16). Owner: news-analytics@broadcaster.example. Products: children, news, sport.
  */
-public data class ArticleRead(
+public data class ArticleRead @JvmOverloads constructor(
     /**
      * The article.
      *
@@ -112,6 +112,96 @@ public data class ArticleRead(
     override fun deprecationWarnings(path: String, out: MutableCollection<String>) {
         Deprecations.message(path + "content", this.content, out)
         if (this.fontScale != null) out.add(path + "font_scale is deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.")
+    }
+
+    /**
+     * Builds a [ArticleRead], for Java callers: `new ArticleRead.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var content: Content? = null
+        private var scrollDepth: Int? = null
+        private var visibleSeconds: Double? = null
+        private var wordCount: UInt? = null
+        private var readThrough: Boolean? = null
+        private var section: String? = null
+        private var readingTimeEstimate: Long? = null
+        private var fontScale: Float? = null
+
+        /**
+         * Sets `content` (content, required).
+         */
+        public fun content(value: Content): Builder {
+            this.content = value
+            return this
+        }
+
+        /**
+         * Sets `scroll_depth` (int32, required).
+         */
+        public fun scrollDepth(value: Int): Builder {
+            this.scrollDepth = value
+            return this
+        }
+
+        /**
+         * Sets `visible_seconds` (double, required).
+         */
+        public fun visibleSeconds(value: Double): Builder {
+            this.visibleSeconds = value
+            return this
+        }
+
+        /**
+         * Sets `word_count` (uint32). Unsigned: the bits of the Java value, as in protobuf-java.
+         */
+        public fun wordCount(value: Int?): Builder {
+            this.wordCount = value?.toUInt()
+            return this
+        }
+
+        /**
+         * Sets `read_through` (bool, required).
+         */
+        public fun readThrough(value: Boolean): Builder {
+            this.readThrough = value
+            return this
+        }
+
+        /**
+         * Sets `section` (string).
+         */
+        public fun section(value: String?): Builder {
+            this.section = value
+            return this
+        }
+
+        /**
+         * Sets `reading_time_estimate` (int64).
+         */
+        public fun readingTimeEstimate(value: Long?): Builder {
+            this.readingTimeEstimate = value
+            return this
+        }
+
+        /**
+         * Sets `font_scale` (float).
+         */
+        @Deprecated("since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.")
+        public fun fontScale(value: Float?): Builder {
+            this.fontScale = value
+            return this
+        }
+
+        public fun build(): ArticleRead = ArticleRead(
+            content = this.content ?: throw IllegalStateException("ArticleRead.content is required"),
+            scrollDepth = this.scrollDepth ?: throw IllegalStateException("ArticleRead.scrollDepth is required"),
+            visibleSeconds = this.visibleSeconds ?: throw IllegalStateException("ArticleRead.visibleSeconds is required"),
+            wordCount = this.wordCount,
+            readThrough = this.readThrough ?: throw IllegalStateException("ArticleRead.readThrough is required"),
+            section = this.section,
+            readingTimeEstimate = this.readingTimeEstimate,
+            fontScale = this.fontScale,
+        )
     }
 
     public companion object {

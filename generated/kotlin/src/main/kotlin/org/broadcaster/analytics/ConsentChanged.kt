@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Event `consent_changed` (envelope field 30). Owner: privacy@broadcaster.example.
  */
-public data class ConsentChanged(
+public data class ConsentChanged @JvmOverloads constructor(
     /**
      * The choices before the change; absent on first use.
      *
@@ -57,6 +57,45 @@ public data class ConsentChanged(
         w.endObject()
     }
 
+
+    /**
+     * Builds a [ConsentChanged], for Java callers: `new ConsentChanged.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var previous: ConsentState? = null
+        private var current: ConsentState? = null
+        private var bannerVersion: String? = null
+
+        /**
+         * Sets `previous` (consent_state).
+         */
+        public fun previous(value: ConsentState?): Builder {
+            this.previous = value
+            return this
+        }
+
+        /**
+         * Sets `current` (consent_state, required).
+         */
+        public fun current(value: ConsentState): Builder {
+            this.current = value
+            return this
+        }
+
+        /**
+         * Sets `banner_version` (string, required).
+         */
+        public fun bannerVersion(value: String): Builder {
+            this.bannerVersion = value
+            return this
+        }
+
+        public fun build(): ConsentChanged = ConsentChanged(
+            previous = this.previous,
+            current = this.current ?: throw IllegalStateException("ConsentChanged.current is required"),
+            bannerVersion = this.bannerVersion ?: throw IllegalStateException("ConsentChanged.bannerVersion is required"),
+        )
+    }
 
     public companion object {
         public const val EVENT_NAME: String = "consent_changed"

@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Object `consent_state` of the model.
  */
-public data class ConsentState(
+public data class ConsentState @JvmOverloads constructor(
     /**
      * Purposes the user consented to.
      *
@@ -40,6 +40,35 @@ public data class ConsentState(
         w.name("granted").array(granted) { enumValue(it) }
         if (updatedAt != null) w.name("updated_at").timestamp(updatedAt)
         w.endObject()
+    }
+
+    /**
+     * Builds a [ConsentState], for Java callers: `new ConsentState.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var granted: List<ConsentPurpose>? = null
+        private var updatedAt: Timestamp? = null
+
+        /**
+         * Sets `granted` (list<consent_purpose>, required).
+         */
+        public fun granted(value: List<ConsentPurpose>): Builder {
+            this.granted = value
+            return this
+        }
+
+        /**
+         * Sets `updated_at` (timestamp).
+         */
+        public fun updatedAt(value: Timestamp?): Builder {
+            this.updatedAt = value
+            return this
+        }
+
+        public fun build(): ConsentState = ConsentState(
+            granted = this.granted ?: throw IllegalStateException("ConsentState.granted is required"),
+            updatedAt = this.updatedAt,
+        )
     }
 }
 

@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Object `content` of the model.
  */
-public data class Content(
+public data class Content @JvmOverloads constructor(
     /**
      * Stable identifier from the content management system.
      *
@@ -75,6 +75,65 @@ public data class Content(
 
     override fun deprecationWarnings(path: String, out: MutableCollection<String>) {
         Deprecations.value(path + "kind", this.kind, out)
+    }
+
+    /**
+     * Builds a [Content], for Java callers: `new Content.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var contentId: String? = null
+        private var kind: ContentKind? = null
+        private var title: String? = null
+        private var tags: List<String>? = null
+        private var publishedAt: Timestamp? = null
+
+        /**
+         * Sets `content_id` (string, required).
+         */
+        public fun contentId(value: String): Builder {
+            this.contentId = value
+            return this
+        }
+
+        /**
+         * Sets `kind` (content_kind, required).
+         */
+        public fun kind(value: ContentKind): Builder {
+            this.kind = value
+            return this
+        }
+
+        /**
+         * Sets `title` (string).
+         */
+        public fun title(value: String?): Builder {
+            this.title = value
+            return this
+        }
+
+        /**
+         * Sets `tags` (list<string>).
+         */
+        public fun tags(value: List<String>?): Builder {
+            this.tags = value
+            return this
+        }
+
+        /**
+         * Sets `published_at` (timestamp).
+         */
+        public fun publishedAt(value: Timestamp?): Builder {
+            this.publishedAt = value
+            return this
+        }
+
+        public fun build(): Content = Content(
+            contentId = this.contentId ?: throw IllegalStateException("Content.contentId is required"),
+            kind = this.kind ?: throw IllegalStateException("Content.kind is required"),
+            title = this.title,
+            tags = this.tags,
+            publishedAt = this.publishedAt,
+        )
     }
 }
 

@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Object `device` of the model.
  */
-public data class Device(
+public data class Device @JvmOverloads constructor(
     /**
      * Maker of the device, e.g. "Samsung".
      *
@@ -62,6 +62,55 @@ public data class Device(
         if (osVersion != null) w.name("os_version").string(osVersion)
         if (screen != null) w.name("screen").message(screen)
         w.endObject()
+    }
+
+    /**
+     * Builds a [Device], for Java callers: `new Device.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var manufacturer: String? = null
+        private var model: String? = null
+        private var osVersion: String? = null
+        private var screen: Screen? = null
+
+        /**
+         * Sets `manufacturer` (string).
+         */
+        public fun manufacturer(value: String?): Builder {
+            this.manufacturer = value
+            return this
+        }
+
+        /**
+         * Sets `model` (string).
+         */
+        public fun model(value: String?): Builder {
+            this.model = value
+            return this
+        }
+
+        /**
+         * Sets `os_version` (string).
+         */
+        public fun osVersion(value: String?): Builder {
+            this.osVersion = value
+            return this
+        }
+
+        /**
+         * Sets `screen` (screen).
+         */
+        public fun screen(value: Screen?): Builder {
+            this.screen = value
+            return this
+        }
+
+        public fun build(): Device = Device(
+            manufacturer = this.manufacturer,
+            model = this.model,
+            osVersion = this.osVersion,
+            screen = this.screen,
+        )
     }
 }
 

@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Event `page_view` (envelope field 10). Owner: web-analytics@broadcaster.example. Platforms: tv, web.
  */
-public data class PageView(
+public data class PageView @JvmOverloads constructor(
     /**
      * The page's URL without query parameters (they can carry personal data).
      *
@@ -82,6 +82,65 @@ public data class PageView(
 
     override fun deprecationWarnings(path: String, out: MutableCollection<String>) {
         Deprecations.message(path + "content", this.content, out)
+    }
+
+    /**
+     * Builds a [PageView], for Java callers: `new PageView.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var pageUrl: String? = null
+        private var referrerUrl: String? = null
+        private var pageTitle: String? = null
+        private var content: Content? = null
+        private var utmParameters: Map<String, String>? = null
+
+        /**
+         * Sets `page_url` (string, required).
+         */
+        public fun pageUrl(value: String): Builder {
+            this.pageUrl = value
+            return this
+        }
+
+        /**
+         * Sets `referrer_url` (string).
+         */
+        public fun referrerUrl(value: String?): Builder {
+            this.referrerUrl = value
+            return this
+        }
+
+        /**
+         * Sets `page_title` (string).
+         */
+        public fun pageTitle(value: String?): Builder {
+            this.pageTitle = value
+            return this
+        }
+
+        /**
+         * Sets `content` (content).
+         */
+        public fun content(value: Content?): Builder {
+            this.content = value
+            return this
+        }
+
+        /**
+         * Sets `utm_parameters` (map<string, string>).
+         */
+        public fun utmParameters(value: Map<String, String>?): Builder {
+            this.utmParameters = value
+            return this
+        }
+
+        public fun build(): PageView = PageView(
+            pageUrl = this.pageUrl ?: throw IllegalStateException("PageView.pageUrl is required"),
+            referrerUrl = this.referrerUrl,
+            pageTitle = this.pageTitle,
+            content = this.content,
+            utmParameters = this.utmParameters,
+        )
     }
 
     public companion object {

@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Object `playback_position` of the model.
  */
-public data class PlaybackPosition(
+public data class PlaybackPosition @JvmOverloads constructor(
     /**
      * Milliseconds from the start of the media.
      *
@@ -45,6 +45,45 @@ public data class PlaybackPosition(
         if (fraction != null) w.name("fraction").double(fraction)
         w.name("offset_ms").uint64(offsetMs)
         w.endObject()
+    }
+
+    /**
+     * Builds a [PlaybackPosition], for Java callers: `new PlaybackPosition.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var offsetMs: ULong? = null
+        private var durationMs: ULong? = null
+        private var fraction: Double? = null
+
+        /**
+         * Sets `offset_ms` (uint64, required). Unsigned: the bits of the Java value, as in protobuf-java.
+         */
+        public fun offsetMs(value: Long): Builder {
+            this.offsetMs = value.toULong()
+            return this
+        }
+
+        /**
+         * Sets `duration_ms` (uint64). Unsigned: the bits of the Java value, as in protobuf-java.
+         */
+        public fun durationMs(value: Long?): Builder {
+            this.durationMs = value?.toULong()
+            return this
+        }
+
+        /**
+         * Sets `fraction` (double).
+         */
+        public fun fraction(value: Double?): Builder {
+            this.fraction = value
+            return this
+        }
+
+        public fun build(): PlaybackPosition = PlaybackPosition(
+            offsetMs = this.offsetMs ?: throw IllegalStateException("PlaybackPosition.offsetMs is required"),
+            durationMs = this.durationMs,
+            fraction = this.fraction,
+        )
     }
 }
 

@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Event `recommendation_clicked` (envelope field 13). Owner: discovery@broadcaster.example.
  */
-public data class RecommendationClicked(
+public data class RecommendationClicked @JvmOverloads constructor(
     /**
      * The recommended item.
      *
@@ -82,6 +82,65 @@ public data class RecommendationClicked(
 
     override fun deprecationWarnings(path: String, out: MutableCollection<String>) {
         Deprecations.message(path + "content", this.content, out)
+    }
+
+    /**
+     * Builds a [RecommendationClicked], for Java callers: `new RecommendationClicked.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var content: Content? = null
+        private var railId: String? = null
+        private var position: UInt? = null
+        private var algorithm: String? = null
+        private var scores: Map<String, Double>? = null
+
+        /**
+         * Sets `content` (content, required).
+         */
+        public fun content(value: Content): Builder {
+            this.content = value
+            return this
+        }
+
+        /**
+         * Sets `rail_id` (string, required).
+         */
+        public fun railId(value: String): Builder {
+            this.railId = value
+            return this
+        }
+
+        /**
+         * Sets `position` (uint32, required). Unsigned: the bits of the Java value, as in protobuf-java.
+         */
+        public fun position(value: Int): Builder {
+            this.position = value.toUInt()
+            return this
+        }
+
+        /**
+         * Sets `algorithm` (string).
+         */
+        public fun algorithm(value: String?): Builder {
+            this.algorithm = value
+            return this
+        }
+
+        /**
+         * Sets `scores` (map<string, double>).
+         */
+        public fun scores(value: Map<String, Double>?): Builder {
+            this.scores = value
+            return this
+        }
+
+        public fun build(): RecommendationClicked = RecommendationClicked(
+            content = this.content ?: throw IllegalStateException("RecommendationClicked.content is required"),
+            railId = this.railId ?: throw IllegalStateException("RecommendationClicked.railId is required"),
+            position = this.position ?: throw IllegalStateException("RecommendationClicked.position is required"),
+            algorithm = this.algorithm,
+            scores = this.scores,
+        )
     }
 
     public companion object {

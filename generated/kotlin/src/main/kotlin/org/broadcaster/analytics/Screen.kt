@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Object `screen` of the model.
  */
-public data class Screen(
+public data class Screen @JvmOverloads constructor(
     /**
      * Width in pixels.
      *
@@ -51,6 +51,45 @@ public data class Screen(
         if (pixelRatio != null) w.name("pixel_ratio").float(pixelRatio)
         w.name("width").uint32(width)
         w.endObject()
+    }
+
+    /**
+     * Builds a [Screen], for Java callers: `new Screen.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var width: UInt? = null
+        private var height: UInt? = null
+        private var pixelRatio: Float? = null
+
+        /**
+         * Sets `width` (uint32, required). Unsigned: the bits of the Java value, as in protobuf-java.
+         */
+        public fun width(value: Int): Builder {
+            this.width = value.toUInt()
+            return this
+        }
+
+        /**
+         * Sets `height` (uint32, required). Unsigned: the bits of the Java value, as in protobuf-java.
+         */
+        public fun height(value: Int): Builder {
+            this.height = value.toUInt()
+            return this
+        }
+
+        /**
+         * Sets `pixel_ratio` (float).
+         */
+        public fun pixelRatio(value: Float?): Builder {
+            this.pixelRatio = value
+            return this
+        }
+
+        public fun build(): Screen = Screen(
+            width = this.width ?: throw IllegalStateException("Screen.width is required"),
+            height = this.height ?: throw IllegalStateException("Screen.height is required"),
+            pixelRatio = this.pixelRatio,
+        )
     }
 }
 

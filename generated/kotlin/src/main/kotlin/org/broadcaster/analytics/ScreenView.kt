@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Event `screen_view` (envelope field 11). Owner: apps-analytics@broadcaster.example. Platforms: android, ios, tv.
  */
-public data class ScreenView(
+public data class ScreenView @JvmOverloads constructor(
     /**
      * Stable name of the screen, e.g. "home" or "sport/football/results".
      *
@@ -70,6 +70,55 @@ public data class ScreenView(
 
     override fun deprecationWarnings(path: String, out: MutableCollection<String>) {
         Deprecations.message(path + "content", this.content, out)
+    }
+
+    /**
+     * Builds a [ScreenView], for Java callers: `new ScreenView.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var screenName: String? = null
+        private var previousScreenName: String? = null
+        private var content: Content? = null
+        private var loadTimeMs: UInt? = null
+
+        /**
+         * Sets `screen_name` (string, required).
+         */
+        public fun screenName(value: String): Builder {
+            this.screenName = value
+            return this
+        }
+
+        /**
+         * Sets `previous_screen_name` (string).
+         */
+        public fun previousScreenName(value: String?): Builder {
+            this.previousScreenName = value
+            return this
+        }
+
+        /**
+         * Sets `content` (content).
+         */
+        public fun content(value: Content?): Builder {
+            this.content = value
+            return this
+        }
+
+        /**
+         * Sets `load_time_ms` (uint32). Unsigned: the bits of the Java value, as in protobuf-java.
+         */
+        public fun loadTimeMs(value: Int?): Builder {
+            this.loadTimeMs = value?.toUInt()
+            return this
+        }
+
+        public fun build(): ScreenView = ScreenView(
+            screenName = this.screenName ?: throw IllegalStateException("ScreenView.screenName is required"),
+            previousScreenName = this.previousScreenName,
+            content = this.content,
+            loadTimeMs = this.loadTimeMs,
+        )
     }
 
     public companion object {

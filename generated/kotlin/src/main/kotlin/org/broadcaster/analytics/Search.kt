@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Event `search` (envelope field 12). Owner: discovery@broadcaster.example.
  */
-public data class Search(
+public data class Search @JvmOverloads constructor(
     /**
      * The search terms as typed. Personal: people search for names, places
      * and health topics; this field is removed before data is shared.
@@ -71,6 +71,55 @@ public data class Search(
 
     override fun deprecationWarnings(path: String, out: MutableCollection<String>) {
         Deprecations.values(path + "filters", this.filters, out)
+    }
+
+    /**
+     * Builds a [Search], for Java callers: `new Search.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var query: String? = null
+        private var resultCount: Int? = null
+        private var filters: List<ContentKind>? = null
+        private var latencyMs: Float? = null
+
+        /**
+         * Sets `query` (string, required).
+         */
+        public fun query(value: String): Builder {
+            this.query = value
+            return this
+        }
+
+        /**
+         * Sets `result_count` (int32, required).
+         */
+        public fun resultCount(value: Int): Builder {
+            this.resultCount = value
+            return this
+        }
+
+        /**
+         * Sets `filters` (list<content_kind>).
+         */
+        public fun filters(value: List<ContentKind>?): Builder {
+            this.filters = value
+            return this
+        }
+
+        /**
+         * Sets `latency_ms` (float).
+         */
+        public fun latencyMs(value: Float?): Builder {
+            this.latencyMs = value
+            return this
+        }
+
+        public fun build(): Search = Search(
+            query = this.query ?: throw IllegalStateException("Search.query is required"),
+            resultCount = this.resultCount ?: throw IllegalStateException("Search.resultCount is required"),
+            filters = this.filters,
+            latencyMs = this.latencyMs,
+        )
     }
 
     public companion object {

@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Event `share` (envelope field 15). Owner: social@broadcaster.example.
  */
-public data class Share(
+public data class Share @JvmOverloads constructor(
     /**
      * What was shared.
      *
@@ -53,6 +53,45 @@ public data class Share(
 
     override fun deprecationWarnings(path: String, out: MutableCollection<String>) {
         Deprecations.message(path + "content", this.content, out)
+    }
+
+    /**
+     * Builds a [Share], for Java callers: `new Share.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var content: Content? = null
+        private var target: ShareTarget? = null
+        private var shareToken: Bytes? = null
+
+        /**
+         * Sets `content` (content, required).
+         */
+        public fun content(value: Content): Builder {
+            this.content = value
+            return this
+        }
+
+        /**
+         * Sets `target` (share_target, required).
+         */
+        public fun target(value: ShareTarget): Builder {
+            this.target = value
+            return this
+        }
+
+        /**
+         * Sets `share_token` (bytes).
+         */
+        public fun shareToken(value: Bytes?): Builder {
+            this.shareToken = value
+            return this
+        }
+
+        public fun build(): Share = Share(
+            content = this.content ?: throw IllegalStateException("Share.content is required"),
+            target = this.target ?: throw IllegalStateException("Share.target is required"),
+            shareToken = this.shareToken,
+        )
     }
 
     public companion object {

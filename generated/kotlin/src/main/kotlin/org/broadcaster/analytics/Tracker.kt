@@ -94,6 +94,10 @@ public class Tracker @JvmOverloads constructor(
 
     private val warned = HashSet<String>()
 
+    init {
+        (transport as? FormatTransport)?.bind(SDK_INFO) { report(it) } // delivery reports its drops through onError
+    }
+
     /**
      * Tracks [event]: true when the transport took it. Under [Policy.THROW]
      * an invalid event or context throws [ValidationError].
@@ -121,8 +125,14 @@ public class Tracker @JvmOverloads constructor(
                 Policy.SEND -> report(failure)
             }
         }
-        val encoded = try {
-            encode(event, current, auto)
+        // A transport with a wire format gets that encoding only: the other encoder never runs.
+        val format = (transport as? FormatTransport)?.wireFormat
+        val encoded: Any = try {
+            when (format) {
+                WireFormat.PROTOBUF -> encodeProtobuf(event, current, auto)
+                WireFormat.JSON -> encodeJson(event, current, auto).toByteArray(Charsets.UTF_8)
+                null -> encode(event, current, auto)
+            }
         } catch (e: EncodingError) {
             report(EncodingError("cannot encode event ${event.eventName}: ${e.message}"))
             return false
@@ -131,7 +141,8 @@ public class Tracker @JvmOverloads constructor(
             return false
         }
         return try {
-            transport.send(encoded)
+            if (encoded is ByteArray) (transport as FormatTransport).enqueue(event.eventName, auto.eventId, encoded)
+            else transport.send(encoded as TrackedEvent)
             true
         } catch (e: Exception) {
             report(TransportError(event.eventName, e))
@@ -148,10 +159,17 @@ public class Tracker @JvmOverloads constructor(
     }
 
     /** The envelope of [event] as the transport gets it, without validating or sending. */
-    internal fun encode(event: EventMessage, context: TrackingContext = this.context, auto: AutoValues = autoValues()): TrackedEvent {
+    internal fun encode(event: EventMessage, context: TrackingContext = this.context, auto: AutoValues = autoValues()): TrackedEvent =
+        TrackedEvent(event.eventName, auto.eventId, encodeProtobuf(event, context, auto), encodeJson(event, context, auto))
+
+    private fun encodeProtobuf(event: EventMessage, context: TrackingContext, auto: AutoValues): ByteArray {
         val proto = ProtoWriter()
         proto.nested(1) { context.writeProto(this, auto) }
         proto.message(event.eventNumber, event)
+        return proto.toByteArray()
+    }
+
+    private fun encodeJson(event: EventMessage, context: TrackingContext, auto: AutoValues): String {
         val json = JsonWriter().beginObject()
         // Members sorted by UTF-16 code units, as everywhere in canonical JSON.
         if (CONTEXT_KEY < event.eventName) {
@@ -162,7 +180,7 @@ public class Tracker @JvmOverloads constructor(
             context.writeJson(json.name(CONTEXT_KEY), auto)
         }
         json.endObject()
-        return TrackedEvent(event.eventName, auto.eventId, proto.toByteArray(), json.toString())
+        return json.toString()
     }
 
     /** Fresh values for the context properties the tracker fills in. */

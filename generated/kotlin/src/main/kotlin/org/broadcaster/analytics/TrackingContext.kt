@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * The context sent with every event. Properties the tracker fills in (event id, client timestamp, versions) are not parameters.
  */
-public data class TrackingContext(
+public data class TrackingContext @JvmOverloads constructor(
     /**
      * The product that sends the event.
      *
@@ -140,6 +140,105 @@ public data class TrackingContext(
         if (sessionId != null) w.name("session_id").string(sessionId)
         if (userId != null) w.name("user_id").string(userId)
         w.endObject()
+    }
+
+    /**
+     * Builds a [TrackingContext], for Java callers: `new TrackingContext.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var product: Product? = null
+        private var platform: Platform? = null
+        private var appName: String? = null
+        private var appVersion: String? = null
+        private var sessionId: String? = null
+        private var userId: String? = null
+        private var consent: ConsentState? = null
+        private var device: Device? = null
+        private var locale: String? = null
+
+        /**
+         * Sets `product` (product, required).
+         */
+        public fun product(value: Product): Builder {
+            this.product = value
+            return this
+        }
+
+        /**
+         * Sets `platform` (platform, required).
+         */
+        public fun platform(value: Platform): Builder {
+            this.platform = value
+            return this
+        }
+
+        /**
+         * Sets `app_name` (string, required).
+         */
+        public fun appName(value: String): Builder {
+            this.appName = value
+            return this
+        }
+
+        /**
+         * Sets `app_version` (string, required).
+         */
+        public fun appVersion(value: String): Builder {
+            this.appVersion = value
+            return this
+        }
+
+        /**
+         * Sets `session_id` (string).
+         */
+        public fun sessionId(value: String?): Builder {
+            this.sessionId = value
+            return this
+        }
+
+        /**
+         * Sets `user_id` (string).
+         */
+        public fun userId(value: String?): Builder {
+            this.userId = value
+            return this
+        }
+
+        /**
+         * Sets `consent` (consent_state, required).
+         */
+        public fun consent(value: ConsentState): Builder {
+            this.consent = value
+            return this
+        }
+
+        /**
+         * Sets `device` (device).
+         */
+        public fun device(value: Device?): Builder {
+            this.device = value
+            return this
+        }
+
+        /**
+         * Sets `locale` (string).
+         */
+        public fun locale(value: String?): Builder {
+            this.locale = value
+            return this
+        }
+
+        public fun build(): TrackingContext = TrackingContext(
+            product = this.product ?: throw IllegalStateException("TrackingContext.product is required"),
+            platform = this.platform ?: throw IllegalStateException("TrackingContext.platform is required"),
+            appName = this.appName ?: throw IllegalStateException("TrackingContext.appName is required"),
+            appVersion = this.appVersion ?: throw IllegalStateException("TrackingContext.appVersion is required"),
+            sessionId = this.sessionId,
+            userId = this.userId,
+            consent = this.consent ?: throw IllegalStateException("TrackingContext.consent is required"),
+            device = this.device,
+            locale = this.locale,
+        )
     }
 }
 

@@ -44,6 +44,35 @@ public data class VideoCompleted(
     }
 
 
+    /**
+     * Builds a [VideoCompleted], for Java callers: `new VideoCompleted.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var playbackId: String? = null
+        private var watchedMs: ULong? = null
+
+        /**
+         * Sets `playback_id` (string, required).
+         */
+        public fun playbackId(value: String): Builder {
+            this.playbackId = value
+            return this
+        }
+
+        /**
+         * Sets `watched_ms` (uint64, required). Unsigned: the bits of the Java value, as in protobuf-java.
+         */
+        public fun watchedMs(value: Long): Builder {
+            this.watchedMs = value.toULong()
+            return this
+        }
+
+        public fun build(): VideoCompleted = VideoCompleted(
+            playbackId = this.playbackId ?: throw IllegalStateException("VideoCompleted.playbackId is required"),
+            watchedMs = this.watchedMs ?: throw IllegalStateException("VideoCompleted.watchedMs is required"),
+        )
+    }
+
     public companion object {
         public const val EVENT_NAME: String = "video_completed"
         public const val EVENT_NUMBER: Int = 23

@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Event `video_heartbeat` (envelope field 21). Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
  */
-public data class VideoHeartbeat(
+public data class VideoHeartbeat @JvmOverloads constructor(
     /**
      * The playback this heartbeat belongs to.
      *
@@ -83,6 +83,65 @@ public data class VideoHeartbeat(
         w.endObject()
     }
 
+
+    /**
+     * Builds a [VideoHeartbeat], for Java callers: `new VideoHeartbeat.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var playbackId: String? = null
+        private var position: PlaybackPosition? = null
+        private var bitrateKbps: UInt? = null
+        private var droppedFrames: ULong? = null
+        private var bufferHealthS: List<Float>? = null
+
+        /**
+         * Sets `playback_id` (string, required).
+         */
+        public fun playbackId(value: String): Builder {
+            this.playbackId = value
+            return this
+        }
+
+        /**
+         * Sets `position` (playback_position, required).
+         */
+        public fun position(value: PlaybackPosition): Builder {
+            this.position = value
+            return this
+        }
+
+        /**
+         * Sets `bitrate_kbps` (uint32). Unsigned: the bits of the Java value, as in protobuf-java.
+         */
+        public fun bitrateKbps(value: Int?): Builder {
+            this.bitrateKbps = value?.toUInt()
+            return this
+        }
+
+        /**
+         * Sets `dropped_frames` (uint64). Unsigned: the bits of the Java value, as in protobuf-java.
+         */
+        public fun droppedFrames(value: Long?): Builder {
+            this.droppedFrames = value?.toULong()
+            return this
+        }
+
+        /**
+         * Sets `buffer_health_s` (list<float>, required).
+         */
+        public fun bufferHealthS(value: List<Float>): Builder {
+            this.bufferHealthS = value
+            return this
+        }
+
+        public fun build(): VideoHeartbeat = VideoHeartbeat(
+            playbackId = this.playbackId ?: throw IllegalStateException("VideoHeartbeat.playbackId is required"),
+            position = this.position ?: throw IllegalStateException("VideoHeartbeat.position is required"),
+            bitrateKbps = this.bitrateKbps,
+            droppedFrames = this.droppedFrames,
+            bufferHealthS = this.bufferHealthS ?: throw IllegalStateException("VideoHeartbeat.bufferHealthS is required"),
+        )
+    }
 
     public companion object {
         public const val EVENT_NAME: String = "video_heartbeat"

@@ -47,6 +47,35 @@ public data class VideoPaused(
     }
 
 
+    /**
+     * Builds a [VideoPaused], for Java callers: `new VideoPaused.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var playbackId: String? = null
+        private var position: PlaybackPosition? = null
+
+        /**
+         * Sets `playback_id` (string, required).
+         */
+        public fun playbackId(value: String): Builder {
+            this.playbackId = value
+            return this
+        }
+
+        /**
+         * Sets `position` (playback_position, required).
+         */
+        public fun position(value: PlaybackPosition): Builder {
+            this.position = value
+            return this
+        }
+
+        public fun build(): VideoPaused = VideoPaused(
+            playbackId = this.playbackId ?: throw IllegalStateException("VideoPaused.playbackId is required"),
+            position = this.position ?: throw IllegalStateException("VideoPaused.position is required"),
+        )
+    }
+
     public companion object {
         public const val EVENT_NAME: String = "video_paused"
         public const val EVENT_NUMBER: Int = 22

@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Event `video_playback_error` (envelope field 24). Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
  */
-public data class VideoPlaybackError(
+public data class VideoPlaybackError @JvmOverloads constructor(
     /**
      * The playback that failed.
      *
@@ -85,6 +85,75 @@ public data class VideoPlaybackError(
         w.endObject()
     }
 
+
+    /**
+     * Builds a [VideoPlaybackError], for Java callers: `new VideoPlaybackError.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var playbackId: String? = null
+        private var errorCode: Int? = null
+        private var errorMessage: String? = null
+        private var fatal: Boolean? = null
+        private var position: PlaybackPosition? = null
+        private var diagnostics: Map<String, Long>? = null
+
+        /**
+         * Sets `playback_id` (string, required).
+         */
+        public fun playbackId(value: String): Builder {
+            this.playbackId = value
+            return this
+        }
+
+        /**
+         * Sets `error_code` (int32, required).
+         */
+        public fun errorCode(value: Int): Builder {
+            this.errorCode = value
+            return this
+        }
+
+        /**
+         * Sets `error_message` (string).
+         */
+        public fun errorMessage(value: String?): Builder {
+            this.errorMessage = value
+            return this
+        }
+
+        /**
+         * Sets `fatal` (bool, required).
+         */
+        public fun fatal(value: Boolean): Builder {
+            this.fatal = value
+            return this
+        }
+
+        /**
+         * Sets `position` (playback_position).
+         */
+        public fun position(value: PlaybackPosition?): Builder {
+            this.position = value
+            return this
+        }
+
+        /**
+         * Sets `diagnostics` (map<string, int64>).
+         */
+        public fun diagnostics(value: Map<String, Long>?): Builder {
+            this.diagnostics = value
+            return this
+        }
+
+        public fun build(): VideoPlaybackError = VideoPlaybackError(
+            playbackId = this.playbackId ?: throw IllegalStateException("VideoPlaybackError.playbackId is required"),
+            errorCode = this.errorCode ?: throw IllegalStateException("VideoPlaybackError.errorCode is required"),
+            errorMessage = this.errorMessage,
+            fatal = this.fatal ?: throw IllegalStateException("VideoPlaybackError.fatal is required"),
+            position = this.position,
+            diagnostics = this.diagnostics,
+        )
+    }
 
     public companion object {
         public const val EVENT_NAME: String = "video_playback_error"

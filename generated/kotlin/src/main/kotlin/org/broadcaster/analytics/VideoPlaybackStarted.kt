@@ -7,7 +7,7 @@ package org.broadcaster.analytics
  *
  * Event `video_playback_started` (envelope field 20). Owner: streaming-analytics@broadcaster.example. Products: children, news, sport, streaming.
  */
-public data class VideoPlaybackStarted(
+public data class VideoPlaybackStarted @JvmOverloads constructor(
     /**
      * The video or stream.
      *
@@ -86,6 +86,75 @@ public data class VideoPlaybackStarted(
 
     override fun deprecationWarnings(path: String, out: MutableCollection<String>) {
         Deprecations.message(path + "content", this.content, out)
+    }
+
+    /**
+     * Builds a [VideoPlaybackStarted], for Java callers: `new VideoPlaybackStarted.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
+     */
+    public class Builder {
+        private var content: Content? = null
+        private var playbackId: String? = null
+        private var position: PlaybackPosition? = null
+        private var autoplay: Boolean? = null
+        private var quality: VideoQuality? = null
+        private var startupTimeMs: UInt? = null
+
+        /**
+         * Sets `content` (content, required).
+         */
+        public fun content(value: Content): Builder {
+            this.content = value
+            return this
+        }
+
+        /**
+         * Sets `playback_id` (string, required).
+         */
+        public fun playbackId(value: String): Builder {
+            this.playbackId = value
+            return this
+        }
+
+        /**
+         * Sets `position` (playback_position, required).
+         */
+        public fun position(value: PlaybackPosition): Builder {
+            this.position = value
+            return this
+        }
+
+        /**
+         * Sets `autoplay` (bool, required).
+         */
+        public fun autoplay(value: Boolean): Builder {
+            this.autoplay = value
+            return this
+        }
+
+        /**
+         * Sets `quality` (video_quality).
+         */
+        public fun quality(value: VideoQuality?): Builder {
+            this.quality = value
+            return this
+        }
+
+        /**
+         * Sets `startup_time_ms` (uint32). Unsigned: the bits of the Java value, as in protobuf-java.
+         */
+        public fun startupTimeMs(value: Int?): Builder {
+            this.startupTimeMs = value?.toUInt()
+            return this
+        }
+
+        public fun build(): VideoPlaybackStarted = VideoPlaybackStarted(
+            content = this.content ?: throw IllegalStateException("VideoPlaybackStarted.content is required"),
+            playbackId = this.playbackId ?: throw IllegalStateException("VideoPlaybackStarted.playbackId is required"),
+            position = this.position ?: throw IllegalStateException("VideoPlaybackStarted.position is required"),
+            autoplay = this.autoplay ?: throw IllegalStateException("VideoPlaybackStarted.autoplay is required"),
+            quality = this.quality,
+            startupTimeMs = this.startupTimeMs,
+        )
     }
 
     public companion object {
