@@ -5,8 +5,8 @@
 import { type EnumInfo, Timestamp, type TrackableEvent } from "../src/index.js";
 import { unhex } from "./helpers.js";
 
-/** What the runner asks of a built event. */
-export type PlanEvent = TrackableEvent & { toJson(): string };
+/** What the runner asks of a built event (its JSON comes from `toJson(event)`). */
+export type PlanEvent = TrackableEvent;
 
 export class PlanNode {
   constructor(readonly value: unknown, readonly where: string) {}

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { ValidationError } from "../src/index.js";
+import { ValidationError, toJson } from "../src/index.js";
 import { hex } from "./helpers.js";
 import { BUILDERS } from "./plan-builders.js";
 import { PlanNode } from "./plan-support.js";
@@ -37,7 +37,7 @@ for (const entry of EVENTS) {
       const event = build(new PlanNode(values, `${entry.event} ${variant}`));
       assert.deepEqual(event.validate(), []);
       assert.equal(hex(event.toProtobuf()), protobuf);
-      assert.equal(event.toJson(), json);
+      assert.equal(toJson(event), json);
       assert.deepEqual(event.deprecationWarnings(), warnings ?? []);
     });
   }
