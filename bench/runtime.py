@@ -133,10 +133,10 @@ def bundle() -> list[str]:
 
 
 def report(results: list[dict]) -> None:  # type: ignore[type-arg]
-    print(f"  {'sdk':10} {'operation':48} {'ours/s':>11}  official/s (ours / official)")
+    print(f"  {'sdk':10} {'operation':56} {'ours/s':>11}  official/s (ours / official)")
     for row in results:
         official = ", ".join(f"{name} {rate:,.0f} ({row['ours'] / rate:.2f}x)" for name, rate in row["official"].items())
-        print(f"  {row['sdk']:10} {row['op']:48} {row['ours']:11,.0f}  {official or '-'}", flush=True)
+        print(f"  {row['sdk']:10} {row['op']:56} {row['ours']:11,.0f}  {official or '-'}", flush=True)
     for sdk, goal in GOALS.items():
         row = next((r for r in results if r["sdk"] == sdk and r["op"] == GOAL_OP), None)
         if row is None:
