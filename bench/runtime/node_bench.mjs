@@ -80,6 +80,15 @@ function track() {
   tracker.track(ourEvent());
   if (transport.events.length > 1000) transport.events.length = 0;
 }
+// A one-format transport, as HttpTransport is to the tracker: Protobuf envelopes only.
+let lastSent;
+const protobufOnly = new sdk.Tracker({
+  transport: { encoding: sdk.protobufFormat, send: (encoded) => { lastSent = encoded; } },
+  context, clock: () => clock, idGenerator: () => EVENT_ID,
+});
+function trackProtobuf() {
+  if (!protobufOnly.track(ourEvent())) throw new Error("not tracked");
+}
 
 // --- protobufjs ---------------------------------------------------------------
 const root = protobufjs.loadSync(protoPath);
@@ -137,14 +146,18 @@ for (const [name, event, envelope] of [
 }
 track();
 if (hex(transport.events[0].protobuf) !== expected.envelope) throw new Error("track() sent another envelope");
+trackProtobuf();
+if (hex(lastSent.body) !== expected.envelope) throw new Error("track() with protobufFormat sent another envelope");
 
 const rows = [
   ["event protobuf: build + validate + encode", ourProto,
    { protobufjs: () => PjHeartbeat.encode(pjEvent()).finish(), "@bufbuild/protobuf": () => es.toBinary(EsHeartbeat, esEvent()) }],
   ["envelope protobuf: build + validate + encode", ourEnvelope,
    { protobufjs: () => PjEnvelope.encode(pjEnvelope()).finish(), "@bufbuild/protobuf": () => es.toBinary(EsEnvelope, esEnvelope()) }],
-  ["envelope: Tracker.track() (Protobuf and JSON)", track, {}],
-  ["event JSON: build + encode", () => ourEvent().toJson(),
+  ["envelope protobuf: Tracker.track(), protobufFormat transport", trackProtobuf,
+   { protobufjs: () => PjEnvelope.encode(pjEnvelope()).finish(), "@bufbuild/protobuf": () => es.toBinary(EsEnvelope, esEnvelope()) }],
+  ["envelope, both formats: track() to InMemoryTransport", track, {}],
+  ["event JSON: build + encode", () => sdk.toJson(ourEvent()),
    { protobufjs: () => JSON.stringify(PjHeartbeat.toObject(pjEvent(), { longs: String, enums: String })),
      "@bufbuild/protobuf": () => es.toJsonString(EsHeartbeat, esEvent()) }],
 ];

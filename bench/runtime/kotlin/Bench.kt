@@ -106,15 +106,28 @@ fun main() {
         return sent
     }
 
+    // A one-format transport, as HttpTransport is to the tracker: Protobuf envelopes only.
+    var lastSent = ByteArray(0)
+    val protobufOnly = Tracker(object : FormatTransport {
+        override val wireFormat = WireFormat.PROTOBUF
+        override fun enqueue(eventName: String, eventId: String, body: ByteArray) { lastSent = body }
+    }, context, clock = { clock }, idGenerator = { EVENT_ID })
+
+    fun trackProtobuf(): Boolean = protobufOnly.track(ourEvent()).also { check(it) { "not tracked" } }
+
     // The same message on both sides, byte for byte.
     check(ourProto().contentEquals(officialEvent().toByteArray())) { "the events differ" }
     check(ourEnvelope().contentEquals(officialEnvelope().toByteArray())) { "the envelopes differ" }
+    trackProtobuf()
+    check(lastSent.contentEquals(officialEnvelope().toByteArray())) { "track() sent another envelope" }
     val official = "protobuf-java ${com.google.protobuf.RuntimeVersion.MAJOR}.${com.google.protobuf.RuntimeVersion.MINOR}.${com.google.protobuf.RuntimeVersion.PATCH}"
     println(json("event protobuf: build + validate + encode", perSecond { ourProto() },
                  mapOf(official to perSecond { officialEvent().toByteArray() })))
     println(json("envelope protobuf: build + validate + encode", perSecond { ourEnvelope() },
                  mapOf(official to perSecond { officialEnvelope().toByteArray() })))
-    println(json("envelope: Tracker.track() (Protobuf and JSON)", perSecond { track() }, emptyMap()))
+    println(json("envelope protobuf: Tracker.track(), one-format transport", perSecond { trackProtobuf() },
+                 mapOf(official to perSecond { officialEnvelope().toByteArray() })))
+    println(json("envelope, both formats: track() to InMemoryTransport", perSecond { track() }, emptyMap()))
     println(json("event JSON: build + encode", perSecond { ourEvent().toJson() }, emptyMap()))
     if (sink == 42) println()
 }

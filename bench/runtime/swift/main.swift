@@ -99,6 +99,21 @@ func track() -> Int {
     return sent ? 1 : 0
 }
 
+// A one-format transport, as HttpTransport is to the tracker: Protobuf envelopes only.
+final class ProtobufSink: FormatTransport {
+    let wireFormat = WireFormat.protobuf
+    var last: [UInt8] = []
+    func enqueue(eventName: String, eventId: String, body: [UInt8]) throws { last = body }
+}
+let sink1 = ProtobufSink()
+let protobufOnly = Tracker(transport: sink1, context: context, clock: { clock }, idGenerator: { eventId })
+
+func trackProtobuf() -> Int {
+    let sent = (try? protobufOnly.track(ourEvent())) ?? false
+    precondition(sent, "not tracked")
+    return sink1.last.count
+}
+
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
 func codableJson() -> Int {
@@ -116,7 +131,11 @@ func json(_ op: String, _ ours: Double, _ official: [(String, Double)]) -> Strin
 
 print(json("event protobuf: build + validate + encode", perSecond { ourProto() }, []))
 print(json("envelope protobuf: build + validate + encode", perSecond { ourEnvelope() }, []))
-print(json("envelope: Tracker.track() (Protobuf and JSON)", perSecond { track() }, []))
+_ = trackProtobuf()
+_ = track()
+precondition(sink1.last == transport.events.last!.protobuf, "the one-format envelope differs")
+print(json("envelope protobuf: Tracker.track(), one-format transport", perSecond { trackProtobuf() }, []))
+print(json("envelope, both formats: track() to InMemoryTransport", perSecond { track() }, []))
 print(json("event JSON: build + encode", perSecond { ourEvent().toJson().utf8.count },
            [("Foundation JSONEncoder (Codable)", perSecond { codableJson() })]))
 if sink == 42 { print("") }
