@@ -88,6 +88,7 @@ def _in_workers(groups: list[list[Job]], shared: Callable[[], object] | None,
             handover, failure = _hand_over(shared, [conn for group, _p, conn in workers
                                                     if any(job.shared is not None for job in group)])
         pending = {conn: len(group) for group, _process, conn in workers}
+        ended: set[object] = set()  # workers that reported an error and stopped
         done = 0
         while pending and failure is None:
             for conn in wait(list(pending)):
@@ -102,11 +103,15 @@ def _in_workers(groups: list[list[Job]], shared: Callable[[], object] | None,
                 else:
                     failure = failure or payload
                     del pending[conn]  # type: ignore[arg-type]
+                    ended.add(conn)
         for _group, process, conn in workers:
             if conn in pending:
                 process.kill()  # still rendering, no use once another has failed
-            else:
-                conn.send("abort" if failure is not None else "write")
+            elif conn not in ended:
+                try:
+                    conn.send("abort" if failure is not None else "write")
+                except OSError:  # it died meanwhile: _receive below reports it
+                    pass
         if failure is not None:
             raise _exception(failure)
         results: dict[str, tuple[int, int, int]] = {}

@@ -126,3 +126,46 @@ def test_vectors_values_read_back_as_the_test_plan_wrote_them(bundled_model) -> 
         data = codec.message(props[sample.event], sample.values)
         back = codec.read_message(props[sample.event], data)
         assert repr(back) == repr(dict(sample.values)), sample.name
+
+
+class _Events:
+    events = tuple(range(build_jobs.PARALLEL_EVENTS))
+
+
+def _jobs(out: Path, failing: str | None) -> list[build_jobs.Job]:
+    from codegen.sdk import vectors
+
+    def job(name: str) -> build_jobs.Job:
+        def render() -> object:
+            if name == failing:
+                raise ValueError(f"{name} cannot render")
+            return vectors.plan_vectors(_Events) if name.startswith("shared") else name  # type: ignore[arg-type]
+
+        def write(text: object) -> tuple[int, int, int]:
+            (out / name).write_text(str(text))
+            return 1, 1, 0
+
+        shared = (lambda fetch: vectors.use_provider(_Events, fetch)) if name.startswith("shared") else None  # type: ignore[arg-type]
+        return build_jobs.Job(name, render, write, shared)
+
+    return [job(name) for name in ("shared-a", "b", "shared-c", "d", "e")]
+
+
+def test_workers_take_several_jobs_and_share_the_parents_work(tmp_path: Path, monkeypatch) -> None:
+    """Five jobs on two workers: each written once, the shared work done by
+    the parent reaches every job that asks, progress heard once per job."""
+    monkeypatch.setenv("CODEGEN_JOBS", "2")
+    heard: list[str] = []
+    results = build_jobs.run(_Events, _jobs(tmp_path, None), shared=lambda: "from the parent",  # type: ignore[arg-type]
+                             progress=lambda n, name: heard.append(name))
+    assert list(results) == ["shared-a", "b", "shared-c", "d", "e"]
+    assert sorted(heard) == sorted(results)
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {
+        "shared-a": "from the parent", "b": "b", "shared-c": "from the parent", "d": "d", "e": "e"}
+
+
+def test_a_job_that_fails_to_render_leaves_nothing_written(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CODEGEN_JOBS", "2")
+    with pytest.raises(ValueError, match="d cannot render"):
+        build_jobs.run(_Events, _jobs(tmp_path, "d"), shared=lambda: "from the parent")  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
