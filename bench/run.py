@@ -164,6 +164,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,500,2000")
     parser.add_argument("--validate-events", type=int, default=11_000)
     args = parser.parse_args()
+    # Byte-compiled as an installed package is (pip compiles at install): with
+    # PYTHONDONTWRITEBYTECODE set, every run would compile the edited modules again.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__file__).resolve().parents[1] / "codegen")],
+                   check=True)
     targets = subprocess.run(CODEGEN + ["targets"], capture_output=True, text=True, check=True).stdout
     print("targets:", ", ".join(line.split()[0] for line in targets.splitlines()))
     work = Path(tempfile.mkdtemp(prefix="codegen-bench-"))
