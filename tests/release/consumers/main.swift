@@ -11,4 +11,4 @@ let tracker = Tracker(
 guard try tracker.track(ItemAdded(itemId: "sku-1", quantity: 3, priceCents: 1999)) else {
     fatalError("the transport did not take the event")
 }
-print(transport.sent[0].json)
+print(transport.events[0].json)
