@@ -1,17 +1,21 @@
 """Benchmark: sustained ingest through one `codegen collect` process with the
 DuckDB sink. A loopback load generator (asyncio, keep-alive connections)
-posts batches of 50 SDK-built events; prints events/s and p50/p99 request
-latency, beside a bare json.loads + DuckDB (Arrow) append of the same events
-in one process, so the cost of decoding and validation shows.
+posts batches of 50 SDK-built events at a few concurrency levels and prints
+events/s, p50/p99 request latency and the collector's CPU time per event;
+beside it, the same decoding and validation in this process alone, and a
+bare json.loads + DuckDB (Arrow) append of the same events, so the cost of
+decoding and validation shows. The machine's load average is printed too:
+on a shared machine the wall-clock numbers move with it, CPU per event less.
 
-Bounded: at most --batches batches and --seconds seconds.
-Run: make bench   (or .venv/bin/python bench/collector.py [--batches 600] [--json])
+Bounded: at most --batches batches per run and --seconds seconds per run.
+Run: make bench   (or .venv/bin/python bench/collector.py [--batches 600] [--connections 4,16])
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import signal
@@ -86,7 +90,19 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def through_collector(work: Path, batches: list[bytes], content_type: str, connections: int, seconds: float) -> None:
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process, from /proc (None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def through_collector(work: Path, batches: list[bytes], content_type: str, connection_counts: list[int],
+                      seconds: float) -> None:
+    """One collector; a run per connection count, each with batches of its own
+    (the dedupe would take repeated ones for replays)."""
     port = free_port()
     log = open(work / "collector.log", "w")
     process = subprocess.Popen([sys.executable, "-m", "codegen", "--model", str(ROOT / "event_model"), "collect",
@@ -101,15 +117,47 @@ def through_collector(work: Path, batches: list[bytes], content_type: str, conne
                 time.sleep(0.1)
         warm = max(1, len(batches) // 20)
         asyncio.run(load(port, batches[:warm], content_type, 1, seconds))
-        elapsed, latencies = asyncio.run(load(port, batches[warm:], content_type, connections, seconds))
+        share = (len(batches) - warm) // len(connection_counts)
+        for i, connections in enumerate(connection_counts):
+            run = batches[warm + i * share: warm + (i + 1) * share]
+            cpu_before = _cpu_seconds(process.pid)
+            elapsed, latencies = asyncio.run(load(port, run, content_type, connections, seconds))
+            cpu_after = _cpu_seconds(process.pid)
+            events = len(latencies) * BATCH
+            cpu = (f"; collector CPU {(cpu_after - cpu_before) / events * 1e6:.0f} us/event"
+                   if cpu_before is not None and cpu_after is not None and events else "")
+            print(f"collector ({content_type}, {connections} connections): {events} events in {elapsed:.2f} s = "
+                  f"{events / elapsed:,.0f} events/s; latency p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
+                  f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms{cpu}", flush=True)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
         log.close()
-    events = len(latencies) * BATCH
-    print(f"collector ({content_type}, {connections} connections): {events} events in {elapsed:.2f} s = "
-          f"{events / elapsed:,.0f} events/s; latency p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
-          f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms")
+
+
+def in_process(batches: list[bytes], content_type: str) -> None:
+    """The collector's decoding and validation alone, in this process (CPU time)."""
+    from codegen.collector.checking import EnvelopeChecker
+    from codegen.collector.decoding import BatchDecoder, Limits
+    from codegen.collector.descriptors import build_messages
+    from codegen.loader import load_model
+
+    model = load_model(ROOT / "event_model")
+    messages = build_messages(model)
+    decoder = BatchDecoder(EnvelopeChecker(model, messages), messages, Limits())
+    gc.collect()
+    gc.freeze()  # as the collector does after start-up
+    started = time.process_time()
+    events = 0
+    for body in batches:
+        received = decoder.decode(body, content_type, time.time_ns() // 1000)
+        if received.rejected:
+            raise SystemExit(f"rejected: {received.rejected[0].reasons}")
+        events += len(received.accepted)
+    elapsed = time.process_time() - started
+    gc.unfreeze()
+    print(f"decoding and validation in-process ({content_type}): {events} events in {elapsed:.2f} s CPU = "
+          f"{events / elapsed:,.0f} events/s", flush=True)
 
 
 def bare_baseline(work: Path, batches: list[bytes]) -> None:
@@ -145,16 +193,20 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--batches", type=int, default=600)
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--connections", default="4,16", help="comma-separated concurrency levels")
     args = parser.parse_args()
+    connection_counts = [int(c) for c in args.connections.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         print(f"building {args.batches} batches of {BATCH} events with the Python SDK ...", flush=True)
         protobuf = make_batches(args.batches, as_json=False)
         json_batches = make_batches(args.batches, as_json=True)
-        through_collector(work, protobuf, "application/x-protobuf", args.connections, args.seconds)
+        print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs", flush=True)
+        in_process(protobuf, "application/x-protobuf")
+        in_process(json_batches, "application/json")
+        through_collector(work, protobuf, "application/x-protobuf", connection_counts, args.seconds)
         os.remove(work / "bench.duckdb")
-        through_collector(work, json_batches[: args.batches // 3], "application/json", args.connections, args.seconds)
+        through_collector(work, json_batches, "application/json", connection_counts, args.seconds)
         bare_baseline(work, json_batches)
 
 

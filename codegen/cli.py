@@ -18,6 +18,7 @@ import click
 from click.core import ParameterSource
 
 from codegen import __version__
+from codegen.command_options import SOURCE_OPTION, TARGET_OPTION
 from codegen.terminal import echo
 
 EXIT_MODEL = 1
@@ -30,30 +31,12 @@ class Settings:
         self.templates = templates
 
 
-def _target_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
-    from codegen.targets import target_modules
-
-    known = target_modules()
-    for name in value:
-        if name not in known:
-            raise click.BadParameter(f"unknown target '{name}'; registered: {', '.join(known)}", ctx, param)
-    return tuple(dict.fromkeys(value))
-
-
-TARGET_OPTION = click.option(
-    "--target", "-t", "targets", multiple=True, callback=_target_names, metavar="NAME",
-    help="Only this target (repeatable). Default: every registered target.",
-)
 OUT_OPTION = click.option(
     "--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("generated"),
     show_default=True, help="Output root; each target writes to OUT/<target>/.",
 )
 
 
-SOURCE_OPTION = click.option(
-    "--source", "-s", "sources", multiple=True, metavar="NAME",
-    help="Only the SDKs of this source of the model (repeatable). Default: the model's SDKs and every source's.",
-)
 QUIET_OPTION = click.option("--quiet", "-q", is_flag=True, help="Print errors only (no progress, no summary).")
 
 

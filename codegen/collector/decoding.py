@@ -18,6 +18,7 @@ from google.protobuf.message import DecodeError
 
 from codegen.collector.checking import EnvelopeChecker
 from codegen.collector.descriptors import Messages
+from codegen.collector.protojson import ProtoJsonReader
 from codegen.collector.records import Received, Rejected
 
 PROTOBUF = "application/x-protobuf"
@@ -93,6 +94,7 @@ class BatchDecoder:
         self.checker = checker
         self.messages = messages
         self.limits = limits
+        self.json_reader = ProtoJsonReader(messages.envelope.DESCRIPTOR)
 
     def decode(self, body: bytes, content_type: str, received_at_us: int) -> Received:
         if content_type == PROTOBUF:
@@ -139,18 +141,11 @@ class BatchDecoder:
         envelope_class = self.messages.envelope
         max_event = self.limits.max_event
         for index, item in enumerate(document.get("events", [])):
-            envelope = envelope_class()
             try:
-                if not isinstance(item, dict):
-                    raise json_format.ParseError(f"an event is a JSON object, not {type(item).__name__}")
-                json_format.ParseDict(item, envelope)
-            except (json_format.ParseError, RecursionError, ValueError, TypeError) as exc:
+                envelope = self._envelope_of(item)
+            except (json_format.ParseError, RecursionError, ValueError, TypeError, OverflowError) as exc:
                 reason = str(exc) if not isinstance(exc, RecursionError) else "nested too deeply"
                 received.rejected.append(Rejected(index, [f"envelope: {reason} (decode)"], _json_raw(item)))
-                continue
-            size = envelope.ByteSize()
-            if size > max_event:
-                received.rejected.append(_too_large(index, _json_raw(item), size, max_event))
                 continue
             try:
                 protobuf = envelope.SerializeToString(deterministic=True)
@@ -158,8 +153,31 @@ class BatchDecoder:
                 received.rejected.append(Rejected(index, [f"envelope: cannot be encoded ({exc}) (decode)"],
                                                   _json_raw(item)))
                 continue
-            self._add(received, self.checker.check(envelope, index, _json_raw(item), protobuf))
+            if len(protobuf) > max_event:
+                received.rejected.append(_too_large(index, _json_raw(item), len(protobuf), max_event))
+                continue
+            # Fields of a parsed message read faster than those of a built one.
+            envelope = envelope_class.FromString(protobuf)
+            result = self.checker.check(envelope, index, b"", protobuf, unknown_fields=False)
+            if isinstance(result, Rejected):
+                result.raw = _json_raw(item)  # only rejected events keep what was sent
+            self._add(received, result)
         return self._finish(received)
+
+    def _envelope_of(self, item: Any) -> Any:
+        """The Envelope of one JSON event: built in C from what the fast
+        reader is sure about, else by json_format (which says what is wrong)."""
+        if not isinstance(item, dict):
+            raise json_format.ParseError(f"an event is a JSON object, not {type(item).__name__}")
+        arguments = self.json_reader.arguments(item)
+        if arguments is not None:
+            try:
+                return self.messages.envelope(**arguments)
+            except Exception:  # a value out of range, an unpaired surrogate: json_format words why
+                pass
+        envelope = self.messages.envelope()
+        json_format.ParseDict(item, envelope)
+        return envelope
 
     @staticmethod
     def _add(received: Received, result: Any) -> None:
@@ -176,9 +194,9 @@ class BatchDecoder:
                 offset = skew
         field = self.checker.client_time_field
         for event in received.accepted:
-            client = event.context.__dict__.get(field) if field else None
+            client = event.context.get(field) if field else None
             if client is not None:
-                event.event_time_us = client.seconds * MICROS + client.nanos // 1000 + offset
+                event.event_time_us = client + offset
         return received
 
 

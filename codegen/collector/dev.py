@@ -16,10 +16,11 @@ from __future__ import annotations
 import base64
 import json
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from codegen.collector.records import Received, Stored
+from codegen.collector.records import Accepted, Received, Stored
 from codegen.templates.python.runtime.codec import json_message
 from codegen.templates.python.runtime.timestamp import Timestamp
 
@@ -32,8 +33,9 @@ def _rfc3339(micros: int | None) -> str | None:
 
 
 class DevStore:
-    def __init__(self, sink: Any, capacity: int = 10_000) -> None:
+    def __init__(self, sink: Any, views: Callable[[Accepted], tuple[Any, Any]], capacity: int = 10_000) -> None:
         self.sink = sink
+        self.views = views  # an accepted event's context and payload as the runtime's messages
         self.good: deque[dict[str, Any]] = deque(maxlen=capacity)
         self.bad: deque[dict[str, Any]] = deque(maxlen=capacity)
 
@@ -41,7 +43,8 @@ class DevStore:
         for event in received.accepted:
             if event.event_id in stored.duplicate_ids:
                 continue
-            envelope = {"context": json_message(event.context), event.event: json_message(event.payload)}
+            context, payload = self.views(event)
+            envelope = {"context": json_message(context), event.event: json_message(payload)}
             self.good.append({"event": event.event, "event_id": event.event_id,
                               "received_at": _rfc3339(received.received_at_us),
                               "sent_at": _rfc3339(received.sent_at_us),

@@ -113,14 +113,16 @@ class MessageReader:
 
 
 def _check_const(f: FieldReader, value: Any, path: str, issues: Issues) -> None:
-    expected = f.const
     actual = value.model_name if isinstance(value, RefEnum) else value
+    if not const_matches(f.const, actual):
+        issues.append(ValidationIssue(path, "const", f"must be {f.const!r}, not {actual!r}"))
+
+
+def const_matches(expected: Any, actual: Any) -> bool:
+    """Whether a decoded value (an enum by its name) is the model's const."""
     if isinstance(expected, float) and isinstance(actual, float):
-        same = actual == expected or actual == narrow_float32(expected) or (math.isnan(actual) and math.isnan(expected))
-    else:
-        same = actual == expected and type(actual) is type(expected)
-    if not same:
-        issues.append(ValidationIssue(path, "const", f"must be {expected!r}, not {actual!r}"))
+        return actual == expected or actual == narrow_float32(expected) or (math.isnan(actual) and math.isnan(expected))
+    return actual == expected and type(actual) is type(expected)
 
 
 class ModelReader:

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from codegen.reference import RefMessage
 
-
-@dataclass
+@dataclass(slots=True)
 class Accepted:
-    """A valid event, read into the runtime's view (see reading.py)."""
+    """A valid event with its row values (see plans.py): per property name,
+    enums by name, timestamps in microseconds, objects as dicts."""
 
     index: int  # position in the batch
     event: str  # the event's wire name
     event_id: str
     model_version: str
-    context: RefMessage
-    payload: RefMessage
+    context: dict[str, Any]
+    payload: dict[str, Any]
     protobuf: bytes  # the Envelope's bytes (as received, or encoded from JSON)
     event_time_us: int | None = None  # corrected client time, set by the batch
 

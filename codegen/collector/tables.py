@@ -4,7 +4,6 @@ micro-batch)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
@@ -25,9 +24,7 @@ _SCALARS = {
     Scalar.TIMESTAMP: pa.timestamp("us", tz="UTC"),
     Scalar.BYTES: pa.binary(),
 }
-MICROS = 1_000_000
 TIMESTAMP = pa.timestamp("us", tz="UTC")
-ToRow = Callable[[Any], Any]
 
 
 def arrow_type(type_ref: TypeRef, model: Model) -> pa.DataType:
@@ -45,94 +42,39 @@ def arrow_type(type_ref: TypeRef, model: Model) -> pa.DataType:
     return _SCALARS[type_ref.scalar]
 
 
-def _timestamp(value: Any) -> int:
-    return value.seconds * MICROS + value.nanos // 1000  # TIMESTAMPTZ keeps microseconds
-
-
-def _enum(value: Any) -> str:
-    return value.model_name  # type: ignore[no-any-return]
-
-
-class RowMaker:
-    """View values (see reading.py) to Arrow-ready Python values."""
-
-    def __init__(self, model: Model) -> None:
-        self.model = model
-        self._objects: dict[str, tuple[tuple[str, ToRow | None], ...]] = {}
-
-    def converter(self, type_ref: TypeRef) -> ToRow | None:
-        """None when the value is stored as it is."""
-        if type_ref.kind in (Kind.LIST, Kind.MAP):
-            assert type_ref.element is not None
-            element = self.converter(type_ref.element)
-            if element is None:
-                return None
-            if type_ref.kind is Kind.LIST:
-                return lambda values: [element(v) for v in values]
-            return lambda values: {k: element(v) for k, v in values.items()}
-        if type_ref.kind is Kind.ENUM:
-            return _enum
-        if type_ref.kind is Kind.OBJECT:
-            return self._object(type_ref.name or "")
-        if type_ref.scalar is Scalar.TIMESTAMP:
-            return _timestamp
-        return None
-
-    def _object(self, name: str) -> ToRow:
-        def convert(message: Any) -> dict[str, Any]:
-            fields = self._objects.get(name)
-            if fields is None:
-                fields = self._objects[name] = tuple(
-                    (p.name, self.converter(p.type)) for p in self.model.object(name).properties)
-            values = message.__dict__
-            out = {}
-            for key, to_row in fields:
-                value = values[key]
-                out[key] = value if value is None or to_row is None else to_row(value)
-            return out
-
-        return convert
-
-
 class EventTable:
     """The columns of one event's table and how each is filled."""
 
-    def __init__(self, model: Model, event_name: str, table: str, rows: RowMaker) -> None:
+    def __init__(self, model: Model, event_name: str, table: str) -> None:
         event = next(e for e in model.events if e.name == event_name)
         self.table = table
         self.columns: tuple[Column, ...] = event_columns(model, event)
         self.schema = pa.schema([(c.name, arrow_type(c.prop.type, model) if c.prop else TIMESTAMP)
                                  for c in self.columns])
-        self._fill = [(c.scope, c.prop.name if c.prop else c.name, rows.converter(c.prop.type) if c.prop else None)
-                      for c in self.columns]
+        self._fill = [(c.scope, c.prop.name if c.prop else c.name) for c in self.columns]
 
     def arrow(self, events: list[tuple[Received, Accepted]]) -> pa.Table:
-        data: list[list[Any]] = [[] for _ in self.columns]
-        for (scope, key, to_row), column in zip(self._fill, data):
-            if scope == "server":
-                if key == "received_at":
-                    column.extend(r.received_at_us for r, _ in events)
-                elif key == "sent_at":
-                    column.extend(r.sent_at_us for r, _ in events)
-                else:
-                    column.extend(e.event_time_us for _, e in events)
-                continue
+        """The events' rows; the row values (see plans.py) are Arrow-ready."""
+        data: list[list[Any]] = []
+        for scope, key in self._fill:
             if scope == "context":
-                values = [e.context.__dict__[key] for _, e in events]
+                data.append([e.context[key] for _, e in events])
+            elif scope != "server":
+                data.append([e.payload[key] for _, e in events])
+            elif key == "received_at":
+                data.append([r.received_at_us for r, _ in events])
+            elif key == "sent_at":
+                data.append([r.sent_at_us for r, _ in events])
             else:
-                values = [e.payload.__dict__[key] for _, e in events]
-            if to_row is not None:
-                values = [None if v is None else to_row(v) for v in values]
-            column.extend(values)
+                data.append([e.event_time_us for _, e in events])
         return pa.Table.from_arrays([pa.array(col, type=f.type) for col, f in zip(data, self.schema)],
                                     schema=self.schema)
 
 
 class Tables:
     def __init__(self, model: Model) -> None:
-        rows = RowMaker(model)
         self.names = event_tables(model)
-        self.events = {name: EventTable(model, name, table, rows) for name, table in self.names.items()}
+        self.events = {name: EventTable(model, name, table) for name, table in self.names.items()}
         self.bad_schema = pa.schema([
             ("received_at", TIMESTAMP), ("content_type", pa.string()), ("batch_index", pa.int32()),
             ("event_id", pa.string()), ("event", pa.string()), ("model_version", pa.string()),

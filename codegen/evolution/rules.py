@@ -154,7 +154,7 @@ _TABLE = [
     ("SOURCE_REMOVED", _W, _REM, _MAJ, "A source was removed: its SDKs are no longer built."),
     ("SOURCE_EVENT_ADDED", _N, _ADD, _MIN,
      "An event of the model now belongs to a source (its products or platforms, or the event's, changed)."),
-    ("SOURCE_EVENT_DROPPED", _W, _BRK, _MAJ,
+    ("SOURCE_EVENT_DROPPED", _E, _BRK, _MAJ,
      "An event that is still in the model no longer belongs to a source: its type is gone from the source's SDKs."),
 ]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from codegen.diagnostics import Collector, did_you_mean
+from codegen.diagnostics import Collector
 from codegen.ir import Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property
 from codegen.loading.export_settings import read_exports
 from codegen.loading.file_names import too_long
@@ -19,7 +19,7 @@ from codegen.loading.package_metadata import read_package_metadata
 from codegen.loading.properties import SEMVER, TypeNames, check_number, read_deprecation, read_property
 from codegen.loading.reader import MapReader, describe
 from codegen.loading.reserved import read_reserved
-from codegen.loading.sources import read_sources
+from codegen.loading.sources import read_sources, read_subset
 from codegen.loading.target_settings import read_target_settings
 from codegen.loading.yaml_nodes import LMap, LNode, LScalar
 
@@ -240,7 +240,7 @@ def _read_event(
     )
     number = reader.integer("number", "10")
     check_number(number, lambda: reader.value_loc("number"), what, errors, low=MIN_EVENT_NUMBER)
-    subsets = {field: _read_subset(reader, field, declared[field], errors) for field in declared}
+    subsets = {field: read_subset(reader, field, declared[field], errors) for field in declared}
     return Event(
         name=name, number=number or 0, description=_description(reader), owner=reader.text("owner") or "",
         products=subsets["products"], platforms=subsets["platforms"],
@@ -248,17 +248,3 @@ def _read_event(
         reserved=read_reserved(reader.raw("reserved"), what, errors),
         deprecation=read_deprecation(reader, errors), loc=loc,
     )
-
-
-def _read_subset(reader: MapReader, field: str, declared: tuple[str, ...], errors: Collector) -> tuple[str, ...]:
-    """An event's products or platforms: each must be declared in the model header."""
-    found = set()
-    for item in reader.text_list(field) or []:
-        value = str(item.value)
-        if value not in declared:
-            hint = did_you_mean(value, declared) or (
-                f"declare it in the model's '{field}' list" if not declared
-                else f"use one of: {', '.join(declared)}, or declare it in the model's '{field}' list")
-            errors.error(item.loc, f"{reader.what} names unknown {field[:-1]} '{value}'", hint)
-        found.add(value)
-    return tuple(sorted(found))

@@ -42,7 +42,7 @@ def read_sources(node: LNode | None, declared: dict[str, tuple[str, ...]], error
                          f"write it like 'news-web'" + (f", e.g. '{suggestion}'" if SOURCE_NAME.match(suggestion)
                                                          else ""))
         reader = MapReader(value, what, errors, SOURCE_KEYS, ("targets",), fallback=key.loc)
-        subsets = {field: _subset(reader, field, declared[field], errors) for field in FIXED}
+        subsets = {field: read_subset(reader, field, declared[field], errors) for field in FIXED}
         packages, locations = read_target_settings(reader.raw("targets"), f"'targets' of {what}", errors,
                                                    f" in {what}", allow_empty=True)
         listed = reader.raw("targets")
@@ -54,7 +54,8 @@ def read_sources(node: LNode | None, declared: dict[str, tuple[str, ...]], error
     return tuple(sorted(sources, key=lambda s: s.name))
 
 
-def _subset(reader: MapReader, field: str, declared: tuple[str, ...], errors: Collector) -> tuple[str, ...]:
+def read_subset(reader: MapReader, field: str, declared: tuple[str, ...], errors: Collector) -> tuple[str, ...]:
+    """A source's or an event's products or platforms: each must be declared in the model header."""
     found = set()
     for item in reader.text_list(field) or []:
         value = str(item.value)

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from codegen.command_options import SOURCE_OPTION, TARGET_OPTION
 from codegen.release.packages import package
 from codegen.release.publishing import publish
 from codegen.sdk.packaging import Tools
@@ -26,23 +27,9 @@ def _registries(ctx: click.Context, param: click.Parameter, values: tuple[str, .
     return found
 
 
-def _target_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
-    from codegen.targets import target_modules
-
-    known = target_modules()
-    for name in value:
-        if name not in known:
-            raise click.BadParameter(f"unknown target '{name}'; registered: {', '.join(known)}", ctx, param)
-    return tuple(dict.fromkeys(value))
-
-
 def _selection(func: Any) -> Any:
     """--target and --source, as `codegen build` has them."""
-    func = click.option("--source", "-s", "sources", multiple=True, metavar="NAME",
-                        help="Only the SDKs of this source of the model (repeatable). "
-                             "Default: the model's SDKs and every source's.")(func)
-    return click.option("--target", "-t", "targets", multiple=True, callback=_target_names, metavar="NAME",
-                        help="Only this target (repeatable). Default: every registered target.")(func)
+    return TARGET_OPTION(SOURCE_OPTION(func))
 
 
 @click.command(name="package")

@@ -109,6 +109,7 @@ def running_collector(work: Path, *args: str, model: Path = ROOT / "event_model"
                 process.wait()
     text = log.read_text()
     assert "Traceback" not in text, text
+    assert process.returncode == 0, f"the collector exited with {process.returncode} on SIGTERM:\n{text}"
 
 
 # --- expected rows ------------------------------------------------------------

@@ -146,3 +146,24 @@ def test_gzip_limit_holds_for_a_bomb() -> None:
     with pytest.raises(ProtocolError) as info:
         decompress(bomb, "gzip", 1_048_576)
     assert info.value.status == 413
+
+
+def test_json_numbers_too_large_for_a_float_are_a_per_event_rejection(decoder: BatchDecoder) -> None:
+    good, huge = json.loads(DOCUMENTS[0]), json.loads(DOCUMENTS[0])
+    huge["context"]["device"]["screen"]["pixel_ratio"] = 10**400  # float(int) overflows in json_format
+    received = decoder.decode(json.dumps({"events": [huge, good]}).encode(), JSON, time.time_ns() // 1000)
+    assert [a.index for a in received.accepted] == [1]
+    assert [r.index for r in received.rejected] == [0]
+    assert received.rejected[0].reasons == ["envelope: int too large to convert to float (decode)"]
+
+
+def test_unknown_fields_inside_a_timestamp_are_rejected(decoder: BatchDecoder) -> None:
+    envelope = decoder.messages.envelope.FromString(ENVELOPES[0])
+    stamp = envelope.context.client_timestamp.SerializeToString() + b"\x18\x01"  # field 3: not in Timestamp
+    context = envelope.context
+    context.client_timestamp.MergeFromString(stamp)
+    data = envelope.SerializeToString()
+    received = decoder.decode(sdk.protobuf_batch([data, ENVELOPES[1]]), PROTOBUF, time.time_ns() // 1000)
+    assert [a.index for a in received.accepted] == [1]
+    assert received.rejected[0].reasons == [
+        "context.client_timestamp: field number 3 is not in the model (unknown_field)"]

@@ -32,9 +32,10 @@ import pytest
 from collector.support import running_collector
 
 from . import javascript_build, stored, workload
-from .injector import FAULTS, FaultPlan, event_id_field
+from .injector import FaultPlan, event_id_field
 from .pageserver import PageServer
-from .scenarios import kill_and_restart, one_run, requests_holding, resent_after_acknowledgement
+from .scenarios import kill_and_restart, one_run
+from .verdicts import assert_400_sent_once_and_rejection_reported, assert_none_lost_through_faults_and_a_kill
 from .stored import compare
 
 
@@ -58,24 +59,8 @@ def test_ten_thousand_events_through_faults_and_a_kill(built: javascript_build.B
     count = 10_000
     outcome = kill_and_restart(tmp_path, node_command(built), count, FaultPlan(fail_share=0.3, seed=7),
                                kill_after_acknowledged=3_000)
-    log, stored = outcome.log, outcome.stored
-    kinds = log.counts()
-    for kind in FAULTS:
-        assert kinds.get(kind, 0) >= 1, f"the injector never produced {kind}: {kinds}"
-    assert "over_limit" not in kinds
-    faults = sum(kinds.get(k, 0) for k in FAULTS)
-    assert 0.2 < faults / len(log.requests) < 0.4, kinds
-    assert all(seen.gzip for seen in log.requests), "bodies above gzip_min_bytes go compressed"
-    first, second = outcome.programs
-    assert first.process.returncode == -9
-    assert 3_000 <= outcome.acknowledged_at_kill < count, "killed in the middle of delivery"
-    assert stored.distinct == count, f"{stored.distinct} distinct events stored"
-    assert stored.duplicate_rows == 0
-    assert stored.bad == []
-    comparison = workload_comparison(stored, count)
-    assert comparison.ok, comparison.summary()
-    assert resent_after_acknowledgement(log, outcome.requests_at_kill) == []
-    assert first.drops() == [] and second.drops() == []
+    assert_none_lost_through_faults_and_a_kill(outcome, count, javascript_build.SDK_NAME, kill_after_acknowledged=3_000)
+    assert all(seen.gzip for seen in outcome.log.requests), "bodies above gzip_min_bytes go compressed"
     assert not [line for p in outcome.programs for line in p.lines if line.startswith("error ")]
     assert outcome.seconds < 60, f"took {outcome.seconds:.0f} s"
 
@@ -84,27 +69,7 @@ def test_a_400_batch_is_sent_once_and_rejections_are_reported(built: javascript_
     count, invalid_at = 400, 250
     outcome = one_run(tmp_path, node_command(built), count, FaultPlan(fail_share=0.0, answer_400=frozenset({2})),
                       invalid_at=invalid_at)
-    log, stored = outcome.log, outcome.stored
-    (program,) = outcome.programs
-    refused = log.requests[1]
-    assert refused.kind == "400" and refused.event_ids
-    for event_id in refused.event_ids:
-        assert requests_holding(log, event_id) == [2], event_id
-    drops = {d.reason: d for d in program.drops()}
-    assert set(drops) == {"client_error", "rejected"}, program.lines
-    assert drops["client_error"].event_ids == refused.event_ids and drops["client_error"].status == "400"
-    invalid_id = workload.EVENT_ID_FORMAT % invalid_at
-    assert drops["rejected"].event_ids == (invalid_id,)
-    assert len(requests_holding(log, invalid_id)) == 1
-    assert [row["event_id"] for row in stored.bad] == [invalid_id]
-    skip = frozenset(int(i.rsplit("-", 1)[1]) for i in refused.event_ids) | {invalid_at}
-    assert stored.distinct == count - len(skip) and stored.duplicate_rows == 0
-    comparison = workload_comparison(stored, count, skip)
-    assert comparison.ok, comparison.summary()
-    counters = program.counters()
-    assert counters["dropped"]["client_error"] == len(refused.event_ids)
-    assert counters["dropped"]["rejected"] == 1
-    assert counters["sent"] == count - len(skip)
+    assert_400_sent_once_and_rejection_reported(outcome, count, javascript_build.SDK_NAME, invalid_at)
 
 
 # --- the browser ----------------------------------------------------------------------

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from . import swift_program, workload
-from .injector import FAULTS, FaultPlan
-from .scenarios import kill_and_restart, one_run, requests_holding, resent_after_acknowledgement
-from .stored import compare
+from . import swift_program
+from .injector import FaultPlan
+from .scenarios import kill_and_restart, one_run
+from .verdicts import assert_400_sent_once_and_rejection_reported, assert_none_lost_through_faults_and_a_kill
 
 SDK_NAME = "BroadcasterAnalytics"
 
@@ -38,32 +38,12 @@ def swift_command():  # type: ignore[no-untyped-def]
     return swift_program.delivery_command(program)
 
 
-def workload_comparison(stored, count: int, skip: frozenset[int] = frozenset()):  # type: ignore[no-untyped-def]
-    return compare(stored, workload.model(), workload.expected_envelopes(count, SDK_NAME, skip))
-
-
 def test_ten_thousand_events_through_faults_and_a_kill(swift_command, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     count = 10_000
     outcome = kill_and_restart(tmp_path, swift_command, count, FaultPlan(fail_share=0.3, seed=7, delay=2.0),
                                kill_after_acknowledged=3_000)
-    log, stored = outcome.log, outcome.stored
-    kinds = log.counts()
-    for kind in FAULTS:
-        assert kinds.get(kind, 0) >= 1, f"the injector never produced {kind}: {kinds}"
-    assert "over_limit" not in kinds
-    faults = sum(kinds.get(k, 0) for k in FAULTS)
-    assert 0.2 < faults / len(log.requests) < 0.4, kinds
-    first, second = outcome.programs
-    assert first.process.returncode == -9
-    assert 3_000 <= outcome.acknowledged_at_kill < count, "killed in the middle of delivery"
-    assert stored.distinct == count, f"{stored.distinct} distinct events stored"
-    assert stored.duplicate_rows == 0
-    assert stored.bad == []
-    comparison = workload_comparison(stored, count)
-    assert comparison.ok, comparison.summary()
-    assert resent_after_acknowledgement(log, outcome.requests_at_kill) == []
-    assert first.drops() == [] and second.drops() == []
-    assert all(seen.content_type == "application/x-protobuf" for seen in log.requests)
+    assert_none_lost_through_faults_and_a_kill(outcome, count, SDK_NAME, kill_after_acknowledged=3_000)
+    assert all(seen.content_type == "application/x-protobuf" for seen in outcome.log.requests)
     assert outcome.seconds < 90, f"took {outcome.seconds:.0f} s"
 
 
@@ -71,24 +51,4 @@ def test_a_400_batch_is_sent_once_and_rejections_are_reported(swift_command, tmp
     count, invalid_at = 400, 250
     outcome = one_run(tmp_path, swift_command, count, FaultPlan(fail_share=0.0, answer_400=frozenset({2})),
                       invalid_at=invalid_at)
-    log, stored = outcome.log, outcome.stored
-    (program,) = outcome.programs
-    refused = log.requests[1]
-    assert refused.kind == "400" and refused.event_ids
-    for event_id in refused.event_ids:
-        assert requests_holding(log, event_id) == [2], event_id
-    drops = {d.reason: d for d in program.drops()}
-    assert set(drops) == {"client_error", "rejected"}, program.lines
-    assert drops["client_error"].event_ids == refused.event_ids and drops["client_error"].status == "400"
-    invalid_id = workload.EVENT_ID_FORMAT % invalid_at
-    assert drops["rejected"].event_ids == (invalid_id,)
-    assert len(requests_holding(log, invalid_id)) == 1
-    assert [row["event_id"] for row in stored.bad] == [invalid_id]
-    skip = frozenset(int(i.rsplit("-", 1)[1]) for i in refused.event_ids) | {invalid_at}
-    assert stored.distinct == count - len(skip) and stored.duplicate_rows == 0
-    comparison = workload_comparison(stored, count, skip)
-    assert comparison.ok, comparison.summary()
-    counters = program.counters()
-    assert counters["dropped"]["client_error"] == len(refused.event_ids)
-    assert counters["dropped"]["rejected"] == 1
-    assert counters["sent"] == count - len(skip)
+    assert_400_sent_once_and_rejection_reported(outcome, count, SDK_NAME, invalid_at)

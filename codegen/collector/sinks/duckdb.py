@@ -100,8 +100,7 @@ class DuckDBSink:
                 results = [SinkUnavailable(f"the DuckDB store failed: {exc}")] * len(writes)
             with self._lock:
                 self._pending -= sum(w[1] for w in writes)
-            for (_, _, loop, future), result in zip(writes, results):
-                _resolve(loop, future, result)
+            _resolve_all([(loop, future, result) for (_, _, loop, future), result in zip(writes, results)])
         for function, _, loop, future in calls:
             try:
                 result = function(self.db)
@@ -111,12 +110,24 @@ class DuckDBSink:
 
 
 def _resolve(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any], result: Any) -> None:
-    def settle() -> None:
+    _resolve_all([(loop, future, result)])
+
+
+def _resolve_all(outcomes: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[Any], Any]]) -> None:
+    """Settle futures from the writer thread: one wake-up per event loop
+    for a whole transaction, not one per request."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any]]] = {}
+    for loop, future, result in outcomes:
+        by_loop.setdefault(loop, []).append((future, result))
+    for loop, pairs in by_loop.items():
+        loop.call_soon_threadsafe(_settle, pairs)
+
+
+def _settle(pairs: list[tuple[asyncio.Future[Any], Any]]) -> None:
+    for future, result in pairs:
         if future.done():
-            return
+            continue
         if isinstance(result, BaseException):
             future.set_exception(result)
         else:
             future.set_result(result)
-
-    loop.call_soon_threadsafe(settle)

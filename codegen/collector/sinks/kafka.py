@@ -108,11 +108,10 @@ class KafkaSink:
         return frame(self.schema_id, ENVELOPE_INDEX, event.protobuf)
 
     def _key(self, event: Accepted) -> bytes | None:
-        value = event.context.__dict__.get(self.key_property)
+        value = event.context.get(self.key_property)  # a row value: enums by name
         if value is None:
             return None
-        text = value if isinstance(value, str) else getattr(value, "model_name", str(value))
-        return str(text).encode("utf-8")
+        return (value if isinstance(value, str) else str(value)).encode("utf-8")
 
     async def store(self, received: Received) -> Stored:
         count = len(received.accepted) + len(received.rejected)

@@ -140,8 +140,9 @@ _INVISIBLE = re.compile(f"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff{FORMAT_CLASS}]")
 
 def _invisible(line: str) -> str:
     # Lone surrogates cannot be written as UTF-8; controls and format
-    # characters (bidi overrides) would hide what a reader sees.
-    return _INVISIBLE.sub(lambda m: _escape_code(ord(m.group())), line)
+    # characters (bidi overrides) would hide what a reader sees. The braces
+    # of an astral escape are TSDoc-escaped: `{` would open an inline tag.
+    return _INVISIBLE.sub(lambda m: _escape_code(ord(m.group())).replace("{", "\\{").replace("}", "\\}"), line)
 
 
 def doc_inline(text: str) -> str:
