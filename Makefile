@@ -37,8 +37,9 @@ collect: $(STAMP)
 conformance: setup
 	$(BIN)/python -m pytest -q tests/conformance
 
-bench: $(STAMP)
+bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/runtime.py
 	$(BIN)/python bench/collector.py
 	$(BIN)/python bench/delivery.py
 

@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from codegen import __version__
-from codegen.output import Difference, compare_tree, encode, owned_files, write_tree
+from codegen import __version__, build_jobs
 from codegen.sdk.templates import TemplateSet, search_path
 from codegen.targets import registered_targets, target_modules
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the up-to-date path imports none of these
     from codegen.ir import Model
+    from codegen.output import Difference
     from codegen.sdk.contract import Target
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -62,17 +63,28 @@ def select_targets(names: tuple[str, ...]) -> list[Target]:
 
 
 def render(model: Model, target: Target, overrides: tuple[Path, ...]) -> dict[str, bytes]:
+    from codegen.output import encode
+
     return encode(target.render(model, TemplateSet.of(target, overrides)))
 
 
-def _hash_tree(digest: "hashlib._Hash", root: Path, pattern: str = "*") -> None:
+def _hash_tree(digest: "hashlib._Hash", root: Path, suffix: str = "") -> None:
+    """Every file under root (ending in `suffix`) by relative path and content."""
     if root.is_file():
         digest.update(root.name.encode() + b"\0" + root.read_bytes() + b"\0")
         return
     if not root.is_dir():
         return
-    for path in sorted(p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    found = []
+    base = str(root)
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        rel = os.path.relpath(folder, base).replace(os.sep, "/")
+        found += [(name if rel == "." else f"{rel}/{name}", os.path.join(folder, name))
+                  for name in files if name.endswith(suffix)]
+    for rel, path in sorted(found):
+        with open(path, "rb") as handle:
+            digest.update(rel.encode() + b"\0" + handle.read() + b"\0")
 
 
 def target_sources(module: str) -> Path | None:
@@ -89,15 +101,17 @@ def target_sources(module: str) -> Path | None:
     return Path(spec.origin) if spec.origin else None
 
 
-def _common_digest(model_dir: Path) -> "hashlib._Hash":
-    """Model files and codegen's own code: inputs of every target."""
+def _digests(model_dir: Path) -> tuple["hashlib._Hash", "hashlib._Hash"]:
+    """Codegen's own code, and that with the model files: inputs of every
+    target (the first keys the memo, the second the stamp)."""
     from codegen.model_files import model_files
 
-    digest = hashlib.sha256(f"codegen {__version__}\0".encode())
+    code = hashlib.sha256(f"codegen {__version__}\0".encode())
+    _hash_tree(code, PACKAGE_DIR, ".py")
+    common = code.copy()
     for path in model_files(model_dir):
-        digest.update(path.relative_to(model_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    _hash_tree(digest, PACKAGE_DIR, "*.py")
-    return digest
+        common.update(path.relative_to(model_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return code, common
 
 
 def input_hash(common: "hashlib._Hash", name: str, module: str, template_dir: Path,
@@ -154,8 +168,12 @@ def _stamp_path(out: Path, unit: Unit) -> Path:
     return unit.root(out) / STAMP_DIR / f"{unit.target}.json"
 
 
-def _file_state(path: Path) -> list[int]:
-    info = path.stat()
+def _memo_path(out: Path, unit: Unit) -> Path:
+    return unit.root(out) / STAMP_DIR / f"{unit.target}.memo.json"
+
+
+def _file_state(path: Path | str) -> list[int]:
+    info = os.stat(path)
     return [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
@@ -172,20 +190,41 @@ def _stamp_matches(stamp: dict | None, folder: Path, key: str | None) -> int | N
     same inputs by content hash, and every output as it was written."""
     if stamp is None or key is None or stamp.get("input") != key:
         return None
-    for rel, state in stamp.get("files", {}).items():
-        try:
-            if _file_state(folder / rel) != state:
-                return None
-        except OSError:
-            return None
-    return len(stamp.get("files", {}))
+    files = stamp.get("files", {})
+    return len(files) if _states_match(str(folder), files) else None
 
 
-def _write_stamp(out: Path, unit: Unit, key: str, template_dir: Path, files: dict[str, bytes]) -> None:
+def _states_match(root: str, states: dict[str, list[int]]) -> bool:
+    """Whether every file has its recorded (size, mtime, inode); each is
+    looked up in its open folder, the cheapest stat of thousands of files."""
+    folders: dict[str, int] = {}
+    try:
+        for rel, state in states.items():
+            folder, _, file = rel.rpartition("/")
+            fd = folders.get(folder)
+            if fd is None:
+                fd = folders[folder] = os.open(os.path.join(root, folder) if folder else root,
+                                               os.O_RDONLY | os.O_DIRECTORY)
+            info = os.stat(file, dir_fd=fd)
+            if state != [info.st_size, info.st_mtime_ns, info.st_ino]:
+                return False
+        return True
+    except OSError:
+        return False
+    finally:
+        for fd in folders.values():
+            os.close(fd)
+
+
+def _write_stamp(out: Path, unit: Unit, key: str, template_dir: Path, files: dict[str, bytes | None],
+                 kept: dict[str, list[int]]) -> None:
+    """The stamp of a written SDK: the states of its files (those the memo
+    kept have the states they had)."""
     path = _stamp_path(out, unit)
     path.parent.mkdir(parents=True, exist_ok=True)
     (path.parent / ".gitignore").write_text("*\n")
-    states = {rel: _file_state(unit.folder(out) / rel) for rel in files}
+    folder = unit.folder(out)
+    states = {rel: kept[rel] if data is None else _file_state(folder / rel) for rel, data in files.items()}
     path.write_text(json.dumps({"input": key, "template_dir": str(template_dir), "files": states}, sort_keys=True))
 
 
@@ -226,10 +265,12 @@ def build(
     model_dir: Path, out: Path, target_names: tuple[str, ...] = (), overrides: tuple[Path, ...] = (),
     force: bool = False, source_names: tuple[str, ...] | None = None, progress: Progress | None = None,
 ) -> list[TargetResult]:
-    """Render the SDKs of the model (and of its sources) into `out`. Every
-    SDK is rendered before any is written: a failure leaves the tree as it was."""
+    """Render the stale SDKs of the model (and of its sources) into `out`;
+    each reuses what its previous build there rendered for unchanged events
+    (unless `force`). Every SDK is rendered before any is written: a
+    failure leaves the tree as it was."""
     modules = target_modules()
-    common = _common_digest(model_dir)
+    code, common = _digests(model_dir)
     model: Model | None = None
     known = None if force else _known_sources(out, common.hexdigest())
     if known is None:
@@ -238,34 +279,36 @@ def build(
     chosen = units(model if model is not None else _Pseudo(known or {}), target_names,  # type: ignore[arg-type]
                    source_names, tuple(modules))
     current: dict[Unit, int | None] = {}
-    if not force:
-        for unit in chosen:
-            stamp = _read_json(_stamp_path(out, unit))
+    stamps: dict[Unit, dict | None] = {}  # type: ignore[type-arg]
+    for unit in chosen:
+        stamps[unit] = stamp = _read_json(_stamp_path(out, unit))
+        if not force:
             recorded = Path(stamp["template_dir"]) if stamp and isinstance(stamp.get("template_dir"), str) else None
             key = _unit_hash(common, unit, modules, recorded, overrides) if recorded else None
             current[unit] = _stamp_matches(stamp, unit.folder(out), key)
     stale = [unit for unit in chosen if current.get(unit) is None]
-    rendered: dict[Unit, dict[str, bytes]] = {}
-    keys: dict[Unit, tuple[str, Path]] = {}
+    done: dict[str, tuple[int, int, int]] = {}
     if stale:
         model = model or load_checked_model(model_dir)
+        reuse = None if force else _Reuse(model, model_dir, out, code.hexdigest())
         targets = registered_targets()
-        for done, unit in enumerate(stale, 1):
+        jobs = []
+        for unit in stale:
             target = targets[unit.target]
             template_dir = Path(target.template_dir)
-            keys[unit] = (_unit_hash(common, unit, modules, template_dir, overrides), template_dir)
-            rendered[unit] = render(unit_model(model, unit), target, overrides)
-            if progress is not None:
-                progress(done, len(stale), unit.label)
+            keys = (_unit_hash(common, unit, modules, template_dir, overrides),
+                    _unit_hash(code, unit, modules, template_dir, overrides))
+            jobs.append(_job(model, unit, target, out, keys, overrides, stamps[unit], reuse))
+        report = None if progress is None else (lambda n, label: progress(n, len(stale), label))
+        done = build_jobs.run(model, jobs, shared=lambda: _shared_work(model), progress=report)
+        if reuse is not None:
+            reuse.save_plan()
     results = []
     for unit in chosen:
-        if unit not in rendered:
+        if unit.label not in done:
             results.append(TargetResult(unit.label, current[unit] or 0, 0, 0, True))
-            continue
-        files = rendered[unit]
-        written, deleted = write_tree(unit.folder(out), files)
-        _write_stamp(out, unit, *keys[unit], files)
-        results.append(TargetResult(unit.label, len(files), written, deleted, False))
+        else:
+            results.append(TargetResult(unit.label, *done[unit.label], False))
     if model is not None:
         if source_names is None:
             results += _remove_dropped_sources(out, model, set(target_names or modules))
@@ -273,9 +316,104 @@ def build(
     return results
 
 
+class _Reuse:
+    """The content keys of the model's events and of what they share, and
+    the memo of the test plan's vectors, which every target shares."""
+
+    def __init__(self, model: Model, model_dir: Path, out: Path, code: str) -> None:
+        from codegen.incremental import StoredMemo, event_keys, model_texts, read_memo, shared_key
+        from codegen.sdk.vectors import use_memo
+
+        self.shared = shared_key(model)
+        self.events = event_keys(model, model_texts(model_dir))
+        self.code = code
+        self.plan_path = out / STAMP_DIR / "plan.memo.json"
+        self.plan = StoredMemo(self.shared, self.events, read_memo(self.plan_path, code), lambda rel: False)
+        use_memo(model, self.plan)
+
+    def shared_of(self, model: Model) -> str:
+        """The shared key of a source's model (its context, names, packages differ)."""
+        from codegen.incremental import shared_key
+
+        return shared_key(model)
+
+    def save_plan(self) -> None:
+        from codegen.output import atomic_write
+
+        if self.plan.texts:  # the vectors were rendered in this process
+            atomic_write(self.plan_path, self.plan.stored(self.code).encode("utf-8"))
+
+
+def _shared_work(model: Model) -> str:
+    """What every built-in target of the whole model asks for: the test
+    plan's vectors (see codegen.sdk.vectors)."""
+    from codegen.sdk.vectors import plan_vectors
+
+    return plan_vectors(model)
+
+
+def _take_shared(model: Model, fetch: Callable[[], object]) -> None:
+    """In a build worker: the vectors come from the parent, when asked for."""
+    from codegen.sdk.vectors import use_provider
+
+    use_provider(model, fetch)
+
+
+def _job(model: Model, unit: Unit, target: Target, out: Path, keys: tuple[str, str], overrides: tuple[Path, ...],
+         stamp: dict | None, reuse: _Reuse | None) -> build_jobs.Job:  # type: ignore[type-arg]
+    """Render one SDK (with the memo of its previous build) and write it."""
+    template_dir = Path(target.template_dir)
+    root = unit.folder(out)
+    memo_path = _memo_path(out, unit)
+    states: dict[str, list[int]] = stamp.get("files", {}) if stamp and isinstance(stamp.get("files"), dict) else {}
+    base = str(root)
+
+    def intact(rel: str) -> bool:
+        state = states.get(rel)
+        if state is None:
+            return False
+        try:
+            info = os.stat(os.path.join(base, rel))
+        except OSError:
+            return False
+        return state == [info.st_size, info.st_mtime_ns, info.st_ino]
+
+    def render_target() -> object:
+        from codegen.output import encode
+
+        unit_view = unit_model(model, unit)
+        templates = TemplateSet.of(target, overrides)
+        memo = None
+        if reuse is not None:
+            templates.bytecode_dir = out / STAMP_DIR / "templates"
+            templates.bytecode_dir.mkdir(parents=True, exist_ok=True)
+            from codegen.incremental import StoredMemo, read_memo
+
+            shared = reuse.shared if unit.source is None else reuse.shared_of(unit_view)
+            memo = StoredMemo(shared, reuse.events, read_memo(memo_path, keys[1]), intact)
+            templates.memo = memo
+        return encode(target.render(unit_view, templates)), memo
+
+    def write(rendered: object) -> tuple[int, int, int]:
+        from codegen.output import atomic_write, write_tree
+
+        files, memo = rendered  # type: ignore[misc]
+        written, deleted = write_tree(root, files)
+        _write_stamp(out, unit, keys[0], template_dir, files, states)
+        if memo is not None:
+            memo_path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(memo_path, memo.stored(keys[1]).encode("utf-8"))
+        return len(files), written, deleted
+
+    shared = None if unit.source is not None else (lambda fetch: _take_shared(model, fetch))
+    return build_jobs.Job(unit.label, render_target, write, shared=shared)
+
+
 def _dropped_source_folders(out: Path, model: Model, targets: set[str]) -> list[tuple[str, str]]:
     """(source, target) of SDK folders under OUT/sources/ that the model no
     longer has (a source removed or renamed, a target dropped from it)."""
+    from codegen.output import owned_files
+
     current = {(s.name, t) for s in model.sources for t in s.targets}
     root = out / SOURCES_DIR
     if not root.is_dir():
@@ -287,11 +425,14 @@ def _dropped_source_folders(out: Path, model: Model, targets: set[str]) -> list[
 
 def _remove_dropped_sources(out: Path, model: Model, targets: set[str]) -> list[TargetResult]:
     """Delete the files codegen wrote for SDKs the model no longer has."""
+    from codegen.output import write_tree
+
     results = []
     for source, target in _dropped_source_folders(out, model, targets):
         unit = Unit(target, source)
         _, deleted = write_tree(unit.folder(out), {})
         _stamp_path(out, unit).unlink(missing_ok=True)
+        _memo_path(out, unit).unlink(missing_ok=True)
         results.append(TargetResult(unit.label, 0, 0, deleted, False))
     return results
 
@@ -318,6 +459,8 @@ def check(
     model_dir: Path, out: Path, target_names: tuple[str, ...] = (), overrides: tuple[Path, ...] = (),
     source_names: tuple[str, ...] | None = None,
 ) -> list[Difference]:
+    from codegen.output import Difference, compare_tree, owned_files
+
     model = load_checked_model(model_dir)
     check_source_names(model, source_names)
     targets = registered_targets()

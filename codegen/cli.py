@@ -19,7 +19,6 @@ from click.core import ParameterSource
 
 from codegen import __version__
 from codegen.command_options import SOURCE_OPTION, TARGET_OPTION
-from codegen.diagnostics import CommandFailed, ModelErrors
 from codegen.terminal import echo
 
 EXIT_MODEL = 1
@@ -330,6 +329,8 @@ def _user_facing_errors() -> tuple[type[BaseException], ...]:
     """CommandFailed, and OutputError and TargetLoadError from the modules
     that define them if they were imported (`validate` never imports them:
     they start slowly); evaluated only when an exception reaches main."""
+    from codegen.diagnostics import CommandFailed
+
     found: list[type[BaseException]] = [CommandFailed]
     for module, name in (("codegen.output", "OutputError"), ("codegen.targets", "TargetLoadError"),
                          ("codegen.sdk.packaging", "PackagingError")):
@@ -355,21 +356,29 @@ def main() -> None:
     except click.Abort:
         echo("aborted", err=True)
         sys.exit(EXIT_MODEL)
-    except ModelErrors as exc:
-        echo(exc.format(), err=True)
-        sys.exit(EXIT_MODEL)
-    except _user_facing_errors() as exc:
-        echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_MODEL)
-    except OSError as exc:  # the environment, not codegen: a full disk, a folder it may not write
-        where = f"{exc.filename}: " if exc.filename else ""
-        echo(f"error: {where}{exc.strerror or exc}", err=True)
-        sys.exit(EXIT_MODEL)
     except SystemExit:
         raise
     except BaseException as exc:  # never show users a traceback
-        if os.environ.get("CODEGEN_DEBUG"):
-            raise
-        echo(f"internal error: {type(exc).__name__}: {exc}\n"
-             "  hint: this is a bug in codegen; rerun with CODEGEN_DEBUG=1 and report the output", err=True)
-        sys.exit(EXIT_INTERNAL)
+        _fail(exc)
+
+
+def _fail(exc: BaseException) -> None:
+    """Report an error as its kind asks (the modules of these errors load
+    only now: an up-to-date build never needs them)."""
+    from codegen.diagnostics import ModelErrors
+
+    if isinstance(exc, ModelErrors):
+        echo(exc.format(), err=True)
+        sys.exit(EXIT_MODEL)
+    if isinstance(exc, _user_facing_errors()):
+        echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_MODEL)
+    if isinstance(exc, OSError):  # the environment, not codegen: a full disk, a folder it may not write
+        where = f"{exc.filename}: " if exc.filename else ""
+        echo(f"error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(EXIT_MODEL)
+    if os.environ.get("CODEGEN_DEBUG"):
+        raise exc
+    echo(f"internal error: {type(exc).__name__}: {exc}\n"
+         "  hint: this is a bug in codegen; rerun with CODEGEN_DEBUG=1 and report the output", err=True)
+    sys.exit(EXIT_INTERNAL)

@@ -28,6 +28,7 @@ def camel(name: str) -> str:
     return result[:1].lower() + result[1:]
 
 
+@lru_cache(maxsize=65536)
 def upper_snake(name: str) -> str:
     return "_".join(w.upper() for w in words(name))
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codegen.sdk.contract import GENERATED_MARKER, OutputFile
+from codegen.sdk.memo import KeptFile
 
 MARKER_WINDOW = 512
 MANIFEST = ".codegen-manifest.json"
@@ -47,14 +48,15 @@ def is_owned(path: Path) -> bool:
     return GENERATED_MARKER.encode() in head
 
 
-def manifest_bytes(files: dict[str, bytes]) -> bytes:
+def manifest_bytes(files: dict[str, bytes | None]) -> bytes:
     """The manifest of a tree of `files`: a deterministic, sorted listing."""
     listing = {"//": GENERATED_MARKER, "files": sorted(rel for rel in files if rel != MANIFEST)}
     return (json.dumps(listing, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def owned_files(root: Path) -> set[str]:
-    """Relative paths of the files under root that codegen wrote."""
+def owned_files(root: Path, existing: bool = True) -> set[str]:
+    """Relative paths of the files under root that codegen wrote (with
+    `existing` False: also those the manifest lists that are gone)."""
     manifest = root / MANIFEST
     if manifest.is_file():
         try:
@@ -62,14 +64,16 @@ def owned_files(root: Path) -> set[str]:
         except (OSError, ValueError, AttributeError):
             listed = None
         if isinstance(listed, list) and all(isinstance(rel, str) for rel in listed):
-            return {rel for rel in listed if _inside(rel) and (root / rel).is_file()} | {MANIFEST}
+            base = str(root)
+            return {rel for rel in listed if _inside(rel) and (not existing or os.path.isfile(os.path.join(base, rel)))
+                    } | {MANIFEST}
     return _marked_files(root)
 
 
 def _inside(rel: str) -> bool:
     """A manifest entry that stays inside the tree (a tampered one must not reach out)."""
-    parts = Path(rel).parts
-    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts
+    parts = [part for part in rel.split("/") if part not in ("", ".")]
+    return bool(parts) and not rel.startswith("/") and ".." not in parts
 
 
 def _marked_files(root: Path) -> set[str]:
@@ -86,19 +90,23 @@ def _marked_files(root: Path) -> set[str]:
 
 
 def encode(files: list[OutputFile]) -> dict[str, bytes]:
-    """A target's files as bytes, with the tree's manifest added."""
-    result: dict[str, bytes] = {}
+    """A target's files as bytes, with the tree's manifest added. A file the
+    memo kept on disk (KeptFile) maps to None: it was checked when written."""
+    result: dict[str, bytes | None] = {}
     for item in files:
-        data = item.content.encode("utf-8")
-        if GENERATED_MARKER.encode() not in data[:MARKER_WINDOW]:
-            raise OutputError(f"{item.path}: the target produced a file without the generated-file marker")
+        if isinstance(item, KeptFile):
+            data = None
+        else:
+            data = item.content.encode("utf-8")
+            if GENERATED_MARKER.encode() not in data[:MARKER_WINDOW]:
+                raise OutputError(f"{item.path}: the target produced a file without the generated-file marker")
         if item.path in result or item.path == MANIFEST:
             raise OutputError(f"{item.path}: the target produced this file twice")
         if not _inside(item.path):
             raise OutputError(f"{item.path}: the target produced a path outside its folder")
         result[item.path] = data
-    result[MANIFEST] = manifest_bytes(result)
-    return dict(sorted(result.items()))
+    result[MANIFEST] = manifest_bytes(result)  # type: ignore[arg-type]
+    return dict(sorted(result.items()))  # type: ignore[arg-type]
 
 
 def compare_tree(root: Path, files: dict[str, bytes]) -> list[Difference]:
@@ -131,30 +139,79 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write_tree(root: Path, files: dict[str, bytes]) -> tuple[int, int]:
-    """Bring root in line with files; returns (written, deleted) counts."""
-    owned = owned_files(root)
-    foreign = [rel for rel in files if rel not in owned and (root / rel).exists()
-               and not ((root / rel).is_file() and (root / rel).read_bytes() == files[rel])]
+def write_tree(root: Path, files: dict[str, bytes | None]) -> tuple[int, int]:
+    """Bring root in line with files; returns (written, deleted) counts. A
+    None value stands for a file the caller knows to be on disk as the
+    previous build wrote it (nothing to read or write).
+
+    New files are written in place, existing ones replaced atomically; the
+    manifest is first brought up to the new files, so that whatever an
+    interrupted build leaves behind is still owned by the next one."""
+    owned = owned_files(root, existing=False)
+    new: list[str] = []
+    changed: list[str] = []
+    foreign: list[str] = []
+    for rel, data in files.items():
+        if data is None:
+            continue
+        path = root / rel
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            new.append(rel)
+            continue
+        except OSError as exc:  # a name too long for this file system, a folder it may not read
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        if info.st_size == len(data) and path.is_file() and path.read_bytes() == data:
+            continue  # already what it should be
+        (changed if rel in owned else foreign).append(rel)
     if foreign:
         listing = ", ".join(str(root / rel) for rel in foreign[:5])
         raise OutputError(f"refusing to overwrite files that codegen did not generate: {listing} "
                           "(move them away or pick another --out)")
-    stale = sorted(owned - set(files))
-    written = 0
-    for rel, data in files.items():
+    if new and MANIFEST in files:
+        try:
+            atomic_write(root / MANIFEST, manifest_bytes(dict.fromkeys(owned | set(new), b"")))
+        except OSError as exc:
+            raise OutputError(f"cannot write {root / MANIFEST}: {exc.strerror or exc}") from None
+        if MANIFEST in new:  # the final one replaces it at the end
+            new.remove(MANIFEST)
+            changed.append(MANIFEST)
+    folders: set[Path] = set()
+    for rel in new:
+        data = files[rel]
+        assert data is not None
         path = root / rel
         try:
-            if path.is_file() and path.read_bytes() == data:
-                continue
-            atomic_write(path, data)
+            if path.parent not in folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(path.parent)
+            _create(path, data)
         except OSError as exc:  # a full disk, a read-only folder, a name too long for this file system
             raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-        written += 1
+    for rel in changed:
+        data = files[rel]
+        assert data is not None
+        try:
+            atomic_write(root / rel, data)
+        except OSError as exc:
+            raise OutputError(f"cannot write {root / rel}: {exc.strerror or exc}") from None
+    stale = sorted(owned - set(files))
     for rel in stale:
         (root / rel).unlink(missing_ok=True)
         _remove_empty_parents((root / rel).parent, root)
-    return written, len(stale)
+    return len(new) + len(changed), len(stale)
+
+
+def _create(path: Path, data: bytes) -> None:
+    """Write a file that does not exist yet (none of a reader's business until the build ends)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def write_file(path: Path, content: str) -> None:

@@ -12,13 +12,13 @@ Only parameters appear (const and auto values are filled in by the SDK).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from codegen.reference.values import TimestampValue
 
 __all__ = ["EnvelopeCase", "InvalidCase", "SampleCase", "TestPlan", "TimestampValue", "context_sample",
-           "envelope_case", "plan"]
+           "EventCases", "deprecated_sample", "envelope_case", "first_invalid", "first_sample", "plan", "sdk_plan"]
 
 
 @dataclass(frozen=True)
@@ -63,46 +63,142 @@ class EnvelopeCase:
     purposes: tuple[str, ...] = ()  # those the envelope needs (its TrackedEvent's)
 
 
-_CACHE: dict[str, Any] = {}
+_CACHE: dict[tuple[str, ...], Any] = {}
+ALL_VARIANTS = ("minimal", "zero", "full", "edge")
+# What the SDKs' own tests carry (codegen.sdk.vectors): the edge variant
+# exercises the runtimes' value edges, which the conformance suite covers.
+SDK_VARIANTS = ("minimal", "zero", "full")
 
 
-def plan(model: Any) -> TestPlan:
-    """Samples (minimal, zero, full, edge) of every event and one invalid
-    case per constraint, with the reference's bytes and JSON. Deterministic;
-    computed once per model object, as every target asks for it. (Tests
-    check that samples validate and each invalid case breaks its constraint.)"""
-    cached = _CACHE.get("plan")
+def sdk_plan(model: Any) -> TestPlan:
+    """The plan of the SDKs' own tests: `plan` with the SDK_VARIANTS."""
+    return plan(model, SDK_VARIANTS)
+
+
+def plan(model: Any, variants: tuple[str, ...] = ALL_VARIANTS) -> TestPlan:
+    """Samples (by default minimal, zero, full, edge) of every event and one
+    invalid case per constraint, with the reference's bytes and JSON.
+    Deterministic; computed once per model object and variants, as every
+    target asks for it. (Tests check that samples validate and each invalid
+    case breaks its constraint.) Case names are unique across the plan."""
+    cached = _CACHE.get(variants)
     if cached is not None and cached[0] is model:
         return cached[1]  # type: ignore[no-any-return]
-    from codegen.reference import reference_for
-    from codegen.reference.invalid import InvalidFinder
-    from codegen.reference.samples import VARIANTS, Sampler
-
-    ref = reference_for(model)
-    sampler = Sampler(model)
-    samples: list[SampleCase] = []
+    cases = EventCases(model)
     names: set[str] = set()
-    for event in model.events:
+    samples = [replace(s, name=_unique(s.name, names)) for e in model.events for s in cases.samples(e, variants)]
+    invalid = [replace(c, name=_unique(c.name, names)) for e in model.events for c in cases.invalid(e)]
+    result = TestPlan(tuple(samples), tuple(invalid))
+    _CACHE[variants] = (model, result)
+    return result
+
+
+class EventCases:
+    """The plan one event at a time, in model order: an invalid case of an
+    object's constraint comes with the first event that holds the object,
+    so `invalid` must see the events in order (or be told, by `covered`,
+    which object constraints earlier events covered)."""
+
+    def __init__(self, model: Any, covered: set[tuple[str, str, str]] | None = None) -> None:
+        from codegen.reference import reference_for
+        from codegen.reference.invalid import InvalidFinder
+        from codegen.reference.samples import Sampler
+
+        self.ref = reference_for(model)
+        self.sampler = Sampler(model)
+        self.finder = InvalidFinder(model, self.sampler)
+        self.finder.covered |= covered or set()
+
+    def samples(self, event: Any, variants: tuple[str, ...] = ALL_VARIANTS) -> list[SampleCase]:
+        """The event's samples, each named <event>_<variant> (a variant
+        whose values an earlier one has already is left out)."""
         seen: list[Mapping[str, Any]] = []
-        for variant in VARIANTS:
-            values = sampler.message(event.properties, variant)
+        out = []
+        for variant in variants:
+            values = self.sampler.message(event.properties, variant)
             if values in seen:
                 continue
             seen.append(values)
-            encoded = ref.event(event.name, values)
-            name = _unique(f"{event.name}_{variant}", names)
-            warnings = tuple(ref.deprecation_warnings(event.name, values))
-            samples.append(SampleCase(event.name, name, values, encoded.proto_hex, encoded.json, warnings))
-    finder = InvalidFinder(model, sampler)
-    invalid: list[InvalidCase] = []
+            encoded = self.ref.event(event.name, values)
+            warnings = tuple(self.ref.deprecation_warnings(event.name, values))
+            out.append(SampleCase(event.name, f"{event.name}_{variant}", values, encoded.proto_hex, encoded.json,
+                                  warnings))
+        return out
+
+    def invalid(self, event: Any) -> list[InvalidCase]:
+        return [InvalidCase(event.name, f"{event.name}_{_slug(path)}_{constraint}", values, constraint, path,
+                            self.ref.validation_error(event.name, values))
+                for path, constraint, values in self.finder.broken(event.properties, f"event:{event.name}")]
+
+    def object_coverage(self) -> set[tuple[str, str, str]]:
+        """The object constraints covered so far (what the next events need to know)."""
+        return {key for key in self.finder.covered if key[0].startswith("object:")}
+
+
+def first_invalid(model: Any) -> InvalidCase | None:
+    """The plan's first invalid case (of the first event that has one)."""
+    cases = EventCases(model)
     for event in model.events:
-        for path, constraint, values in finder.broken(event.properties, f"event:{event.name}"):
-            name = _unique(f"{event.name}_{_slug(path)}_{constraint}", names)
-            message = ref.validation_error(event.name, values)
-            invalid.append(InvalidCase(event.name, name, values, constraint, path, message))
-    result = TestPlan(tuple(samples), tuple(invalid))
-    _CACHE["plan"] = (model, result)
-    return result
+        found = cases.invalid(event)
+        if found:
+            return found[0]
+    return None
+
+
+def first_sample(model: Any) -> SampleCase | None:
+    """The plan's first sample: the first event's minimal one."""
+    return EventCases(model).samples(model.events[0], SDK_VARIANTS[:1])[0] if model.events else None
+
+
+def deprecated_sample(model: Any) -> SampleCase | None:
+    """The sample with the most deprecation warnings (the first of those),
+    among every variant, edge included, of the events that can warn at all:
+    what the SDKs' tracker tests check their deprecation warnings with
+    (computed once per model object)."""
+    cached = _CACHE.get(("deprecated",))
+    if cached is not None and cached[0] is model:
+        return cached[1]  # type: ignore[no-any-return]
+    best = _most_warnings(model)
+    _CACHE[("deprecated",)] = (model, best)
+    return best
+
+
+def _most_warnings(model: Any) -> SampleCase | None:
+    from codegen.reference import reference_for
+    from codegen.reference.samples import Sampler
+
+    ref = reference_for(model)
+    sampler = Sampler(model)
+    best: SampleCase | None = None
+    for event in _warning_events(model):
+        for variant in ALL_VARIANTS:
+            values = sampler.message(event.properties, variant)
+            warnings = tuple(ref.deprecation_warnings(event.name, values))
+            if warnings and (best is None or len(warnings) > len(best.warnings)):
+                encoded = ref.event(event.name, values)
+                best = SampleCase(event.name, f"{event.name}_{variant}", values, encoded.proto_hex, encoded.json,
+                                  warnings)
+    return best
+
+
+def _warning_events(model: Any) -> list[Any]:
+    """The events that are, or hold (through objects too), something deprecated."""
+    from codegen.ir import Kind
+
+    enums = {e.name for e in model.enums if any(v.deprecation for v in e.values)}
+    objects: set[str] = set()
+
+    def warns(prop: Any) -> bool:
+        leaf = prop.type.leaf
+        return prop.deprecation is not None or (leaf.kind is Kind.ENUM and leaf.name in enums) or (
+            leaf.kind is Kind.OBJECT and leaf.name in objects)
+
+    grew = True
+    while grew:  # a fixpoint: objects hold objects, cycles included
+        before = len(objects)
+        objects |= {o.name for o in model.objects if any(warns(p) for p in o.properties)}
+        grew = len(objects) > before
+    return [e for e in model.events if e.deprecation is not None or any(warns(p) for p in e.properties)]
 
 
 def context_sample(model: Any, full: bool = True) -> dict[str, Any]:
@@ -129,9 +225,9 @@ def envelope_case(model: Any, sdk_name: str, sdk_version: str | None = None) -> 
     sample and fixed auto values (`sdk_name` differs per SDK)."""
     from codegen.reference import reference_for
 
-    samples = plan(model).samples
-    if not samples:
+    if not model.events:
         raise ValueError(f"model {model.name} has no events")
+    samples = EventCases(model).samples(model.events[0], SDK_VARIANTS)  # the first event's: the plan's first
     sample = next((s for s in samples if s.name == f"{s.event}_full"), samples[0])
     context = context_sample(model)
     auto = {**FIXED_AUTO, "model_version": model.version, "sdk_name": sdk_name,

@@ -3,6 +3,8 @@
 # Debian's protoc and C++ Protobuf library (protobuf-compiler, libprotobuf-dev,
 # both 3.21), protobuf-java of the same version from Maven, and protoc-gen-go
 # built from the Go module proxy at the version pinned in tools/go/go.mod.
+# The runtime bench (bench/runtime.py) measures the Kotlin SDK against
+# protobuf-java 4.36.2, also fetched with Maven.
 #
 # Idempotent: each part is skipped when present. When Go or the module proxy
 # is not available, tools/go/bin/UNAVAILABLE says why and the test leaves Go
@@ -11,6 +13,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PROTOBUF_JAVA=3.21.12
+PROTOBUF_JAVA_BENCH=4.36.2
 
 missing=()
 for package in protobuf-compiler libprotobuf-dev g++; do
@@ -26,11 +29,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-JAR="${HOME:-/root}/.m2/repository/com/google/protobuf/protobuf-java/$PROTOBUF_JAVA/protobuf-java-$PROTOBUF_JAVA.jar"
-if [ ! -f "$JAR" ]; then
-    echo "setup-protoc: fetching protobuf-java $PROTOBUF_JAVA with Maven" >&2
-    mvn -q -B -Dstyle.color=never dependency:get -Dartifact="com.google.protobuf:protobuf-java:$PROTOBUF_JAVA" >&2
-fi
+for version in "$PROTOBUF_JAVA" "$PROTOBUF_JAVA_BENCH"; do
+    JAR="${HOME:-/root}/.m2/repository/com/google/protobuf/protobuf-java/$version/protobuf-java-$version.jar"
+    if [ ! -f "$JAR" ]; then
+        echo "setup-protoc: fetching protobuf-java $version with Maven" >&2
+        mvn -q -B -Dstyle.color=never dependency:get -Dartifact="com.google.protobuf:protobuf-java:$version" >&2
+    fi
+done
 
 GO_TOOLS="$ROOT/tools/go"
 mkdir -p "$GO_TOOLS/bin"

@@ -21,8 +21,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("testplan", ("codegen.testplan",)),
     ("sdk kit", ("codegen.sdk",)),
     ("targets", ("codegen.targets",)),
-    ("build", ("codegen.build", "codegen.output", "codegen.exports", "codegen.collector", "codegen.evolution",
-               "codegen.scaffold", "codegen.docs", "codegen.release", "codegen.privacy", "codegen.command_options")),
+    ("build", ("codegen.build", "codegen.build_jobs", "codegen.incremental", "codegen.output", "codegen.exports",
+               "codegen.collector", "codegen.evolution", "codegen.scaffold", "codegen.docs", "codegen.release",
+               "codegen.privacy", "codegen.command_options")),
     ("cli", ("codegen.cli", "codegen.__main__")),
 ]
 

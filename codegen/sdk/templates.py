@@ -5,14 +5,17 @@ searched before the target's own template folder."""
 from __future__ import annotations
 
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     import jinja2
 
-BUILTIN_TEMPLATES = Path(str(resources.files("codegen") / "templates"))
+    from codegen.sdk.memo import Memo
+
+# Inside the installed codegen package (`codegen/templates`); found from this
+# file, not importlib.resources, which the up-to-date path must not import.
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def builtin_templates(target: str) -> Path:
@@ -27,7 +30,24 @@ def search_path(target: str, template_dir: Path, overrides: tuple[Path, ...] = (
 
 class TemplateSet:
     """Templates of one target: `render` fills a template, `runtime_files`
-    lists hand-written files to copy from a folder such as `runtime/`."""
+    lists hand-written files to copy from a folder such as `runtime/`;
+    `memo` is what the target may reuse from the previous build
+    (`codegen.sdk.memo`)."""
+
+    # Where compiled templates are kept between builds (the build sets it
+    # under the output's .codegen/ folder); None compiles them every time.
+    bytecode_dir: Path | None = None
+    _memo: Memo | None = None
+
+    @property
+    def memo(self) -> Memo:
+        from codegen.sdk.memo import NO_MEMO
+
+        return self._memo or NO_MEMO
+
+    @memo.setter
+    def memo(self, memo: Memo) -> None:
+        self._memo = memo
 
     def __init__(
         self,
@@ -57,6 +77,7 @@ class TemplateSet:
             keep_trailing_newline=True,
             autoescape=False,
             auto_reload=False,
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(self.bytecode_dir)) if self.bytecode_dir else None,
         )
         env.filters.update(self._filters)
         return env

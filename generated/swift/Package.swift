@@ -9,6 +9,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "BroadcasterAnalytics", path: "Sources/BroadcasterAnalytics"),
-        .testTarget(name: "BroadcasterAnalyticsTests", dependencies: ["BroadcasterAnalytics"], path: "Tests/BroadcasterAnalyticsTests"),
+        .testTarget(name: "BroadcasterAnalyticsTests", dependencies: ["BroadcasterAnalytics"], path: "Tests/BroadcasterAnalyticsTests",
+                    exclude: ["plan.json"]),
     ]
 )

@@ -27,6 +27,17 @@ def run(args: list[object], cwd: Path, timeout: int = 900, env: dict[str, str] |
     return output
 
 
+def plan_cases(model: object) -> int:
+    """How many cases (samples and invalid ones) the SDKs' vectors file of
+    `model` holds: each SDK's own tests must run every one."""
+    import json
+
+    from codegen.sdk.vectors import plan_vectors
+
+    events = json.loads(plan_vectors(model))["events"]  # type: ignore[arg-type]
+    return sum(len(e["samples"]) + len(e["invalid"]) for e in events)
+
+
 def toolchain_for(target: str) -> ModuleType:
     path = TARGET_TESTS / target / f"toolchain_{target}.py"
     assert path.is_file(), (f"target '{target}' is registered but has no toolchain module: add {path.relative_to(ROOT)} "

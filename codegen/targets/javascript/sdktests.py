@@ -1,8 +1,8 @@
-"""The generated package's tests, rendered from `codegen.testplan`: every
-sample (bytes and JSON equal the reference's), every invalid case (the
-constraint is reported at its path), the tracker (envelope, policies,
-transport failures, deprecation notices) and the delivery (HttpTransport on
-Node against a loopback server)."""
+"""The generated package's tests: the test plan as data (`test/plan.json`,
+read by the hand-written `test/plan.test.ts` through the typed builders of
+`test/plan-builders.ts`), the tracker (envelope, policies, transport
+failures, deprecation notices) and the delivery (HttpTransport on Node
+against a loopback server)."""
 
 from __future__ import annotations
 
@@ -11,28 +11,13 @@ from typing import Any
 
 from codegen.ir import Scalar
 from codegen.sdk.contract import OutputFile
+from codegen.sdk.vectors import plan_vectors
 from codegen.targets.javascript import lexical as js
+from codegen.targets.javascript.builders import builders_module
 from codegen.targets.javascript.testvalues import Values
 from codegen.targets.javascript.views import Renderer
 from codegen.purposes import purpose_rules
-from codegen.testplan import consent_case, context_sample, envelope_case, plan
-
-
-@dataclass(frozen=True)
-class SampleView:
-    name: str
-    construct: str
-    proto_hex: str
-    json: str
-
-
-@dataclass(frozen=True)
-class InvalidView:
-    name: str
-    construct: str
-    path: str
-    constraint: str
-    message: str
+from codegen.testplan import consent_case, context_sample, deprecated_sample, envelope_case, first_invalid
 
 
 @dataclass(frozen=True)
@@ -70,15 +55,9 @@ def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
     if not model.events:
         return []
     values = Values(renderer)
-    the_plan = plan(model)
-    samples = [SampleView(js.ts_string(s.name), values.event(s.event, s.values), js.ts_string(s.proto_hex),
-                          js.ts_string(s.json)) for s in the_plan.samples]
-    sample_imports = values.take_used()
-    invalid = [InvalidView(js.ts_string(c.name), values.event(c.event, c.values), js.ts_string(c.path),
-                           js.ts_string(c.constraint), js.ts_string(c.message)) for c in the_plan.invalid]
-    invalid_imports = values.take_used()
+    invalid = first_invalid(model)
     envelope = envelope_case(model, renderer.package)
-    flagged = max((s for s in the_plan.samples if s.warnings), key=lambda s: len(s.warnings), default=None)
+    flagged = deprecated_sample(model)
     deprecated = [] if flagged is None else [{
         "event": values.event(flagged.event, flagged.values),
         "warnings": "[" + ", ".join(js.ts_string(w) for w in flagged.warnings) + "]",
@@ -90,7 +69,7 @@ def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
         "event": values.event(envelope.event, envelope.values),
         "event_name": js.ts_string(envelope.event),
         "invalid": [{"event": values.event(c.event, c.values), "message": js.ts_string(c.message)}
-                    for c in the_plan.invalid[:1]],
+                    for c in ([invalid] if invalid else [])],
         "context": values.context(envelope.context),
         "minimal_context": values.context(context_sample(model, full=False)),
         "event_id": js.ts_string(envelope.auto["event_id"]),
@@ -113,9 +92,7 @@ def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
                                                        imports=tracker_imports, tr=tracker))]
     out.append(OutputFile("test/delivery.test.ts", t.render("delivery.test.ts.j2", header=header,
                                                             imports=delivery_imports, tr=delivery)))
-    out.append(OutputFile("test/samples.test.ts", t.render("samples.test.ts.j2", header=header,
-                                                           imports=sample_imports, cases=samples)))
-    if invalid:
-        out.append(OutputFile("test/invalid.test.ts", t.render("invalid.test.ts.j2", header=header,
-                                                               imports=invalid_imports, cases=invalid)))
+    out.append(OutputFile("test/plan-builders.ts", t.render("plan-builders.ts.j2", header=header,
+                                                            **builders_module(model, renderer.names, t.memo))))
+    out.append(OutputFile("test/plan.json", plan_vectors(model)))
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 from codegen.ir import (
     ConstValue,
@@ -450,9 +451,9 @@ class Renderer:
 
         index: list[ModuleRef] = []
         for event in m.events:
-            view = self.event_view(event)
-            add(f"src/events/{event.name}.ts", "event.ts.j2", m=view)
-            index.append(ModuleRef(f"{{ {view.type_name}, type {view.props_name} }}", f"./events/{event.name}.js"))
+            type_name, props_name = self.names.types[("event", event.name)], self.names.types[("props", event.name)]
+            files += t.memo.event_files(event, (type_name, props_name), partial(self.event_files, event))
+            index.append(ModuleRef(f"{{ {type_name}, type {props_name} }}", f"./events/{event.name}.js"))
         for enum in m.enums:
             enum_view = self.enum_view(enum)
             add(f"src/enums/{enum.name}.ts", "enum.ts.j2", e=enum_view)
@@ -471,6 +472,11 @@ class Renderer:
         files += copy_runtime(t, "runtime", "src/runtime/", RUNTIME_HEADER)
         files += copy_runtime(t, "runtime_test", "test/", RUNTIME_HEADER)
         return files + self.package_files()
+
+    def event_files(self, event: Event) -> list[OutputFile]:
+        """The files only `event` decides (given what all events share)."""
+        text = self.templates.render("event.ts.j2", header=HEADER, marker=GENERATED_MARKER, m=self.event_view(event))
+        return [OutputFile(f"src/events/{event.name}.ts", text)]
 
     def package_files(self) -> list[OutputFile]:
         t, m = self.templates, self.model

@@ -1,55 +1,19 @@
-"""The generated package's own JUnit 5 tests, rendered from the language-neutral
-test plan: one test class per event (samples and invalid cases), and the
+"""The generated package's own JUnit 5 tests: the test plan as data
+(`plan.json` among the test resources, read by the hand-written `PlanTest`
+through the typed builders of `PlanBuilders` and `PlanEventsN`), and the
 tracker and delivery (HttpTransport) tests around the reference envelope."""
 
 from __future__ import annotations
 
-import re
-from typing import Any, Iterator
+from typing import Any
 
 from codegen import testplan
 from codegen.ir import Model
-from codegen.naming import pascal
-from codegen.sdk.names import NameAllocator, numbered
+from codegen.sdk.memo import NO_MEMO, Memo
 from codegen.targets.kotlin import lexical as kn
 from codegen.targets.kotlin import views as kv
+from codegen.targets.kotlin.builders import builder_files
 from codegen.targets.kotlin.testvalues import ValueWriter
-
-
-def _method_names(prefix: str, case_names: list[str]) -> list[str]:
-    raw = [prefix + pascal(re.sub(r"[^a-z0-9]+", "_", name.lower())) for name in case_names]
-    return NameAllocator((), numbered()).claim_all("methods", raw)
-
-
-def event_tests(model: Model, names: kv.Names) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(class name, template context) of one test class per event with cases."""
-    plan = testplan.plan(model)
-    writer = ValueWriter(model, names)
-    samples_of: dict[str, list[testplan.SampleCase]] = {}
-    invalid_of: dict[str, list[testplan.InvalidCase]] = {}
-    for sample in plan.samples:
-        samples_of.setdefault(sample.event, []).append(sample)
-    for case in plan.invalid:
-        invalid_of.setdefault(case.event, []).append(case)
-    for event in model.events:
-        samples = samples_of.get(event.name, [])
-        invalid = invalid_of.get(event.name, [])
-        if not samples and not invalid:
-            continue
-        class_name = names.allocate.claim("types", names.of(event.name) + "Test")
-        sample_views = [
-            {"method": method, "build": writer.event(s.event, s.values),
-             "proto_hex": kn.string_literal(s.proto_hex), "json": kn.string_literal(s.json),
-             "warnings": _string_list(s.warnings) if s.warnings else ""}
-            for method, s in zip(_method_names("sample", [s.name for s in samples]), samples)
-        ]
-        invalid_views = [
-            {"method": method, "build": writer.event(c.event, c.values),
-             "constraint": kn.string_literal(c.constraint), "path": kn.string_literal(c.path),
-             "message": kn.string_literal(c.message)}
-            for method, c in zip(_method_names("invalid", [c.name for c in invalid]), invalid)
-        ]
-        yield class_name, {"class_name": class_name, "samples": sample_views, "invalid": invalid_views}
 
 
 def tracker_test(model: Model, names: kv.Names, sdk_name: str) -> dict[str, Any]:
@@ -57,8 +21,7 @@ def tracker_test(model: Model, names: kv.Names, sdk_name: str) -> dict[str, Any]
     case = testplan.envelope_case(model, sdk_name)
     writer = ValueWriter(model, names)
     clock = case.auto["client_timestamp"]
-    samples = testplan.plan(model).samples
-    flagged = max((s for s in samples if s.warnings), key=lambda s: len(s.warnings), default=None)
+    flagged = testplan.deprecated_sample(model)
     return {
         "deprecated": [] if flagged is None else [
             {"build": writer.event(flagged.event, flagged.values), "warnings": _string_list(flagged.warnings)}],
@@ -114,9 +77,12 @@ def _broken_contexts(model: Model) -> list[tuple[str, str, dict[str, Any]]]:
     return list(InvalidFinder(model, Sampler(model)).broken(model.context.properties, "context"))
 
 
-def test_files(model: Model, names: kv.Names) -> list[tuple[str, str, dict[str, Any]]]:
-    """(path below the test folder, template, context) of every rendered test."""
-    files = [(f"{cls}.kt", "test_event.kt.j2", ctx) for cls, ctx in event_tests(model, names)]
+def test_files(model: Model, names: kv.Names, memo: Memo = NO_MEMO) -> list[tuple[str, str, dict[str, Any]]]:
+    """(path below the test folder, template, context) of every rendered test;
+    the plan's vectors go among the test resources."""
+    files: list[tuple[str, str, dict[str, Any]]] = [
+        (f"{cls}.kt", "plan_builders.kt.j2" if cls == "PlanBuilders" else "plan_events.kt.j2", ctx)
+        for cls, ctx in builder_files(model, names, memo)]
     if model.events:  # the tracker and delivery tests send the reference envelope of an event
         package = kv.settings(model)["package"]
         envelope = tracker_test(model, names, package)
@@ -129,6 +95,6 @@ def readme_example(model: Model, names: kv.Names) -> dict[str, str]:
     """A tracker and one event for the README: the test plan's smallest valid values."""
     writer = ValueWriter(model, names)
     context = writer.context(testplan.context_sample(model, full=False))
-    sample = testplan.plan(model).samples[0] if model.events else None
+    sample = testplan.first_sample(model)
     event = "event" if sample is None else writer.event(sample.event, sample.values)
     return {"context": context, "event": event}

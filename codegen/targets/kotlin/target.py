@@ -4,9 +4,10 @@ model's options import none of this)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from codegen.ir import Model
+from codegen.ir import Event, Model
 from codegen.naming import pascal
 from codegen.sdk.contract import GENERATED_MARKER, OutputFile
 from codegen.sdk.runtime_files import copy_runtime, generated_header
@@ -14,6 +15,7 @@ from codegen.sdk.templates import TemplateSet
 from codegen.targets.kotlin import lexical as kn
 from codegen.targets.kotlin import sdktests as kotlin_tests
 from codegen.targets.kotlin import views as kv
+from codegen.sdk.vectors import plan_vectors
 from codegen.sdk.walkers import minimal_events
 from codegen.targets.kotlin import JVM_TARGET, VERSIONS
 from codegen.targets.kotlin.options import Options
@@ -62,16 +64,23 @@ class KotlinTarget:
             add(f"{main}{names.of(enum.name)}.kt", "enum.kt.j2", view=kv.enum_view(enum, names))
         for obj in model.objects:
             add(f"{main}{names.of(obj.name)}.kt", "object.kt.j2", view=kv.object_view(obj.name, names, model))
+
+        def event_file(event: Event) -> list[OutputFile]:
+            view = kv.event_view(event, names, model)
+            return [OutputFile(f"{main}{view.class_name}.kt", templates.render("event.kt.j2", **common, view=view))]
+
         for event in model.events:
-            add(f"{main}{names.of(event.name)}.kt", "event.kt.j2", view=kv.event_view(event, names, model))
+            files += templates.memo.event_files(event, (names.of(event.name),), partial(event_file, event))
         add(f"{main}TrackingContext.kt", "context.kt.j2", view=kv.context_view(names, model))
         add(f"{main}SdkInfo.kt", "sdk_info.kt.j2", name=kn.string_literal(package),
             version=kn.string_literal(model.version))
         add(f"{main}{names.purpose}.kt", "purpose.kt.j2", view=kv.purpose_view(model, names))
         files += _runtime(templates, "runtime", main, package)
         files += _runtime(templates, "runtime_test", test, package)
-        for path, template, context in kotlin_tests.test_files(model, names):
+        for path, template, context in kotlin_tests.test_files(model, names, templates.memo):
             add(test + path, template, **context)
+        resources = "src/test/resources/" + package.replace(".", "/") + "/"
+        files.append(OutputFile(resources + "plan.json", plan_vectors(model)))
         build = {
             "group_id": kn.xml_text(conf["group_id"]), "artifact_id": kn.xml_text(conf["artifact_id"]),
             "version": kn.xml_text(model.version), "name": kn.xml_text(model.name),

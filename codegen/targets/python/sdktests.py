@@ -1,61 +1,37 @@
-"""The generated package's own tests, rendered from the test plan: every
-sample, every invalid case, the tracker, its delivery (HttpTransport) and
+"""The generated package's own tests: the test plan as data (`tests/plan.json`,
+read by `tests/test_plan.py` through the typed builders of
+`tests/plan_builders.py`), the tracker, its delivery (HttpTransport) and
 the shared wire vectors."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from codegen.sdk.memo import NO_MEMO, Memo
 from codegen.targets.python import lexical as names
-from codegen.targets.python.testvalues import INDENT, Atom, Expr, Values, lines
-from codegen.testplan import consent_case, envelope_case, plan
-
-def case_lines(items: list[Expr], indent: str) -> list[str]:
-    """One parametrize case: a tuple of `items`, exploded."""
-    out = [f"{indent}("]
-    for item in items:
-        out += lines(item, indent + INDENT, "", ",")
-    return out + [f"{indent}),"]
+from codegen.targets.python.builders import Builders
+from codegen.targets.python.testvalues import INDENT, Values, lines
+from codegen.testplan import consent_case, deprecated_sample, envelope_case, first_invalid
 
 
-def _deprecated_sample(samples: Any) -> Any:
-    """The sample with the most deprecation warnings (the first of those)."""
-    return max((s for s in samples if s.warnings), key=lambda s: len(s.warnings), default=None)
-
-
-def test_files(views: Any) -> list[tuple[str, str, dict[str, Any]]]:
+def test_files(views: Any, memo: Memo = NO_MEMO) -> list[tuple[str, str, dict[str, Any]]]:
+    """(path, template, context) of each rendered test; the plan's vectors
+    come separately (`plan_vectors`)."""
     model = views.model
-    nm = views.names
-    pkg = nm.package
-    test_plan = plan(model)
-    files: list[tuple[str, str, dict[str, Any]]] = []
-
-    values = Values(views)
-    samples = []
-    for sample in test_plan.samples:
-        items: list[Expr] = [Atom(names.py_str(sample.name)), values.event(sample.event, sample.values),
-                             Atom(names.py_str(sample.proto_hex)), Atom(names.py_str(sample.json))]
-        samples.append(case_lines(items, INDENT))
-    files.append(("tests/test_samples.py", "tests/test_samples.py.j2",
-                  {"package": pkg, "imports": _imports(pkg, values.used), "cases": samples}))
-
-    values = Values(views)
-    invalid = []
-    for case in test_plan.invalid:
-        items = [Atom(names.py_str(case.name)), values.event(case.event, case.values),
-                 Atom(names.py_str(case.path)), Atom(names.py_str(case.constraint))]
-        invalid.append(case_lines(items, INDENT))
-    files.append(("tests/test_invalid.py", "tests/test_invalid.py.j2",
-                  {"package": pkg, "imports": _imports(pkg, values.used), "cases": invalid}))
-
-    files.append(tracker_tests(views, test_plan))
-    files.append(delivery_tests(views, test_plan))
+    pkg = views.names.package
+    files: list[tuple[str, str, dict[str, Any]]] = [
+        ("tests/plan_builders.py", "tests/plan_builders.py.j2",
+         {"package": pkg, **Builders(model, views.names).module(memo)}),
+        ("tests/plan_support.py", "tests/plan_support.py.j2", {"package": pkg}),
+        ("tests/test_plan.py", "tests/test_plan.py.j2", {"package": pkg}),
+    ]
+    files.append(tracker_tests(views))
+    files.append(delivery_tests(views))
     files.append(("tests/test_vectors.py", "tests/test_vectors.py.j2", {"package": pkg}))
     return files
 
 
-def tracker_tests(views: Any, test_plan: Any) -> tuple[str, str, dict[str, Any]]:
+def tracker_tests(views: Any) -> tuple[str, str, dict[str, Any]]:
     model = views.model
     pkg = views.names.package
     values = Values(views)
@@ -74,7 +50,7 @@ def tracker_tests(views: Any, test_plan: Any) -> tuple[str, str, dict[str, Any]]
         "package": pkg,
         "sdk_name": names.py_str(pkg),
     }
-    bad = test_plan.invalid[0] if test_plan.invalid else None
+    bad = first_invalid(model)
     context["invalid"] = None
     if bad is not None:
         context["invalid"] = {
@@ -84,7 +60,7 @@ def tracker_tests(views: Any, test_plan: Any) -> tuple[str, str, dict[str, Any]]
             "constraint": names.py_str(bad.constraint),
             "message": names.py_str(bad.message),
         }
-    flagged = _deprecated_sample(test_plan.samples)
+    flagged = deprecated_sample(views.model)
     context["deprecated"] = None
     if flagged is not None:
         context["deprecated"] = {
@@ -129,7 +105,7 @@ def consent_context(views: Any, case: Any, values: Values) -> dict[str, Any]:
     return out
 
 
-def delivery_tests(views: Any, test_plan: Any) -> tuple[str, str, dict[str, Any]]:
+def delivery_tests(views: Any) -> tuple[str, str, dict[str, Any]]:
     """HttpTransport's own tests: they track the envelope case's event."""
     model = views.model
     pkg = views.names.package

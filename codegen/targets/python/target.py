@@ -4,13 +4,15 @@ model's options import none of this)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from codegen.ir import Model
+from codegen.ir import Event, Model
 from codegen.sdk.contract import GENERATED_MARKER, OutputFile
 from codegen.sdk.runtime_files import copy_runtime, generated_header
 from codegen.sdk.templates import TemplateSet
 from codegen.targets.python import lexical, sdktests
+from codegen.sdk.vectors import plan_vectors
 from codegen.sdk.walkers import minimal_events
 from codegen.targets.python.options import Options
 from codegen.targets.python.packaging import PACKAGING, project_metadata
@@ -55,9 +57,10 @@ class PythonTarget:
     def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
         views = ViewBuilder(model, Options.of(model, self.target.name))
         out = self.render_package(model, templates, views)
-        for path, template, context in sdktests.test_files(views):
+        for path, template, context in sdktests.test_files(views, templates.memo):
             out.append(OutputFile(path, templates.render(template, marker=GENERATED_MARKER, model=model,
                                                          **context)))
+        out.append(OutputFile("tests/plan.json", plan_vectors(model)))
         return out
 
     def render_package(self, model: Model, templates: TemplateSet,
@@ -88,9 +91,15 @@ class PythonTarget:
              version=lexical.py_str(model.version), purpose_type=views.names.purpose_type)
         emit(f"{pkg}/purposes.py", "purposes.py.j2", purposes=purposes_module(views))
         emit(f"{pkg}/events/__init__.py", "events_init.py.j2")
+        built = views
+
+        def event_module(path: str, event: Event) -> list[OutputFile]:
+            return [OutputFile(path, templates.render("module.py.j2", **common, module=built.event_module(event)))]
+
         for event in model.events:
             module = views.names.modules[event.name]
-            emit(f"{pkg}/events/{module}.py", "module.py.j2", module=views.event_module(event))
+            extra = (module, views.names.types[("event", event.name)])
+            out += templates.memo.event_files(event, extra, partial(event_module, f"{pkg}/events/{module}.py", event))
         emit(f"{pkg}/__init__.py", "package_init.py.j2", **package_init(views))
         out += copy_runtime(templates, "runtime", f"{pkg}/_runtime/", RUNTIME_HEADER)
         return out

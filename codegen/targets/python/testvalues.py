@@ -22,7 +22,7 @@ class Atom:
 @dataclass
 class Call:
     func: str
-    args: list[tuple[str, Expr]]
+    args: list[tuple[str, Expr]]  # (keyword, value); keyword "" for a positional argument
 
 
 @dataclass
@@ -43,7 +43,7 @@ def inline(expr: Expr) -> str:
     if isinstance(expr, Atom):
         return expr.text
     if isinstance(expr, Call):
-        return expr.func + "(" + ", ".join(f"{k}={inline(v)}" for k, v in expr.args) + ")"
+        return expr.func + "(" + ", ".join(f"{k}={inline(v)}" if k else inline(v) for k, v in expr.args) + ")"
     if isinstance(expr, Seq):
         return "[" + ", ".join(inline(v) for v in expr.items) + "]"
     return "{" + ", ".join(f"{k}: {inline(v)}" for k, v in expr.items) + "}"
@@ -61,7 +61,7 @@ def lines(expr: Expr, indent: str, prefix: str = "", suffix: str = "") -> list[s
     if isinstance(expr, Call):
         out = [f"{indent}{prefix}{expr.func}("]
         for key, value in expr.args:
-            out += lines(value, inner, f"{key}=", ",")
+            out += lines(value, inner, f"{key}=" if key else "", ",")
         return out + [f"{indent}){suffix}"]
     if isinstance(expr, Seq):
         out = [f"{indent}{prefix}["]

@@ -1,83 +1,41 @@
-"""The Swift SDK's own XCTest cases, rendered from `codegen.testplan`.
-
-Test-plan values become Swift expressions through the typed API (the same
-initializers an app calls). Cases that touch deprecated API (a deprecated
-event or enum value) are marked deprecated themselves, so that the package
-compiles without warnings under `-warnings-as-errors`.
+"""The Swift SDK's own XCTest cases: the test plan as data (`plan.json`,
+read by `PlanTests` through the typed builders of `PlanBuilders`, see
+`codegen.sdk.vectors`) and the tracker tests, whose values are Swift
+expressions through the typed API. Tests that touch deprecated API (a
+deprecated event or enum value) are marked deprecated themselves, so that
+the package compiles without warnings under `-warnings-as-errors`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from codegen import testplan
 from codegen.ir import AutoValue, Model
 from codegen.sdk.contract import OutputFile
-from codegen.sdk.names import NameAllocator
 from codegen.sdk.templates import TemplateSet
+from codegen.sdk.vectors import plan_vectors
 from codegen.targets.swift import lexical as names
+from codegen.targets.swift.builders import builders_view
 from codegen.targets.swift.testvalues import DEPRECATED_TEST, ValueWriter
 
 
-@dataclass
-class CaseView:
-    method: str
-    attributes: list[str]
-    event: str  # Swift expression building the event
-    expected_hex: str = ""
-    expected_json: str = ""
-    constraint: str = ""
-    path: str = ""
-    message: str = ""  # the ValidationError's text
-    warnings: str = ""  # Swift array literal of the deprecation warnings, "" when none
-
-
-def method_base(case_name: str) -> str:
-    return "test_" + re.sub(r"[^A-Za-z0-9_]+", "_", case_name)
-
-
-def _case(writer: ValueWriter, event: str, values: Mapping[str, Any], name: str,
-          methods: NameAllocator, cls: str) -> CaseView:
-    writer.uses_deprecated = False
-    expr = writer.event(event, values)
-    return CaseView(methods.claim(cls, method_base(name)), [DEPRECATED_TEST] if writer.uses_deprecated else [], expr)
-
-
 def render_tests(model: Model, nm: Any, templates: TemplateSet, common: dict[str, Any]) -> list[OutputFile]:
-    """One test class per event (small files compile in parallel), plus the
-    tracker, delivery (HttpTransport against a loopback server), runtime and
-    vector tests."""
+    """The test plan as data (plan.json, its typed builders, reader and
+    runner), plus the tracker, delivery (HttpTransport against a loopback
+    server), runtime and vector tests."""
     folder = f"Tests/{nm.module}Tests"
-    plan = testplan.plan(model)
     writer = ValueWriter(model, nm)
-    classes = NameAllocator(names.RESERVED)
-    classes.block("classes", nm.types.values())
-    methods = NameAllocator(names.RESERVED)
-    by_event: dict[str, dict[str, Any]] = {
-        e.name: {"cls": classes.claim("classes", nm.types[("event", e.name)] + "EventTests"),
-                 "samples": [], "invalid": []}
-        for e in model.events}
-    for sample in plan.samples:
-        group = by_event[sample.event]
-        view = _case(writer, sample.event, sample.values, sample.name, methods, group["cls"])
-        view.expected_hex = names.string_literal(sample.proto_hex)
-        view.expected_json = names.string_literal(sample.json)
-        view.warnings = _string_array(sample.warnings) if sample.warnings else ""
-        group["samples"].append(view)
-    for case in plan.invalid:
-        group = by_event[case.event]
-        view = _case(writer, case.event, case.values, case.name, methods, group["cls"])
-        view.constraint = names.string_literal(case.constraint)
-        view.path = names.string_literal(case.path)
-        view.message = names.string_literal(case.message)
-        group["invalid"].append(view)
+    builders = builders_view(model, nm, templates.memo)
     files = [
-        OutputFile(f"{folder}/Events/{group['cls']}.swift", templates.render("tests/event.swift.j2", **common, e=group))
-        for group in by_event.values() if group["samples"] or group["invalid"]
+        OutputFile(f"{folder}/plan.json", plan_vectors(model)),
+        OutputFile(f"{folder}/PlanBuilders.swift", templates.render("tests/plan_builders.swift.j2", **common,
+                                                                    b=builders)),
+        OutputFile(f"{folder}/PlanNode.swift", templates.render("tests/PlanNode.swift.j2", **common)),
+        OutputFile(f"{folder}/PlanTests.swift", templates.render("tests/PlanTests.swift.j2", **common,
+                                                                 attributes=builders["attributes"])),
     ]
-    if plan.samples:  # the tracker is tested with an event of the model
+    if model.events:  # the tracker is tested with an event of the model
         files.append(OutputFile(f"{folder}/TrackerTests.swift", templates.render(
             "tests/tracker.swift.j2", **common, t=tracker_view(model, nm, writer))))
         files.append(OutputFile(f"{folder}/DeliveryTrackerTests.swift", templates.render(
@@ -92,7 +50,6 @@ def tracker_view(model: Model, nm: Any, writer: ValueWriter) -> dict[str, Any]:
     """The envelope case (fixed clock and id) plus an invalid event for the
     policies and, when the model has one, a sample using deprecated parts."""
     envelope = testplan.envelope_case(model, nm.module)
-    plan = testplan.plan(model)
     writer.uses_deprecated = False
     context = writer.context(envelope.context)
     event = writer.event(envelope.event, envelope.values)
@@ -114,15 +71,15 @@ def tracker_view(model: Model, nm: Any, writer: ValueWriter) -> dict[str, Any]:
                         if p.auto is AutoValue.CLIENT_TIMESTAMP][:1],
     }
     view.update(consent_view(model, nm, writer, envelope))
-    if plan.invalid:
-        case = plan.invalid[0]
+    case = testplan.first_invalid(model)
+    if case is not None:
         writer.uses_deprecated = False
         expr = writer.event(case.event, case.values)
         view["invalid"] = [{"event": expr, "attributes": [DEPRECATED_TEST] if writer.uses_deprecated else [],
                             "constraint": names.string_literal(case.constraint),
                             "path": names.string_literal(case.path),
                             "message": names.string_literal(case.message)}]
-    flagged = max((s for s in plan.samples if s.warnings), key=lambda s: len(s.warnings), default=None)
+    flagged = testplan.deprecated_sample(model)
     if flagged is not None:
         writer.uses_deprecated = False
         expr = writer.event(flagged.event, flagged.values)
@@ -165,7 +122,7 @@ def _string_array(texts: tuple[str, ...]) -> str:
 def readme_example(model: Model, nm: Any) -> dict[str, str]:
     """A context and an event that validate, for the README."""
     writer = ValueWriter(model, nm)
-    if not testplan.plan(model).samples:
+    if not model.events:
         return {"context": writer.context(testplan.context_sample(model)), "track": "// (the model has no events)"}
     envelope = testplan.envelope_case(model, nm.module)
     return {"context": writer.context(envelope.context),

@@ -4,9 +4,10 @@ model's options import none of this)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from codegen.ir import Model
+from codegen.ir import Event, Model
 from codegen.sdk.contract import GENERATED_MARKER, OutputFile
 from codegen.sdk.runtime_files import copy_runtime, generated_header
 from codegen.sdk.templates import TemplateSet
@@ -65,10 +66,13 @@ class SwiftTarget:
             sv = object_view(nm, obj, model)
             files.append(OutputFile(f"{src}/Objects/{sv.name}.swift",
                                     templates.render("object.swift.j2", **common, s=sv)))
-        for event in model.events:
+
+        def event_file(event: Event) -> list[OutputFile]:
             sv = event_view(nm, model, event)
-            files.append(OutputFile(f"{src}/Events/{sv.name}.swift",
-                                    templates.render("event.swift.j2", **common, s=sv)))
+            return [OutputFile(f"{src}/Events/{sv.name}.swift", templates.render("event.swift.j2", **common, s=sv))]
+
+        for event in model.events:
+            files += templates.memo.event_files(event, (nm.types[("event", event.name)],), partial(event_file, event))
         files.append(OutputFile(f"{src}/{nm.context_type}.swift",
                                 templates.render("context.swift.j2", **common, s=context_view(nm, model))))
         files.append(OutputFile(f"{src}/{nm.purpose_type}.swift",

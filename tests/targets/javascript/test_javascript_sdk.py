@@ -3,8 +3,9 @@
 The SDK of the bundled model is built with the real CLI into a temporary
 folder, compiled with the pinned TypeScript (strict, no output at all means
 no errors or warnings) and its own tests run with node's test runner: every
-test-plan sample (bytes and JSON equal the reference's), every invalid case,
-the tracker, the runtime, and the shared vectors (JCS, 20,000 ES numbers).
+case of its test-plan vectors through the typed builders (samples' bytes and
+JSON equal the reference's, invalid cases), the tracker, the runtime, and the
+shared vectors (JCS, 20,000 ES numbers).
 Then the ES module, CommonJS and declaration builds are used the way an
 application would, the bundle sizes are measured with the pinned esbuild,
 and a model built to break names and escaping compiles and passes as well.
@@ -90,13 +91,12 @@ def bundled_sdk(toolchain: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 def test_generated_sdk_compiles_strict_and_its_tests_pass(bundled_sdk: Path, bundled_model, shared_vectors) -> None:
-    from codegen.testplan import plan
+    from targets.toolchain import plan_cases
 
     tsc(bundled_sdk, "tsconfig.json")  # type-checks src and test together, as an editor would
     counts = node_tests(bundled_sdk)
-    cases = plan(bundled_model)
-    # Samples, invalid cases, tracker, runtime and vector tests all ran.
-    assert counts["pass"] >= len(cases.samples) + len(cases.invalid) + 10, counts
+    # The plan's cases, tracker, runtime and vector tests all ran.
+    assert counts["pass"] >= plan_cases(bundled_model) + 10, counts
     config = json.loads((bundled_sdk / "tsconfig.json").read_text())
     assert config["compilerOptions"]["strict"] is True
 

@@ -25,10 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from codegen.loader import load_model
-from codegen.targets.kotlin import sdktests as kotlin_tests
-from codegen.targets.kotlin import views as kv
 from conftest import MODEL_DIR, ROOT, SHARED_VECTORS, run_codegen
+from targets.toolchain import plan_cases
 
 HOSTILE_MODEL = r'''
 model:
@@ -118,8 +116,9 @@ events:
       is: {number: 3, type: bool, const: true, privacy: none}
 '''
 
-# Test classes every generated package has besides one per event with cases.
-RUNTIME_TESTS = {"RuntimeTest", "JsonVectorsTest", "TrackerTest", "DeliveryTest", "JournalTest", "DeliveryTrackerTest"}
+# Test classes every generated package has (PlanTest runs the test plan's vectors).
+EXPECTED_CLASSES = {"PlanTest", "RuntimeTest", "JsonVectorsTest", "TrackerTest", "DeliveryTest", "JournalTest",
+                    "DeliveryTrackerTest"}
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 600) -> str:
@@ -167,11 +166,6 @@ def surefire(package: Path) -> dict[str, dict[str, int]]:
     return suites
 
 
-def expected_classes(model_dir: Path) -> set[str]:
-    model = load_model(model_dir)
-    return {name for name, _ in kotlin_tests.event_tests(model, kv.Names(model))} | RUNTIME_TESTS
-
-
 @pytest.fixture(scope="session")
 def maven_run(maven: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """Both SDKs built and tested by one `mvn -q -B test`."""
@@ -199,7 +193,7 @@ def _children_cpu() -> float:
 def test_generated_sdk_compiles_without_warnings_and_its_tests_pass(maven_run: dict, which: str) -> None:
     package: Path = maven_run["packages"][which]
     suites = surefire(package)
-    missing = expected_classes(maven_run["models"][which]) - set(suites)
+    missing = EXPECTED_CLASSES - set(suites)
     assert not missing, f"test classes that did not run: {sorted(missing)}"
     for name, counts in suites.items():
         assert counts["tests"] > 0, name
@@ -211,12 +205,9 @@ def test_generated_sdk_compiles_without_warnings_and_its_tests_pass(maven_run: d
 
 
 def test_bundled_sdk_runs_every_case_of_the_test_plan(maven_run: dict, bundled_model) -> None:
-    from codegen.testplan import plan
-
     suites = surefire(maven_run["packages"]["bundled"])
-    cases = plan(bundled_model)
-    rendered = sum(counts["tests"] for name, counts in suites.items() if name not in RUNTIME_TESTS)
-    assert rendered == len(cases.samples) + len(cases.invalid), (rendered, len(cases.samples), len(cases.invalid))
+    # One dynamic test per case, plus the check that every event has samples.
+    assert suites["PlanTest"]["tests"] == plan_cases(bundled_model) + 1, suites["PlanTest"]
     assert suites["JsonVectorsTest"]["tests"] == 2 and suites["TrackerTest"]["tests"] >= 10
 
 
@@ -232,7 +223,8 @@ def test_generated_tree_holds_no_build_output(maven_run: dict, tmp_path: Path) -
     fresh = build_sdk(MODEL_DIR, tmp_path)
     kinds = {p.suffix or p.name for p in fresh.rglob("*") if p.is_file()}
     assert kinds <= {".kt", ".kts", ".xml", ".md", ".gitignore", ".json"}, kinds
-    assert [p.name for p in fresh.rglob("*.json")] == [".codegen-manifest.json"]
+    assert sorted(p.name for p in fresh.rglob("*.json")) == [".codegen-manifest.json", "plan.json"]
+    assert next(fresh.rglob("plan.json")).parent.is_relative_to(fresh / "src" / "test" / "resources")
 
 
 def test_setup_script_is_idempotent(maven: str) -> None:

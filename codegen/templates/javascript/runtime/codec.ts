@@ -207,16 +207,16 @@ export const timestampCodec: Codec<Timestamp> = {
   isZero: () => false,
   write(w, value) {
     const t = validTimestamp(value);
-    const sub = new ProtoWriter();
+    const start = w.begin();
     if (t.seconds !== 0n) {
-      sub.tag(1, WIRE_VARINT);
-      sub.int64(t.seconds);
+      w.tag(1, WIRE_VARINT);
+      w.int64(t.seconds);
     }
     if (t.nanos !== 0) {
-      sub.tag(2, WIRE_VARINT);
-      sub.int32(t.nanos);
+      w.tag(2, WIRE_VARINT);
+      w.int32(t.nanos);
     }
-    w.bytes(sub.finish());
+    w.end(start);
   },
   check(value, path, _field, out) {
     if (!(value instanceof Timestamp)) out.push(issue(path, "type", "must be a Timestamp"));
@@ -294,7 +294,11 @@ export function messageCodec<T extends object>(kind: string, fields: () => reado
     packable: false,
     fields,
     isZero: () => false, // messages have explicit presence
-    write: (w, value) => w.bytes(encodeMessage(fields(), checkObject(value))),
+    write: (w, value) => {
+      const start = w.begin();
+      writeMessage(w, fields(), checkObject(value));
+      w.end(start);
+    },
     check(value, path, _field, out) {
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
         out.push(issue(path, "type", "must be an object of the model"));
@@ -341,9 +345,30 @@ export function mapKey(key: unknown): string {
   return key;
 }
 
+// One writer for every top-level encoding (its buffer is kept); a nested
+// call, which a getter of a message could make, gets its own.
+const SHARED = new ProtoWriter();
+let sharedInUse = false;
+
 /** The Protobuf bytes of a message, fields in number order. */
 export function encodeMessage(fields: readonly Field[], message: object, auto?: AutoValues): Uint8Array {
-  const w = new ProtoWriter();
+  if (sharedInUse) {
+    const own = new ProtoWriter();
+    writeMessage(own, fields, message, auto);
+    return own.finish();
+  }
+  sharedInUse = true;
+  try {
+    SHARED.reset();
+    writeMessage(SHARED, fields, message, auto);
+    return SHARED.finish();
+  } finally {
+    sharedInUse = false;
+  }
+}
+
+/** Appends a message's fields to `w` (nested messages in place, see ProtoWriter.begin). */
+export function writeMessage(w: ProtoWriter, fields: readonly Field[], message: object, auto?: AutoValues): void {
   for (const field of fields) {
     const value = valueOf(message, field, auto);
     if (value === undefined || value === null) continue;
@@ -352,10 +377,10 @@ export function encodeMessage(fields: readonly Field[], message: object, auto?: 
       const items = listOf(field, value);
       if (items.length === 0) continue;
       if (codec.packable) {
-        const sub = new ProtoWriter();
-        for (const item of items) codec.write(sub, present(field, item));
         w.tag(field.number, WIRE_LEN);
-        w.bytes(sub.finish());
+        const start = w.begin();
+        for (const item of items) codec.write(w, present(field, item));
+        w.end(start);
       } else {
         for (const item of items) {
           w.tag(field.number, codec.wireType);
@@ -365,20 +390,19 @@ export function encodeMessage(fields: readonly Field[], message: object, auto?: 
     } else if (field.label === MAP) {
       for (const [key, item] of entriesOf(value)) {
         // Key and value are always written, even when empty or zero.
-        const entry = new ProtoWriter();
-        entry.tag(1, WIRE_LEN);
-        entry.string(mapKey(key));
-        entry.tag(2, codec.wireType);
-        codec.write(entry, present(field, item));
         w.tag(field.number, WIRE_LEN);
-        w.bytes(entry.finish());
+        const start = w.begin();
+        w.tag(1, WIRE_LEN);
+        w.string(mapKey(key));
+        w.tag(2, codec.wireType);
+        codec.write(w, present(field, item));
+        w.end(start);
       }
     } else if (field.presence || !codec.isZero(value)) {
       w.tag(field.number, codec.wireType);
       codec.write(w, value);
     }
   }
-  return w.finish();
 }
 
 /** Every broken rule of a message and the messages inside it, in field order. */

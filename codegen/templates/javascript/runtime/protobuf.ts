@@ -12,11 +12,25 @@ const UINT64_MAX = (1n << 64n) - 1n;
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 
-/** Appends Protobuf records to a growing buffer; `finish()` returns the bytes. */
+// Scratch space for the bytes of one float or double (shared: writing is synchronous).
+const SCRATCH = new DataView(new ArrayBuffer(8));
+const SCRATCH_BYTES = new Uint8Array(SCRATCH.buffer);
+const TWO_32 = 4294967296;
+
+/**
+ * Appends Protobuf records to a growing buffer; `finish()` returns the bytes.
+ * A nested message, packed list or timestamp is written in place: `begin()`
+ * keeps one byte for its length and `end()` fills it in (moving the body
+ * when the length needs more bytes), so no writer or copy is made per level.
+ */
 export class ProtoWriter {
-  private buf = new Uint8Array(64);
+  private buf = new Uint8Array(256);
   private pos = 0;
-  private readonly view = new DataView(new ArrayBuffer(8));
+
+  /** Starts over (the buffer stays: a writer can be used again). */
+  reset(): void {
+    this.pos = 0;
+  }
 
   private reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -38,6 +52,26 @@ export class ProtoWriter {
     this.pos += bytes.length;
   }
 
+  /** Starts a length-delimited value written in place; pass the result to `end`. */
+  begin(): number {
+    this.reserve(1);
+    return this.pos++;
+  }
+
+  /** Ends the value `begin` started: writes its length before it. */
+  end(start: number): void {
+    const length = this.pos - start - 1;
+    if (length < 0x80) {
+      this.buf[start] = length;
+      return;
+    }
+    // A length of two bytes or more: the body moves up (rare, so kept short).
+    const body = this.buf.slice(start + 1, this.pos);
+    this.pos = start;
+    this.varint32(length);
+    this.raw(body);
+  }
+
   tag(field: number, wireType: number): void {
     // field * 8 rather than << 3: field numbers reach 2^29 - 1.
     this.varint32(field * 8 + wireType);
@@ -54,19 +88,24 @@ export class ProtoWriter {
     this.buf[this.pos++] = v;
   }
 
+  /** A varint of the 64 bits hi:lo (each an integer in [0, 2^32)). */
+  private varintSplit(lo: number, hi: number): void {
+    this.reserve(10);
+    while (hi > 0 || lo > 0x7f) {
+      this.buf[this.pos++] = (lo & 0x7f) | 0x80;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    this.buf[this.pos++] = lo;
+  }
+
   /** A varint of an integer in [0, 2^64). */
   varint64(value: bigint): void {
     if (value <= 0xffffffffn) {
       this.varint32(Number(value));
       return;
     }
-    this.reserve(10);
-    let v = value;
-    while (v > 0x7fn) {
-      this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
-      v >>= 7n;
-    }
-    this.buf[this.pos++] = Number(v);
+    this.varintSplit(Number(value & 0xffffffffn), Number(value >> 32n));
   }
 
   /** int32 and enum numbers: negative values are sign-extended to 10 bytes. */
@@ -75,7 +114,7 @@ export class ProtoWriter {
       throw new EncodingError(`${value} is not an int32`);
     }
     if (value >= 0) this.varint32(value);
-    else this.varint64(BigInt.asUintN(64, BigInt(value)));
+    else this.varintSplit(value >>> 0, 0xffffffff);
   }
 
   uint32(value: number): void {
@@ -86,12 +125,23 @@ export class ProtoWriter {
   }
 
   int64(value: bigint | number): void {
+    // Most values are small and positive: number arithmetic is far cheaper than BigInt's.
+    const n = typeof value === "bigint" ? Number(value) : value;
+    if (Number.isSafeInteger(n) && n >= 0) {
+      this.varintSplit(n % TWO_32, Math.floor(n / TWO_32));
+      return;
+    }
     const v = toBigInt(value);
     if (v < INT64_MIN || v > INT64_MAX) throw new EncodingError(`${value} is not an int64`);
     this.varint64(BigInt.asUintN(64, v));
   }
 
   uint64(value: bigint | number): void {
+    const n = typeof value === "bigint" ? Number(value) : value;
+    if (Number.isSafeInteger(n) && n >= 0) {
+      this.varintSplit(n % TWO_32, Math.floor(n / TWO_32));
+      return;
+    }
     const v = toBigInt(value);
     if (v < 0n || v > UINT64_MAX) throw new EncodingError(`${value} is not a uint64`);
     this.varint64(v);
@@ -105,21 +155,21 @@ export class ProtoWriter {
   /** 4 bytes little-endian; NaN is the canonical quiet NaN 0x7fc00000. */
   float(value: number): void {
     checkNumber(value);
-    if (Number.isNaN(value)) this.view.setUint32(0, 0x7fc00000, true);
-    else this.view.setFloat32(0, toFloat32(value), true);
-    this.raw(new Uint8Array(this.view.buffer, 0, 4));
+    if (Number.isNaN(value)) SCRATCH.setUint32(0, 0x7fc00000, true);
+    else SCRATCH.setFloat32(0, toFloat32(value), true);
+    this.raw(SCRATCH_BYTES.subarray(0, 4));
   }
 
   /** 8 bytes little-endian; NaN is the canonical quiet NaN 0x7ff8000000000000. */
   double(value: number): void {
     checkNumber(value);
     if (Number.isNaN(value)) {
-      this.view.setUint32(0, 0, true);
-      this.view.setUint32(4, 0x7ff80000, true);
+      SCRATCH.setUint32(0, 0, true);
+      SCRATCH.setUint32(4, 0x7ff80000, true);
     } else {
-      this.view.setFloat64(0, value, true);
+      SCRATCH.setFloat64(0, value, true);
     }
-    this.raw(new Uint8Array(this.view.buffer, 0, 8));
+    this.raw(SCRATCH_BYTES.subarray(0, 8));
   }
 
   /** Length-prefixed bytes. */
@@ -129,9 +179,13 @@ export class ProtoWriter {
     this.raw(value);
   }
 
-  /** Length-prefixed UTF-8; a lone UTF-16 surrogate is refused. */
+  /** Length-prefixed UTF-8, encoded in place; a lone UTF-16 surrogate is refused. */
   string(value: string): void {
-    this.bytes(utf8(value));
+    if (typeof value !== "string") throw new EncodingError(`${String(value)} is not a string`);
+    const start = this.begin();
+    this.reserve(value.length * 3);
+    this.pos = writeUtf8(value, this.buf, this.pos);
+    this.end(start);
   }
 }
 
@@ -150,7 +204,12 @@ export function toBigInt(value: bigint | number): bigint {
 export function utf8(value: string): Uint8Array {
   if (typeof value !== "string") throw new EncodingError(`${String(value)} is not a string`);
   const out = new Uint8Array(value.length * 3);
-  let n = 0;
+  return out.slice(0, writeUtf8(value, out, 0));
+}
+
+/** Writes the UTF-8 of `value` into `out` from `at` (room for 3 bytes a unit); the end. */
+function writeUtf8(value: string, out: Uint8Array, at: number): number {
+  let n = at;
   for (let i = 0; i < value.length; i++) {
     let c = value.charCodeAt(i);
     if (c < 0x80) {
@@ -175,7 +234,7 @@ export function utf8(value: string): Uint8Array {
       out[n++] = 0x80 | (c & 63);
     }
   }
-  return out.slice(0, n);
+  return n;
 }
 
 /** Compares strings by Unicode code points (Protobuf map order), not UTF-16 units. */

@@ -44,21 +44,21 @@ export function checkBounds(
 ): void {
   // Comparisons between bigint and number are exact in JavaScript; a bound
   // is a bigint for 64-bit integers and a number otherwise.
+  // The texts are made only for a broken bound (a float's takes exact arithmetic).
   const kind = field.codec.kind;
   const v = narrow !== undefined && typeof value === "number" ? narrow(value) : value;
   const finite = typeof v === "bigint" || Number.isFinite(v);
   const limit = (bound: number | bigint) => (narrow !== undefined && typeof bound === "number" ? narrow(bound) : bound);
   const shown = (bound: number | bigint) => (kind === "float" ? numberText(kind, bound) : String(bound));
-  const text = numberText(kind, v);
   if (field.minimum !== undefined) {
     const min = limit(field.minimum);
-    if (!finite) out.push(issue(path, "minimum", `${text} is not a finite number (the minimum is ${shown(min)})`));
-    else if (!(v >= min)) out.push(issue(path, "minimum", `${text} is below the minimum ${shown(min)}`));
+    if (!finite) out.push(issue(path, "minimum", `${numberText(kind, v)} is not a finite number (the minimum is ${shown(min)})`));
+    else if (!(v >= min)) out.push(issue(path, "minimum", `${numberText(kind, v)} is below the minimum ${shown(min)}`));
   }
   if (field.maximum !== undefined) {
     const max = limit(field.maximum);
-    if (!finite) out.push(issue(path, "maximum", `${text} is not a finite number (the maximum is ${shown(max)})`));
-    else if (!(v <= max)) out.push(issue(path, "maximum", `${text} is above the maximum ${shown(max)}`));
+    if (!finite) out.push(issue(path, "maximum", `${numberText(kind, v)} is not a finite number (the maximum is ${shown(max)})`));
+    else if (!(v <= max)) out.push(issue(path, "maximum", `${numberText(kind, v)} is above the maximum ${shown(max)}`));
   }
 }
 

@@ -113,7 +113,9 @@ public struct Codec<T> {
 public struct ProtoWriter {
     public private(set) var bytes: [UInt8] = []
 
-    public init() {}
+    public init() {
+        bytes.reserveCapacity(128)
+    }
 
     // MARK: Fields
 
@@ -137,10 +139,10 @@ public struct ProtoWriter {
     public mutating func repeated<T>(_ field: Int, _ values: [T], _ codec: Codec<T>) {
         if values.isEmpty { return }
         if codec.packable {
-            var inner = ProtoWriter()
-            for value in values { codec.payload(value, &inner) }
             tag(field, .lengthDelimited)
-            lengthDelimited(inner.bytes)
+            nested { writer in
+                for value in values { codec.payload(value, &writer) }
+            }
         } else {
             for value in values {
                 tag(field, codec.wireType)
@@ -153,13 +155,13 @@ public struct ProtoWriter {
     /// both always written.
     public mutating func map<T>(_ field: Int, _ entries: [MapKey: T], _ codec: Codec<T>) {
         for key in entries.keys.sorted() {
-            var entry = ProtoWriter()
-            entry.tag(1, .lengthDelimited)
-            entry.lengthDelimited(Array(key.string.utf8))
-            entry.tag(2, codec.wireType)
-            codec.payload(entries[key]!, &entry)
             tag(field, .lengthDelimited)
-            lengthDelimited(entry.bytes)
+            nested { entry in
+                entry.tag(1, .lengthDelimited)
+                entry.string(key.string)
+                entry.tag(2, codec.wireType)
+                codec.payload(entries[key]!, &entry)
+            }
         }
     }
 
@@ -193,6 +195,35 @@ public struct ProtoWriter {
     public mutating func lengthDelimited(_ payload: [UInt8]) {
         varint(UInt64(payload.count))
         bytes.append(contentsOf: payload)
+    }
+
+    /// Length-prefixed UTF-8, straight from the string's storage.
+    public mutating func string(_ value: String) {
+        let utf8 = value.utf8
+        varint(UInt64(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+
+    /// A length-delimited value that `body` writes in place: one byte is
+    /// kept for the length, and the value moves up when its length needs
+    /// more (no writer and no copy per nested message or packed list).
+    public mutating func nested(_ body: (inout ProtoWriter) -> Void) {
+        let start = bytes.count
+        bytes.append(0)
+        body(&self)
+        let length = bytes.count - start - 1
+        if length < 0x80 {
+            bytes[start] = UInt8(length)
+            return
+        }
+        var prefix: [UInt8] = []
+        var rest = UInt64(length)
+        while rest >= 0x80 {
+            prefix.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        prefix.append(UInt8(rest))
+        bytes.replaceSubrange(start..<start + 1, with: prefix)
     }
 }
 
@@ -257,7 +288,7 @@ extension Codec where T == Double {
 extension Codec where T == String {
     public static var string: Codec<String> {
         Codec(wireType: .lengthDelimited, packable: false, isDefault: { $0.isEmpty },
-              payload: { $1.lengthDelimited(Array($0.utf8)) },
+              payload: { $1.string($0) },
               json: { .string($0) })
     }
 }
@@ -282,7 +313,7 @@ extension Codec where T: ProtoMessage {
     /// Objects and timestamps: a nested message, written whenever set.
     public static var message: Codec<T> {
         Codec(wireType: .lengthDelimited, packable: false, isDefault: { _ in false },
-              payload: { $1.lengthDelimited($0.toProtobuf()) },
+              payload: { value, writer in writer.nested { value.writeFields(to: &$0) } },
               json: { $0.toJsonValue() })
     }
 }

@@ -11,7 +11,7 @@ package org.broadcaster.analytics
  * writes nothing, like an empty collection.
  */
 public class ProtoWriter {
-    private var buf = ByteArray(64)
+    private var buf = ByteArray(128)
     private var size = 0
 
     public fun toByteArray(): ByteArray = buf.copyOf(size)
@@ -77,9 +77,10 @@ public class ProtoWriter {
     public fun stringOpt(field: Int, value: String?) {
         if (value == null) return
         tag(field, LEN)
-        val encoded = Utf8.encode(value)
-        varint(encoded.size.toLong())
-        raw(encoded)
+        val start = beginLength()
+        ensure(value.length * 3)
+        size = Utf8.write(value, buf, size)
+        endLength(start)
     }
 
     public fun bytesOpt(field: Int, value: Bytes?) {
@@ -110,20 +111,46 @@ public class ProtoWriter {
         }
     }
 
-    /** A length-delimited field whose content [body] writes. */
+    /**
+     * A length-delimited field whose content [body] writes, in place: one
+     * byte is kept for the length and the content moves up when the length
+     * needs more (no writer and no copy per nested message).
+     */
     public inline fun nested(field: Int, body: ProtoWriter.() -> Unit) {
-        val inner = ProtoWriter()
-        inner.body()
-        lengthDelimited(field, inner)
+        lengthTag(field)
+        val start = beginLength()
+        body()
+        endLength(start)
     }
 
     @PublishedApi
-    internal fun lengthDelimited(field: Int, inner: ProtoWriter) {
-        tag(field, LEN)
-        varint(inner.size.toLong())
-        ensure(inner.size)
-        System.arraycopy(inner.buf, 0, buf, size, inner.size)
-        size += inner.size
+    internal fun lengthTag(field: Int): Unit = tag(field, LEN)
+
+    @PublishedApi
+    internal fun beginLength(): Int {
+        ensure(1)
+        return size++
+    }
+
+    @PublishedApi
+    internal fun endLength(start: Int) {
+        val length = size - start - 1
+        if (length < 0x80) {
+            buf[start] = length.toByte()
+            return
+        }
+        var extra = 1
+        while (length ushr (7 * (extra + 1)) != 0) extra++
+        ensure(extra)
+        System.arraycopy(buf, start + 1, buf, start + 1 + extra, length)
+        size += extra
+        var v = length
+        var at = start
+        while (v ushr 7 != 0) {
+            buf[at++] = ((v and 0x7f) or 0x80).toByte()
+            v = v ushr 7
+        }
+        buf[at] = v.toByte()
     }
 
     // --- repeated ----------------------------------------------------------
@@ -145,9 +172,10 @@ public class ProtoWriter {
     /** One record with every value, none for an empty list. */
     private inline fun <T> packed(field: Int, values: List<T>?, element: ProtoWriter.(T) -> Unit) {
         if (values.isNullOrEmpty()) return
-        val inner = ProtoWriter()
-        for (value in values) inner.element(value)
-        lengthDelimited(field, inner)
+        tag(field, LEN)
+        val start = beginLength()
+        for (value in values) element(value)
+        endLength(start)
     }
 
     /**
@@ -252,9 +280,38 @@ internal object Utf8 {
         return -1
     }
 
-    fun encode(text: String): ByteArray {
-        val at = unpairedSurrogateAt(text)
-        if (at >= 0) throw EncodingError("string has an unpaired UTF-16 surrogate at index $at")
-        return text.encodeToByteArray()
+    /** Writes the UTF-8 of [text] into [out] from [at] (3 bytes of room a char); the end. */
+    fun write(text: String, out: ByteArray, at: Int): Int {
+        var n = at
+        var i = 0
+        while (i < text.length) {
+            val c = text[i].code
+            when {
+                c < 0x80 -> out[n++] = c.toByte()
+                c < 0x800 -> {
+                    out[n++] = (0xc0 or (c shr 6)).toByte()
+                    out[n++] = (0x80 or (c and 63)).toByte()
+                }
+                c < 0xd800 || c > 0xdfff -> {
+                    out[n++] = (0xe0 or (c shr 12)).toByte()
+                    out[n++] = (0x80 or ((c shr 6) and 63)).toByte()
+                    out[n++] = (0x80 or (c and 63)).toByte()
+                }
+                else -> {
+                    val next = if (i + 1 < text.length) text[i + 1].code else 0
+                    if (c > 0xdbff || next < 0xdc00 || next > 0xdfff) {
+                        throw EncodingError("string has an unpaired UTF-16 surrogate at index $i")
+                    }
+                    i++
+                    val p = 0x10000 + ((c - 0xd800) shl 10) + (next - 0xdc00)
+                    out[n++] = (0xf0 or (p shr 18)).toByte()
+                    out[n++] = (0x80 or ((p shr 12) and 63)).toByte()
+                    out[n++] = (0x80 or ((p shr 6) and 63)).toByte()
+                    out[n++] = (0x80 or (p and 63)).toByte()
+                }
+            }
+            i++
+        }
+        return n
     }
 }

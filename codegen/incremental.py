@@ -1,0 +1,153 @@
+"""Reusing the previous build: content keys of each event and of what the
+events share, and the stored memo of every target (`codegen.sdk.memo`).
+
+An event's key is a hash of its text in the model file: from the line of
+its name to the line where the next event starts (a superset of its text,
+so any change to it changes the key). A file whose YAML could reach
+outside an event's lines (anchors, aliases, tags, directives, several
+documents) keys its events by their IR instead. The shared key covers the
+model without its events: header, options, context, enums, objects (what
+any event's IR and output may depend on besides itself). The target adds
+its own names for an event to the key (they depend on the other events'
+names).
+
+The memo of a target lives in `OUT/.codegen/<target>.memo.json`: which
+files each key gave, and the pieces of text (a line of a table, a
+function of a test module) each key gave. It is written after the target's
+files, with the stamp; a memo whose code key differs (codegen, the target
+or its templates changed) is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from codegen.sdk.contract import OutputFile
+from codegen.sdk.memo import KeptFile, Memo
+
+if TYPE_CHECKING:
+    from codegen.ir import Event, Model
+
+MEMO_SUFFIX = ".memo.json"
+# YAML that can make an event's IR depend on text outside its lines.
+_REACHING = re.compile(r"(?:^|[\s\[{,:-])[&*!][^\s,\[\]{}]|^%|^---|^\.\.\.", re.M)
+_LOCATION = re.compile(r"loc=Location\(file=(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"), line=\d+, column=\d+\)")
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+def ir_key(value: object) -> str:
+    """A content key of IR values, their locations left out."""
+    return _digest(_LOCATION.sub("", repr(value)))
+
+
+def shared_key(model: Model) -> str:
+    from dataclasses import replace
+
+    return ir_key(replace(model, events=()))
+
+
+def event_keys(model: Model, texts: dict[str, str]) -> dict[str, str]:
+    """A key per event (by name), from `texts` (model file text by the
+    location's file name), or from the IR where the text cannot tell."""
+    by_file: dict[str, list[Event]] = {}
+    for event in model.events:
+        by_file.setdefault(event.loc.file, []).append(event)
+    keys = {}
+    for file, events in by_file.items():
+        text = texts.get(file)
+        if text is None or _REACHING.search(text) or any(e.loc.line < 1 for e in events):
+            keys.update({e.name: "ir:" + ir_key(e) for e in events})
+            continue
+        lines = text.split("\n")
+        events.sort(key=lambda e: (e.loc.line, e.loc.column))
+        for i, event in enumerate(events):
+            end = events[i + 1].loc.line if i + 1 < len(events) else len(lines)
+            keys[event.name] = "text:" + _digest(event.name, "\n".join(lines[event.loc.line - 1:end]))
+    return keys
+
+
+class StoredMemo(Memo):
+    """The memo of one target for one build: what the previous build stored
+    (kept only while its files are on disk as it wrote them), and what this
+    build used, to be stored for the next one."""
+
+    def __init__(self, shared: str, events: dict[str, str], previous: dict[str, Any],
+                 intact: Callable[[str], bool]) -> None:
+        self.shared = shared
+        self.events = events
+        self._files: dict[str, list[str]] = previous.get("files", {})
+        self._texts: dict[str, str] = previous.get("texts", {})
+        self._intact = intact
+        self.files: dict[str, list[str]] = {}
+        self.texts: dict[str, str] = {}
+        self.reused = 0
+
+    def _key(self, kind: str, event: Event | None, extra: tuple[str, ...]) -> str:
+        return _digest(kind, self.shared, self.events[event.name] if event is not None else "", *extra)
+
+    def event_files(self, event: Event, extra: tuple[str, ...],
+                    compute: Callable[[], list[OutputFile]]) -> list[OutputFile]:
+        key = self._key("files", event, extra)
+        paths = self._files.get(key)
+        if paths is not None and all(self._intact(p) for p in paths):
+            self.files[key] = paths
+            self.reused += len(paths)
+            return [KeptFile(p) for p in paths]
+        files = compute()
+        self.files[key] = [f.path for f in files]
+        return files
+
+    def _text(self, key: str, compute: Callable[[], str]) -> str:
+        text = self._texts.get(key)
+        if text is None:
+            text = compute()
+        self.texts[key] = text
+        return text
+
+    def event_text(self, event: Event, extra: tuple[str, ...], compute: Callable[[], str]) -> str:
+        return self._text(self._key("text", event, extra), compute)
+
+    def shared_text(self, extra: tuple[str, ...], compute: Callable[[], str]) -> str:
+        return self._text(self._key("shared", None, extra), compute)
+
+    def stored(self, code: str) -> str:
+        return json.dumps({"code": code, "files": self.files, "texts": self.texts}, ensure_ascii=False,
+                          separators=(",", ":"))
+
+
+def read_memo(path: Path, code: str) -> dict[str, Any]:
+    """The stored memo, if it was written by the same code and templates."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("code") != code:
+        return {}
+    files, texts = stored.get("files"), stored.get("texts")
+    if not isinstance(files, dict) or not isinstance(texts, dict):
+        return {}
+    return {"files": files, "texts": texts}
+
+
+def model_texts(model_dir: Path) -> dict[str, str]:
+    """The model files' text by the name the loader's locations use."""
+    from codegen.loader import display_path
+    from codegen.model_files import model_files
+
+    texts = {}
+    for path in model_files(model_dir):
+        try:
+            texts[display_path(path)] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return texts

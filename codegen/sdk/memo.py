@@ -1,0 +1,51 @@
+"""What a target may reuse from the previous build of the same output.
+
+A target renders most of its files one event at a time; each event's work
+depends on that event and on what every event shares (the model's header,
+context, enums, objects and options). The build hands the target a `Memo`
+(as `TemplateSet.memo`) that knows a content key of each event and of the
+shared part: `event_files` and `event_text` return what the previous build
+produced for the same keys (and `extra`, the target's own names for the
+event), or compute it. Files reused this way stay on disk untouched
+(`KeptFile`: the build neither reads nor writes them). Without a previous
+build, or for `codegen check`, `NO_MEMO` computes everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from codegen.sdk.contract import OutputFile
+
+if TYPE_CHECKING:
+    from codegen.ir import Event
+
+
+@dataclass(frozen=True)
+class KeptFile(OutputFile):
+    """A file of the previous build, still on disk exactly as written: its
+    content is not loaded (`content` is empty)."""
+
+    content: str = ""
+
+
+class Memo:
+    """The interface, which computes everything (a build without a previous one)."""
+
+    def event_files(self, event: Event, extra: tuple[str, ...],
+                    compute: Callable[[], list[OutputFile]]) -> list[OutputFile]:
+        """The files only `event` (with the shared part and `extra`) decides."""
+        return compute()
+
+    def event_text(self, event: Event, extra: tuple[str, ...], compute: Callable[[], str]) -> str:
+        """A piece of a file of every event (a line of a table, a function of
+        a test module) that only `event` decides."""
+        return compute()
+
+    def shared_text(self, extra: tuple[str, ...], compute: Callable[[], str]) -> str:
+        """A piece that only the shared part (and `extra`) decides."""
+        return compute()
+
+
+NO_MEMO = Memo()
