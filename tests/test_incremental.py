@@ -35,7 +35,7 @@ EDITS = [  # (file, old, new): one property, then its constraint, then an enum, 
     ("events/video.yaml", "max_items: 30", "max_items: 29"),
     ("enums.yaml", "A written article.", "A written article (edited)."),
     ("events/app.yaml", "events:\n", "events:\n  added_event:\n    number: 90\n    description: Added.\n"
-                                     "    owner: x@example.com\n    properties:\n      note: "
+                                     "    owner: x@example.com\n    purposes: [necessary]\n    properties:\n      note: "
                                      "{number: 1, type: string, privacy: none, max_length: 5}\n"),
     ("events/app.yaml", "  added_event:\n    number: 90\n", "  added_event:\n    number: 91\n"),
 ]
