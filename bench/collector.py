@@ -107,7 +107,8 @@ def through_collector(work: Path, batches: list[bytes], content_type: str, conne
     log = open(work / "collector.log", "w")
     process = subprocess.Popen([sys.executable, "-m", "codegen", "--model", str(ROOT / "event_model"), "collect",
                                 "--sink", f"duckdb:{work / 'bench.duckdb'}", "--port", str(port),
-                                "--log-level", "warning"], stdout=log, stderr=subprocess.STDOUT)
+                                "--log-level", "warning"], stdout=log, stderr=subprocess.STDOUT,
+                               env={**os.environ, "CODEGEN_PSEUDONYM_KEY": bench_key()})
     try:
         for _ in range(600):
             try:
@@ -135,8 +136,14 @@ def through_collector(work: Path, batches: list[bytes], content_type: str, conne
         log.close()
 
 
+def bench_key() -> str:
+    """The pseudonymisation key of this run: the environment's, else a random one (never stored)."""
+    return os.environ.get("CODEGEN_PSEUDONYM_KEY") or os.urandom(32).hex()
+
+
 def in_process(batches: list[bytes], content_type: str) -> None:
-    """The collector's decoding and validation alone, in this process (CPU time)."""
+    """The collector's decoding and validation alone, in this process (CPU
+    time), then its privacy step (consent, pseudonyms) on the same events."""
     from codegen.collector.checking import EnvelopeChecker
     from codegen.collector.decoding import BatchDecoder, Limits
     from codegen.collector.descriptors import build_messages
@@ -155,9 +162,28 @@ def in_process(batches: list[bytes], content_type: str) -> None:
             raise SystemExit(f"rejected: {received.rejected[0].reasons}")
         events += len(received.accepted)
     elapsed = time.process_time() - started
-    gc.unfreeze()
     print(f"decoding and validation in-process ({content_type}): {events} events in {elapsed:.2f} s CPU = "
           f"{events / elapsed:,.0f} events/s", flush=True)
+    privacy_step(model, messages, decoder, batches, content_type)
+    gc.unfreeze()
+
+
+def privacy_step(model: object, messages: object, decoder: object, batches: list[bytes], content_type: str) -> None:
+    """The privacy step alone (DuckDB sink: row values only), in CPU time per event."""
+    try:
+        from codegen.collector.privacy import PrivacyStep
+        from codegen.collector.pseudonyms import PseudonymKey
+    except ImportError:  # a collector without it
+        return
+    step = PrivacyStep(model, messages, PseudonymKey.of(bytes.fromhex(bench_key())), rewrite_protobuf=False)
+    decoded = [decoder.decode(body, content_type, time.time_ns() // 1000) for body in batches]  # type: ignore[attr-defined]
+    started = time.process_time()
+    events = 0
+    for received in decoded:
+        events += len(step.apply(received, "127.0.0.1").accepted)
+    elapsed = time.process_time() - started
+    print(f"privacy step in-process ({content_type}): {events} events in {elapsed:.2f} s CPU = "
+          f"{elapsed / events * 1e6:.1f} us/event", flush=True)
 
 
 def bare_baseline(work: Path, batches: list[bytes]) -> None:

@@ -24,6 +24,10 @@ def _property(rng: random.Random, number: int) -> dict[str, object]:
         "privacy": rng.choice(["none", "pseudonymous", "personal"]),
         "description": f"Synthetic property {number} of type {type_name}.",
     }
+    if prop["privacy"] == "pseudonymous" and type_name not in ("string", "list<string>"):
+        prop["privacy"] = "none"  # a keyed hash is text: only strings can be pseudonymous
+    if prop["privacy"] == "personal":
+        prop["purposes"] = ["analytics"]
     if type_name == "string":
         prop.update({"max_length": 256, "pattern": "[a-z0-9_-]*"} if rng.random() < 0.3 else {"max_length": 128})
     if type_name in ("int32", "uint32", "double"):
@@ -41,11 +45,17 @@ def model_files(events: int, seed: int = 1) -> dict[str, dict[str, object]]:
                   "platforms": ["web", "android", "ios"]},
         "targets": {"python": {"package": "synthetic_analytics"}, "javascript": {"package": "synthetic-analytics"},
                     "kotlin": {"package": "com.example.synthetic"}, "swift": {"module": "SyntheticAnalytics"}},
+        "purposes": {
+            "necessary": {"description": "Running the app.", "lawful_basis": "legitimate_interest",
+                          "retention_days": 90},
+            "analytics": {"description": "Measuring use.", "lawful_basis": "consent", "retention_days": 395},
+        },
         "context": {"properties": {
             "event_id": {"number": 1, "type": "string", "auto": "event_id", "privacy": "none"},
             "client_timestamp": {"number": 2, "type": "timestamp", "auto": "client_timestamp", "privacy": "none"},
             "model_version": {"number": 3, "type": "string", "auto": "model_version", "privacy": "none"},
             "app_version": {"number": 4, "type": "string", "required": True, "privacy": "none"},
+            "consent": {"number": 5, "type": "list<string>", "auto": "consent", "privacy": "none"},
         }},
         "enums": {"kind": {"description": "Kinds.", "values": {f"kind_{i}": i for i in range(1, 6)}}},
         "objects": {"point": {"description": "A point.", "properties": {
@@ -64,6 +74,7 @@ def model_files(events: int, seed: int = 1) -> dict[str, dict[str, object]]:
                 "number": 10 + index,
                 "description": f"Synthetic event {index}.",
                 "owner": "bench@example.com",
+                "purposes": ["analytics"],
                 "properties": {f"prop_{n:02d}": _property(rng, n) for n in range(1, count + 1)},
             }
         files[f"events/events_{start // per_file:03d}.yaml"] = {"events": chunk}
@@ -89,7 +100,7 @@ _SHAPES = [
     "{{number: {n}, type: string, required: true, privacy: none, max_length: {m}, description: {d}}}",
     "{{number: {n}, type: int32, privacy: none, min: 0, max: {m}}}",
     "{{number: {n}, type: 'list<string>', privacy: none, max_items: {k}, pattern: '[a-z0-9_-]*'}}",
-    "{{number: {n}, type: kind, privacy: pseudonymous, description: {d}}}",
+    "{{number: {n}, type: kind, privacy: personal, purposes: [analytics], description: {d}}}",
     "{{number: {n}, type: point, privacy: none}}",
     "{{number: {n}, type: 'map<string, double>', privacy: none, min: -1.5, max: {m}.5}}",
     "{{number: {n}, type: timestamp, privacy: none, description: {d}}}",
@@ -109,7 +120,8 @@ def write_flow_model(root: Path, events: int, per_file: int = 500, seed: int = 1
             verb, thing = rng.choice(_WORDS), rng.choice(_WORDS)
             lines += [f"  {thing}_{verb}_{index}:", f"    number: {10 + index}",
                       f"    description: Sent when the {thing} {verb} changes ({index}).",
-                      f"    owner: {rng.choice(_WORDS)}-team@example.com", "    properties:"]
+                      f"    owner: {rng.choice(_WORDS)}-team@example.com", "    purposes: [analytics]",
+                      "    properties:"]
             names = rng.sample(_WORDS, rng.randint(2, 5))
             for n, name in enumerate(names, start=1):
                 shape = rng.choice(_SHAPES)

@@ -178,22 +178,27 @@ def list_targets() -> None:
 
 
 @model_command()
-@click.argument("kind", type=click.Choice(["proto", "jsonschema", "sql"]))
+@click.argument("kind", type=click.Choice(["proto", "jsonschema", "sql", "privacy"]))
 @click.option("--out", "-o", type=click.Path(path_type=Path),
-              help="File (proto, sql) or folder (jsonschema) to write; default: standard output.")
+              help="File (proto, sql, privacy) or folder (jsonschema) to write; default: standard output.")
+@click.option("--format", "form", type=click.Choice(["markdown", "csv", "json"]), default="markdown",
+              show_default=True, help="privacy: the form of the data inventory.")
 @click.pass_obj
-def export(settings: Settings, kind: str, out: Path | None) -> None:
-    """Export the model as a .proto file, JSON Schemas (one per event) or the
-    DuckDB DDL of the collector's tables."""
+def export(settings: Settings, kind: str, out: Path | None, form: str) -> None:
+    """Export the model as a .proto file, JSON Schemas (one per event), the
+    DuckDB DDL of the collector's tables, or the record of processing (the
+    data inventory of every value: class, purposes, lawful basis, retention)."""
     from codegen.exports.jsonschema import render_jsonschemas
+    from codegen.exports.privacy import render_inventory
     from codegen.exports.proto import render_proto
     from codegen.exports.sql import render_sql
     from codegen.loader import load_model
     from codegen.output import encode, write_file, write_tree
 
     model = load_model(settings.model)
-    if kind in ("proto", "sql"):
-        text = render_proto(model) if kind == "proto" else render_sql(model)
+    if kind in ("proto", "sql", "privacy"):
+        text = (render_proto(model) if kind == "proto" else render_sql(model) if kind == "sql"
+                else render_inventory(model, form))
         if out is None:
             echo(text, nl=False)
         else:
@@ -236,17 +241,37 @@ def _collector_options(func: Any) -> Any:
               help="Kafka: seconds to wait for the broker's acknowledgement before answering 503.")
 @click.option("--schema-registry", default=None, metavar="URL",
               help="Kafka: register the .proto there and frame values in the Confluent wire format.")
+@click.option("--pseudonym-key-file", default=None, metavar="FILE",
+              help="The secret key (hex) that pseudonymous values are hashed with; default: the environment "
+                   "variable CODEGEN_PSEUDONYM_KEY. Needed when the model has pseudonymous values.")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]))
 @click.pass_obj
 def collect(settings: Settings, sink: str, host: str, port: int, max_request_bytes: int, max_event_bytes: int,
             skew_threshold: float, max_pending_events: int, dev: bool, topic: str | None, bad_topic: str | None,
-            key_property: str, sink_timeout: float, schema_registry: str | None, log_level: str) -> None:
+            key_property: str, sink_timeout: float, schema_registry: str | None, pseudonym_key_file: str | None,
+            log_level: str) -> None:
     """Receive events (POST /v1/batch), validate them with the model and store them."""
     from codegen.collector.commands import run_collect
 
     run_collect(settings.model, sink, host, port, max_request_bytes, max_event_bytes, skew_threshold,
-                max_pending_events, dev, topic, bad_topic, key_property, sink_timeout, schema_registry, log_level)
+                max_pending_events, dev, topic, bad_topic, key_property, sink_timeout, schema_registry, log_level,
+                pseudonym_key_file)
+
+
+@model_command()
+@click.option("--sink", default="duckdb:events.duckdb", show_default=True, metavar="duckdb:PATH",
+              help="The collector's DuckDB file.")
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD[THH:MM:SSZ]",
+              help="Apply the retention as of this UTC time instead of now.")
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted and cleared; change nothing.")
+@click.pass_obj
+def retention(settings: Settings, sink: str, as_of: str | None, dry_run: bool) -> None:
+    """Delete stored events past their purposes' retention, and clear values whose
+    purposes are kept for less time than their event's."""
+    from codegen.collector.commands import run_retention
+
+    run_retention(settings.model, sink, as_of, dry_run)
 
 
 @model_command()

@@ -125,6 +125,34 @@ class AutoValue(str, Enum):
     MODEL_VERSION = "model_version"
     SDK_NAME = "sdk_name"
     SDK_VERSION = "sdk_version"
+    CONSENT = "consent"  # the purposes granted when the event was tracked (the consent stamp)
+
+
+class LawfulBasis(str, Enum):
+    """Why processing for a purpose is lawful (GDPR art. 6)."""
+
+    CONSENT = "consent"
+    LEGITIMATE_INTEREST = "legitimate_interest"
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal_obligation"
+
+
+@dataclass(frozen=True, slots=True)
+class Purpose:
+    """A purpose that events and personal values serve. Only purposes whose
+    lawful basis is `consent` need the user's consent; `sensitive` opts the
+    purpose in to sensitive values (special categories)."""
+
+    name: str
+    description: str
+    lawful_basis: LawfulBasis
+    retention_days: int
+    sensitive: bool = False
+    loc: Location = field(default=NOWHERE, compare=False)
+
+    @property
+    def granted_by_default(self) -> bool:
+        return self.lawful_basis is not LawfulBasis.CONSENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +207,7 @@ class Property:
     deprecation: Deprecation | None = None
     examples: tuple[ConstValue, ...] = ()
     loc: Location = field(default=NOWHERE, compare=False)
+    purposes: tuple[str, ...] = ()  # sorted; personal and sensitive values always name theirs
 
     @property
     def is_parameter(self) -> bool:
@@ -232,6 +261,7 @@ class Event:
     reserved: Reserved = Reserved()
     deprecation: Deprecation | None = None
     loc: Location = field(default=NOWHERE, compare=False)
+    purposes: tuple[str, ...] = ()  # sorted, at least one in a loaded model
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +318,10 @@ class Model:
     objects: tuple[ObjectType, ...]
     reserved_events: Reserved = Reserved()
     exports: ExportSettings = ExportSettings()
+    purposes: tuple[Purpose, ...] = ()  # sorted by name
+    # The purposes under which the collector stores the client's IP address
+    # (truncated); empty: it stores none.
+    client_ip_purposes: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()  # sorted by name
     license: str = ""  # SPDX expression of the SDKs' license ("" when the model names none)
     authors: tuple[str, ...] = ()  # "Name" or "Name <address>"
@@ -312,6 +346,8 @@ class Model:
                 return dict(settings)
         return {}
 
+    def purpose(self, name: str) -> Purpose:
+        return _by_name(self.purposes, name)
     def url(self, kind: str) -> str:
         return dict(self.urls).get(kind, "")
 

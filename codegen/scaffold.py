@@ -17,6 +17,18 @@ model:
   products: [website, app]
   platforms: [web, android, ios]
 
+# What data is processed for: every event names its purposes, and the SDKs
+# send an event only when the user granted all of them.
+purposes:
+  necessary:
+    description: Running the service the user asked for.
+    lawful_basis: legitimate_interest
+    retention_days: 90
+  analytics:
+    description: Measuring how the products are used.
+    lawful_basis: consent
+    retention_days: 395
+
 targets:
   python: {package: my_analytics}
   javascript: {package: "@my-company/analytics"}
@@ -35,6 +47,7 @@ context:
     sdk_version: {number: 5, type: string, auto: sdk_version, privacy: none, description: SDK version.}
     app_version: {number: 6, type: string, required: true, privacy: none, max_length: 32, description: App version.}
     user_id: {number: 7, type: string, privacy: pseudonymous, description: Pseudonymous user id.}
+    consent: {number: 8, type: list<string>, auto: consent, privacy: none, description: The purposes granted.}
 """
 
 EVENTS = """\
@@ -43,6 +56,7 @@ events:
     number: 10
     description: A page or screen was shown.
     owner: analytics@my-company.example
+    purposes: [analytics]
     properties:
       page_name:
         number: 1

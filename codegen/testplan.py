@@ -51,7 +51,8 @@ class TestPlan:
 class EnvelopeCase:
     """A whole envelope as a tracker sends it: `context` holds the context's
     parameters, `auto` the values the tracker fills in (keyed by AutoValue
-    name: event_id, client_timestamp, model_version, sdk_name, sdk_version)."""
+    name: event_id, client_timestamp, model_version, sdk_name, sdk_version,
+    consent: every purpose, which the test's tracker grants)."""
 
     event: str
     values: Mapping[str, Any]
@@ -59,6 +60,7 @@ class EnvelopeCase:
     auto: Mapping[str, Any]
     proto_hex: str
     json: str
+    purposes: tuple[str, ...] = ()  # those the envelope needs (its TrackedEvent's)
 
 
 _CACHE: dict[tuple[str, ...], Any] = {}
@@ -212,6 +214,12 @@ FIXED_AUTO: Mapping[str, Any] = {
 }
 
 
+def all_purposes(model: Any) -> tuple[str, ...]:
+    """The consent stamp of a tracker that was granted every purpose (what
+    the SDKs' own tests and the conformance batches track with)."""
+    return tuple(p.name for p in model.purposes)
+
+
 def envelope_case(model: Any, sdk_name: str, sdk_version: str | None = None) -> EnvelopeCase:
     """The envelope of the first event's full sample with the full context
     sample and fixed auto values (`sdk_name` differs per SDK)."""
@@ -223,9 +231,42 @@ def envelope_case(model: Any, sdk_name: str, sdk_version: str | None = None) -> 
     sample = next((s for s in samples if s.name == f"{s.event}_full"), samples[0])
     context = context_sample(model)
     auto = {**FIXED_AUTO, "model_version": model.version, "sdk_name": sdk_name,
-            "sdk_version": sdk_version or model.version}
-    encoded = reference_for(model).envelope(sample.event, sample.values, context, auto)
-    return EnvelopeCase(sample.event, sample.values, context, auto, encoded.proto_hex, encoded.json)
+            "sdk_version": sdk_version or model.version, "consent": all_purposes(model)}
+    tracked = reference_for(model).consented_envelope(sample.event, sample.values, context, auto,
+                                                      frozenset(auto["consent"]))
+    assert tracked.encoded is not None  # every purpose is granted
+    return EnvelopeCase(sample.event, sample.values, context, auto, tracked.encoded.proto_hex, tracked.encoded.json,
+                        tracked.purposes)
+
+
+def consent_case(model: Any, sdk_name: str, sdk_version: str | None = None) -> EnvelopeCase | None:
+    """An envelope tracked with only the purposes its event needs granted
+    (`auto["consent"]`), so that values of other purposes are removed: the
+    first full sample (with the full context) that loses a value that way;
+    None when no value of the model can be removed."""
+    from codegen.purposes import purpose_rules
+    from codegen.reference import reference_for
+    from codegen.templates.python.runtime.consent import withheld
+
+    rules = purpose_rules(model)
+    ref = reference_for(model)
+    context = context_sample(model)
+    events = {e.name: e for e in model.events}
+    for sample in plan(model).samples:
+        if sample.name != f"{sample.event}_full":
+            continue
+        granted = rules.event_needs(events[sample.event]) | rules.context_needs()
+        stamp = tuple(p.name for p in model.purposes if p.name in granted)
+        auto = {**FIXED_AUTO, "model_version": model.version, "sdk_name": sdk_name,
+                "sdk_version": sdk_version or model.version, "consent": stamp}
+        removed = withheld(ref.event_message(sample.event, sample.values), granted) + withheld(
+            ref.context_message(context), granted)
+        if removed:
+            tracked = ref.consented_envelope(sample.event, sample.values, context, auto, granted)
+            assert tracked.encoded is not None
+            return EnvelopeCase(sample.event, sample.values, context, auto, tracked.encoded.proto_hex,
+                                tracked.encoded.json, tracked.purposes)
+    return None
 
 
 def _slug(path: str) -> str:

@@ -54,7 +54,7 @@ def models(draw: st.DrawFn) -> dict[str, str]:
     events = []
     for number, event in enumerate(draw(st.lists(snake, min_size=1, max_size=3, unique=True)), start=10):
         lines = [f"  {event}:", f"    number: {number}", f"    description: {_quote(draw(free_text))}",
-                 "    owner: team@example.com", "    properties:"]
+                 "    owner: team@example.com", "    purposes: [necessary]", "    properties:"]
         for field, prop in enumerate(draw(st.lists(snake, min_size=1, max_size=4, unique=True)), start=1):
             kind = draw(st.sampled_from(SCALARS + enum_names))
             kind = draw(st.sampled_from([kind, f"list<{kind}>", f"map<string, {kind}>"]))
@@ -65,7 +65,10 @@ def models(draw: st.DrawFn) -> dict[str, str]:
     return {
         "model.yaml": f"model: {{name: {_quote(draw(free_text) or 'm')}, namespace: shop.v1, version: 1.0.0}}\n"
                       f"targets:\n  python: {{package: {package}}}\n  swift: {{module: {package.title()}}}\n"
-                      "context:\n  properties:\n    event_id: {number: 1, type: string, auto: event_id, privacy: none}\n",
+                      "purposes:\n  necessary: {description: Running the shop., lawful_basis: legitimate_interest, "
+                      "retention_days: 30}\n"
+                      "context:\n  properties:\n    event_id: {number: 1, type: string, auto: event_id, privacy: none}\n"
+                      "    consent: {number: 2, type: list<string>, auto: consent, privacy: none}\n",
         "enums.yaml": "enums:\n" + "\n".join(enums) + "\n",
         "events.yaml": "events:\n" + "\n".join(events) + "\n",
     }

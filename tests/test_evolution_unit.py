@@ -201,7 +201,7 @@ def test_cli_fail_on_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     old, new = _two_models(tmp_path, "max_length: 10", "max_length: 10")
     model = Path(new) / "model.yaml"
     model.write_text(model.read_text().replace("session_id: {number: 5, type: string, privacy: pseudonymous",
-                                               "session_id: {number: 5, type: string, privacy: personal"))
+                                               "session_id: {number: 5, type: string, privacy: personal, purposes: [analytics]"))
     args = ["--model", new, "diff", "--against", old, "--no-history"]
     assert CliRunner().invoke(cli, args).exit_code == 0
     assert CliRunner().invoke(cli, args + ["--fail-on", "warning"]).exit_code == 100

@@ -38,9 +38,12 @@ targets:
   python: {{package: {"p" * NAME_LIMIT}}}
   kotlin: {{package: {"k" * NAME_LIMIT}.analytics}}
   swift: {{module: {"S" * NAME_LIMIT}}}
+purposes:
+  {"u" * NAME_LIMIT}: {{description: A purpose., lawful_basis: consent, retention_days: 1}}
 context:
   properties:
     event_id: {{number: 1, type: string, auto: event_id, privacy: none}}
+    consent: {{number: 2, type: list<string>, auto: consent, privacy: none}}
 enums:
   {enum}: {{description: An enum., values: {{a: 1}}}}
 objects:
@@ -53,6 +56,7 @@ events:
     number: 10
     description: An event.
     owner: o@example.com
+    purposes: [{"u" * NAME_LIMIT}]
     properties:
       o: {{number: 1, type: {obj}, privacy: none}}
 """, encoding="utf-8")
@@ -81,4 +85,4 @@ def test_one_byte_more_is_a_located_error(tmp_path: Path) -> None:
     with pytest.raises(ModelErrors) as info:
         load_model(_write(tmp_path / "model", extra=1))
     [problem] = info.value.diagnostics
-    assert problem.loc.line == 17 and f"is {NAME_LIMIT + 1} bytes long" in problem.message
+    assert problem.loc.line == 20 and f"is {NAME_LIMIT + 1} bytes long" in problem.message

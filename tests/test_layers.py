@@ -14,7 +14,7 @@ PACKAGE = ROOT / "codegen"
 
 # Lowest first. A module belongs to the first layer with a matching prefix.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("ir", ("codegen.ir", "codegen.naming", "codegen.texts", "codegen.diagnostics", "codegen.model_files", "codegen.__init__",
+    ("ir", ("codegen.ir", "codegen.purposes", "codegen.naming", "codegen.texts", "codegen.diagnostics", "codegen.model_files", "codegen.__init__",
             "codegen.terminal", "codegen.invisible")),
     ("loading", ("codegen.loading", "codegen.loader")),
     ("reference", ("codegen.reference", "codegen.templates.python.runtime")),

@@ -61,11 +61,14 @@ HEADER = """model:
   name: shop
   namespace: shop.analytics.v1
   version: 1.2.0
+purposes:
+  shop: {description: Running the shop., lawful_basis: contract, retention_days: 30}
 context:
   properties:
     event_id: {number: 1, type: string, auto: event_id, privacy: none}
+    consent: {number: 2, type: list<string>, auto: consent, privacy: none}
 events:
-  placeholder_event: {number: 99, description: A model needs one event., owner: tests@example.com}
+  placeholder_event: {number: 99, description: A model needs one event., owner: tests@example.com, purposes: [shop]}
 """
 
 
@@ -104,7 +107,7 @@ def test_everything_is_sorted_once(model: Model) -> None:
 
 
 def test_counts_and_numbers(model: Model) -> None:
-    assert len(model.events) == 13 and len(model.enums) == 7 and len(model.objects) == 5
+    assert len(model.events) == 13 and len(model.enums) == 6 and len(model.objects) == 5
     assert all(e.number >= 10 for e in model.events)
     assert len({e.number for e in model.events}) == len(model.events)
     assert _event(model, "page_view").number == 10
@@ -177,6 +180,7 @@ def test_constraints_of_a_small_model(tmp_path: Path) -> None:
     number: 10
     description: Checkout.
     owner: shop@example.com
+    purposes: [shop]
     properties:
       items: {number: 1, type: list<string>, privacy: none, min_items: 1, max_items: 50, min_length: 2}
       total: {number: 2, type: double, privacy: none, min: -1.5, max: 1.0e+6}
@@ -194,8 +198,10 @@ def test_constraints_of_a_small_model(tmp_path: Path) -> None:
 def test_presence_and_privacy(model: Model) -> None:
     search = _event(model, "search")
     query = _prop(search.properties, "query")
-    assert query.required and query.privacy is Privacy.PERSONAL and query.is_parameter
-    assert not query.has_presence
+    assert not query.required and query.privacy is Privacy.PERSONAL and query.is_parameter
+    assert query.has_presence and query.purposes == ("personalisation",)
+    result_count = _prop(search.properties, "result_count")
+    assert result_count.required and not result_count.has_presence and result_count.purposes == ()
     latency = _prop(search.properties, "latency_ms")
     assert not latency.required and latency.has_presence
     assert not _prop(search.properties, "filters").has_presence  # lists have no presence
@@ -211,6 +217,7 @@ def test_const_and_auto(model: Model) -> None:
     assert autos == {
         "event_id": AutoValue.EVENT_ID, "client_timestamp": AutoValue.CLIENT_TIMESTAMP,
         "model_version": AutoValue.MODEL_VERSION, "sdk_name": AutoValue.SDK_NAME, "sdk_version": AutoValue.SDK_VERSION,
+        "consent": AutoValue.CONSENT,
     }
     for prop in model.context.properties:
         assert prop.is_parameter == (prop.auto is None)
@@ -250,6 +257,7 @@ def test_deprecation_forms(tmp_path: Path) -> None:
     number: 10
     description: Old.
     owner: shop@example.com
+    purposes: [shop]
     deprecated: Use new_view.
     properties:
       a: {number: 1, type: string, privacy: none, deprecated: {reason: Gone., removal: 2027-01-31}}
@@ -338,7 +346,7 @@ def test_locations_point_into_the_files(model: Model) -> None:
 
 
 def test_errors_are_sorted_and_deduplicated(tmp_path: Path) -> None:
-    _write(tmp_path, {"model.yaml": HEADER, "b.yaml": "events:\n  e: {number: 1, description: d, owner: o}\n",
+    _write(tmp_path, {"model.yaml": HEADER, "b.yaml": "events:\n  e: {number: 1, description: d, owner: o, purposes: [shop]}\n",
                       "a.yaml": "enums:\n  k:\n    description: d\n    values: {x: 0}\n"})
     with pytest.raises(ModelErrors) as info:
         load_model(tmp_path)

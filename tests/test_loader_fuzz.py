@@ -192,5 +192,5 @@ def test_long_object_chains_and_many_paths() -> None:
     assert isinstance(result, ModelErrors)
     messages = [d.message for d in result.diagnostics]
     assert messages and all("cycle" in m or "no 'model' section" in m or "no 'context'" in m
-                            or "no events" in m for m in messages)
+                            or "no events" in m or "no purposes" in m for m in messages)
     _check_located(root, files, result)

@@ -74,6 +74,9 @@ def test_bundled_model_files_match_the_schema(path: Path) -> None:
     ("file_is_a_list", "events.yaml"),
     ("names_too_long", "events.yaml"),
     ("names_too_long", "model.yaml"),
+    ("purposes_missing", "events.yaml"),
+    ("purposes_invalid", "model.yaml"),
+    ("purposes_invalid", "events.yaml"),
 ])
 def test_schema_rejects_broken_files(case: str, file: str) -> None:
     assert _errors(BROKEN / case / file), f"the schema accepts {case}/{file}"

@@ -23,9 +23,12 @@ HOSTILE = r"\e]0;owned\a\e[2J\x9b31m\r\u202e"
 RAW = ("\x1b", "\x9b", "\x07", "\r", "\u202e")
 HEADER = """\
 model: {name: shop, namespace: shop.analytics.v1, version: VERSION, description: "Shop HOSTILE"}
+purposes:
+  necessary: {description: "Running the shop. HOSTILE", lawful_basis: legitimate_interest, retention_days: 30}
 context:
   properties:
     event_id: {number: 1, type: string, auto: event_id, privacy: none}
+    consent: {number: 2, type: list<string>, auto: consent, privacy: none}
 enums:
   color:
     description: "Colours HOSTILE"
@@ -37,6 +40,7 @@ events:
     number: 10
     description: "A page was shown. HOSTILE"
     owner: web@example.com
+    purposes: [necessary]
     properties:
       color: {number: 1, type: color, privacy: none, description: "The colour HOSTILE"}
       url: {number: 2, type: string, privacy: none, max_length: MAX, pattern: "[a-z]*"}

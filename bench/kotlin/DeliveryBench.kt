@@ -10,6 +10,8 @@
 package bench.delivery
 
 import org.broadcaster.analytics.HttpTransport
+import org.broadcaster.analytics.Purpose
+import org.broadcaster.analytics.consent
 import org.broadcaster.analytics.DeliveryOptions
 import org.broadcaster.analytics.InMemoryTransport
 import org.broadcaster.analytics.Tracker
@@ -36,12 +38,12 @@ fun main(args: Array<String>) {
     val event = benchEvent()
     // Caps large enough for the timing loop (it outruns the collector); the other defaults are what users get.
     val transport = HttpTransport(url, DeliveryOptions(queueDir = File(folder), queueMaxEvents = 1_000_000, queueMaxBytes = 1_000_000_000L))
-    val tracker = Tracker(transport, benchContext())
+    val tracker = Tracker(transport, benchContext()).also { it.consent = Purpose.entries.toSet() } // the heartbeat needs analytics
     check(tracker.track(event))
     val fast = percentiles(calls) { tracker.track(event) }
     check(transport.flush(120.seconds)) { transport.counters() }
     val memory = InMemoryTransport()
-    val generic = Tracker(memory, benchContext())
+    val generic = Tracker(memory, benchContext()).also { it.consent = Purpose.entries.toSet() }
     val both = percentiles(calls) {
         generic.track(event)
         if (memory.events.size >= 1000) memory.clear()

@@ -21,14 +21,19 @@ def run_collect(model_dir: Path, sink_spec: str, host: str, port: int, max_reque
                 max_event_bytes: int, skew_threshold: float, max_pending_events: int, dev: bool,
                 topic: str | None, bad_topic: str | None, key_property: str, sink_timeout: float,
                 schema_registry: str | None,
-                log_level: str) -> None:
+                log_level: str, pseudonym_key_file: str | None = None) -> None:
     from codegen.collector.checking import ModelNotCollectable
     from codegen.collector.decoding import Limits
+    from codegen.collector.pseudonyms import PseudonymKeyError, load_key
     from codegen.collector.serve import ServeOptions, build_app, serve
     from codegen.collector.sinks import SinkError, open_sink
     from codegen.collector.migrate import SchemaConflict
 
     model = load_model(model_dir)
+    try:
+        key = load_key(model, pseudonym_key_file)
+    except PseudonymKeyError as exc:
+        raise CommandFailed(str(exc)) from None
     limits = Limits(max_request=max_request_bytes, max_event=max_event_bytes,
                     skew_threshold_us=int(skew_threshold * 1_000_000))
     kind = sink_spec.partition(":")[0]
@@ -41,7 +46,7 @@ def run_collect(model_dir: Path, sink_spec: str, host: str, port: int, max_reque
                        delivery_timeout_ms=int(sink_timeout * 1000))
     try:
         sink = open_sink(sink_spec, model, **options)
-        app = build_app(model, sink, limits, dev)
+        app = build_app(model, sink, limits, dev, key)
         serve(app, sink, ServeOptions(host, port, dev, log_level), announce=lambda m: click.echo(m, err=True))
     except (SinkError, SchemaConflict, ModelNotCollectable, ValueError) as exc:
         raise CommandFailed(str(exc)) from None
@@ -71,3 +76,21 @@ def run_load(model_dir: Path, source: str, sink_spec: str, topic: str | None, ba
         raise CommandFailed(str(exc)) from None
     click.echo(f"loaded {counts.accepted} events ({counts.duplicates} duplicates skipped) and "
                f"{counts.rejected} bad events into {path}")
+
+
+def run_retention(model_dir: Path, sink_spec: str, as_of: str | None, dry_run: bool) -> None:
+    from codegen.collector.migrate import SchemaConflict
+    from codegen.collector.retention import RetentionError, apply_retention, parse_as_of
+    from codegen.collector.sinks import SinkError
+
+    model = load_model(model_dir)
+    kind, _, path = sink_spec.partition(":")
+    if kind != "duckdb" or not path:
+        raise CommandFailed(f"--sink must be duckdb:PATH, not {sink_spec!r}")
+    try:
+        now_us = parse_as_of(as_of)
+        report = apply_retention(model, path, now_us, dry_run)
+    except (RetentionError, SinkError, SchemaConflict) as exc:
+        raise CommandFailed(str(exc)) from None
+    for line in report.lines():
+        click.echo(line)

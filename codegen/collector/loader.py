@@ -21,6 +21,7 @@ from google.protobuf.message import DecodeError
 from codegen.ir import Model
 from codegen.collector.checking import EnvelopeChecker
 from codegen.collector.descriptors import build_messages
+from codegen.collector.pseudonyms import hashed_model
 from codegen.collector.records import Received, Rejected
 from codegen.collector.sinks import SinkError
 from codegen.collector.sinks.framing import MAGIC, unframe
@@ -52,6 +53,7 @@ class RecordReader:
         self.model = model
         self.messages = build_messages(model)
         self.checker = EnvelopeChecker(model, self.messages)
+        self.hashed_checker: EnvelopeChecker | None = None  # for records the collector pseudonymised
 
     def good(self, message: Any) -> Received:
         headers = _headers(message)
@@ -66,11 +68,21 @@ class RecordReader:
             received.rejected.append(Rejected(0, [f"envelope: not a valid Envelope message ({exc}) (decode)"],
                                               message.value() or b""))
             return received
-        result = self.checker.check(envelope, 0, data, data)
+        key_id = headers.get("pseudonym_key")
+        # Hashed by the collector: its pseudonymous values need not meet their string constraints any more.
+        checker = self.checker
+        if key_id:
+            if self.hashed_checker is None:
+                self.hashed_checker = EnvelopeChecker(hashed_model(self.model), self.messages)
+            checker = self.hashed_checker
+        result = checker.check(envelope, 0, data, data)
         if isinstance(result, Rejected):
             received.rejected.append(result)
         else:
             result.event_time_us = _int(headers, "event_time_us")
+            client_ip = headers.get("client_ip")
+            result.client_ip = client_ip.decode("ascii", "replace") if client_ip else None
+            result.pseudonym_key = key_id.decode("ascii", "replace") if key_id else None
             received.accepted.append(result)
         return received
 

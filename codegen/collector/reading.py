@@ -15,6 +15,7 @@ from typing import Any
 
 from codegen.ir import Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import enum_value_json_name
+from codegen.purposes import purpose_rules
 from codegen.reference import RefEnum, RefMessage
 from codegen.reference.specs import message_specs
 from codegen.templates.python.runtime.errors import ValidationIssue
@@ -51,7 +52,8 @@ class MessageReader:
         # are data here, not what the SDK fills in.
         self.specs: tuple[FieldSpec, ...] = tuple(
             dataclasses.replace(s, const=None, auto=None)
-            for s in message_specs(properties, attr=lambda p: p.name, const=lambda p: None))
+            for s in message_specs(properties, attr=lambda p: p.name, const=lambda p: None,
+                                   rules=purpose_rules(readers.model)))
         self._readers = readers
         self.fields: tuple[FieldReader, ...] = ()
 

@@ -17,8 +17,10 @@ class Accepted:
     model_version: str
     context: dict[str, Any]
     payload: dict[str, Any]
-    protobuf: bytes  # the Envelope's bytes (as received, or encoded from JSON)
+    protobuf: bytes  # the Envelope's bytes (as received, or encoded from JSON; re-encoded once pseudonymised)
     event_time_us: int | None = None  # corrected client time, set by the batch
+    client_ip: str | None = None  # truncated, when the model asks for it and the stamp grants its purposes
+    pseudonym_key: str | None = None  # the id of the key its pseudonymous values were hashed with
 
 
 @dataclass

@@ -13,6 +13,8 @@ from codegen.ir import Model
 from codegen.collector.checking import EnvelopeChecker
 from codegen.collector.decoding import BatchDecoder, Limits
 from codegen.collector.descriptors import build_messages
+from codegen.collector.privacy import PrivacyStep
+from codegen.collector.pseudonyms import PseudonymKey
 from codegen.collector.server import CollectorApp
 from codegen.collector.sinks import Sink
 
@@ -25,7 +27,8 @@ class ServeOptions:
     log_level: str = "info"
 
 
-def build_app(model: Model, sink: Sink, limits: Limits, dev: bool = False) -> CollectorApp:
+def build_app(model: Model, sink: Sink, limits: Limits, dev: bool = False,
+              key: PseudonymKey | None = None) -> CollectorApp:
     messages = build_messages(model)
     checker = EnvelopeChecker(model, messages)
     decoder = BatchDecoder(checker, messages, limits)
@@ -34,7 +37,8 @@ def build_app(model: Model, sink: Sink, limits: Limits, dev: bool = False) -> Co
         from codegen.collector.dev import DevStore
 
         dev_store = DevStore(sink, checker.views)
-    return CollectorApp(decoder, sink, limits, dev_store)
+    privacy = PrivacyStep(model, messages, key, rewrite_protobuf=dev or bool(getattr(sink, "keeps_protobuf", False)))
+    return CollectorApp(decoder, sink, limits, dev_store, privacy)
 
 
 def serve(app: CollectorApp, sink: Sink, options: ServeOptions, announce: Any = print) -> None:

@@ -31,11 +31,13 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class CollectorApp:
-    def __init__(self, decoder: BatchDecoder, sink: Sink, limits: Limits, dev: Any = None) -> None:
+    def __init__(self, decoder: BatchDecoder, sink: Sink, limits: Limits, dev: Any = None,
+                 privacy: Any = None) -> None:
         self.decoder = decoder
         self.sink = sink
         self.limits = limits
         self.dev = dev  # a DevStore in dev mode
+        self.privacy = privacy  # a PrivacyStep: consent, client IP, pseudonyms
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -72,6 +74,9 @@ class CollectorApp:
         except ProtocolError as exc:
             await _error(send, exc.status, exc.code, exc.message)
             return
+        if self.privacy is not None:
+            client = scope.get("client")
+            received = self.privacy.apply(received, client[0] if client else None)
         try:
             stored = await self.sink.store(received)
         except Saturated as exc:

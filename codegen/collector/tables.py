@@ -25,6 +25,7 @@ _SCALARS = {
     Scalar.BYTES: pa.binary(),
 }
 TIMESTAMP = pa.timestamp("us", tz="UTC")
+_SERVER_TYPES = {"client_ip": pa.string(), "pseudonym_key": pa.string()}  # the others are timestamps
 
 
 def arrow_type(type_ref: TypeRef, model: Model) -> pa.DataType:
@@ -49,8 +50,8 @@ class EventTable:
         event = next(e for e in model.events if e.name == event_name)
         self.table = table
         self.columns: tuple[Column, ...] = event_columns(model, event)
-        self.schema = pa.schema([(c.name, arrow_type(c.prop.type, model) if c.prop else TIMESTAMP)
-                                 for c in self.columns])
+        self.schema = pa.schema([(c.name, arrow_type(c.prop.type, model) if c.prop
+                                  else _SERVER_TYPES.get(c.name, TIMESTAMP)) for c in self.columns])
         self._fill = [(c.scope, c.prop.name if c.prop else c.name) for c in self.columns]
 
     def arrow(self, events: list[tuple[Received, Accepted]]) -> pa.Table:
@@ -65,6 +66,10 @@ class EventTable:
                 data.append([r.received_at_us for r, _ in events])
             elif key == "sent_at":
                 data.append([r.sent_at_us for r, _ in events])
+            elif key == "client_ip":
+                data.append([e.client_ip for _, e in events])
+            elif key == "pseudonym_key":
+                data.append([e.pseudonym_key for _, e in events])
             else:
                 data.append([e.event_time_us for _, e in events])
         return pa.Table.from_arrays([pa.array(col, type=f.type) for col, f in zip(data, self.schema)],

@@ -49,6 +49,7 @@ class Comparison:
 
     def run(self) -> list[Change]:
         self._model()
+        self._purposes()
         self.changes += self.fields.compare(context_scope(self.old.model), context_scope(self.new.model))
         self._events()
         self._enums()
@@ -93,6 +94,41 @@ class Comparison:
                 gone,
             )
 
+    # purposes (docs/event-model.md, "purposes")
+
+    def _purposes(self) -> None:
+        old = {p.name: p for p in self.old.model.purposes}
+        new = {p.name: p for p in self.new.model.purposes}
+        for name in sorted(set(old) | set(new)):
+            before, after = old.get(name), new.get(name)
+            if before is None:
+                assert after is not None
+                self._add("PURPOSE_ADDED", after.loc, "purpose {purpose} was added", purpose=name)
+                continue
+            if after is None:
+                self._add("PURPOSE_REMOVED", before.loc, "purpose {purpose} was removed",
+                          "its SDK enum member goes; apps that set it no longer compile", purpose=name)
+                continue
+            at = ("purposes", name)
+            if after.retention_days > before.retention_days:
+                self._add("PURPOSE_RETENTION_LENGTHENED", self._new_at(*at, "retention_days", fallback=after.loc),
+                          f"purpose {{purpose}} keeps data {after.retention_days} days instead of "
+                          f"{before.retention_days}", "data already collected would be kept longer than its users "
+                          "were told; add a new purpose instead", purpose=name)
+            elif after.retention_days < before.retention_days:
+                self._add("PURPOSE_RETENTION_SHORTENED", self._new_at(*at, "retention_days", fallback=after.loc),
+                          f"purpose {{purpose}} keeps data {after.retention_days} days instead of "
+                          f"{before.retention_days}", "the collector's retention deletes older data sooner",
+                          purpose=name)
+            if after.lawful_basis != before.lawful_basis:
+                self._add("PURPOSE_BASIS_CHANGED", self._new_at(*at, "lawful_basis", fallback=after.loc),
+                          f"purpose {{purpose}} changed lawful basis from {before.lawful_basis.value} to "
+                          f"{after.lawful_basis.value}", "data collected under one basis cannot be reused under "
+                          "another; add a new purpose instead", purpose=name)
+            if after.description != before.description:
+                self._add("PURPOSE_DOCS_CHANGED", self._new_at(*at, "description", fallback=after.loc),
+                          "purpose {purpose}: description changed", purpose=name)
+
     # events
 
     def _events(self) -> None:
@@ -120,6 +156,16 @@ class Comparison:
             self._add("EVENT_SAME_NUMBER", self._new_at(*at, "number", fallback=after.loc),
                       f"event {{event}} changed number from {before.number} to {after.number}",
                       "Protobuf readers no longer recognize it; keep the number", **names)
+        widened = sorted(set(after.purposes) - set(before.purposes))
+        narrowed = sorted(set(before.purposes) - set(after.purposes))
+        if widened:
+            self._add("EVENT_PURPOSES_WIDENED", self._new_at(*at, "purposes", fallback=after.loc),
+                      f"event {{event}} now also serves {', '.join(widened)}",
+                      "its data goes to a use its users did not agree to; add a new event instead", **names)
+        elif narrowed:
+            self._add("EVENT_PURPOSES_NARROWED", self._new_at(*at, "purposes", fallback=after.loc),
+                      f"event {{event}} no longer serves {', '.join(narrowed)}",
+                      "it is sent under less consent", **names)
         if after.deprecation is not None and before.deprecation is None:
             self._add("EVENT_DEPRECATED", self._new_at(*at, "deprecated", fallback=after.loc),
                       "event {event} is deprecated", "callers are warned; it can be removed in a later version",

@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 from codegen.evolution.members import compare_reserved, deletion, finder, pair
 from codegen.evolution.rules import Change, change
 from codegen.evolution.snapshot import Snapshot
-from codegen.ir import Constraints, Event, Kind, Location, Model, ObjectType, Property, Reserved, TypeRef
+from codegen.ir import Constraints, Event, Kind, Location, Model, ObjectType, Privacy, Property, Reserved, TypeRef
 
 # constraint attribute -> (YAML key, +1 if a higher value is tighter, -1 if lower is tighter)
 _BOUNDS = (
@@ -16,6 +16,9 @@ _BOUNDS = (
     ("min_length", "min_length", 1), ("max_length", "max_length", -1),
     ("min_items", "min_items", 1), ("max_items", "max_items", -1),
 )
+
+# From the least to the most personal: a move towards the start lowers a class.
+_PRIVACY_ORDER = (Privacy.NONE, Privacy.PSEUDONYMOUS, Privacy.PERSONAL, Privacy.SENSITIVE)
 
 
 @dataclass(frozen=True)
@@ -144,9 +147,19 @@ class FieldDiff:
         if not type_changed:
             self._constraints(new.what, before.constraints, after.constraints, loc, names)
         if before.privacy != after.privacy:
-            self._add("FIELD_PRIVACY_CHANGED", loc("privacy"),
+            lowered = _PRIVACY_ORDER.index(after.privacy) < _PRIVACY_ORDER.index(before.privacy)
+            self._add("FIELD_PRIVACY_LOWERED" if lowered else "FIELD_PRIVACY_CHANGED", loc("privacy"),
                       f"{new.what} changed privacy class from {before.privacy.value} to {after.privacy.value}",
-                      "review how this data is stored, shared and deleted downstream", **names)
+                      "data collected under the stricter class would lose its protection; add a new property instead"
+                      if lowered else "review how this data is stored, shared and deleted downstream", **names)
+        widened = sorted(set(after.purposes) - set(before.purposes))
+        narrowed = sorted(set(before.purposes) - set(after.purposes))
+        if widened and before.purposes:  # a value that had no purposes (class none) is covered by the class rules
+            self._add("FIELD_PURPOSES_WIDENED", loc("purposes"), f"{new.what} now also serves {', '.join(widened)}",
+                      "its values go to a use their users did not agree to", **names)
+        elif narrowed and after.purposes:
+            self._add("FIELD_PURPOSES_NARROWED", loc("purposes"), f"{new.what} no longer serves {', '.join(narrowed)}",
+                      **names)
         if after.deprecation is not None and before.deprecation is None:
             self._add("FIELD_DEPRECATED", loc("deprecated"), f"{new.what} is deprecated",
                       "callers are warned; it can be removed in a later version", **names)

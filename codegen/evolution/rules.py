@@ -70,6 +70,11 @@ _TABLE = [
      "An event number or name that an earlier release used for a different event is used again."),
     ("EVENT_ADDED", _N, _ADD, _MIN, "A new event."),
     ("EVENT_DEPRECATED", _N, _DEP, _MIN, "An event was marked `deprecated`."),
+    ("EVENT_PURPOSES_WIDENED", _E, _BRK, _MAJ,
+     "An event serves a purpose more: data goes to a use its users did not agree to, and apps built before "
+     "send it under consent that never covered that purpose."),
+    ("EVENT_PURPOSES_NARROWED", _N, _ADD, _MIN,
+     "An event serves fewer purposes: it is sent under less consent; every use allowed before is still allowed."),
     ("EVENT_DOCS_CHANGED", _N, _DOC, _PAT,
      "An event's description, owner, products, platforms or deprecation note changed, "
      "or it is no longer deprecated."),
@@ -109,9 +114,29 @@ _TABLE = [
      "and data stored before, lack it."),
     ("FIELD_DEPRECATED", _N, _DEP, _MIN, "A property was marked `deprecated`."),
     ("FIELD_PRIVACY_CHANGED", _W, _DOC, _MIN,
-     "A property's privacy class changed: data handling downstream may have to change."),
+     "A property's privacy class was raised (e.g. none to personal): data handling downstream may have to "
+     "change; stricter handling is always allowed."),
+    ("FIELD_PRIVACY_LOWERED", _E, _BRK, _MAJ,
+     "A property's privacy class was lowered (e.g. personal to none): data collected under the stricter class "
+     "would be handled with less protection (no consent, no pseudonymisation)."),
+    ("FIELD_PURPOSES_WIDENED", _E, _BRK, _MAJ,
+     "A personal or sensitive property serves a purpose more: its values go to a use their users did not "
+     "agree to."),
+    ("FIELD_PURPOSES_NARROWED", _N, _ADD, _MIN, "A personal or sensitive property serves fewer purposes."),
     ("FIELD_DOCS_CHANGED", _N, _DOC, _PAT,
      "A property's description, examples or deprecation note changed, or it is no longer deprecated."),
+    # purposes
+    ("PURPOSE_ADDED", _N, _ADD, _MIN, "A new purpose."),
+    ("PURPOSE_REMOVED", _N, _REM, _MAJ, "A purpose no event or property names any more was removed "
+     "(its SDK enum member goes)."),
+    ("PURPOSE_RETENTION_LENGTHENED", _E, _BRK, _MAJ,
+     "A purpose keeps data longer (retention_days grew): data already collected would be kept longer than "
+     "its users were told."),
+    ("PURPOSE_RETENTION_SHORTENED", _N, _ADD, _MIN, "A purpose keeps data for less time."),
+    ("PURPOSE_BASIS_CHANGED", _E, _BRK, _MAJ,
+     "A purpose's lawful basis changed: what was collected under one basis cannot be reused under another, "
+     "and which purposes the SDKs grant by default changes."),
+    ("PURPOSE_DOCS_CHANGED", _N, _DOC, _PAT, "A purpose's description changed."),
     # enums
     ("ENUM_ADDED", _N, _ADD, _MIN, "A new enum."),
     ("ENUM_REMOVED", _N, _REM, _MAJ, "An enum that no property uses any more was removed (its SDK type goes)."),

@@ -10,21 +10,30 @@ import re
 from typing import Iterable
 
 from codegen.diagnostics import Collector
-from codegen.ir import Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property
+from codegen.ir import NOWHERE, Context, EnumType, EnumValue, Event, Location, Model, ObjectType, Property, Purpose
 from codegen.loading.export_settings import read_exports
+from codegen.loading.purpose_section import read_client_ip, read_purposes
 from codegen.loading.file_names import too_long
 from codegen.loading.packages import check_setting
 from codegen.loading.property_fast import fast_property
 from codegen.loading.package_metadata import read_package_metadata
-from codegen.loading.properties import SEMVER, TypeNames, check_number, read_deprecation, read_property
+from codegen.loading.properties import (
+    SEMVER,
+    TypeNames,
+    check_number,
+    read_deprecation,
+    read_property,
+    read_purpose_list,
+)
 from codegen.loading.reader import MapReader, describe
 from codegen.loading.reserved import read_reserved
 from codegen.loading.sources import read_sources, read_subset
 from codegen.loading.target_settings import read_target_settings
 from codegen.loading.yaml_nodes import LMap, LNode, LScalar
 
-SECTIONS = ("model", "targets", "exports", "sources", "context", "events", "enums", "objects")
-SINGLE_SECTIONS = ("model", "targets", "exports", "sources", "context")
+SECTIONS = ("model", "targets", "exports", "sources", "purposes", "collector", "context", "events", "enums",
+            "objects")
+SINGLE_SECTIONS = ("model", "targets", "exports", "sources", "purposes", "collector", "context")
 NAMESPACE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 MIN_EVENT_NUMBER = 10
 MAX_VERSION = 64  # it is part of package file names (wheels, jars, tarballs)
@@ -118,11 +127,14 @@ def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Mo
     products = tuple(sorted({str(p.value) for p in header.text_list("products") or []}))
     platforms = tuple(sorted({str(p.value) for p in header.text_list("platforms") or []}))
 
+    purposes = read_purposes(sections.single.get("purposes"), sections.single_locs.get("model", start)
+                             if complete else None, errors)
     enum_nodes = sections.named["enums"]
     enums = [e for e in (_read_enum(n, loc, node, errors) for n, (loc, node) in enum_nodes.items()) if e]
     names = TypeNames(
         enums=set(enum_nodes), objects=set(sections.named["objects"]),
         enum_values={e.name: {v.name for v in e.values} for e in enums},
+        purposes=_purpose_names(sections.single.get("purposes"), purposes),
     )
     objects = [
         ObjectType(name=n, description=_description(r), reserved=read_reserved(r.raw("reserved"), f"object '{n}'", errors),
@@ -147,6 +159,7 @@ def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Mo
     packages, package_locations = read_target_settings(sections.single.get("targets"), "the 'targets' section",
                                                        errors)
     exports = read_exports(sections.single.get("exports"), errors)
+    client_ip_purposes = read_client_ip(sections.single.get("collector"), names, errors)
     sources = read_sources(sections.single.get("sources"), declared, errors)
     return Model(
         name=name, namespace=namespace, version=version, description=header.description(),
@@ -157,7 +170,19 @@ def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Mo
         objects=tuple(sorted(objects, key=lambda o: o.name)),
         reserved_events=read_reserved(header.raw("reserved"), "the model's events", errors),
         exports=exports, sources=sources, license=license_, authors=authors, urls=urls,
+        purposes=purposes, client_ip_purposes=client_ip_purposes,
     )
+
+
+def _purpose_names(node: LNode | None, purposes: tuple[Purpose, ...]) -> dict[str, bool] | None:
+    """Every name the 'purposes' section declares (a broken purpose still
+    counts, so that its uses are not reported too) and whether each allows
+    sensitive values (a broken one is given the benefit of the doubt)."""
+    if node is None:
+        return None
+    names = dict.fromkeys(node.entries if isinstance(node, LMap) else (), True)
+    names.update({p.name: p.sensitive for p in purposes})
+    return names
 
 
 def _description(reader: MapReader) -> str:
@@ -225,7 +250,8 @@ def _read_context(
     return Context(
         properties=_read_properties(reader, "the context", names, errors, allow_auto=True),
         description=_description(reader), reserved=read_reserved(reader.raw("reserved"), "the context", errors),
-        loc=reader.loc,
+        # NOWHERE when it is not a mapping (reported): the checks of its contents then stay silent.
+        loc=reader.loc if isinstance(node, LMap) else NOWHERE,
     )
 
 
@@ -235,13 +261,21 @@ def _read_event(
     what = f"event '{name}'"
     reader = MapReader(
         node, what, errors,
-        ("number", "description", "owner", "products", "platforms", "properties", "reserved", "deprecated"),
+        ("number", "description", "owner", "purposes", "products", "platforms", "properties", "reserved",
+         "deprecated"),
         ("number", "description", "owner"), fallback=loc,
     )
     number = reader.integer("number", "10")
     check_number(number, lambda: reader.value_loc("number"), what, errors, low=MIN_EVENT_NUMBER)
     subsets = {field: read_subset(reader, field, declared[field], errors) for field in declared}
+    purposes = read_purpose_list(reader, names, errors)
+    if purposes is None and isinstance(node, LMap) and not reader.has("purposes"):
+        declared_purposes = ", ".join(sorted(names.purposes or ())) or "declared in the 'purposes' section"
+        errors.error(loc, f"{what} names no purposes",
+                     f"add 'purposes: [...]' with the purposes it serves ({declared_purposes}): an SDK sends "
+                     f"it only when they are granted")
     return Event(
+        purposes=purposes or (),
         name=name, number=number or 0, description=_description(reader), owner=reader.text("owner") or "",
         products=subsets["products"], platforms=subsets["platforms"],
         properties=_read_properties(reader, what, names, errors) if reader.has("properties") else (),

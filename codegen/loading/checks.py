@@ -6,7 +6,7 @@ import re
 from typing import Iterable
 
 from codegen.diagnostics import Collector
-from codegen.ir import Kind, Location, Model, Property, Reserved
+from codegen.ir import NOWHERE, AutoValue, Kind, Location, Model, Property, Reserved
 from codegen.loading.file_names import too_long
 from codegen.loading.sources import check_sources
 from codegen.naming import SNAKE_CASE, camel, enum_unspecified_name, enum_value_json_name, enum_value_token, pascal
@@ -26,6 +26,7 @@ def check_model(model: Model, errors: Collector) -> None:
     _check_enums(model, errors)
     _check_cycles(model, errors)
     _check_auto(model, errors)
+    _check_purposes(model, errors)
     check_sources(model, errors)
 
 
@@ -177,6 +178,23 @@ def _check_auto(model: Model, errors: Collector) -> None:
                          "fill each auto value into one property")
         else:
             seen[prop.auto.value] = prop.name
+    if AutoValue.CONSENT.value not in seen and model.context.loc != NOWHERE:
+        free = max((p.number for p in model.context.properties), default=0) + 1
+        errors.error(model.context.loc, "the context has no property with 'auto: consent'",
+                     f"add e.g. 'consent: {{number: {free}, type: list<string>, auto: consent, privacy: none}}': "
+                     "every event carries the purposes granted when it was tracked")
+
+
+def _check_purposes(model: Model, errors: Collector) -> None:
+    identifiers: dict[str, str] = {}
+    for purpose in model.purposes:
+        _snake(purpose.name, purpose.loc, "purpose", errors)
+        # Each SDK names a purpose in camelCase or UPPER_SNAKE case (an enum member).
+        ident = camel(purpose.name)
+        if ident in identifiers:
+            errors.error(purpose.loc, f"purpose '{purpose.name}' becomes '{ident}' in camelCase, like purpose "
+                                      f"'{identifiers[ident]}'", "rename one of them")
+        identifiers.setdefault(ident, purpose.name)
 
 
 def _check_satisfiable_patterns(properties: Iterable[Property], errors: Collector) -> None:

@@ -35,7 +35,7 @@ DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 PROPERTY_KEYS = (
     "number", "type", "required", "description", "privacy", "min", "max",
     "min_length", "max_length", "pattern", "min_items", "max_items", "const",
-    "deprecated", "examples",
+    "deprecated", "examples", "purposes",
 )
 _PROPERTY_KEY_SET = frozenset(PROPERTY_KEYS)
 _CONTEXT_KEY_SET = frozenset(PROPERTY_KEYS + ("auto",))
@@ -44,13 +44,20 @@ PRIVACY_CLASSES = tuple(p.value for p in Privacy)
 PRIVACY = {p.value: p for p in Privacy}
 AUTO_VALUES = tuple(a.value for a in AutoValue)
 NO_CONSTRAINTS = Constraints()
+_STRING = TypeRef(Kind.SCALAR, scalar=Scalar.STRING)
 AUTO_TYPES = {
-    AutoValue.EVENT_ID: Scalar.STRING,
-    AutoValue.CLIENT_TIMESTAMP: Scalar.TIMESTAMP,
-    AutoValue.MODEL_VERSION: Scalar.STRING,
-    AutoValue.SDK_NAME: Scalar.STRING,
-    AutoValue.SDK_VERSION: Scalar.STRING,
+    AutoValue.EVENT_ID: _STRING,
+    AutoValue.CLIENT_TIMESTAMP: TypeRef(Kind.SCALAR, scalar=Scalar.TIMESTAMP),
+    AutoValue.MODEL_VERSION: _STRING,
+    AutoValue.SDK_NAME: _STRING,
+    AutoValue.SDK_VERSION: _STRING,
+    AutoValue.CONSENT: TypeRef(Kind.LIST, element=_STRING),  # the granted purposes' names
 }
+# The collector replaces pseudonymous values by their HMAC: text or bytes only.
+PSEUDONYMOUS_SCALARS = frozenset({Scalar.STRING, Scalar.BYTES})
+# Classes whose values must name the purposes they serve, and those that may.
+NEEDS_PURPOSES = frozenset({Privacy.PERSONAL, Privacy.SENSITIVE})
+MAY_NAME_PURPOSES = NEEDS_PURPOSES | {Privacy.PSEUDONYMOUS}
 
 
 # Type names from other languages and schemas, and what the model calls them.
@@ -67,12 +74,16 @@ TYPE_ALIASES = {alias: f"did you mean '{scalar}'?" for scalar, aliases in _ALIAS
 
 
 class TypeNames:
-    """Names of the model's enums and objects, to resolve type references."""
+    """Names of the model's enums and objects, to resolve type references, and
+    its purposes (name -> whether it allows sensitive values; None when the
+    model declares none, which is reported once)."""
 
-    def __init__(self, enums: set[str], objects: set[str], enum_values: dict[str, set[str]]) -> None:
+    def __init__(self, enums: set[str], objects: set[str], enum_values: dict[str, set[str]],
+                 purposes: dict[str, bool] | None = None) -> None:
         self.enums = enums
         self.objects = objects
         self.enum_values = enum_values
+        self.purposes = purposes
         self.types: dict[str, TypeRef] = {}  # each distinct type text parsed once, its TypeRef shared
 
     def parse(self, text: str) -> TypeRef:
@@ -164,17 +175,75 @@ def read_property(
     constraints = _read_constraints(reader, type_ref, errors, what)
     const = _read_const(reader, type_ref, names, constraints, errors) if reader.has("const") else None
     auto_value = AutoValue(auto) if auto else None
-    if auto_value and type_ref != TypeRef(Kind.SCALAR, scalar=AUTO_TYPES[auto_value]):
+    if auto_value and type_ref != AUTO_TYPES[auto_value]:
         errors.error(reader.value_loc("type"),
-                     f"{what} has auto value '{auto}', which needs type {AUTO_TYPES[auto_value].value}, not {type_ref}",
-                     f"set 'type: {AUTO_TYPES[auto_value].value}'")
+                     f"{what} has auto value '{auto}', which needs type {AUTO_TYPES[auto_value]}, not {type_ref}",
+                     f"set 'type: {AUTO_TYPES[auto_value]}'")
     examples = _read_examples(reader, type_ref, names, constraints, errors)
+    purposes = read_value_purposes(reader, name_loc, PRIVACY[privacy], names, errors)
+    if PRIVACY[privacy] is Privacy.PSEUDONYMOUS and type_ref.leaf.scalar not in PSEUDONYMOUS_SCALARS:
+        errors.error(reader.value_loc("privacy"), f"{what} is pseudonymous, but its type {type_ref} cannot hold "
+                                                  "the keyed hash the collector replaces such values with",
+                     "pseudonymous values are strings or bytes (or lists and maps of them): classify an "
+                     "object's own properties instead, or use none or personal")
     return Property(
         name=name, number=number, type=type_ref,
         required=bool(required) or const is not None or auto_value is not None,
         privacy=PRIVACY[privacy], description=description, constraints=constraints,
         const=const, auto=auto_value, deprecation=deprecation, examples=examples, loc=name_loc,
+        purposes=purposes,
     )
+
+
+def read_purpose_list(reader: MapReader, names: TypeNames, errors: Collector) -> tuple[str, ...] | None:
+    """The purposes a mapping names under 'purposes' (sorted, each declared), or
+    None when it has none; an empty list is reported."""
+    items = reader.text_list("purposes")
+    if items is None:
+        return None
+    raw = reader.raw("purposes")
+    if isinstance(raw, LSeq) and not raw.items:
+        errors.error(reader.value_loc("purposes"), f"'purposes' of {reader.what} is empty",
+                     "name at least one purpose: purposes: [analytics]")
+    found = set()
+    for item in items:
+        value = str(item.value)
+        if names.purposes is not None and value not in names.purposes:
+            declared = sorted(names.purposes)
+            hint = did_you_mean(value, declared) or (
+                f"use one of: {', '.join(declared)}, or declare it in the 'purposes' section" if declared
+                else "declare it in the 'purposes' section")
+            errors.error(item.loc, f"{reader.what} names unknown purpose '{value}'", hint)
+        found.add(value)
+    return tuple(sorted(found))
+
+
+def read_value_purposes(reader: MapReader, name_loc: Location, privacy: Privacy, names: TypeNames,
+                        errors: Collector) -> tuple[str, ...]:
+    """A property's purposes: required for personal and sensitive values, allowed
+    for pseudonymous ones, refused for values about nobody; a sensitive value's
+    purposes must each allow sensitive values."""
+    purposes = read_purpose_list(reader, names, errors)
+    if purposes is None:
+        if privacy in NEEDS_PURPOSES and not reader.has("purposes"):
+            errors.error(name_loc, f"{reader.what} is {privacy.value} but names no purposes",
+                         "add 'purposes: [...]' with what the value is used for: an SDK sends it only "
+                         "when the user granted them")
+        return ()
+    if privacy not in MAY_NAME_PURPOSES:
+        errors.error(reader.key_loc("purposes"), f"{reader.what} has 'privacy: {privacy.value}', "
+                                                 "so it needs no purposes",
+                     "remove 'purposes', or classify the value as pseudonymous, personal or sensitive")
+        return ()
+    if privacy is Privacy.SENSITIVE and names.purposes is not None:
+        for purpose in purposes:
+            if purpose in names.purposes and not names.purposes[purpose]:
+                errors.error(reader.value_loc("privacy"),
+                             f"{reader.what} is sensitive (a special category of personal data), but purpose "
+                             f"'{purpose}' does not allow sensitive values",
+                             f"once your data protection officer agrees, opt in with 'sensitive: true' in "
+                             f"purpose '{purpose}'; or do not collect the value")
+    return purposes
 
 
 def _read_type(reader: MapReader, names: TypeNames, errors: Collector, what: str) -> TypeRef | None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 
-from codegen.ir import INTEGER_RANGES, Kind, Location, Property, Scalar, TypeRef
+from codegen.ir import INTEGER_RANGES, Kind, Location, Privacy, Property, Scalar, TypeRef
 from codegen.loading.patterns import pattern_problem
 from codegen.loading.properties import (
     FLT_MAX,
     MAX_FIELD_NUMBER,
+    NEEDS_PURPOSES,
     NO_CONSTRAINTS,
+    PSEUDONYMOUS_SCALARS,
     PROTOBUF_RESERVED,
     PRIVACY,
     TypeNames,
@@ -60,7 +62,7 @@ def fast_property(name: str, name_loc: Location, node: LNode, names: TypeNames) 
             PROTOBUF_RESERVED[0] <= number <= PROTOBUF_RESERVED[1]):
         return None
     privacy = PRIVACY.get(privacy_node[0]) if type(privacy_node[0]) is str else None
-    if privacy is None:
+    if privacy is None or privacy in NEEDS_PURPOSES:  # those must name their purposes: read_property says so
         return None
     type_ref = names.types.get(text)  # type: ignore[arg-type]
     if type_ref is None:
@@ -68,6 +70,8 @@ def fast_property(name: str, name_loc: Location, node: LNode, names: TypeNames) 
             type_ref = names.parse(text)  # type: ignore[arg-type]
         except TypeError_:
             return None
+    if privacy is Privacy.PSEUDONYMOUS and type_ref.leaf.scalar not in PSEUDONYMOUS_SCALARS:
+        return None
     required = False
     if "required" in keys:
         required = _value(entries, "required", bool)  # type: ignore[assignment]
@@ -86,7 +90,7 @@ def fast_property(name: str, name_loc: Location, node: LNode, names: TypeNames) 
             return None
         constraints = shared_constraints(values)
     # Positional, in the order of Property's fields: name, number, type, required, privacy,
-    # description, constraints, const, auto, deprecation, examples, loc.
+    # description, constraints, const, auto, deprecation, examples, loc (purposes: none).
     return Property(name, number, type_ref, required, privacy, description, constraints,  # type: ignore[arg-type]
                     None, None, None, (), name_loc)
 

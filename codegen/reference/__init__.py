@@ -15,8 +15,9 @@ from typing import Any, Mapping, Sequence
 
 from codegen.ir import Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import enum_value_json_name
+from codegen.purposes import purpose_rules
 from codegen.reference.specs import message_specs
-from codegen.templates.python.runtime import batch, codec, deprecations, jcs, tracker, validation
+from codegen.templates.python.runtime import batch, codec, consent, deprecations, jcs, tracker, validation
 from codegen.templates.python.runtime.errors import ValidationError, ValidationIssue
 from codegen.templates.python.runtime.fields import FieldSpec
 from codegen.templates.python.runtime.timestamp import Timestamp
@@ -24,7 +25,7 @@ from codegen.templates.python.runtime.wire import narrow_float32
 from codegen.reference.values import TimestampValue
 from codegen.texts import deprecation_predicate, deprecation_warning, event_subject
 
-__all__ = ["Encoded", "ReferenceEncoder", "ValidationIssue", "narrow_float32", "reference_for"]
+__all__ = ["Consented", "Encoded", "ReferenceEncoder", "ValidationIssue", "narrow_float32", "reference_for"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,16 @@ class Encoded:
     @property
     def proto_hex(self) -> str:
         return self.protobuf.hex()
+
+
+@dataclass(frozen=True)
+class Consented:
+    """A tracked event under some consent: its envelope and the purposes it
+    needs, or (`encoded` None) the purposes it lacked, so it was dropped."""
+
+    encoded: Encoded | None
+    purposes: tuple[str, ...]
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,12 +65,15 @@ class RefMessage:
     the three names below); the runtime reads unset ones as None."""
 
     def __init__(self, specs: tuple[FieldSpec, ...], values: Mapping[str, Any], name: str = "",
-                 number: int = 0, deprecated: str | None = None) -> None:
+                 number: int = 0, deprecated: str | None = None, purposes: frozenset[str] = frozenset(),
+                 redacts: bool = False) -> None:
         self.__dict__.update(values)
         self._SPECS = specs
         self.EVENT_NAME = name
         self.EVENT_NUMBER = number
         self.DEPRECATED = deprecated
+        self.PURPOSES = purposes  # what the message always needs (docs/event-model.md, "Purposes")
+        self.REDACTS = redacts
 
 
 class ReferenceEncoder:
@@ -74,6 +88,7 @@ class ReferenceEncoder:
                                 for v in e.values} for e in model.enums}
         self._specs: dict[str, tuple[FieldSpec, ...]] = {}
         self._conv: dict[str, dict[str, Any]] = {}
+        self.rules = purpose_rules(model)
 
     # --- values -------------------------------------------------------------
 
@@ -81,7 +96,7 @@ class ReferenceEncoder:
         specs = self._specs.get(key)
         if specs is None:
             specs = self._specs[key] = message_specs(
-                properties, attr=lambda p: p.name, const=lambda p: self.value(p.type, p.const))
+                properties, attr=lambda p: p.name, const=lambda p: self.value(p.type, p.const), rules=self.rules)
         return specs
 
     def value(self, type_ref: TypeRef, value: Any) -> Any:
@@ -112,13 +127,15 @@ class ReferenceEncoder:
         return table
 
     def _message(self, key: str, properties: tuple[Property, ...], values: Mapping[str, Any],
-                 name: str = "", number: int = 0, deprecated: str | None = None) -> RefMessage:
+                 name: str = "", number: int = 0, deprecated: str | None = None,
+                 purposes: frozenset[str] = frozenset()) -> RefMessage:
         table = self._converters(key, properties)
         converted = {}
         for k, v in values.items():
             type_ref = table[k]  # KeyError: not a property of this message
             converted[k] = v if type_ref is None else self.value(type_ref, v)
-        return RefMessage(self._message_specs(key, properties), converted, name, number, deprecated)
+        return RefMessage(self._message_specs(key, properties), converted, name, number, deprecated, purposes,
+                          self.rules.message_redacts(properties))
 
     def object_message(self, name: str, values: Mapping[str, Any]) -> RefMessage:
         return self._message(f"object:{name}", self._objects[name].properties, values)
@@ -126,10 +143,12 @@ class ReferenceEncoder:
     def event_message(self, name: str, values: Mapping[str, Any]) -> RefMessage:
         event = self._events[name]
         warning = deprecation_warning(event_subject(name), event.deprecation) if event.deprecation else None
-        return self._message(f"event:{name}", event.properties, values, event.name, event.number, warning)
+        return self._message(f"event:{name}", event.properties, values, event.name, event.number, warning,
+                             self.rules.event_needs(event))
 
     def context_message(self, values: Mapping[str, Any]) -> RefMessage:
-        return self._message("context:", self.model.context.properties, values)
+        return self._message("context:", self.model.context.properties, values,
+                             purposes=self.rules.context_needs())
 
     # --- encodings ----------------------------------------------------------
 
@@ -156,6 +175,25 @@ class ReferenceEncoder:
             self.event_message(event, values),  # type: ignore[arg-type]
             self.auto_values(auto))
         return Encoded(protobuf, json)
+
+    def consented_envelope(self, event: str, values: Mapping[str, Any], context: Mapping[str, Any],
+                           auto: Mapping[str, Any], granted: frozenset[str]) -> Consented:
+        """What a tracker whose consent grants `granted` does with the event:
+        the envelope it sends (with the stamp, without the values the consent
+        does not cover) and the purposes it needs, or the purposes it lacks
+        when it drops the event."""
+        message = self.event_message(event, values)
+        context_message = self.context_message(context)
+        needed = set(message.PURPOSES) | set(context_message.PURPOSES)
+        lacking = consent.missing(needed, granted)
+        if lacking:
+            return Consented(None, (), lacking)
+        stamp = tuple(p.name for p in self.model.purposes if p.name in granted)
+        protobuf, json = tracker.encode_envelope(
+            consent.redact(context_message, granted, needed),  # type: ignore[arg-type]
+            consent.redact(message, granted, needed),  # type: ignore[arg-type]
+            self.auto_values({**auto, "consent": stamp}))
+        return Consented(Encoded(protobuf, json), tuple(sorted(needed)))
 
     @staticmethod
     def batch(envelopes: Sequence[Encoded], sent_at: TimestampValue) -> Encoded:

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from codegen.ir import Kind, Property, Scalar, TypeRef
 from codegen.naming import enum_unspecified_name
+from codegen.purposes import PurposeRules
 from codegen.texts import deprecation_predicate
 from codegen.templates.python.runtime import fields as rt
 
@@ -38,9 +39,10 @@ def field_label(type_ref: TypeRef) -> str:
     return {Kind.LIST: rt.LIST, Kind.MAP: rt.MAP}.get(type_ref.kind, rt.SINGLE)
 
 
-def field_spec(prop: Property, attr: str, const: Any = None) -> rt.FieldSpec:
+def field_spec(prop: Property, attr: str, const: Any = None, rules: PurposeRules | None = None) -> rt.FieldSpec:
     """The spec of `prop`; `const` is the const value as the caller represents
-    it (the reference's value, or the target's source expression)."""
+    it (the reference's value, or the target's source expression); `rules`
+    give its consent (without them: none)."""
     c = prop.constraints
     leaf = prop.type.leaf
     return rt.FieldSpec(
@@ -62,6 +64,8 @@ def field_spec(prop: Property, attr: str, const: Any = None) -> rt.FieldSpec:
         min_items=c.min_items,
         max_items=c.max_items,
         deprecated=deprecation_predicate(prop.deprecation) if prop.deprecation else None,
+        purposes=tuple(sorted(rules.removal(prop))) if rules is not None else (),
+        redacts=rules.redacts(prop) if rules is not None else False,
     )
 
 
@@ -69,6 +73,7 @@ def message_specs(
     properties: tuple[Property, ...],
     attr: Callable[[Property], str],
     const: Callable[[Property], Any],
+    rules: PurposeRules | None = None,
 ) -> tuple[rt.FieldSpec, ...]:
-    return tuple(field_spec(p, attr(p), const(p) if p.const is not None else None) for p in properties)
+    return tuple(field_spec(p, attr(p), const(p) if p.const is not None else None, rules) for p in properties)
 

@@ -26,8 +26,6 @@ def context(**overrides: object) -> sdk.TrackingContext:
         app_version="4.12.1",
         session_id="session-1",
         user_id="user-7",
-        consent=sdk.ConsentState(granted=[sdk.ConsentPurpose.ANALYTICS],
-                                 updated_at=sdk.Timestamp(seconds=1_699_999_000, nanos=123_000_000)),
         device=sdk.Device(manufacturer="Samsung", model="S24", os_version="14",
                           screen=sdk.Screen(width=1080, height=2340, pixel_ratio=2.5)),
         locale="en-GB",
@@ -45,6 +43,7 @@ class Recorder:
         counter = itertools.count(1)
         self.tracker = sdk.Tracker(self.transport, context(**context_overrides), clock=lambda: clock,
                                    id_generator=lambda: f"{prefix}{next(counter):012d}")
+        self.tracker.consent = sdk.ALL_PURPOSES
 
     def track(self, *events: sdk.EventMessage) -> list[sdk.TrackedEvent]:
         for event in events:

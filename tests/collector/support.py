@@ -1,11 +1,15 @@
 """A real `codegen collect` in a subprocess on a free loopback port, an HTTP
 client for it, and the rows a stored event must have, derived from the
-reference's canonical JSON of the envelope (not from the collector's code)."""
+reference's canonical JSON of the envelope (not from the collector's code),
+pseudonymous values hashed with the standard library's HMAC-SHA256 under the
+test key (TEST_KEY, which the collector gets through its environment)."""
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
+import hmac
 import json
 import math
 import os
@@ -24,12 +28,25 @@ from pathlib import Path
 from typing import Any
 
 from codegen.exports.sql import event_columns
-from codegen.ir import Kind, Model, Scalar, TypeRef
+from codegen.ir import Kind, Model, Privacy, Scalar, TypeRef
 from codegen.naming import enum_value_json_name
 
 ROOT = Path(__file__).resolve().parents[2]
 PROTOBUF = "application/x-protobuf"
 JSON = "application/json"
+# The key of RFC 4231's test cases 6 and 7 (131 bytes of 0xaa), so that the
+# tests can also hold the collector to the RFC's own HMAC-SHA256 vectors.
+TEST_KEY = bytes([0xAA]) * 131
+KEY_ENV = {"CODEGEN_PSEUDONYM_KEY": TEST_KEY.hex()}
+
+
+def hashed(value: Any, scalar: Scalar | None) -> Any:
+    """A pseudonymous value as the collector stores it (an empty one stays empty)."""
+    if not value:
+        return value
+    if scalar is Scalar.BYTES:
+        return hmac.new(TEST_KEY, value, hashlib.sha256).digest()
+    return hmac.new(TEST_KEY, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def free_port() -> int:
@@ -74,16 +91,18 @@ class Collector:
 
 @contextlib.contextmanager
 def running_collector(work: Path, *args: str, model: Path = ROOT / "event_model",
-                      startup: float = 60) -> Iterator[Collector]:
+                      startup: float = 60, env: dict[str, str] | None = None) -> Iterator[Collector]:
     """`codegen collect ARGS` until the block ends (then SIGTERM, which lets
-    it finish its writes and release the DuckDB file)."""
+    it finish its writes and release the DuckDB file); its environment holds
+    the test key unless `env` says otherwise."""
     port = free_port()
     log = work / f"collector-{port}.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "codegen", "--model", str(model), "collect", "--host", "127.0.0.1",
              "--port", str(port), "--log-level", "warning", *args],
-            cwd=work, stdout=out, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            cwd=work, stdout=out, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(KEY_ENV if env is None else env)})
     collector = Collector(process, port, log)
     try:
         deadline = time.monotonic() + startup
@@ -137,25 +156,31 @@ class Expected:
     """Values of a stored row, from canonical JSON, typed as DuckDB returns
     them when timestamps are read as epoch microseconds."""
 
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, pseudonymised: bool = True) -> None:
         self.model = model
+        self.pseudonymised = pseudonymised  # the collector's rows (True) or the checker's (False)
         self.enums = {e.name: {enum_value_json_name(e.name, v.name): v.name for v in e.values} for e in model.enums}
 
-    def value(self, type_ref: TypeRef, value: Any) -> Any:
+    def value(self, type_ref: TypeRef, value: Any, pseudonymous: bool = False) -> Any:
         if value is None:
             return None
         if type_ref.kind is Kind.LIST:
             assert type_ref.element is not None
-            return [self.value(type_ref.element, v) for v in value]
+            return [self.value(type_ref.element, v, pseudonymous) for v in value]
         if type_ref.kind is Kind.MAP:
             assert type_ref.element is not None
-            return {k: self.value(type_ref.element, v) for k, v in value.items()}
+            return {k: self.value(type_ref.element, v, pseudonymous) for k, v in value.items()}
         if type_ref.kind is Kind.ENUM:
             return self.enums[type_ref.name or ""][value]
         if type_ref.kind is Kind.OBJECT:
             obj = self.model.object(type_ref.name or "")
-            return {p.name: self.value(p.type, value.get(p.name, _zero(p))) if p.required or p.type.is_repeated
-                    else self.value(p.type, value.get(p.name)) for p in obj.properties}
+            return {p.name: self.value(p.type, value.get(p.name, _zero(p)), p.privacy is Privacy.PSEUDONYMOUS)
+                    if p.required or p.type.is_repeated
+                    else self.value(p.type, value.get(p.name), p.privacy is Privacy.PSEUDONYMOUS)
+                    for p in obj.properties}
+        if pseudonymous and self.pseudonymised:
+            raw = base64.b64decode(value) if type_ref.scalar is Scalar.BYTES else value
+            return hashed(raw, type_ref.scalar)
         scalar = type_ref.scalar
         if scalar is Scalar.TIMESTAMP:
             return rfc3339_micros(value)
@@ -180,7 +205,7 @@ class Expected:
             raw = source.get(prop.name)
             if raw is None and (prop.required or prop.type.is_repeated) and not prop.has_presence:
                 raw = _zero(prop)
-            out[column.name] = self.value(prop.type, raw)
+            out[column.name] = self.value(prop.type, raw, prop.privacy is Privacy.PSEUDONYMOUS)
         return out
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from codegen.exports.sql import event_columns, event_tables, render_sql
 from codegen.reference import reference_for
-from codegen.testplan import FIXED_AUTO, TimestampValue, context_sample, plan
+from codegen.testplan import FIXED_AUTO, all_purposes, TimestampValue, context_sample, plan
 
 from . import sdk
 from .support import JSON, PROTOBUF, Expected, running_collector, same
@@ -89,7 +89,7 @@ def test_every_sample_of_the_test_plan_is_accepted_and_stored(tmp_path: Path, bu
     sent: dict[str, tuple[str, str]] = {}
     envelopes = []
     for i, sample in enumerate(plan(model).samples):
-        auto = {**FIXED_AUTO, "event_id": f"sample-{i:04d}", "model_version": model.version,
+        auto = {**FIXED_AUTO, "consent": all_purposes(model), "event_id": f"sample-{i:04d}", "model_version": model.version,
                 "sdk_name": "reference", "sdk_version": "1"}
         encoded = ref.envelope(sample.event, sample.values, context, auto)
         sent[auto["event_id"]] = (sample.event, encoded.json)
@@ -112,7 +112,7 @@ def test_every_invalid_case_of_the_test_plan_is_rejected_with_its_path(tmp_path:
     assert cases
     envelopes = []
     for i, case in enumerate(cases):
-        auto = {**FIXED_AUTO, "event_id": f"invalid-{i:04d}", "model_version": model.version,
+        auto = {**FIXED_AUTO, "consent": all_purposes(model), "event_id": f"invalid-{i:04d}", "model_version": model.version,
                 "sdk_name": "reference", "sdk_version": "1"}
         envelopes.append(ref.envelope(case.event, case.values, context, auto))
     good = sdk.Recorder().track(sdk.page_view(1))[0]

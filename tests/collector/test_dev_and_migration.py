@@ -4,6 +4,7 @@ gain columns when a compatible newer model adds properties."""
 from __future__ import annotations
 
 import shutil
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from . import sdk
-from .support import JSON, ROOT, running_collector
+from .support import KEY_ENV, JSON, ROOT, running_collector
 from .test_collect_duckdb import rows
 
 
@@ -82,7 +83,8 @@ def test_a_compatible_newer_model_adds_columns_on_start_up(tmp_path: Path) -> No
         "scroll_restored:\n        number: 9\n        type: bool", "scroll_restored:\n        number: 9\n        type: string")
     (new / "events" / "navigation.yaml").write_text(broken)
     result = subprocess.run([sys.executable, "-m", "codegen", "--model", str(new), "collect", "--sink",
-                             f"duckdb:{db}", "--port", "0"], capture_output=True, text=True, timeout=120)
+                             f"duckdb:{db}", "--port", "0"], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, **KEY_ENV})
     assert result.returncode == 1, result.stderr
     assert "column page_view.scroll_restored is BOOLEAN in the database but VARCHAR" in result.stderr
     assert "Traceback" not in result.stderr

@@ -5,6 +5,7 @@ and 429 when the broker is down."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -14,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from codegen.collector.pseudonyms import PseudonymKey
 from codegen.collector.sinks.kafka import schema_fingerprint
+from codegen.ir import Scalar
 
 from . import sdk
-from .support import ROOT, running_collector
+from .support import KEY_ENV, ROOT, TEST_KEY, hashed, running_collector
 from .test_collect_duckdb import check_rows, rows
 
 
@@ -63,11 +66,18 @@ def test_collect_to_kafka_then_load_into_duckdb_exactly_once(tmp_path: Path, kaf
         assert again.status == 200 and again.body["accepted"] == 4
     good = consume(kafka_broker.address, topic)
     assert len(good) == 8
-    assert [m.value() for m in good[:4]] == [e.protobuf for e in events]
+    # Kafka holds the envelopes as the collector keeps them: pseudonymous values hashed. The same
+    # events tracked with the hashes (computed by the standard library) give the same bytes.
+    hashed_user = hashed("user-42", Scalar.STRING)
+    as_stored = sdk.Recorder(user_id=hashed_user, session_id=hashed("session-1", Scalar.STRING)).track(
+        *[sdk.page_view(i) for i in range(4)])
+    assert [m.value() for m in good[:4]] == [e.protobuf for e in as_stored]
     fingerprint = schema_fingerprint(bundled_model).encode()
+    key_id = PseudonymKey.of(TEST_KEY).key_id.encode()
     for message in good:
         headers = dict(message.headers())
-        assert message.key() == b"user-42"
+        assert message.key() == hashed_user.encode()  # the record key is never the raw identifier
+        assert headers["pseudonym_key"] == key_id and headers["client_ip"] == b"127.0.0.0"
         assert headers["event"] == b"page_view" and headers["model_version"] == b"1.0.0"
         assert headers["schema_fingerprint"] == fingerprint
         assert int(headers["received_at_us"]) > int(headers["sent_at_us"])
@@ -81,7 +91,8 @@ def test_collect_to_kafka_then_load_into_duckdb_exactly_once(tmp_path: Path, kaf
     assert "loaded 4 events (4 duplicates skipped) and 2 bad events" in result.stdout
     check_rows(db, bundled_model, {e.event_id: (e.event_name, e.json) for e in events})
     stored = rows(db, "page_view")
-    assert all(r["user_id"] == "user-42" for r in stored)
+    assert all(r["user_id"] == hashed_user and r["pseudonym_key"] == key_id.decode() for r in stored)
+    assert all(r["client_ip"] == "127.0.0.0" for r in stored)
     assert [bytes(r["raw"]) for r in rows(db, "bad_events", "received_at")] == [bytes(broken)] * 2
     # Another consumer group reads everything again: nothing new is stored.
     result = load(kafka_broker.address, db, topic, bad_topic, "loader-2")
@@ -92,7 +103,8 @@ def test_collect_to_kafka_then_load_into_duckdb_exactly_once(tmp_path: Path, kaf
 
 def test_unreachable_broker_stops_the_collector_with_a_message(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "codegen", "collect", "--sink", "kafka:127.0.0.1:9",
-                             "--port", "0"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                             "--port", "0"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, **KEY_ENV})
     assert result.returncode == 1
     assert "error: cannot reach the Kafka broker at 127.0.0.1:9" in result.stderr
     assert "Traceback" not in result.stderr
@@ -122,3 +134,31 @@ def test_broker_down_gives_503_and_a_full_queue_429(tmp_path: Path, kafka_broker
             assert int(unavailable.headers["retry-after"]) > 0
         finally:
             kafka_broker.start()
+
+
+def _retention_ms(broker: str, topics: list[str]) -> dict[str, str]:
+    from confluent_kafka.admin import AdminClient, ConfigResource, ResourceType
+
+    admin = AdminClient({"bootstrap.servers": broker})
+    futures = admin.describe_configs([ConfigResource(ResourceType.TOPIC, t) for t in topics])
+    return {resource.name: future.result(timeout=30)["retention.ms"].value for resource, future in futures.items()}
+
+
+def test_topics_keep_records_for_the_shortest_retention_of_the_purposes(tmp_path: Path, kafka_broker,
+                                                                         bundled_model) -> None:
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    shortest = min(p.retention_days for p in bundled_model.purposes) * 86_400_000
+    assert shortest == 90 * 86_400_000
+    fresh = [f"good-{uuid.uuid4().hex[:8]}", f"bad-{uuid.uuid4().hex[:8]}"]
+    older = [f"good-{uuid.uuid4().hex[:8]}", f"bad-{uuid.uuid4().hex[:8]}"]
+    # Topics made before, with the broker's default retention: the collector sets the model's.
+    admin = AdminClient({"bootstrap.servers": kafka_broker.address})
+    for future in admin.create_topics([NewTopic(t, num_partitions=1, replication_factor=1) for t in older]).values():
+        future.result(timeout=30)
+    assert set(_retention_ms(kafka_broker.address, older).values()) != {str(shortest)}
+    for good, bad in (fresh, older):
+        with running_collector(tmp_path, "--sink", f"kafka:{kafka_broker.address}", "--topic", good,
+                               "--bad-topic", bad) as collector:
+            assert collector.get("/health").status == 200
+    assert _retention_ms(kafka_broker.address, fresh + older) == {t: str(shortest) for t in fresh + older}

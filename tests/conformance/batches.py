@@ -50,8 +50,10 @@ class BatchCase:
         return f"{self.model}/batch/{self.name}"
 
     def auto(self, model: Model, target: str, event_id: str) -> dict[str, Any]:
+        # The harnesses track batches with every purpose granted.
         return {"event_id": event_id, "client_timestamp": self.client_timestamp, "model_version": model.version,
-                "sdk_name": SDK_NAMES[self.model][target], "sdk_version": model.version}
+                "sdk_name": SDK_NAMES[self.model][target], "sdk_version": model.version,
+                "consent": tuple(p.name for p in model.purposes)}
 
 
 @dataclass(frozen=True)

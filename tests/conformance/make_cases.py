@@ -30,12 +30,14 @@ from typing import Any, Mapping  # noqa: E402
 
 import bounds  # noqa: E402
 import batches  # noqa: E402
+import consents  # noqa: E402
 import draw  # noqa: E402
 import pitfalls  # noqa: E402
 from caseio import CASES_DIR, MODEL_DIRS, Case, MapValue, dump_cases  # noqa: E402
 from codegen.ir import Kind, Model, Property, Scalar, TypeRef  # noqa: E402
 from codegen.loader import load_model  # noqa: E402
 from codegen.reference import ReferenceEncoder  # noqa: E402
+from codegen.reference.samples import FULL, Sampler  # noqa: E402
 from rules import Rules  # noqa: E402
 
 MIN_BUNDLED_CASES = 1000
@@ -134,6 +136,9 @@ def model_cases(key: str, model: Model, ref: protoref.ProtoReference) -> list[Ca
     for explicit in EXPLICIT.get(key, []):
         add(explicit.name, explicit.event, explicit.values, "explicit", explicit.note, explicit.error,
             explicit.refused)
+    sampler = Sampler(model)
+    for event in model.events:  # every value set: what the consent cases track
+        add(f"{event.name}_sample_full", event.name, sampler.message(event.properties, FULL), "sample")
     per_event = PER_EVENT.get(key) or math.ceil(MIN_BUNDLED_CASES / max(1, len(model.events))) + 2
     counters: dict[str, int] = {}
     for event, values in draw.draw_events(model, per_event):
@@ -156,6 +161,32 @@ def _batch_encoder(model: Model, ref: protoref.ProtoReference, cases: list[Case]
     return encode
 
 
+def _consent_cases(key: str, model: Model, ref: protoref.ProtoReference, cases: list[Case]
+                   ) -> list[consents.ConsentCase]:
+    """The consent cases, and codegen.reference held to the same decisions and bytes."""
+    def envelope(event: str, values: Any, context: Any, auto: Any) -> tuple[str, str]:
+        return ref.encode_envelope(ref.envelope_message(event, values, context, auto))
+
+    built = consents.build(key, model, cases, envelope, batches.SDK_NAMES[key])
+    reference = ReferenceEncoder(model)
+    by_name = {c.name: c for c in cases}
+    for case in built:
+        member = by_name[case.member]
+        auto = {"event_id": consents.EVENT_ID, "client_timestamp": consents.CLIENT_TIMESTAMP,
+                "model_version": model.version, "sdk_name": batches.SDK_NAMES[key]["python"],
+                "sdk_version": model.version}
+        tracked = reference.consented_envelope(member.event, member.values, case.context, auto,
+                                               frozenset(case.granted))
+        if tracked.encoded is None:
+            got = f"{consents.DROPPED}\tno consent for event {member.event}: {', '.join(tracked.missing)}"
+        else:
+            got = f"{tracked.encoded.json}\t{tracked.encoded.proto_hex}\t{','.join(tracked.purposes)}"
+        if got != case.expected["python"]:
+            raise CaseError(f"{case.id}: codegen.reference gives {got!r}, the rules and protobuf "
+                            f"{case.expected['python']!r}")
+    return built
+
+
 def generate() -> dict[str, str]:
     """File name -> content, for every model."""
     out: dict[str, str] = {}
@@ -167,7 +198,9 @@ def generate() -> dict[str, str]:
             if key == "bundled" and len(cases) < MIN_BUNDLED_CASES:
                 raise CaseError(f"only {len(cases)} cases of the bundled model; want {MIN_BUNDLED_CASES}")
             batch_cases = batches.build(key, model, cases, _batch_encoder(model, ref, cases))
-            out[f"{key}.json"] = dump_cases(key, cases, [batches.batch_to_json(b) for b in batch_cases])
+            consent_cases = _consent_cases(key, model, ref, cases)
+            out[f"{key}.json"] = dump_cases(key, cases, [batches.batch_to_json(b) for b in batch_cases],
+                                            [consents.consent_to_json(c) for c in consent_cases])
     return out
 
 

@@ -169,6 +169,18 @@ class ProtoReference:
         self._fill(getattr(envelope, event), self.events[event].properties, values)
         return envelope
 
+    def encode_envelope(self, envelope: Any) -> tuple[str, str]:
+        """(canonical JSON, Protobuf hex) of one Envelope; the JSON must parse
+        back to the same message."""
+        data = envelope.SerializeToString(deterministic=True)
+        as_dict = json_format.MessageToDict(envelope, preserving_proto_field_name=True,
+                                            always_print_fields_with_no_presence=True)
+        again = self._class("envelope")()
+        json_format.ParseDict(as_dict, again)
+        if again.SerializeToString(deterministic=True) != data:
+            raise AssertionError(f"envelope JSON does not parse back to the same message: {as_dict!r}")
+        return jcs_ref.canonical(as_dict), data.hex()
+
     def encode_batch(self, envelopes: list[Any], sent_at: TimestampValue) -> tuple[str, str]:
         """(canonical JSON, Protobuf hex) of the Batch; the JSON must parse
         back to the same message."""

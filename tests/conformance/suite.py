@@ -19,6 +19,7 @@ import pytest
 
 import batches
 import caseio
+import consents
 from harness import HarnessError, MissingHarness, Result, Unit, harness_for
 
 HERE = Path(__file__).resolve().parent
@@ -60,7 +61,8 @@ def units() -> list[Unit]:
 
     if "units" not in _ONCE:
         _ONCE["units"] = [Unit(key, caseio.MODEL_DIRS[key], load_model(caseio.MODEL_DIRS[key]),
-                               caseio.load_cases(key), batches.load_batches(key)) for key in caseio.MODELS]
+                               caseio.load_cases(key), batches.load_batches(key), consents.load_consents(key))
+                          for key in caseio.MODELS]
     return _ONCE["units"]  # type: ignore[no-any-return]
 
 

@@ -18,6 +18,7 @@ import pytest
 
 import compare
 from caseio import Case
+from consent_compare import compare_consents, report_consents
 from harness import Unit
 from suite import Background, Summary, TargetRun, background, run_target, summary, units, work_root  # noqa: F401
 
@@ -83,11 +84,16 @@ def test_target_matches_the_reference(target: str, units: list[Unit], work_root:
                     f"targets left: {', '.join(sorted(BATCHES_NOT_YET))})")
     else:
         summary.add(f"{target}: {batches.passed}/{batches.total} batch cases match")
+    consent_cases = [case for unit in units for case in unit.consents]
+    consents = compare_consents(target, consent_cases, result.lines)
+    summary.add(f"{target}: {consents.passed}/{consents.total} consent cases match")
     problems = []
     if not outcome.ok:
         problems.append(compare.report(outcome))
     if batches.failures or (batches.missing and not pending):
         problems.append(compare.report_batches(batches, pending))
+    if consents.failures:
+        problems.append(report_consents(consents))
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
 
@@ -108,6 +114,24 @@ def test_batch_lines_are_compared_or_reported_missing(units: list[Unit]) -> None
     assert wrong.failures and "protobuf differs at byte" in wrong.failures[0][1]
     unpinned = compare.compare_batches("cobol", cases[:1], {first.id: f"{first.id}\t{json_text}\t{proto_hex}"})
     assert "no sdk_name is pinned for target 'cobol'" in unpinned.failures[0][1]
+
+
+def test_consent_lines_are_compared(units: list[Unit]) -> None:  # noqa: F811
+    """A wrong decision, byte, purpose list or text each fail a consent case."""
+    cases = [case for unit in units for case in unit.consents]
+    sent = next(c for c in cases if not c.expected["python"].startswith("dropped"))
+    dropped = next(c for c in cases if c.expected["python"].startswith("dropped"))
+    good = {c.id: c.line("python") for c in (sent, dropped)}
+    assert compare_consents("python", [sent, dropped], good).passed == 2
+    json_text, proto_hex, purposes = sent.expected["python"].split("\t")
+    for wrong, what in ((f"{sent.id}\t{json_text}\t{proto_hex}\t{purposes},extra", "purposes"),
+                        (f"{sent.id}\t{json_text}\t{proto_hex[:-2]}\t{purposes}", "protobuf differs"),
+                        (f"{sent.id}\tdropped\tno consent", "must send it")):
+        assert what in compare_consents("python", [sent], {sent.id: wrong}).failures[0][1]
+    text = dropped.line("python")
+    assert "must drop it" in compare_consents("python", [dropped], {dropped.id: good[sent.id]}).failures[0][1]
+    assert "ConsentError" in compare_consents("python", [dropped], {dropped.id: text + "!"}).failures[0][1]
+    assert compare_consents("python", [dropped], {}).failures[0][1] == "the harness printed no line for it"
 
 
 def test_every_registered_target_has_pinned_sdk_names(units: list[Unit]) -> None:  # noqa: F811

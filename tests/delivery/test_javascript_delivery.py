@@ -34,7 +34,7 @@ from collector.support import running_collector
 from . import javascript_build, stored, workload
 from .injector import FaultPlan, event_id_field
 from .pageserver import PageServer
-from .scenarios import kill_and_restart, one_run
+from .scenarios import consent_scenarios, kill_and_restart, one_run
 from .verdicts import assert_400_sent_once_and_rejection_reported, assert_none_lost_through_faults_and_a_kill
 from .stored import compare
 
@@ -155,3 +155,8 @@ def test_browser_queue_survives_a_reload_and_a_closed_tab_delivers(built: javasc
     comparison = workload_comparison(result, 250)
     assert comparison.ok, comparison.summary()
     assert time.monotonic() - started < 90
+
+
+def test_nothing_is_stored_for_a_purpose_not_granted_and_withdrawal_purges_the_queue(
+        built: javascript_build.Built, tmp_path: Path) -> None:
+    consent_scenarios(tmp_path, node_command(built), javascript_build.SDK_NAME)

@@ -19,7 +19,7 @@ import pytest
 
 from .injector import FaultPlan
 from .kotlin_program import BuildError, build
-from .scenarios import kill_and_restart, one_run
+from .scenarios import consent_scenarios, kill_and_restart, one_run
 from .verdicts import assert_400_sent_once_and_rejection_reported, assert_none_lost_through_faults_and_a_kill
 
 SDK_NAME = "org.broadcaster.analytics"
@@ -58,3 +58,8 @@ def test_a_400_batch_is_sent_once_and_rejections_are_reported(tmp_path: Path, ko
                       invalid_at=invalid_at)
     assert_400_sent_once_and_rejection_reported(outcome, count, SDK_NAME, invalid_at)
     assert any(s.gzip for s in outcome.log.requests), "bodies above 1 KB go gzip-compressed"
+
+
+def test_nothing_is_stored_for_a_purpose_not_granted_and_withdrawal_purges_the_queue(  # type: ignore[no-untyped-def]
+        tmp_path: Path, kotlin_program) -> None:
+    consent_scenarios(tmp_path, kotlin_program, SDK_NAME)

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from .injector import FaultPlan
-from .scenarios import kill_and_restart, one_run
+from .scenarios import consent_scenarios, kill_and_restart, one_run
 from .verdicts import assert_400_sent_once_and_rejection_reported, assert_none_lost_through_faults_and_a_kill
 
 PROGRAM = Path(__file__).resolve().parent / "programs" / "python_sdk.py"
@@ -41,3 +41,7 @@ def test_a_400_batch_is_sent_once_and_rejections_are_reported(tmp_path: Path) ->
     outcome = one_run(tmp_path, python_program, count, FaultPlan(fail_share=0.0, answer_400=frozenset({2})),
                       invalid_at=invalid_at)
     assert_400_sent_once_and_rejection_reported(outcome, count, SDK_NAME, invalid_at)
+
+
+def test_nothing_is_stored_for_a_purpose_not_granted_and_withdrawal_purges_the_queue(tmp_path: Path) -> None:
+    consent_scenarios(tmp_path, python_program, SDK_NAME)

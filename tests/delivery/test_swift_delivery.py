@@ -23,7 +23,7 @@ import pytest
 
 from . import swift_program
 from .injector import FaultPlan
-from .scenarios import kill_and_restart, one_run
+from .scenarios import consent_scenarios, kill_and_restart, one_run
 from .verdicts import assert_400_sent_once_and_rejection_reported, assert_none_lost_through_faults_and_a_kill
 
 SDK_NAME = "BroadcasterAnalytics"
@@ -52,3 +52,8 @@ def test_a_400_batch_is_sent_once_and_rejections_are_reported(swift_command, tmp
     outcome = one_run(tmp_path, swift_command, count, FaultPlan(fail_share=0.0, answer_400=frozenset({2})),
                       invalid_at=invalid_at)
     assert_400_sent_once_and_rejection_reported(outcome, count, SDK_NAME, invalid_at)
+
+
+def test_nothing_is_stored_for_a_purpose_not_granted_and_withdrawal_purges_the_queue(  # type: ignore[no-untyped-def]
+        swift_command, tmp_path: Path) -> None:
+    consent_scenarios(tmp_path, swift_command, SDK_NAME)

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "tests" / "conformance"))
 import caseio  # noqa: E402
 from codegen.ir import Model  # noqa: E402
 from codegen.loader import load_model  # noqa: E402
-from codegen.testplan import FIXED_AUTO, context_sample  # noqa: E402
+from codegen.testplan import FIXED_AUTO, all_purposes, context_sample  # noqa: E402
 
 MODEL_DIR = ROOT / "event_model"
 EVENT_ID_FORMAT = "00000000-0000-4000-8000-%012d"
@@ -66,6 +66,28 @@ def expected_envelopes(count: int, sdk_name: str, skip: frozenset[int] = frozens
             continue
         tracked = event(i)
         auto = {**FIXED_AUTO, "event_id": tracked.event_id, "model_version": m.version, "sdk_name": sdk_name,
-                "sdk_version": m.version}
+                "sdk_version": m.version, "consent": all_purposes(m)}
         out[tracked.event_id] = (tracked.event, ref.envelope(tracked.event, tracked.values, ctx, auto).json)
+    return out
+
+
+def consented(count: int, sdk_name: str, granted: frozenset[str]) -> dict[int, tuple[str, str | None, tuple[str, ...]]]:
+    """What a tracker whose consent grants `granted` does with events
+    0..count-1, by the reference: i -> (event, canonical envelope JSON or
+    None when it is dropped, the purposes it needs or the ones it lacks)."""
+    from codegen.reference import reference_for
+
+    m = model()
+    ref = reference_for(m)
+    ctx = context()
+    out = {}
+    for i in range(count):
+        tracked = event(i)
+        auto = {**FIXED_AUTO, "event_id": tracked.event_id, "model_version": m.version, "sdk_name": sdk_name,
+                "sdk_version": m.version}
+        result = ref.consented_envelope(tracked.event, tracked.values, ctx, auto, granted)
+        if result.encoded is None:
+            out[i] = (tracked.event, None, tuple(result.missing))
+        else:
+            out[i] = (tracked.event, result.encoded.json, tuple(result.purposes))
     return out

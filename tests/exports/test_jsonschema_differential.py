@@ -49,7 +49,8 @@ class Check:
 def _auto(model: Model, index: int) -> dict[str, Any]:
     return {"event_id": str(uuid.UUID(int=index * 7919 + 1, version=4)),
             "client_timestamp": TimestampValue(1_700_000_000 + index, 1000 * index),
-            "model_version": model.version, "sdk_name": "conformance", "sdk_version": model.version}
+            "model_version": model.version, "sdk_name": "conformance", "sdk_version": model.version,
+            "consent": tuple(p.name for p in model.purposes)}
 
 
 def context_documents(model: Model, docs: Documents) -> list[tuple[dict[str, Any], bool, str]]:

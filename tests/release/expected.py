@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from codegen.loader import load_model
+from codegen.purposes import purpose_rules
 from codegen.loading.sources import source_model
 from codegen.reference import reference_for
 from codegen.reference.values import TimestampValue
@@ -24,5 +25,6 @@ def envelope_json(model_dir: Path, sdk_name: str, source: str | None = None) -> 
         fixed = {p.name for p in model.context.properties if p.const is not None}
         context = {k: v for k, v in context.items() if k not in fixed}
     auto = {"event_id": EVENT_ID, "client_timestamp": TimestampValue(1_700_000_000, 0),
-            "model_version": model.version, "sdk_name": sdk_name, "sdk_version": model.version}
+            "model_version": model.version, "sdk_name": sdk_name, "sdk_version": model.version,
+            "consent": purpose_rules(model).default_consent()}  # the consumers keep the default consent
     return reference_for(model).envelope("item_added", EVENT, context, auto).json

@@ -79,13 +79,13 @@ def test_java_8_builds_and_tracks_events_with_unsigned_values(bundled_jar: Path,
     envelope, missing = printed.strip().splitlines()
     model = load_model(MODEL_DIR)
     context = {"product": "streaming", "platform": "android", "app_name": "Player", "app_version": "4.2.0",
-               "consent": {"granted": ["analytics"]},
                "device": {"manufacturer": "Acme", "screen": {"width": 1920, "height": 1080, "pixel_ratio": 2.0}}}
     event = {"playback_id": "0123456789abcdef0123456789abcdef",
              "position": {"offset_ms": 2**64 - 1, "duration_ms": 3_600_000},
              "bitrate_kbps": 4_000_000_000, "dropped_frames": 7, "buffer_health_s": [1.5, 2.0]}
     auto = {"event_id": "6f1c2d3e-0000-4000-8000-000000000001", "client_timestamp": TimestampValue(1_700_000_000, 5000),
-            "model_version": model.version, "sdk_name": "org.broadcaster.analytics", "sdk_version": model.version}
+            "model_version": model.version, "sdk_name": "org.broadcaster.analytics", "sdk_version": model.version,
+            "consent": tuple(p.name for p in model.purposes)}
     assert envelope == reference_for(model).envelope("video_heartbeat", event, context, auto).json
     assert missing == "Screen.height is required"
 

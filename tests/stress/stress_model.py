@@ -95,13 +95,17 @@ def write(out: Path, pool: Pools, dropped: set[tuple[str, str]]) -> dict[tuple[s
 
     text = ["model:", "  name: stress", "  namespace: stress.v1", "  version: 1.0.0",
             "  description: Names drawn from every target's avoided names and every language's scope.",
-            "  products: [web]", "  platforms: [web]", "", "context:", "  properties:"]
+            "  products: [web]", "  platforms: [web]", "",
+            "purposes:",
+            "  necessary: {description: Running the app., lawful_basis: legitimate_interest, retention_days: 30}", "",
+            "context:", "  properties:"]
     for number, (name, auto, kind) in enumerate([("event_id", "event_id", "string"),
                                                  ("client_timestamp", "client_timestamp", "timestamp"),
                                                  ("model_version", "model_version", "string"),
                                                  ("sdk_name", "sdk_name", "string"),
                                                  ("sdk_version", "sdk_version", "string")], start=1):
         text.append(f"    {name}: {{number: {number}, type: {kind}, auto: {auto}, privacy: none}}")
+    text.append("    consent: {number: 30, type: 'list<string>', auto: consent, privacy: none}")
     for number in range(6, 6 + 24):
         member = next(member_names)
         lines_of[("model.yaml", len(text) + 1)] = ("member", member)
@@ -135,7 +139,7 @@ def write(out: Path, pool: Pools, dropped: set[tuple[str, str]]) -> dict[tuple[s
     for index, event in enumerate(events):
         lines_of[("events.yaml", len(text) + 1)] = ("type", event)
         text += [f"  {event}:", f"    number: {10 + index}", "    description: An event named after an avoided name.", "    owner: stress@example.com",
-                 "    properties:"]
+                 "    purposes: [necessary]", "    properties:"]
         count = max(4, min(PROPERTIES_PER_EVENT, len(members) // max(1, len(events)) + 4))
         for number in range(1, count + 1):
             member = next(member_names)

@@ -117,6 +117,7 @@ def format_character_model(tmp_path_factory: pytest.TempPathFactory):
     number: 99
     description: {text}
     owner: {text}
+    purposes: [analytics]
     properties:
       note:
         number: 1

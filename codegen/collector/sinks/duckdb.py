@@ -13,6 +13,8 @@ import asyncio
 import logging
 import queue
 import threading
+import time
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 from codegen.ir import Model
@@ -27,7 +29,10 @@ _STOP = object()
 
 class DuckDBSink:
     def __init__(self, path: str, model: Model, max_pending_events: int = 20_000,
-                 max_batch_events: int = 5_000) -> None:
+                 max_batch_events: int = 5_000, retention_interval: float = 86_400.0) -> None:
+        self.model = model
+        self.retention_interval = retention_interval  # seconds between two passes of the retention
+        self._next_retention = 0.0
         self.db = DuckDBStore(path, model)
         self.description = f"duckdb:{path}"
         self.max_pending_events = max_pending_events
@@ -41,6 +46,7 @@ class DuckDBSink:
         self.db.open()
         for change in self.db.changes:
             log.info("%s: %s", self.description, change)
+        self._retention()  # before the first request: nothing past its retention is ever served
         self._thread = threading.Thread(target=self._run, name="duckdb-writer", daemon=True)
         self._thread.start()
 
@@ -70,9 +76,25 @@ class DuckDBSink:
         self._queue.put((function, 0, loop, future))
         return future
 
+    def _retention(self) -> None:
+        from codegen.collector.retention import apply_rules
+
+        self._next_retention = time.monotonic() + self.retention_interval
+        try:
+            report = apply_rules(self.db.con, self.model, datetime.now(timezone.utc))
+        except Exception as exc:  # reported; the next pass tries again
+            log.error("%s: retention failed: %s", self.description, exc)
+            return
+        for line in report.lines(changed_only=True)[1:]:
+            log.info("%s: retention: %s", self.description, line)
+
     def _run(self) -> None:
         while True:
-            first = self._queue.get()
+            try:
+                first = self._queue.get(timeout=max(0.0, self._next_retention - time.monotonic()))
+            except queue.Empty:  # between transactions: the retention's turn
+                self._retention()
+                continue
             if first is _STOP:
                 return
             items = [first]

@@ -30,11 +30,21 @@ log = logging.getLogger("codegen.collector")
 ENVELOPE_INDEX = [1]  # Context is the .proto's first message, Envelope the second
 
 
+def topic_retention_ms(model: Model) -> int:
+    """Both topics keep records for the shortest retention of the model's
+    purposes: a record may hold a value of any purpose, and Kafka is only the
+    way to the store, never a place where data outlives its purpose."""
+    days = min((p.retention_days for p in model.purposes), default=7)
+    return days * 86_400_000
+
+
 def schema_fingerprint(model: Model) -> str:
     return "sha256:" + hashlib.sha256(render_proto(model).encode("utf-8")).hexdigest()
 
 
 class KafkaSink:
+    keeps_protobuf = True  # records are the Envelope bytes: the privacy step hashes them too
+
     def __init__(self, broker: str, model: Model, topic: str, bad_topic: str, key_property: str = "event_id",
                  schema_registry: str | None = None, max_pending_events: int = 20_000,
                  delivery_timeout_ms: int = 30_000) -> None:
@@ -62,16 +72,28 @@ class KafkaSink:
         from confluent_kafka.admin import AdminClient, NewTopic
 
         admin = AdminClient({"bootstrap.servers": self.broker})
+        config = {"retention.ms": str(topic_retention_ms(self.model))}
         try:
             admin.list_topics(timeout=10)
-            futures = admin.create_topics([NewTopic(t, num_partitions=1, replication_factor=1)
+            futures = admin.create_topics([NewTopic(t, num_partitions=1, replication_factor=1, config=config)
                                            for t in (self.topic, self.bad_topic)])
+            existing = []
             for topic, future in futures.items():
                 try:
                     future.result(timeout=10)
                 except KafkaException as exc:
                     if "TOPIC_ALREADY_EXISTS" not in str(exc):
                         raise
+                    existing.append(topic)
+            if existing:  # created before, maybe under other purposes: the model's retention holds
+                from confluent_kafka.admin import AlterConfigOpType, ConfigEntry, ConfigResource, ResourceType
+
+                entry = ConfigEntry("retention.ms", config["retention.ms"],
+                                    incremental_operation=AlterConfigOpType.SET)
+                altered = admin.incremental_alter_configs(
+                    [ConfigResource(ResourceType.TOPIC, t, incremental_configs=[entry]) for t in existing])
+                for future in altered.values():
+                    future.result(timeout=10)
         except KafkaException as exc:
             raise SinkError(f"cannot reach the Kafka broker at {self.broker}: {exc}") from None
         if self.schema_registry:
@@ -165,6 +187,10 @@ class KafkaSink:
             headers.append(("event_time_us", str(event.event_time_us).encode()))
         if self.schema_id is not None:
             headers.append(("schema_id", str(self.schema_id).encode()))
+        if event.client_ip is not None:
+            headers.append(("client_ip", event.client_ip.encode("ascii")))
+        if event.pseudonym_key is not None:
+            headers.append(("pseudonym_key", event.pseudonym_key.encode("ascii")))
         return headers
 
     def _bad_headers(self, received: Received, bad: Rejected) -> list[tuple[str, bytes]]:

@@ -16,7 +16,8 @@ from codegen.targets.javascript import lexical as js
 from codegen.targets.javascript.builders import builders_module
 from codegen.targets.javascript.testvalues import Values
 from codegen.targets.javascript.views import Renderer
-from codegen.testplan import context_sample, deprecated_sample, envelope_case, first_invalid
+from codegen.purposes import purpose_rules
+from codegen.testplan import consent_case, context_sample, deprecated_sample, envelope_case, first_invalid
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,28 @@ class RequiredView:
 
     ident: str
     path: str
+
+
+def consent_view(renderer: Renderer, envelope: Any, values: Values) -> dict[str, Any]:
+    """The consent parts of the tracker tests (see codegen.testplan.consent_case)."""
+    model = renderer.model
+    rules = purpose_rules(model)
+    event = next(e for e in model.events if e.name == envelope.event)
+    needed = sorted(rules.event_needs(event) | rules.context_needs())
+    removal = consent_case(model, renderer.package)
+    return {
+        "purpose_type": renderer.names.types[("purpose", "")],
+        "purposes": "[" + ", ".join(js.ts_string(p) for p in envelope.purposes) + "]",
+        "withheld_message": js.ts_string(f"no consent for event {envelope.event}: {', '.join(needed)}"),
+        "withdrawn": js.ts_string(envelope.purposes[0]),
+        "removal": [] if removal is None else [{
+            "context": values.context(removal.context),
+            "event": values.event(removal.event, removal.values),
+            "granted": "[" + ", ".join(js.ts_string(p) for p in removal.auto["consent"]) + "]",
+            "proto_hex": js.ts_string(removal.proto_hex),
+            "json": js.ts_string(removal.json),
+        }],
+    }
 
 
 def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
@@ -55,6 +78,7 @@ def test_files(renderer: Renderer, header: str) -> list[OutputFile]:
         "json": js.ts_string(envelope.json),
         "deprecated": deprecated,
         "required": required,
+        **consent_view(renderer, envelope, values),
     }
     values.used.discard("Timestamp")  # the tracker test imports it anyway
     tracker_imports = values.take_used()

@@ -22,6 +22,7 @@ from codegen.ir import (
     TypeRef,
 )
 from codegen.naming import camel, pascal, enum_unspecified_name, enum_value_json_name
+from codegen.purposes import purpose_rules
 from codegen.sdk.contract import GENERATED_MARKER, OutputFile
 from codegen.sdk.docs import (
     constraint_summary,
@@ -58,12 +59,12 @@ _MESSAGE_IMPORTS = {
 }
 EVENT_IMPORTS = {
     **_MESSAGE_IMPORTS,
-    "runtime/codec": _MESSAGE_IMPORTS["runtime/codec"] + ["deprecations"],
+    "runtime/codec": _MESSAGE_IMPORTS["runtime/codec"] + ["deprecations", "redactMessage"],
     "runtime/tracker": ["type TrackableEvent"],
 }
 CONTEXT_IMPORTS = {
     **_MESSAGE_IMPORTS,
-    "runtime/codec": _MESSAGE_IMPORTS["runtime/codec"] + ["type AutoValues"],
+    "runtime/codec": _MESSAGE_IMPORTS["runtime/codec"] + ["type AutoValues", "redactMessage"],
     "runtime/tracker": ["type ContextMessage"],
 }
 OBJECT_IMPORTS = {"runtime/codec": ["type Codec", "type Field", "messageCodec"]}
@@ -83,6 +84,8 @@ class Names:
         allocate = NameAllocator(js.RESERVED)
         types: dict[tuple[str, str], str] = {}
         codecs: dict[str, str] = {}
+        # The SDK's own type of purposes first: its name is the vocabulary's (docs/sdk-api.md).
+        types[("purpose", "")] = allocate.claim("types", "Purpose")
         for kind, items in (("enum", model.enums), ("object", model.objects), ("event", model.events)):
             for item in items:
                 types[(kind, item.name)] = allocate.claim("types", pascal(item.name))
@@ -151,6 +154,7 @@ class MessageView:
     imports: tuple[Import, ...]
     notices: str  # TS array literal of the event's own deprecation warning
     prefix: str  # TS string literal: path prefix of deprecation warnings
+    purposes: str = "[]"  # TS array literal: the purposes the message always needs
 
 
 @dataclass(frozen=True)
@@ -234,6 +238,10 @@ def module_path(module: str, here: str) -> str:
     return f"./{name}" if folder == here else f"../{module}"
 
 
+def string_array(items: list[str]) -> str:
+    return "[" + ", ".join(js.ts_string(i) for i in items) + "]"
+
+
 def bound_literal(value: int | float, scalar: Scalar, upper: bool) -> str:
     if scalar in WIDE:  # exact bigint bounds: an int64 bound may exceed 2^53
         whole = math.floor(value) if upper else math.ceil(value)
@@ -302,6 +310,11 @@ class Renderer:
             entries.append(("auto", js.ts_string(camel(prop.auto.value))))
         if prop.deprecation is not None:
             entries.append(("deprecated", js.ts_string(deprecation_predicate(prop.deprecation))))
+        rules = purpose_rules(self.model)
+        if rules.removal(prop):
+            entries.append(("purposes", string_array(sorted(rules.removal(prop)))))
+        if rules.redacts(prop):
+            entries.append(("redacts", "true"))
         scalar = t.leaf.scalar or Scalar.STRING
         if c.minimum is not None:
             entries.append(("minimum", bound_literal(c.minimum, scalar, upper=False)))
@@ -350,7 +363,8 @@ class Renderer:
 
     def message(self, kind: str, owner: str, properties: tuple[Property, ...], here: str,
                 extra: dict[str, list[str]], type_name: str, props_name: str, doc: tuple[str, ...],
-                number: int = 0, deprecation: Deprecation | None = None) -> MessageView:
+                number: int = 0, deprecation: Deprecation | None = None,
+                purposes: frozenset[str] = frozenset()) -> MessageView:
         idents = self.names.members[(kind, owner)]
         members = tuple(
             Member(idents[p.name], self.names.type_of(p.type), not p.required, self.doc(property_doc(p), "  "))
@@ -366,14 +380,14 @@ class Renderer:
             codec_name=self.names.codecs.get(owner, ""), number=number, doc=doc, members=members,
             fields=tuple(self.field_entries(p, idents[p.name]) for p in properties),
             imports=self.imports(properties, here, extra), notices=notices,
-            prefix=js.ts_string(f"{owner}." if owner else "context."),
+            prefix=js.ts_string(f"{owner}." if owner else "context."), purposes=string_array(sorted(purposes)),
         )
 
     def event_view(self, event: Event) -> MessageView:
         return self.message(
             "event", event.name, event.properties, "events", EVENT_IMPORTS,
             self.names.types[("event", event.name)], self.names.types[("props", event.name)],
-            event_doc(event), event.number, event.deprecation,
+            event_doc(event), event.number, event.deprecation, purpose_rules(self.model).event_needs(event),
         )
 
     def object_view(self, name: str) -> MessageView:
@@ -387,6 +401,7 @@ class Renderer:
         return self.message(
             "context", "", ctx.properties, "", CONTEXT_IMPORTS,
             "TrackingContext", "TrackingContextProps", tuple(js.doc_text(ctx.description)),
+            purposes=purpose_rules(self.model).context_needs(),
         )
 
     def enum_view(self, enum: EnumType) -> EnumView:
@@ -408,6 +423,20 @@ class Renderer:
         return EnumView(enum.name, self.names.types[("enum", enum.name)], self.names.codecs[enum.name],
                         js.ts_string(enum.name), js.ts_string(enum_unspecified_name(enum.name)),
                         tuple(doc), values)
+
+    def purposes_view(self) -> dict[str, object]:
+        doc = ["A purpose of the model: what data is processed for. Set a tracker's",
+               "`consent` with them; an event is sent only when every purpose it needs",
+               "is granted.", ""]
+        for p in self.model.purposes:
+            facts = f"lawful basis: {p.lawful_basis.value}; kept {p.retention_days} days" + (
+                "; may process sensitive values" if p.sensitive else "")
+            line = f"- `{js.doc_inline(p.name)}`: {js.doc_inline(' '.join(p.description.split()))} ({facts})"
+            doc.append(line)
+        names = [js.ts_string(p.name) for p in self.model.purposes]
+        default = [js.ts_string(n) for n in purpose_rules(self.model).default_consent()]
+        return {"name": self.names.types[("purpose", "")], "doc": doc, "union": " | ".join(names) or "never",
+                "all": "[" + ", ".join(names) + "]", "default": "[" + ", ".join(default) + "]"}
 
     # --- files -------------------------------------------------------------
 
@@ -434,8 +463,11 @@ class Renderer:
             add(f"src/objects/{obj.name}.ts", "object.ts.j2", m=view)
             index.append(ModuleRef(f"type {{ {view.type_name} }}", f"./objects/{obj.name}.js"))
         add("src/context.ts", "context.ts.j2", m=self.context_view())
+        purpose = self.names.types[("purpose", "")]
+        add("src/purposes.ts", "purposes.ts.j2", p=self.purposes_view())
+        index.append(ModuleRef(f"{{ ALL_PURPOSES, DEFAULT_CONSENT, type {purpose} }}", "./purposes.js"))
         sdk = {"name": js.ts_string(self.package), "version": js.ts_string(m.version)}
-        add("src/tracker.ts", "tracker.ts.j2", sdk=sdk)
+        add("src/tracker.ts", "tracker.ts.j2", sdk=sdk, purpose=purpose)
         add("src/index.ts", "index.ts.j2", modules=index)
         files += copy_runtime(t, "runtime", "src/runtime/", RUNTIME_HEADER)
         files += copy_runtime(t, "runtime_test", "test/", RUNTIME_HEADER)

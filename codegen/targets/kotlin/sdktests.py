@@ -36,6 +36,32 @@ def tracker_test(model: Model, names: kv.Names, sdk_name: str) -> dict[str, Any]
              "constraint": kn.string_literal(constraint), "path": kn.string_literal("context." + path)}
             for path, constraint, values in _broken_contexts(model)
         ],
+        **consent_test(model, names, sdk_name, case, writer),
+    }
+
+
+def consent_test(model: Model, names: kv.Names, sdk_name: str, case: Any, writer: ValueWriter) -> dict[str, Any]:
+    """The consent parts of the tracker tests (see codegen.testplan.consent_case)."""
+    from codegen.purposes import purpose_rules
+
+    rules = purpose_rules(model)
+    entries = {p["wire_name"]: p["name"] for p in kv.purpose_view(model, names)["entries"]}
+    member = {p.name: f"{names.purpose}.{entries[kn.string_literal(p.name)]}" for p in model.purposes}
+    event = next(e for e in model.events if e.name == case.event)
+    needed = sorted(rules.event_needs(event) | rules.context_needs())
+    removal = testplan.consent_case(model, sdk_name)
+    return {
+        "purpose": names.purpose,
+        "purposes": "listOf(" + ", ".join(kn.string_literal(p) for p in case.purposes) + ")",
+        "withheld_message": kn.string_literal(f"no consent for event {case.event}: {', '.join(needed)}"),
+        "withdrawn": member[case.purposes[0]],
+        "removal": [] if removal is None else [{
+            "context": writer.context(removal.context),
+            "event": writer.event(removal.event, removal.values),
+            "granted": "setOf(" + ", ".join(member[p] for p in removal.auto["consent"]) + ")",
+            "proto_hex": kn.string_literal(removal.proto_hex),
+            "json": kn.string_literal(removal.json),
+        }],
     }
 
 

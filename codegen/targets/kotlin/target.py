@@ -38,7 +38,7 @@ class KotlinTarget:
 
     def identifiers(self, model: Model) -> dict[str, dict[str, str]]:
         names = kv.Names(model)
-        scopes = {"package": dict(names.types) | {"": kn.CONTEXT_CLASS}}
+        scopes = {"package": dict(names.types) | {"": kn.CONTEXT_CLASS, "purposes:": names.purpose}}
         for kind, owner, properties, _ in model.property_scopes:
             scopes[f"{kind} {owner}"] = kv.member_names(properties)
         scopes.update({f"enum {e.name}": kv.enum_entry_names(e) for e in model.enums})
@@ -74,6 +74,7 @@ class KotlinTarget:
         add(f"{main}TrackingContext.kt", "context.kt.j2", view=kv.context_view(names, model))
         add(f"{main}SdkInfo.kt", "sdk_info.kt.j2", name=kn.string_literal(package),
             version=kn.string_literal(model.version))
+        add(f"{main}{names.purpose}.kt", "purpose.kt.j2", view=kv.purpose_view(model, names))
         files += _runtime(templates, "runtime", main, package)
         files += _runtime(templates, "runtime_test", test, package)
         for path, template, context in kotlin_tests.test_files(model, names, templates.memo):

@@ -8,6 +8,7 @@ from typing import Any
 
 from codegen.ir import AutoValue, Deprecation, EnumType, Event, Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import enum_value_json_name, upper_snake
+from codegen.purposes import purpose_rules
 from codegen.sdk.docs import (
     constraint_summary,
     deprecation_message,
@@ -35,7 +36,7 @@ SCALAR_METHODS = {
 AUTO_EXPRESSIONS = {
     AutoValue.EVENT_ID: "auto.eventId", AutoValue.CLIENT_TIMESTAMP: "auto.clientTimestamp",
     AutoValue.MODEL_VERSION: "auto.modelVersion", AutoValue.SDK_NAME: "auto.sdkName",
-    AutoValue.SDK_VERSION: "auto.sdkVersion",
+    AutoValue.SDK_VERSION: "auto.sdkVersion", AutoValue.CONSENT: "auto.consent",
 }
 
 
@@ -74,6 +75,8 @@ class MessageView:
     companion: list[str]  # extra companion members (event name and number)
     extra_members: list[str]  # equals/hashCode/toString of a class without parameters
     file_annotations: list[str] = field(default_factory=list)
+    consent: list[str] = field(default_factory=list)  # redact() and purposes, at class indentation
+    purposes: str = ""  # the file's PURPOSES constant (events that need purposes)
     constructor: str = ""  # " @JvmOverloads constructor" when Java gets shorter constructors
     builder: BuilderView | None = None  # for Java callers (java_interop)
 
@@ -114,6 +117,8 @@ class Names:
     def __init__(self, model: Model) -> None:
         model_names = [e.name for e in model.enums] + [o.name for o in model.objects] + [e.name for e in model.events]
         self.allocate = NameAllocator(kn.RESERVED_TYPES, numbered())
+        # The SDK's own enum of purposes first: its name is the vocabulary's (docs/sdk-api.md).
+        self.purpose = self.allocate.claim("types", kn.type_name("purpose"))
         self.types = {n: self.allocate.claim("types", kn.type_name(n)) for n in model_names}
         self._syntax = TypeSyntax(SCALAR_TYPES, lambda kind, name: self.of(name),
                                   list=lambda element: f"List<{element}>",
@@ -365,14 +370,67 @@ def message_view(
         f"override fun hashCode(): Int = {kn.string_literal(class_name)}.hashCode()",
         f"override fun toString(): String = {kn.string_literal(class_name + '()')}",
     ]
+    consent, purposes = consent_members(class_name, properties, model, supertypes, event)
     return MessageView(
         class_name=class_name, keyword="data class" if params else "class", supertypes=supertypes,
         kdoc=kn.kdoc_block(kdoc),
         annotations=deprecated_annotation(deprecation), params=params, consts=consts, validations=validations,
         proto=proto, json=json_lines, deprecations=deprecations, patterns=patterns, companion=companion,
         extra_members=extra, file_annotations=['@file:Suppress("DEPRECATION")'] if uses_deprecated else [],
+        consent=consent, purposes=purposes,
         constructor=constructor_keyword(params), builder=builder_view(class_name, java_params),
     )
+
+
+def _set_of(names: Any) -> str:
+    return "setOf(" + ", ".join(kn.string_literal(n) for n in sorted(names)) + ")" if names else "emptySet()"
+
+
+def consent_members(class_name: str, properties: tuple[Property, ...], model: Model, supertypes: str,
+                    event: Event | None) -> tuple[list[str], str]:
+    """`redact` (for messages that can lose values for want of consent) and
+    the event's or context's `purposes`; and the file's PURPOSES constant."""
+    rules = purpose_rules(model)
+    is_context = not supertypes
+    needs = rules.event_needs(event) if event is not None else rules.context_needs() if is_context else frozenset()
+    lines: list[str] = []
+    if event is not None and needs:
+        lines += ["override val purposes: Set<String> get() = PURPOSES", ""]
+    elif is_context:
+        lines += ["internal val purposes: Set<String> get() = " + ("PURPOSES" if needs else "emptySet()"), ""]
+    signature = "fun redact(granted: Set<String>, used: MutableSet<String>): " + class_name
+    if rules.message_redacts(properties):
+        members = member_names(properties)
+        lines.append(("internal " if is_context else "override ") + signature + " = copy(")
+        for prop in properties:
+            value = _redacted_value(prop, members[prop.name], rules)
+            if value is not None:
+                lines.append(f"    {members[prop.name]} = {value},")
+        lines.append(")")
+    elif is_context:
+        lines += ['@Suppress("UNUSED_PARAMETER")', "internal " + signature + " = this"]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines, _set_of(needs) if needs else ""
+
+
+def _redacted_value(prop: Property, name: str, rules: Any) -> str | None:
+    removal, inner = rules.removal(prop), rules.redacts(prop)
+    if not removal and not inner:
+        return None
+    nullable = _nullable(prop)
+    expr = name
+    if removal:
+        expr += f"?.takeIf {{ Consent.allows(granted, {_set_of(removal)}, used) }}"
+    if inner:
+        dot = "?." if nullable or removal else "."
+        if prop.type.kind is Kind.LIST:
+            expr += f"{dot}map {{ it.redact(granted, used) }}"
+        elif prop.type.kind is Kind.MAP:
+            expr += f"{dot}mapValues {{ it.value.redact(granted, used) }}"
+        else:
+            expr += f"{dot}redact(granted, used)"
+    return expr
 
 
 def _add_checks(prop: Property, expr: str, validations: list[ValidationView], patterns: list[tuple[str, str]]) -> None:
@@ -455,6 +513,30 @@ def enum_view(enum: EnumType, names: Names) -> EnumView:
                                      kn.kdoc_block(doc), deprecated_annotation(value.deprecation), predicate))
     return EnumView(names.of(enum.name), kn.kdoc_block(kdoc), entries, [],
                     any(v.deprecation for v in enum.values))
+
+
+def purpose_view(model: Model, names: Names) -> dict[str, Any]:
+    """The enum of the model's purposes and the names the runtime reads."""
+    allocate = NameAllocator(kn.RESERVED_ENUM_ENTRIES, numbered())
+    entries = []
+    for purpose in model.purposes:
+        facts = (f"Lawful basis: {purpose.lawful_basis.value}; kept {purpose.retention_days} days"
+                 + ("; may process sensitive values." if purpose.sensitive else "."))
+        doc = kn.kdoc_lines(purpose.description) if purpose.description else []
+        doc += ([""] if doc else []) + kn.kdoc_lines(facts)
+        entries.append({"name": allocate.claim("entries", kn.enum_entry_name(purpose.name)),
+                        "wire_name": kn.string_literal(purpose.name), "kdoc": kn.kdoc_block(doc)})
+    by_name = {p.name: e["name"] for p, e in zip(model.purposes, entries)}
+    default = purpose_rules(model).default_consent()
+    kdoc = kn.kdoc_lines("A purpose of the model: what data is processed for. Set a tracker's `consent` "
+                         "with them; an event is sent only when every purpose it needs is granted.")
+    return {
+        "class_name": names.purpose, "kdoc": kn.kdoc_block(kdoc), "entries": entries,
+        "default": "setOf(" + ", ".join(by_name[n] for n in default) + ")" if default else "emptySet()",
+        "names": "listOf(" + ", ".join(kn.string_literal(p.name) for p in model.purposes) + ")"
+        if model.purposes else "emptyList()",
+        "default_names": _set_of(default),
+    }
 
 
 _ENTRIES: dict[int, tuple[EnumType, dict[str, str]]] = {}

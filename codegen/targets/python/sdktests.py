@@ -11,7 +11,7 @@ from codegen.sdk.memo import NO_MEMO, Memo
 from codegen.targets.python import lexical as names
 from codegen.targets.python.builders import Builders
 from codegen.targets.python.testvalues import INDENT, Values, lines
-from codegen.testplan import deprecated_sample, envelope_case, first_invalid
+from codegen.testplan import consent_case, deprecated_sample, envelope_case, first_invalid
 
 
 def test_files(views: Any, memo: Memo = NO_MEMO) -> list[tuple[str, str, dict[str, Any]]]:
@@ -68,10 +68,41 @@ def tracker_tests(views: Any) -> tuple[str, str, dict[str, Any]]:
             "lines": lines(values.event(flagged.event, flagged.values), INDENT, "return "),
             "warnings": [names.py_str(w) for w in flagged.warnings],
         }
+    context.update(consent_context(views, case, values))
     runtime = {"TrackingContext", "InMemoryTransport", "Policy", "SdkError", "Timestamp", "TrackedEvent",
-               "Tracker", "TransportError", "ValidationError"}
+               "Tracker", "TransportError", "ValidationError", "ConsentError", "ALL_PURPOSES", "DEFAULT_CONSENT",
+               views.names.purpose_type}
     context["imports"] = _imports(pkg, values.used | runtime)
     return "tests/test_tracker.py", "tests/test_tracker.py.j2", context
+
+
+def consent_context(views: Any, case: Any, values: Values) -> dict[str, Any]:
+    """The tracker tests' consent parts: the envelope's purposes, the text of
+    its ConsentError without any consent, and the model's case of a value
+    removed for want of its purpose (None when no value can be)."""
+    model = views.model
+    from codegen.purposes import purpose_rules
+
+    rules = purpose_rules(model)
+    needed = sorted(rules.event_needs(next(e for e in model.events if e.name == case.event)) | rules.context_needs())
+    out: dict[str, Any] = {
+        "purposes": [names.py_str(p) for p in case.purposes],
+        "withdrawn": purpose_member(views, case.purposes[0]),
+        "purpose_literal": names.py_str(case.purposes[0]),
+        "withheld_message": names.py_str(f"no consent for event {case.event}: {', '.join(needed)}"),
+        "removal": None,
+    }
+    removal = consent_case(model, views.names.package)
+    if removal is not None:
+        out["removal"] = {
+            "type": views.names.types[("event", removal.event)],
+            "event": lines(values.event(removal.event, removal.values), INDENT, "return "),
+            "context": lines(values.context(removal.context), INDENT, "return "),
+            "granted": [purpose_member(views, p) for p in removal.auto["consent"]],
+            "proto_hex": names.py_str(removal.proto_hex),
+            "json": names.py_str(removal.json),
+        }
+    return out
 
 
 def delivery_tests(views: Any) -> tuple[str, str, dict[str, Any]]:
@@ -88,9 +119,14 @@ def delivery_tests(views: Any) -> tuple[str, str, dict[str, Any]]:
         "sdk_name": names.py_str(pkg),
     }
     runtime = {names.CONTEXT_CLASS, "DeliveryError", "DeliveryOptions", "DroppedEvent", "HttpTransport", "SdkError",
-               "Timestamp", "Tracker", "TransportError"}
+               "Timestamp", "Tracker", "TransportError", "ALL_PURPOSES", views.names.purpose_type}
+    context["withdrawn"] = purpose_member(views, case.purposes[0])
     context["imports"] = _imports(pkg, values.used | runtime)
     return "tests/test_delivery.py", "tests/test_delivery.py.j2", context
+
+
+def purpose_member(views: Any, purpose: str) -> str:
+    return f"{views.names.purpose_type}.{views.names.purposes[purpose]}"
 
 
 def _imports(package: str, used: set[str]) -> list[str]:

@@ -17,7 +17,15 @@ from codegen.sdk.walkers import minimal_events
 from codegen.targets.python.options import Options
 from codegen.targets.python.packaging import PACKAGING, project_metadata
 from codegen.targets.python.testvalues import Values, lines
-from codegen.targets.python.views import ViewBuilder, derive_names, distribution_name, package_init, pep440, toml_str
+from codegen.targets.python.views import (
+    ViewBuilder,
+    derive_names,
+    distribution_name,
+    package_init,
+    pep440,
+    purposes_module,
+    toml_str,
+)
 
 RUNTIME_HEADER = generated_header("#")
 
@@ -80,7 +88,8 @@ class PythonTarget:
         emit(f"{pkg}/objects.py", "module.py.j2", module=views.objects_module())
         emit(f"{pkg}/context.py", "module.py.j2", module=views.context_module())
         emit(f"{pkg}/tracker.py", "tracker.py.j2", package=lexical.py_str(pkg),
-             version=lexical.py_str(model.version))
+             version=lexical.py_str(model.version), purpose_type=views.names.purpose_type)
+        emit(f"{pkg}/purposes.py", "purposes.py.j2", purposes=purposes_module(views))
         emit(f"{pkg}/events/__init__.py", "events_init.py.j2")
         built = views
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from codegen.ir import Event, Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import enum_value_json_name
+from codegen.purposes import purpose_rules
 from codegen.reference.specs import field_spec
 from codegen.sdk.docs import (
     constraint_summary,
@@ -47,6 +48,8 @@ class Names:
     attrs: dict[tuple[str, str], dict[str, str]]  # (kind, owner) -> wire name -> attribute
     members: dict[str, dict[str, str]]  # enum -> value name -> member
     modules: dict[str, str]  # event -> module name under events/
+    purpose_type: str = "Purpose"  # the enum of the model's purposes
+    purposes: dict[str, str] = field(default_factory=dict)  # purpose -> member
 
     def __post_init__(self) -> None:
         self._syntax = TypeSyntax(
@@ -103,6 +106,8 @@ def pep440(version: str) -> str:
 def derive_names(model: Model, options: Options) -> Names:
     types_scope = NameAllocator(names.RESERVED_TYPES, valid=str.isidentifier)
     types: dict[tuple[str, str], str] = {}
+    # The SDK's own enum of purposes first: its name is the vocabulary's (docs/sdk-api.md).
+    purpose_type = types_scope.claim("types", "Purpose", kind_suffix("Enum"))
     for kind, suffix, items in (
         ("enum", "Enum", model.enums),
         ("object", "Object", model.objects),
@@ -121,7 +126,8 @@ def derive_names(model: Model, options: Options) -> Names:
     }
     idents.block("modules", {"__init__"})
     modules = {event.name: idents.claim("modules", names.attr_base(event.name)) for event in model.events}
-    return Names(package_name(model, options), types, attrs, members, modules)
+    purposes = {p.name: idents.claim("purposes", names.member_base(p.name)) for p in model.purposes}
+    return Names(package_name(model, options), types, attrs, members, modules, purpose_type, purposes)
 
 
 # --- views ----------------------------------------------------------------
@@ -190,11 +196,12 @@ class ViewBuilder:
 
     def spec_lines(self, prop: Property, attr: str) -> list[str]:
         const = self.const_expr(prop) if prop.const is not None else None
-        spec = field_spec(prop, attr, const)
+        spec = field_spec(prop, attr, const, purpose_rules(self.model))
         args = []
         for key, value in spec.__dict__.items():
             if key in _SPEC_ALWAYS or (value != _SPEC_DEFAULTS[key] and (key, value) != ("attr", prop.name)):
-                text = value if isinstance(value, Expr) else names.py_literal(value)
+                text = value if isinstance(value, Expr) else tuple_literal(value) if isinstance(
+                    value, tuple) else names.py_literal(value)
                 args.append(f"{key}={text}")
         line = f"        FieldSpec({', '.join(args)}),"
         if names.width(line) <= names.LINE_LENGTH:  # black keeps a call that fits joined
@@ -280,6 +287,8 @@ class ViewBuilder:
             class_vars.append(names.fit(f"    DEPRECATED: ClassVar[str | None] = {warning}"))
         elif not any(property_can_warn(self.model, p) for p in event.properties):
             class_vars.append("    CAN_WARN: ClassVar[bool] = False")
+        rules = purpose_rules(self.model)
+        class_vars += consent_vars(rules.event_needs(event), rules.message_redacts(event.properties))
         doc = paragraphs(event.description, notes=(event_facts(event), deprecation_text(event)))
         cls = self.message_class(
             "event", event.name, self.names.types[("event", event.name)], "EventMessage",
@@ -307,8 +316,10 @@ class ViewBuilder:
         auto = [p.name for p in context.properties if p.auto is not None]
         note = f"Filled in by the tracker: {', '.join(auto)}." if auto else ""
         doc = paragraphs(context.description or "The context of every event.", notes=(note,))
+        rules = purpose_rules(self.model)
+        class_vars = consent_vars(rules.context_needs(), rules.message_redacts(context.properties))
         cls = self.message_class("context", "", names.CONTEXT_CLASS, "Message", doc,
-                                 context.properties, [], used)
+                                 context.properties, class_vars, used)
         doc = names.doc_lines("The context that every event is sent with.")
         return ModuleView(doc, self.imports(used, "._runtime", "."), [cls])
 
@@ -335,6 +346,40 @@ class ViewBuilder:
         return views
 
 
+def consent_vars(needs: frozenset[str], redacts: bool) -> list[str]:
+    """A message's PURPOSES and REDACTS class variables, when not the defaults."""
+    out = []
+    if needs:
+        items = ", ".join(names.py_str(p) for p in sorted(needs))
+        out.append(names.fit(f"    PURPOSES: ClassVar[frozenset[str]] = frozenset({{{items}}})"))
+    if redacts:
+        out.append("    REDACTS: ClassVar[bool] = True")
+    return out
+
+
+def tuple_literal(values: tuple[Any, ...]) -> str:
+    items = [names.py_literal(v) for v in values]
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def purposes_module(views: ViewBuilder) -> dict[str, Any]:
+    """The enum of the model's purposes and the default consent."""
+    nm = views.names
+    members = []
+    for purpose in views.model.purposes:
+        facts = (f"Lawful basis: {purpose.lawful_basis.value}; kept {purpose.retention_days} days"
+                 + ("; may process sensitive values." if purpose.sensitive else "."))
+        members.append({"line": names.fit(f"    {nm.purposes[purpose.name]} = {names.py_str(purpose.name)}"),
+                        "doc": paragraphs(purpose.description or purpose.name, notes=(facts,))})
+    default = [f"{nm.purpose_type}.{nm.purposes[n]}" for n in purpose_rules(views.model).default_consent()]
+    head = f"DEFAULT_CONSENT: frozenset[{nm.purpose_type}] = frozenset("
+    line = head + ("{" + ", ".join(default) + "})" if default else ")")
+    default_lines = [line] if names.width(line) <= names.LINE_LENGTH else (
+        [head, "    {"] + [f"        {d}," for d in default] + ["    }", ")"])
+    all_line = f"ALL_PURPOSES: tuple[{nm.purpose_type}, ...] = tuple({nm.purpose_type})"
+    return {"name": nm.purpose_type, "members": members, "default": default_lines, "all": names.fit(all_line)}
+
+
 def toml_str(text: str) -> str:
     out = []
     for char in text:
@@ -351,12 +396,13 @@ def package_init(views: ViewBuilder) -> dict[str, Any]:
     nm = views.names
     model = views.model
     runtime_names = {
-        "EncodingError", "EventMessage", "InMemoryTransport", "Policy", "SdkError", "SdkInfo",
+        "ConsentError", "EncodingError", "EventMessage", "InMemoryTransport", "Policy", "SdkError", "SdkInfo",
         "Timestamp", "TrackedEvent", "Transport", "TransportError", "ValidationError",
         "ValidationIssue", "DeliveryCounters", "DeliveryError", "DeliveryOptions", "DroppedEvent",
         "HttpTransport", "encode_batch",
     }
     imports = [names.import_lines("._runtime", runtime_names), ["from .context import TrackingContext"]]
+    purpose_names = {nm.purpose_type, "ALL_PURPOSES", "DEFAULT_CONSENT"}
     enums = {nm.types[("enum", e.name)] for e in model.enums}
     objects = {nm.types[("object", o.name)] for o in model.objects}
     if enums:
@@ -366,6 +412,7 @@ def package_init(views: ViewBuilder) -> dict[str, Any]:
         imports.append(names.import_lines(f".events.{nm.modules[event.name]}", {cls}))
     if objects:
         imports.append(names.import_lines(".objects", objects))
+    imports.append(names.import_lines(".purposes", purpose_names))
     imports.append(["from .tracker import Tracker"])
     events = [nm.types[("event", e.name)] for e in model.events]
     head = "EVENTS: tuple[type[EventMessage], ...] = "
@@ -373,7 +420,7 @@ def package_init(views: ViewBuilder) -> dict[str, Any]:
         events_lines = [names.fit(f"{head}({events[0]},)")]
     else:
         events_lines = [f"{head}("] + [f"    {e}," for e in events] + [")"] if events else [f"{head}()"]
-    exported = runtime_names | enums | objects | set(events)
+    exported = runtime_names | enums | objects | set(events) | purpose_names
     exported |= {names.CONTEXT_CLASS, "Tracker", "EVENTS", "MODEL_VERSION", "SDK_INFO"}
     doc = paragraphs(f"Typed tracking SDK for the event model {model.name} {model.version}.",
                      model.description)

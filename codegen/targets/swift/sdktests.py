@@ -70,6 +70,7 @@ def tracker_view(model: Model, nm: Any, writer: ValueWriter) -> dict[str, Any]:
         "clock_paths": [names.string_literal(f"context.{p.name}") for p in model.context.properties
                         if p.auto is AutoValue.CLIENT_TIMESTAMP][:1],
     }
+    view.update(consent_view(model, nm, writer, envelope))
     case = testplan.first_invalid(model)
     if case is not None:
         writer.uses_deprecated = False
@@ -84,6 +85,33 @@ def tracker_view(model: Model, nm: Any, writer: ValueWriter) -> dict[str, Any]:
         expr = writer.event(flagged.event, flagged.values)
         view["deprecated"] = [{"event": expr, "warnings": _string_array(flagged.warnings),
                                "attributes": [DEPRECATED_TEST] if writer.uses_deprecated else []}]
+    return view
+
+
+def consent_view(model: Model, nm: Any, writer: ValueWriter, envelope: Any) -> dict[str, Any]:
+    """The consent parts of the tracker tests (see codegen.testplan.consent_case)."""
+    from codegen.purposes import purpose_rules
+
+    rules = purpose_rules(model)
+    event = next(e for e in model.events if e.name == envelope.event)
+    needed = sorted(rules.event_needs(event) | rules.context_needs())
+    view: dict[str, Any] = {
+        "purpose": nm.purpose_type,
+        "purposes": _string_array(envelope.purposes),
+        "withheld_message": names.string_literal(f"no consent for event {envelope.event}: {', '.join(needed)}"),
+        "withdrawn": f".{nm.purposes[envelope.purposes[0]]}",
+        "removal": [],
+    }
+    removal = testplan.consent_case(model, nm.module)
+    if removal is not None:
+        writer.uses_deprecated = False
+        context, expr = writer.context(removal.context), writer.event(removal.event, removal.values)
+        view["removal"] = [{
+            "context": context, "event": expr,
+            "attributes": [DEPRECATED_TEST] if writer.uses_deprecated else [],
+            "granted": "[" + ", ".join(f".{nm.purposes[p]}" for p in removal.auto["consent"]) + "]",
+            "proto_hex": names.string_literal(removal.proto_hex), "json": names.string_literal(removal.json),
+        }]
     return view
 
 

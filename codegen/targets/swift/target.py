@@ -17,7 +17,7 @@ from codegen.sdk.walkers import minimal_events
 from codegen.targets.swift.options import Options
 from codegen.targets.swift.packaging import PACKAGING
 from codegen.targets.swift.testvalues import ValueWriter
-from codegen.targets.swift.views import context_view, derive_names, enum_view, event_view, object_view
+from codegen.targets.swift.views import context_view, derive_names, enum_view, event_view, object_view, purpose_view
 
 RUNTIME_HEADER = generated_header("//")
 
@@ -34,7 +34,9 @@ class SwiftTarget:
 
     def identifiers(self, model: Model) -> dict[str, dict[str, str]]:
         nm = derive_names(model)
-        scopes = {"module": {f"{k}:{n}": i for (k, n), i in nm.types.items()} | {"": nm.module}}
+        scopes = {"module": {f"{k}:{n}": i for (k, n), i in nm.types.items()} | {"": nm.module,
+                                                                                   "purposes:": nm.purpose_type}}
+        scopes["purposes"] = nm.purposes
         scopes.update({f"{kind} {owner}": members for (kind, owner), members in nm.members.items()})
         scopes.update({f"enum {enum}": cases for enum, cases in nm.cases.items()})
         return scopes
@@ -73,6 +75,8 @@ class SwiftTarget:
             files += templates.memo.event_files(event, (nm.types[("event", event.name)],), partial(event_file, event))
         files.append(OutputFile(f"{src}/{nm.context_type}.swift",
                                 templates.render("context.swift.j2", **common, s=context_view(nm, model))))
+        files.append(OutputFile(f"{src}/{nm.purpose_type}.swift",
+                                templates.render("purpose.swift.j2", **common, p=purpose_view(nm, model))))
         files += sdktests.render_tests(model, nm, templates, common)
         files.append(OutputFile("README.md", templates.render(
             "readme.md.j2", **common, model_name=model.name, version=model.version,

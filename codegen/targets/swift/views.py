@@ -10,6 +10,7 @@ from typing import Any
 
 from codegen.ir import AutoValue, EnumType, EnumValue, Event, Kind, Model, Property, Scalar, TypeRef
 from codegen.naming import camel, enum_value_json_name, pascal
+from codegen.purposes import purpose_rules
 from codegen.sdk.docs import (
     constraint_summary,
     deprecation_message,
@@ -35,7 +36,7 @@ CODECS = {
 AUTO_SOURCES = {
     AutoValue.EVENT_ID: "values.eventId", AutoValue.CLIENT_TIMESTAMP: "values.clientTimestamp",
     AutoValue.MODEL_VERSION: "values.modelVersion", AutoValue.SDK_NAME: "values.sdkName",
-    AutoValue.SDK_VERSION: "values.sdkVersion",
+    AutoValue.SDK_VERSION: "values.sdkVersion", AutoValue.CONSENT: "values.consent",
 }
 DEFAULT_MODULE = "EventModel"
 
@@ -49,6 +50,8 @@ class Names:
     members: dict[tuple[str, str], dict[str, str]]  # (kind, owner) -> wire name -> identifier
     cases: dict[str, dict[str, str]]  # enum name -> value name -> case identifier
     context_type: str = names.CONTEXT_TYPE
+    purpose_type: str = "Purpose"  # the enum of the model's purposes
+    purposes: dict[str, str] = field(default_factory=dict)  # purpose -> case identifier
 
     def type_of(self, ref: TypeRef) -> str:
         return TypeSyntax(
@@ -71,6 +74,8 @@ def derive_names(model: Model) -> Names:
     module = module_name(model)
     types_scope = NameAllocator(names.TYPE_RESERVED)
     types_scope.block("types", {module, module + "Tests"})
+    # The SDK's own enum of purposes first: its name is the vocabulary's (docs/sdk-api.md).
+    purpose_type = types_scope.claim("types", "Purpose")
     types = {
         (kind, item.name): types_scope.claim("types", pascal(item.name))
         for kind, items in (("enum", model.enums), ("object", model.objects), ("event", model.events))
@@ -89,7 +94,8 @@ def derive_names(model: Model) -> Names:
         enum.name: {v.name: case_scope.claim(enum.name, names.case_base(v.name, v.number)) for v in enum.values}
         for enum in model.enums
     }
-    return Names(module, types, members, cases)
+    purposes = {p.name: case_scope.claim("purposes", names.case_base(p.name, 0)) for p in model.purposes}
+    return Names(module, types, members, cases, purpose_type=purpose_type, purposes=purposes)
 
 
 # --- property views ------------------------------------------------------
@@ -254,6 +260,7 @@ class StructView:
     deprecations: list[str] = field(default_factory=list)
     with_auto: list[str] = field(default_factory=list)
     statics: list[str] = field(default_factory=list)
+    redacted: list[str] = field(default_factory=list)  # the body of redacted(_:), when it can remove values
 
 
 def struct_view(nm: Names, model: Model, kind: str, owner: str, name: str, properties: tuple[Property, ...],
@@ -312,12 +319,69 @@ def struct_view(nm: Names, model: Model, kind: str, owner: str, name: str, prope
     view.validate = checks.lines
     view.pattern_groups = [checks.patterns] if checks.patterns else []  # one `_Patterns` enum, if any
     view.deprecations = notices
+    view.redacted = redaction_lines(model, properties, idents)
     return view
+
+
+def redaction_lines(model: Model, properties: tuple[Property, ...], idents: dict[str, str]) -> list[str]:
+    """The body of `redacted(_:)`: each optional value whose purposes are not
+    granted is removed, each kept object redacted in turn (empty: nothing
+    can go, the protocol's default returns self)."""
+    rules = purpose_rules(model)
+    lines: list[str] = []
+    for prop in properties:
+        removal, inner = rules.removal(prop), rules.redacts(prop)
+        if not removal and not inner:
+            continue
+        ident = idents[prop.name]
+        storage = f"copy._{ident}" if prop.deprecation is not None and prop.auto is None else f"copy.{ident}"
+        optional = not prop.required
+        if removal:
+            purposes = "[" + ", ".join(names.string_literal(p) for p in sorted(removal)) + "]"
+            lines.append(f"if {storage} != nil, !consent.allows({purposes}) {{ {storage} = nil }}")
+        if inner:
+            dot = "?." if optional else "."
+            if prop.type.kind is Kind.LIST:
+                lines.append(f"{storage} = {storage}{dot}map {{ $0.redacted(consent) }}")
+            elif prop.type.kind is Kind.MAP:
+                lines.append(f"{storage} = {storage}{dot}mapValues {{ $0.redacted(consent) }}")
+            else:
+                lines.append(f"{storage} = {storage}{dot}redacted(consent)")
+    return ["var copy = self", *lines, "return copy"] if lines else []
+
+
+def purposes_static(needs: frozenset[str]) -> list[str]:
+    if not needs:
+        return []
+    items = ", ".join(names.string_literal(p) for p in sorted(needs))
+    return [f"public static let purposes: Set<String> = [{items}]"]
+
+
+def purpose_view(nm: Names, model: Model) -> dict[str, Any]:
+    """The enum of the model's purposes and the names the runtime reads."""
+    cases = []
+    for purpose in model.purposes:
+        facts = (f"Lawful basis: {purpose.lawful_basis.value}; kept {purpose.retention_days} days"
+                 + ("; may process sensitive values." if purpose.sensitive else "."))
+        cases.append({"doc": names.doc_comment([purpose.description, facts], "    "),
+                      "ident": nm.purposes[purpose.name], "raw": names.string_literal(purpose.name)})
+    default = purpose_rules(model).default_consent()
+    return {
+        "name": nm.purpose_type,
+        "doc": names.doc_comment(["A purpose of the model: what data is processed for. Set a tracker's `consent` "
+                                  "with them; an event is sent only when every purpose it needs is granted."]),
+        "cases": cases,
+        "default": "[" + ", ".join(f".{nm.purposes[n]}" for n in default) + "]",
+        "names": "[" + ", ".join(names.string_literal(p.name) for p in model.purposes) + "]",
+        "default_names": "[" + ", ".join(names.string_literal(n) for n in default) + "]",
+    }
 
 
 def auto_default(prop: Property, optional: bool) -> str:
     if optional:
         return "nil"
+    if prop.type.is_repeated:
+        return "[]"
     return "Timestamp(seconds: 0)" if prop.type.scalar is Scalar.TIMESTAMP else '""'
 
 
@@ -356,7 +420,8 @@ def event_view(nm: Names, model: Model, event: Event) -> StructView:
     view = struct_view(nm, model, "event", event.name, nm.types[("event", event.name)], event.properties, doc, attrs,
                        "Sendable, Equatable, TrackableEvent")
     view.statics = [f"public static let eventName = {names.string_literal(event.name)}",
-                    f"public static let eventNumber = {event.number}"]
+                    f"public static let eventNumber = {event.number}",
+                    *purposes_static(purpose_rules(model).event_needs(event))]
     if event.deprecation is not None:
         warning = deprecation_warning(event_subject(event.name), event.deprecation)
         view.deprecations.insert(0, f"warnings.append({names.string_literal(warning)})")
@@ -370,6 +435,7 @@ def context_view(nm: Names, model: Model) -> StructView:
     view = struct_view(nm, model, "context", "", nm.context_type, ctx.properties, doc, [],
                        "Sendable, Equatable, ContextMessage")
     view.with_auto = ["var copy = self"] + view.with_auto + ["return copy"] if view.with_auto else ["self"]
+    view.statics = purposes_static(purpose_rules(model).context_needs())
     return view
 
 

@@ -6,6 +6,7 @@ children's products on web, Android, iOS and TV.
 """
 
 from ._runtime import (
+    ConsentError,
     DeliveryCounters,
     DeliveryError,
     DeliveryOptions,
@@ -27,7 +28,6 @@ from ._runtime import (
 )
 from .context import TrackingContext
 from .enums import (
-    ConsentPurpose,
     ContentKind,
     LifecycleState,
     Platform,
@@ -49,6 +49,7 @@ from .events.video_paused import VideoPaused
 from .events.video_playback_error import VideoPlaybackError
 from .events.video_playback_started import VideoPlaybackStarted
 from .objects import ConsentState, Content, Device, PlaybackPosition, Screen
+from .purposes import ALL_PURPOSES, DEFAULT_CONSENT, Purpose
 from .tracker import Tracker
 
 MODEL_VERSION = "1.0.0"
@@ -72,13 +73,15 @@ EVENTS: tuple[type[EventMessage], ...] = (
 )
 
 __all__ = [
+    "ALL_PURPOSES",
     "AppLifecycle",
     "ArticleRead",
     "ConsentChanged",
-    "ConsentPurpose",
+    "ConsentError",
     "ConsentState",
     "Content",
     "ContentKind",
+    "DEFAULT_CONSENT",
     "DeliveryCounters",
     "DeliveryError",
     "DeliveryOptions",
@@ -96,6 +99,7 @@ __all__ = [
     "PlaybackPosition",
     "Policy",
     "Product",
+    "Purpose",
     "RecommendationClicked",
     "SDK_INFO",
     "Screen",

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from ._runtime import FieldSpec, Message
 from .enums import Platform, Product
-from .objects import ConsentState, Device
+from .objects import Device
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -16,7 +16,7 @@ class TrackingContext(Message):
     """The common context that every event carries.
 
     Filled in by the tracker: event_id, client_timestamp, model_version,
-    sdk_name, sdk_version.
+    sdk_name, sdk_version, consent.
     """
 
     product: Product
@@ -57,16 +57,11 @@ class TrackingContext(Message):
     Privacy: pseudonymous. Constraints: max_length 128.
     """
 
-    consent: ConsentState
-    """The user's consent choices when the event was sent.
-
-    Privacy: none.
-    """
-
     device: Device | None = None
-    """The device, as far as the user's consent allows.
+    """The device. Personal: with the screen, it can single out a user; it is
+    sent only with consent to analytics.
 
-    Privacy: pseudonymous.
+    Privacy: personal.
     """
 
     locale: str | None = None
@@ -76,6 +71,7 @@ class TrackingContext(Message):
     value).
     """
 
+    REDACTS: ClassVar[bool] = True
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="event_id",
@@ -159,11 +155,18 @@ class TrackingContext(Message):
         FieldSpec(
             name="consent",
             number=12,
+            kind="string",
+            label="list",
+            required=True,
+            auto="consent",
+        ),
+        FieldSpec(
+            name="device",
+            number=13,
             kind="message",
             presence=True,
-            required=True,
+            purposes=("analytics",),
         ),
-        FieldSpec(name="device", number=13, kind="message", presence=True),
         FieldSpec(
             name="locale",
             number=14,

@@ -5,19 +5,6 @@ its name in the model; `number` and `json_name` are its wire forms."""
 from ._runtime import ProtoEnum
 
 
-class ConsentPurpose(ProtoEnum):
-    """Purposes a user can consent to."""
-
-    ANALYTICS = ("analytics", 1, "CONSENT_PURPOSE_ANALYTICS")
-    """Measuring use of the products."""
-
-    PERSONALISATION = ("personalisation", 2, "CONSENT_PURPOSE_PERSONALISATION")
-    """Personalised recommendations."""
-
-    MARKETING = ("marketing", 3, "CONSENT_PURPOSE_MARKETING")
-    """Marketing communications."""
-
-
 class ContentKind(ProtoEnum):
     """Kinds of content the broadcaster publishes."""
 

@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ._runtime import FieldSpec, Message, Timestamp
-from .enums import ConsentPurpose, ContentKind
+from .enums import ContentKind
 
 
 @dataclass(frozen=True, kw_only=True)
 class ConsentState(Message):
     """What the user agreed to, per purpose."""
 
-    granted: Sequence[ConsentPurpose]
-    """Purposes the user consented to.
+    granted: Sequence[str]
+    """Names of the purposes granted (the model's purposes), in the SDKs' Purpose order.
 
-    Privacy: none. Constraints: max_items 8.
+    Privacy: none. Constraints: max_length 64, max_items 16, pattern
+    `[a-z][a-z0-9_]*` (whole value).
     """
 
     updated_at: Timestamp | None = None
@@ -31,11 +32,12 @@ class ConsentState(Message):
         FieldSpec(
             name="granted",
             number=1,
-            kind="enum",
+            kind="string",
             label="list",
             required=True,
-            unspecified="CONSENT_PURPOSE_UNSPECIFIED",
-            max_items=8,
+            max_length=64,
+            pattern="[a-z][a-z0-9_]*",
+            max_items=16,
         ),
         FieldSpec(name="updated_at", number=2, kind="timestamp", presence=True),
     )

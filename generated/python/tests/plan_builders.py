@@ -12,7 +12,6 @@ from broadcaster_analytics import (
     AppLifecycle,
     ArticleRead,
     ConsentChanged,
-    ConsentPurpose,
     ConsentState,
     Content,
     ContentKind,
@@ -34,10 +33,6 @@ from broadcaster_analytics import (
 from broadcaster_analytics._runtime import EventMessage
 
 
-def enum_consent_purpose(v: PlanNode) -> ConsentPurpose:
-    return v.member(ConsentPurpose)
-
-
 def enum_content_kind(v: PlanNode) -> ContentKind:
     return v.member(ContentKind)
 
@@ -56,7 +51,7 @@ def enum_video_quality(v: PlanNode) -> VideoQuality:
 
 def object_consent_state(v: PlanNode) -> ConsentState:
     return ConsentState(
-        granted=v.req_list("granted", enum_consent_purpose),
+        granted=v.req_list("granted", PlanNode.text),
         updated_at=v.opt("updated_at", PlanNode.timestamp),
     )
 
@@ -140,7 +135,7 @@ def event_screen_view(v: PlanNode) -> ScreenView:
 
 def event_search(v: PlanNode) -> Search:
     return Search(
-        query=v.req("query", PlanNode.text),
+        query=v.opt("query", PlanNode.text),
         result_count=v.req("result_count", PlanNode.integer),
         filters=v.opt_list("filters", enum_content_kind),
         latency_ms=v.opt("latency_ms", PlanNode.number),

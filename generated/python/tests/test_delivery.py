@@ -22,9 +22,8 @@ from typing import Any
 import pytest
 
 from broadcaster_analytics import (
+    ALL_PURPOSES,
     AppLifecycle,
-    ConsentPurpose,
-    ConsentState,
     DeliveryError,
     DeliveryOptions,
     Device,
@@ -33,6 +32,7 @@ from broadcaster_analytics import (
     LifecycleState,
     Platform,
     Product,
+    Purpose,
     Screen,
     SdkError,
     Timestamp,
@@ -79,10 +79,6 @@ def make_context() -> TrackingContext:
         app_version="0.0-0",
         session_id="session id",
         user_id="user id",
-        consent=ConsentState(
-            granted=[ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION],
-            updated_at=Timestamp(seconds=1700000000, nanos=123000000),
-        ),
         device=Device(
             manufacturer="manufacturer",
             model="model",
@@ -167,13 +163,15 @@ def transport(url: str, queue: Path, **options: Any) -> HttpTransport:
 
 def tracker(sink: HttpTransport, errors: list[SdkError]) -> Tracker:
     counter = iter(range(1_000_000))
-    return Tracker(
+    made = Tracker(
         sink,
         make_context(),
         on_error=errors.append,
         clock=lambda: CLOCK,
         id_generator=lambda: f"id-{next(counter):04d}",
     )
+    made.consent = ALL_PURPOSES
+    return made
 
 
 def drops(errors: list[SdkError]) -> dict[str, list[str]]:
@@ -359,6 +357,27 @@ def test_queue_survives_a_restart(collector: Collector, tmp_path: Path) -> None:
         "id-0002",
     ]
     assert online.counters().sent == 3
+
+
+def test_withdrawal_purges_the_queue_before_the_next_request(
+    collector: Collector, tmp_path: Path
+) -> None:
+    errors: list[SdkError] = []
+    offline = transport("http://127.0.0.1:9", tmp_path, backoff_base=5, backoff_max=5)
+    track = tracker(offline, errors)
+    for _ in range(3):
+        track.track(make_event())
+    assert not offline.flush(0.5)  # nobody listens on port 9
+    assert not offline.close(0.1)
+    assert offline.counters().queued == 3
+    online = transport(collector.url, tmp_path, flush_interval=60)
+    again = tracker(online, errors)
+    again.consent = set(ALL_PURPOSES) - {Purpose.ANALYTICS}
+    assert online.flush(10)
+    online.close(5)
+    assert collector.requests == []
+    assert drops(errors) == {"consent_withdrawn": ["id-0000", "id-0001", "id-0002"]}
+    assert online.counters().dropped["consent_withdrawn"] == 3
 
 
 def test_a_full_queue_drops_the_oldest(tmp_path: Path) -> None:

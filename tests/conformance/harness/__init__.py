@@ -23,6 +23,14 @@ tests/conformance/README.md), one line of the same shape as a valid case:
 
     <batch id>  <canonical JSON of the Batch>  <Batch protobuf hex>
 
+and, for each consent case (`Unit.consents`, see consents.py), the
+envelope its tracker (under the case's consent, into an InMemoryTransport)
+sent, with the purposes of its TrackedEvent, or the ConsentError's text when
+it dropped the event:
+
+    <consent id>  <canonical JSON of the Envelope>  <Envelope protobuf hex>  <purposes, comma-separated>
+    <consent id>  dropped  <ConsentError text>
+
 <refusal> is "-" unless the case asks (Case.refused): then, after
 validation, the program calls toProtobuf() and toJson() directly and prints
 "refused" when both throw, else "accepted:" and the methods that did not
@@ -64,6 +72,7 @@ class Unit:
     model: Model
     cases: list[Case]
     batches: list[Any] = field(default_factory=list)  # batches.BatchCase
+    consents: list[Any] = field(default_factory=list)  # consents.ConsentCase
 
 
 @dataclass

@@ -2,7 +2,7 @@
 // bundled for browsers (javascript_build.py), that the test drives through
 // `globalThis.delivery` from Playwright. The collector is this page's own
 // origin (the test's page server forwards /v1/batch to it).
-import { DeliveryError, type DeliveryOptions, HttpTransport, type SdkError, Timestamp, Tracker } from "../sdk/src/index.js";
+import { ALL_PURPOSES, DeliveryError, type DeliveryOptions, HttpTransport, type SdkError, Timestamp, Tracker } from "../sdk/src/index.js";
 import { CASES, CLIENT_TIMESTAMP, CONTEXT, EVENT_ID_PREFIX } from "./workload.js";
 
 declare const location: { readonly origin: string };
@@ -29,6 +29,7 @@ function started(): HttpTransport {
       clock: () => new Timestamp(CLIENT_TIMESTAMP[0], CLIENT_TIMESTAMP[1]),
       idGenerator: () => EVENT_ID_PREFIX + String(next).padStart(12, "0"),
     });
+    tracker.consent = ALL_PURPOSES; // the workload's events need every purpose between them
   },
   /** Tracks the workload's events first .. first + count - 1. */
   track(first: number, count: number): void {

@@ -5,10 +5,11 @@
 //
 //   node main.js --url URL --queue-dir DIR --phase track|resume [--count N]
 //                [--options JSON] [--invalid-at I] [--flush-timeout S]
+//                [--consent P,P,...|all] [--withdraw P,P,...]
 //
 // --options uses the Python SDK's names and seconds (flush_interval: 0.05);
 // they become this SDK's (flushIntervalMs: 50).
-import { DeliveryError, type DeliveryOptions, HttpTransport, type SdkError, Timestamp, Tracker, ValidationError } from "../sdk/src/index.js";
+import { ALL_PURPOSES, DeliveryError, type DeliveryOptions, HttpTransport, type Purpose, type SdkError, Timestamp, Tracker, ValidationError } from "../sdk/src/index.js";
 import { CASES, CLIENT_TIMESTAMP, CONTEXT, EVENT_ID_PREFIX, INVALID } from "./workload.js";
 
 declare const process: {
@@ -48,21 +49,39 @@ function report(error: SdkError): void {
   }
 }
 
+/** The purposes of a --consent or --withdraw list ("all": every purpose of the model). */
+function purposes(names: string): Purpose[] {
+  if (names === "all") return [...ALL_PURPOSES];
+  return names.split(",").filter((n) => n !== "").map((n) => {
+    const found = ALL_PURPOSES.find((p) => p === n);
+    if (found === undefined) throw new Error(`not a purpose: ${n}`);
+    return found;
+  });
+}
+
 async function main(): Promise<void> {
   const phase = argument("phase", "track");
   const count = Number(argument("count", "0"));
   const invalidAt = Number(argument("invalid-at", "-1"));
   const transport = new HttpTransport(argument("url", ""), deliveryOptions(argument("options", "{}"), argument("queue-dir", "")));
   if (phase === "track") {
-    let next = 0;
+    let current = 0; // the id of the event being tracked (one the tracker drops takes none)
     const tracker = new Tracker({
       transport, context: CONTEXT, policy: "send", onError: report, onWarning: () => undefined,
       clock: () => new Timestamp(CLIENT_TIMESTAMP[0], CLIENT_TIMESTAMP[1]),
-      idGenerator: () => EVENT_ID_PREFIX + String(next++).padStart(12, "0"),
+      idGenerator: () => EVENT_ID_PREFIX + String(current).padStart(12, "0"),
     });
-    for (let i = 0; i < count; i++) tracker.track(i === invalidAt ? INVALID() : (CASES[i % CASES.length] as () => never)());
+    const granted = purposes(argument("consent", "all"));
+    tracker.consent = granted;
+    for (let i = 0; i < count; i++) {
+      current = i;
+      tracker.track(i === invalidAt ? INVALID() : (CASES[i % CASES.length] as () => never)());
+    }
     while (transport.counters().buffered > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     say(`tracked ${count}`);
+    say(`consent ${tracker.consentDropped}`);
+    const withdrawn = new Set<string>(purposes(argument("withdraw", "")));
+    if (withdrawn.size > 0) tracker.consent = granted.filter((p) => !withdrawn.has(p));
   } else {
     new Tracker({ transport, context: CONTEXT, onError: report, onWarning: () => undefined });
   }

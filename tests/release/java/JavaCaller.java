@@ -3,16 +3,17 @@
 // parameters left out (@JvmOverloads), one event tracked through the real
 // Tracker with a fixed clock and id, its envelope's JSON printed.
 import java.util.Arrays;
+import java.util.HashSet;
 
 import kotlin.Unit;
-import org.broadcaster.analytics.ConsentPurpose;
-import org.broadcaster.analytics.ConsentState;
 import org.broadcaster.analytics.Device;
 import org.broadcaster.analytics.InMemoryTransport;
 import org.broadcaster.analytics.PlaybackPosition;
 import org.broadcaster.analytics.Platform;
 import org.broadcaster.analytics.Policy;
 import org.broadcaster.analytics.Product;
+import org.broadcaster.analytics.Purpose;
+import org.broadcaster.analytics.PurposeKt;
 import org.broadcaster.analytics.Screen;
 import org.broadcaster.analytics.Timestamp;
 import org.broadcaster.analytics.TrackedEvent;
@@ -26,15 +27,16 @@ public final class JavaCaller {
     public static void main(String[] args) {
         Screen screen = new Screen.Builder().width(1920).height(1080).pixelRatio(2.0f).build();
         Device device = new Device.Builder().manufacturer("Acme").screen(screen).build();
-        ConsentState consent = new ConsentState(Arrays.asList(ConsentPurpose.ANALYTICS));
         TrackingContext context = new TrackingContext.Builder()
                 .product(Product.STREAMING).platform(Platform.ANDROID)
-                .appName("Player").appVersion("4.2.0").consent(consent).device(device)
+                .appName("Player").appVersion("4.2.0").device(device)
                 .build();
         InMemoryTransport transport = new InMemoryTransport();
         Tracker tracker = new Tracker(transport, context, Policy.THROW,
                 error -> Unit.INSTANCE, warning -> Unit.INSTANCE,
                 () -> new Timestamp(1700000000L, 5000), () -> "6f1c2d3e-0000-4000-8000-000000000001");
+        // The consent property is a Kotlin extension: Java sets it through PurposeKt.
+        PurposeKt.setConsent(tracker, new HashSet<>(Arrays.asList(Purpose.values())));
         // uint64 and uint32 take Java longs and ints, read as unsigned (no casts): -1L is 2^64 - 1.
         PlaybackPosition position = new PlaybackPosition.Builder().offsetMs(-1L).durationMs(3600000L).build();
         VideoHeartbeat heartbeat = new VideoHeartbeat.Builder()

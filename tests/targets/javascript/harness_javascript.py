@@ -6,7 +6,9 @@ value writer), compiled by one run of the pinned tsc and run by one node.
 Batch cases: the member cases are tracked through the SDK's Tracker (fixed
 clock and event ids) into a transport of one wire format (protobufFormat or
 jsonFormat, as HttpTransport takes them), and the envelopes become a body
-with `encodeBatch`."""
+with `encodeBatch` (every purpose granted).
+Consent cases track their member case through the SDK's Tracker under the
+case's consent into an InMemoryTransport."""
 
 from __future__ import annotations
 
@@ -14,11 +16,14 @@ import json
 import re
 from pathlib import Path
 
+from codegen.ir import Scalar
 from codegen.sdk.templates import TemplateSet
 from codegen.targets.javascript import TARGET as JS_TARGET
 from codegen.targets.javascript import lexical as js
 from codegen.targets.javascript.testvalues import Values
 from codegen.targets.javascript.views import Renderer
+from consents import CLIENT_TIMESTAMP as CONSENT_CLOCK
+from consents import EVENT_ID as CONSENT_EVENT_ID
 from harness import (HEADER_TEXT, HarnessError, Result, Timer, Unit, build_units, owning_units, parse_lines,
                      render_sdk, run_program, run_step, write_if_changed)
 
@@ -110,12 +115,27 @@ function batchLine(id: string, bodies: BatchCase[1]): string {{
   }}
 }}
 
-export function print(cases: readonly Case[], batches: readonly BatchCase[], sdk: Sdk): void {{
+/** A tracker of one model's SDK, seen from the harness: it tracks one case under one consent. */
+export type TrackOnce = (build: () => Built, granted: readonly string[]) => string;
+
+export type Consent = readonly [id: string, build: () => Built, granted: readonly string[]];
+
+export function print(cases: readonly Case[], batches: readonly BatchCase[], sdk: Sdk, consents: readonly Consent[] = [],
+                      trackOnce?: TrackOnce): void {{
   const out: string[] = [];
   for (const [id, build, checkRefusal] of cases) out.push(...lines(id, build, checkRefusal, sdk));
   for (const [id, bodies] of batches) out.push(batchLine(id, bodies));
+  for (const [id, build, granted] of consents) {{
+    try {{
+      out.push(`${{id}}\\t${{trackOnce === undefined ? "exception\\tno tracker" : trackOnce(build, granted)}}`);
+    }} catch (error) {{
+      out.push(`${{id}}\\texception\\t${{oneLine(error)}}`);
+    }}
+  }}
   process.stdout.write(out.join("\\n") + "\\n");
 }}
+
+export {{ hex }};
 """
 
 TSCONFIG = {
@@ -138,6 +158,7 @@ function trackBatch(context: TrackingContextProps, members: readonly (readonly [
   const transport = { encoding: format === "json" ? jsonFormat : protobufFormat, send: (e: EncodedEvent) => void bodies.push(e.body) };
   const tracker = new Tracker({ transport, context, policy: "throw", clock: () => new Timestamp(stamp[0], stamp[1]),
                                 idGenerator: () => ids[next++] as string });
+  tracker.consent = ALL_PURPOSES; // batch cases are tracked with every purpose granted
   for (const [build] of members) if (!tracker.track(build() as never)) throw new Error("track() returned false");
   return encodeBatch(bodies, new Timestamp(sentAt[0], sentAt[1]), format);
 }
@@ -161,17 +182,45 @@ def cases_module(unit: Unit) -> str:
         sent_at = f"[{batch.sent_at.seconds}, {batch.sent_at.nanos}]"
         track = f"trackBatch(context{index}(), [{members}], {stamp}, {sent_at}, "
         batches.append(f"  [{js.ts_string(batch.id)}, () => [{track}\"json\"), {track}\"protobuf\")]],")
+    consents: list[str] = []
+    for case in unit.consents:
+        granted = "[" + ", ".join(js.ts_string(p) for p in case.granted) + "]"
+        consents.append(f"  [{js.ts_string(case.id)}, {names[case.member]}, {granted}],")
+    context = values.context(unit.consents[0].context) if unit.consents else "undefined"
+    clock = values.scalar(Scalar.TIMESTAMP, CONSENT_CLOCK)
+    purpose = Renderer(unit.model, TemplateSet.of(JS_TARGET)).names.types[("purpose", "")]
     imported = sorted(set(n for n in values.take_used().split(", ") if n)
                       | {"type EncodedEvent", "Timestamp", "Tracker", "type TrackingContextProps", "encodeBatch",
-                         "jsonFormat", "protobufFormat", "toJson"}, key=lambda n: n.removeprefix("type "))
+                         "jsonFormat", "protobufFormat", "toJson", "ConsentError", "InMemoryTransport",
+                         "type TrackableEvent", "ALL_PURPOSES", f"type {purpose}"},
+                      key=lambda n: n.removeprefix("type "))
     head = [f"// {HEADER_TEXT}", f"// Conformance cases of the model {unit.key}.",
-            'import { type BatchCase, type Built, type Case, print } from "./runner.js";',
+            'import { type BatchCase, type Built, type Case, type Consent, hex, print } from "./runner.js";',
             f'import {{ ValidationError }} from "../sdk/{unit.key}/src/runtime/errors.js";',
             f'import {{ {", ".join(imported)} }} from "../sdk/{unit.key}/src/index.js";']
+    track_once = f"""function trackOnce(build: () => Built, granted: readonly string[]): string {{
+  const transport = new InMemoryTransport();
+  const errors: unknown[] = [];
+  const tracker = new Tracker({{ transport, context: {context}, clock: () => {clock},
+    idGenerator: () => {js.ts_string(CONSENT_EVENT_ID)}, onError: (error) => errors.push(error) }});
+  tracker.consent = granted as readonly {purpose}[];
+  if (!tracker.track(build() as unknown as TrackableEvent)) {{
+    const error = errors[0];
+    if (errors.length !== 1 || !(error instanceof ConsentError) || tracker.consentDropped !== 1) {{
+      throw new Error(`dropped with ${{String(errors)}}, ${{tracker.consentDropped}} counted`);
+    }}
+    return `dropped\\t${{error.message}}`;
+  }}
+  const sent = transport.events[0];
+  if (transport.events.length !== 1 || sent === undefined) throw new Error(`${{transport.events.length}} events sent`);
+  return `${{sent.json}}\\t${{hex(sent.protobuf)}}\\t${{(sent.purposes ?? []).join(",")}}`;
+}}
+"""
     sdk = "{ makeError: (name, issues) => new ValidationError(name, issues), toJson: (event) => toJson(event as never) }"
-    return "\n".join(head + [BATCH_TRACKER] + functions + ["export const CASES: readonly Case[] = ["] + table
+    return "\n".join(head + [BATCH_TRACKER] + functions + [track_once, "export const CASES: readonly Case[] = ["] + table
                      + ["];", "", "export const BATCHES: readonly BatchCase[] = ["] + batches
-                     + ["];", "", f"print(CASES, BATCHES, {sdk});", ""])
+                     + ["];", "", "export const CONSENTS: readonly Consent[] = ["] + consents
+                     + ["];", "", f"print(CASES, BATCHES, {sdk}, CONSENTS, trackOnce);", ""])
 
 
 def run(units: list[Unit], work: Path) -> Result:

@@ -120,7 +120,8 @@ def test_esm_cjs_and_declarations_work_for_applications(bundled_sdk: Path, tmp_p
     body = """
 const transport = new InMemoryTransport();
 const tracker = new Tracker({ transport, context: { product: "news", platform: "web", appName: "app",
-  appVersion: "1.0.0", consent: { granted: ["analytics"] } } });
+  appVersion: "1.0.0" } });
+tracker.consent = ["analytics"];
 const read: ArticleReadProps = { content: { contentId: "a:1", kind: "article" }, scrollDepth: 5,
   visibleSeconds: 1.5, readThrough: true, readingTimeEstimate: 9007199254740993n };
 tracker.track(new ArticleRead(read));
@@ -165,6 +166,8 @@ model:
 targets:
   javascript:
     package: "@hostile/sdk"
+purposes:
+  necessary: {description: "Runs */ the ${app} \\ <!--", lawful_basis: legitimate_interest, retention_days: 30}
 context:
   description: "Context */ with ${injection} and \\"
   properties:
@@ -172,6 +175,7 @@ context:
     client_timestamp: {number: 2, type: timestamp, auto: client_timestamp, privacy: none}
     sdk_name: {number: 3, type: string, auto: sdk_name, privacy: none}
     class: {number: 4, type: string, required: true, privacy: none, description: "keyword */", pattern: 'a]b|[x\]]|c'}
+    consent: {number: 5, type: list<string>, auto: consent, privacy: none}
 enums:
   weird:
     description: "Values */ that are \"any\" text"
@@ -203,6 +207,7 @@ events:
       @deprecated fake tag {@link nowhere} \u{41} `code` </script>
       ${injected} #{ruby} """ python """ '; DROP TABLE
     owner: "evil */ owner"
+    purposes: [necessary]
     deprecated: {reason: "Use */ other"}
     properties:
       event_name: {number: 1, type: string, required: true, privacy: none}
@@ -217,6 +222,7 @@ events:
     number: 11
     description: "Named like the other event's props type"
     owner: "x"
+    purposes: necessary
     properties:
       x: {number: 1, type: "map<string, uint64>", privacy: none, min_items: 1}
 '''

@@ -8,7 +8,9 @@ method and constant-pool limits), by ONE offline `mvn compile`, then one
 Batch cases (one file per model): the members are tracked through the SDK's
 Tracker (fixed clock and event ids) into a transport of one wire format, as
 HttpTransport receives them, and the envelopes become a body with
-`BatchEncoder.encode`, in both formats."""
+`BatchEncoder.encode`, in both formats (every purpose granted). Consent cases
+(one file per model) track their member case through the SDK's Tracker under
+the case's consent into an InMemoryTransport."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from xml.sax.saxutils import escape as xml_escape
 from codegen.targets.kotlin import lexical as kn
 from codegen.targets.kotlin import views as kv
 from codegen.targets.kotlin.testvalues import ValueWriter
+from consents import CLIENT_TIMESTAMP as CONSENT_CLOCK
+from consents import EVENT_ID as CONSENT_EVENT_ID
 from harness import (HEADER_TEXT, HarnessError, Result, Timer, Unit, chunks, parse_lines, render_sdk, run_program,
                      build_units, owning_units, run_step, write_if_changed)
 
@@ -108,11 +112,57 @@ def chunk_file(unit: Unit, package: str, number: int, cases: list, start: int) -
     return "\n".join(lines)
 
 
+def consents_file(unit: Unit, package: str) -> str:
+    """`consents()`: the line of every consent case of the unit."""
+    names = kv.Names(unit.model)
+    writer = ValueWriter(unit.model, names)
+    by_name = {case.name: case for case in unit.cases}
+    lines = [f"// {HEADER_TEXT}", '@file:Suppress("DEPRECATION", "DEPRECATION_ERROR")',
+             f"package conformance.harness.{unit.key}", "", f"import {package}.*", ""]
+    calls = []
+    for index, consent in enumerate(unit.consents):
+        member = by_name[consent.member]
+        lines += [f"private fun consentContext{index}(): TrackingContext = {writer.context(consent.context)}", "",
+                  f"private fun consentEvent{index}(): EventMessage = {writer.event(member.event, member.values)}", ""]
+        granted = "setOf(" + ", ".join(kn.string_literal(p) for p in consent.granted) + ")"
+        calls.append(f"    trackOnce({kn.string_literal(consent.id)}, ::consentContext{index}, ::consentEvent{index}, "
+                     f"{granted}),")
+    clock = f"Timestamp({kn.int_literal(CONSENT_CLOCK.seconds, 'int64')}, {CONSENT_CLOCK.nanos})"
+    lines += [
+        "private fun trackOnce(id: kotlin.String, context: () -> TrackingContext, build: () -> EventMessage,",
+        "                      granted: kotlin.collections.Set<kotlin.String>): kotlin.String = try {",
+        "    val transport = InMemoryTransport()",
+        "    val errors = ArrayList<SdkError>()",
+        f"    val tracker = Tracker(transport, context(), Policy.THROW, {{ errors.add(it) }}, {{}}, {{ {clock} }}, "
+        f"{{ {kn.string_literal(CONSENT_EVENT_ID)} }})",
+        f"    tracker.consent = {names.purpose}.entries.filter {{ it.wireName in granted }}.toSet()",
+        "    if (!tracker.track(build())) {",
+        "        val error = errors.singleOrNull() as? ConsentError",
+        "        check(error != null && tracker.consentDropped == 1) { \"dropped with $errors, ${tracker.consentDropped} counted\" }",
+        "        id + \"\\tdropped\\t\" + error.message",
+        "    } else {",
+        "        val sent = transport.events.single()",
+        "        val hex = sent.protobuf.joinToString(\"\") { \"%02x\".format(it.toInt() and 0xff) }",
+        "        id + \"\\t\" + sent.json + \"\\t\" + hex + \"\\t\" + sent.purposes.joinToString(\",\")",
+        "    }",
+        "} catch (e: Throwable) {",
+        "    id + \"\\texception\\t\" + (e.javaClass.simpleName + \": \" + e.message).split(Regex(\"\\\\s+\")).joinToString(\" \")",
+        "}",
+        "",
+        "public fun consents(): kotlin.collections.List<kotlin.String> = listOf(",
+        *calls,
+        ")",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 BATCH_HEAD = """
 private class Capture(override val wireFormat: WireFormat) : FormatTransport {
     val bodies = java.util.ArrayList<kotlin.ByteArray>()
 
-    override fun enqueue(eventName: kotlin.String, eventId: kotlin.String, body: kotlin.ByteArray) {
+    override fun enqueue(eventName: kotlin.String, eventId: kotlin.String, body: kotlin.ByteArray,
+                         purposes: kotlin.collections.List<kotlin.String>) {
         bodies.add(body)
     }
 }
@@ -131,6 +181,7 @@ private fun batchLine(
         val next = ids.iterator()
         val errors = java.util.ArrayList<SdkError>()
         val tracker = Tracker(capture, context(), Policy.THROW, { errors.add(it) }, {}, { stamp }, { next.next() })
+        tracker.consent = PURPOSE_CLASS.entries.toSet() // batch cases are tracked with every purpose granted
         for (member in members) if (!tracker.track(member())) throw kotlin.IllegalStateException("track() returned false: " + errors)
         bodies[format] = BatchEncoder.encode(capture.bodies, sentAt, format)
     }
@@ -148,7 +199,8 @@ def batch_file(unit: Unit, package: str) -> str:
     by_name = {case.name: case for case in unit.cases}
     lines = [f"// {HEADER_TEXT}", '@file:Suppress("DEPRECATION", "DEPRECATION_ERROR")',
              f"package conformance.harness.{unit.key}", "", f"import {package}.*",
-             "import conformance.harness.hex", "import conformance.harness.oneLine", BATCH_HEAD]
+             "import conformance.harness.hex", "import conformance.harness.oneLine",
+             BATCH_HEAD.replace("PURPOSE_CLASS", names.purpose)]
     calls = []
     for number, batch in enumerate(unit.batches):
         members = []
@@ -268,7 +320,7 @@ def run(units: list[Unit], work: Path) -> Result:
 
 def _render(active: list[Unit], work: Path) -> str:
     """Sources and pom of the units to build; the Kotlin version the SDKs pin."""
-    entries, sources, batch_entries = [], [], []
+    entries, sources, line_entries = [], [], []
     for unit in active:
         render_sdk(unit.model, TARGET, work / "sdk" / unit.key)
         package = kv.settings(unit.model)["package"]
@@ -279,11 +331,12 @@ def _render(active: list[Unit], work: Path) -> str:
             entries.append(f"conformance.harness.{unit.key}.chunk{number}")
         _remove_stale(work / "cases" / unit.key, len(unit.cases))
         write_if_changed(work / "cases" / unit.key / "Batches.kt", batch_file(unit, package))
-        batch_entries.append(f"conformance.harness.{unit.key}.batchLines")
+        write_if_changed(work / "cases" / unit.key / "Consents.kt", consents_file(unit, package))
+        line_entries += [f"conformance.harness.{unit.key}.batchLines", f"conformance.harness.{unit.key}.consents"]
     for gone in {p.name for p in (work / "cases").iterdir() if p.is_dir()} - {u.key for u in active}:
         shutil.rmtree(work / "cases" / gone)
     write_if_changed(work / "cases" / "Common.kt", COMMON)
-    write_if_changed(work / "cases" / "Main.kt", main_file(entries, batch_entries))
+    write_if_changed(work / "cases" / "Main.kt", main_file(entries, line_entries))
     text, kotlin_version = pom(work / "sdk" / active[0].key / "pom.xml", sources + ["cases"])
     write_if_changed(work / "pom.xml", text)
     return kotlin_version

@@ -37,10 +37,13 @@ model:
 targets:
   kotlin:
     package: com.example.in.object
+purposes:
+  necessary: {description: Running the app., lawful_basis: legitimate_interest, retention_days: 30}
 context:
   description: "Context */ /* ${injected} \"\"\""
   properties:
     event_id: {number: 1, type: string, auto: event_id, privacy: none}
+    consent: {number: 999, type: list<string>, auto: consent, privacy: none}
     client_timestamp: {number: 2, type: timestamp, auto: client_timestamp, privacy: none}
     sdk_name: {number: 5, type: string, auto: sdk_name, privacy: none, max_length: 200}
     class: {number: 3, type: string, required: true, privacy: none, pattern: '[a-z\-"$]+\t?\\?', description: "*/ fun x() {} /*"}
@@ -76,6 +79,8 @@ events:
     number: 10
     description: "Event */ named class /* ${'$'}{x} \\ \"\"\""
     owner: "o */"
+
+    purposes: [necessary]
     deprecated: {reason: "use object \"x\" */ ${y}", since: 0.1.0}
     properties:
       validate: {number: 1, type: string, required: true, privacy: none, min_length: 2, description: "ends with backslash \\"}
@@ -95,11 +100,15 @@ events:
   tracking_context:
     number: 11
     owner: "owner */ $x"
+
+    purposes: [necessary]
     description: Event named like the runtime's TrackingContext.
     properties: {}
   bytes:
     number: 12
     owner: x
+
+    purposes: [necessary]
     description: Event named like the runtime's Bytes.
     properties:
       fixed: {number: 1, type: string, const: "a \"$b\" */ ${c}", privacy: none}

@@ -3,8 +3,11 @@ that calls the generated constructors with literal values (written by the
 Python target's own test-plan value writer), run once in one interpreter.
 
 Batch cases: the member cases are tracked through the SDK's Tracker (fixed
-clock and event ids) into a transport that takes one wire format, as
-HttpTransport does, and the envelopes become a body with `encode_batch`."""
+clock and event ids, every purpose granted) into a transport that takes one
+wire format, as HttpTransport does, and the envelopes become a body with
+`encode_batch`. Consent cases: the member case is tracked under the case's
+consent into an InMemoryTransport; the line holds the envelope and the
+purposes it needs, or the ConsentError's text."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from codegen.targets.python import Options
 from codegen.targets.python import lexical as names
 from codegen.targets.python.testvalues import Values, lines
 from codegen.targets.python.views import ViewBuilder
+from consents import CLIENT_TIMESTAMP as CONSENT_CLOCK
+from consents import EVENT_ID as CONSENT_EVENT_ID
 from harness import HEADER_TEXT, Result, Timer, Unit, parse_lines, render_sdk, run_program, write_if_changed
 
 TARGET = "python"
@@ -63,7 +68,7 @@ class _HCapture:
         self.wire_format = wire_format
         self.bodies = []
 
-    def enqueue(self, event_name, event_id, body):
+    def enqueue(self, event_name, event_id, body, purposes=()):
         self.bodies.append(body)
 
 
@@ -75,6 +80,7 @@ def _h_batch_line(module, batch_id, context, members, stamp, sent_at):
             ids = iter([event_id for _, event_id in members])
             tracker = module.Tracker(transport, context(), module.Policy.THROW,
                                      clock=lambda: module.Timestamp(*stamp), id_generator=lambda: next(ids))
+            tracker.consent = module.ALL_PURPOSES
             for build, _ in members:
                 if not tracker.track(build()):
                     raise RuntimeError("track() returned False")
@@ -83,6 +89,24 @@ def _h_batch_line(module, batch_id, context, members, stamp, sent_at):
     except Exception as exc:  # reported, never fatal
         message = " ".join(f"{{type(exc).__name__}}: {{exc}}".split())
         return f"{{batch_id}}\texception\t{{message}}"
+
+
+def _h_consent_line(module, consent_id, context, build, granted, event_id, stamp):
+    try:
+        transport = module.InMemoryTransport()
+        errors = []
+        tracker = module.Tracker(transport, context(), module.Policy.THROW, errors.append,
+                                 clock=lambda: module.Timestamp(*stamp), id_generator=lambda: event_id)
+        tracker.consent = {{p for p in module.ALL_PURPOSES if p.value in granted}}
+        if not tracker.track(build()):
+            if len(errors) != 1 or not isinstance(errors[0], module.ConsentError) or tracker.consent_dropped != 1:
+                raise RuntimeError(f"dropped with {{errors!r}}, {{tracker.consent_dropped}} counted")
+            return f"{{consent_id}}\tdropped\t{{errors[0]}}"
+        [sent] = transport.events
+        return f"{{consent_id}}\t{{sent.json}}\t{{sent.protobuf.hex()}}\t{{','.join(sent.purposes)}}"
+    except Exception as exc:  # reported, never fatal
+        message = " ".join(f"{{type(exc).__name__}}: {{exc}}".split())
+        return f"{{consent_id}}\texception\t{{message}}"
 
 
 def main():
@@ -102,6 +126,9 @@ def main():
                 out.write(line.encode("utf-8", "backslashreplace") + b"\\n")
         for batch in module.BATCHES:
             line = _h_batch_line(module, *batch)
+            out.write(line.encode("utf-8", "backslashreplace") + b"\\n")
+        for consent in module.CONSENTS:
+            line = _h_consent_line(module, *consent)
             out.write(line.encode("utf-8", "backslashreplace") + b"\\n")
     out.flush()
 
@@ -131,11 +158,22 @@ def cases_module(unit: Unit) -> str:
         stamp = (batch.client_timestamp.seconds, batch.client_timestamp.nanos)
         sent_at = (batch.sent_at.seconds, batch.sent_at.nanos)
         batches.append(f"    ({names.py_str(batch.id)}, {function}, [{members}], {stamp!r}, {sent_at!r}),")
+    consents: list[str] = []
+    for index, consent in enumerate(unit.consents):
+        function = f"_h_consent_context_{index}"
+        body += ["", "", f"def {function}():"]
+        body += lines(values.context(consent.context), "    ", "return ")
+        stamp = (CONSENT_CLOCK.seconds, CONSENT_CLOCK.nanos)
+        granted = "{" + ", ".join(names.py_str(p) for p in consent.granted) + "}" if consent.granted else "set()"
+        consents.append(f"    ({names.py_str(consent.id)}, {function}, {functions[consent.member]}, {granted}, "
+                        f"{names.py_str(CONSENT_EVENT_ID)}, {stamp!r}),")
     imported = sorted(values.used | {"ValidationError"})
     head = [f"# {HEADER_TEXT}", f'"""Conformance cases of the model {unit.key}."""', "",
-            f"from {package} import Policy, Timestamp, Tracker, encode_batch"]
+            f"from {package} import ALL_PURPOSES, ConsentError, InMemoryTransport, Policy, Timestamp, Tracker",
+            f"from {package} import encode_batch"]
     head += [f"from {package} import ("] + [f"    {name}," for name in imported] + [")"]
-    return "\n".join(head + body + ["", "", "CASES = ["] + table + ["]", "", "BATCHES = ["] + batches + ["]", ""])
+    return "\n".join(head + body + ["", "", "CASES = ["] + table + ["]", "", "BATCHES = ["] + batches + ["]", "",
+                                     "CONSENTS = ["] + consents + ["]", ""])
 
 
 def run(units: list[Unit], work: Path) -> Result:

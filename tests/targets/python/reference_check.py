@@ -15,7 +15,7 @@ from pathlib import Path
 from codegen.loader import load_model
 from codegen.ir import Model
 from codegen.reference import reference_for
-from codegen.testplan import FIXED_AUTO, TimestampValue, context_sample, envelope_case, plan
+from codegen.testplan import FIXED_AUTO, TimestampValue, all_purposes, context_sample, envelope_case, plan
 from targets.python.support import MODELS, Official, backend, check_encoding, compile_proto, has_map_entries
 
 
@@ -52,7 +52,7 @@ def check_batch(model: Model, official: Official, with_maps: bool) -> list[str]:
     samples = [s for s in plan(model).samples if with_maps or not has_map_entries(model, s.event, s.values)][:7]
     envelopes, messages = [], []
     for i, sample in enumerate(samples):
-        auto = {**FIXED_AUTO, "event_id": f"batch-{i}", "model_version": model.version, "sdk_name": "reference",
+        auto = {**FIXED_AUTO, "consent": all_purposes(model), "event_id": f"batch-{i}", "model_version": model.version, "sdk_name": "reference",
                 "sdk_version": model.version}
         envelopes.append(ref.envelope(sample.event, sample.values, context, auto))
         messages.append(official.envelope(sample.event, sample.values, context, auto))

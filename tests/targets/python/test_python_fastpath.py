@@ -45,7 +45,7 @@ class Capture:
         self.wire_format = wire_format
         self.bodies: list[bytes] = []
 
-    def enqueue(self, event_name: str, event_id: str, body: bytes) -> None:
+    def enqueue(self, event_name: str, event_id: str, body: bytes, purposes: Any = ()) -> None:
         self.bodies.append(body)
 
 
@@ -77,8 +77,10 @@ def test_single_format_envelopes_equal_the_in_memory_ones(key: str, sdks: dict[s
     clock = sdk.Timestamp(1_700_000_000, 250_000_000)
 
     def tracker(transport: Any) -> Any:
-        return sdk.Tracker(transport, context, sdk.Policy.DROP, lambda error: None, clock=lambda: clock,
+        made = sdk.Tracker(transport, context, sdk.Policy.DROP, lambda error: None, clock=lambda: clock,
                            id_generator=lambda: "00000000-0000-4000-8000-000000000001")
+        made.consent = sdk.ALL_PURPOSES
+        return made
 
     memory, protobuf, json = sdk.InMemoryTransport(), Capture("protobuf"), Capture("json")
     trackers = [tracker(memory), tracker(protobuf), tracker(json)]

@@ -158,6 +158,7 @@ def _tracker(sdk: ModuleType, policy: Any = None, errors: list[Any] | None = Non
     tracker = sdk.Tracker(transport, context, policy or sdk.Policy.THROW,
                           errors.append if errors is not None else None,
                           clock=lambda: sdk.Timestamp(1_700_000_000, 0), id_generator=lambda: "fixed-id")
+    tracker.consent = sdk.ALL_PURPOSES
     return tracker, transport
 
 

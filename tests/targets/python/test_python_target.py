@@ -28,10 +28,12 @@ from codegen.ir import (
     EnumValue,
     Event,
     Kind,
+    LawfulBasis,
     Model,
     ObjectType,
     Privacy,
     Property,
+    Purpose,
     Scalar,
     TypeRef,
 )
@@ -70,12 +72,15 @@ def small_model(text: str = "text", name: str = "thing", enum_value: str = "a") 
         prop(f"{name}_at", 6, TypeRef(Kind.SCALAR, scalar=Scalar.TIMESTAMP)),
     )
     event = Event(f"{name}_happened", 10, props, description=text, owner=text,
-                  deprecation=Deprecation(text))
+                  deprecation=Deprecation(text), purposes=("necessary",))
+    consent = TypeRef(Kind.LIST, element=STRING)
     context = Context((prop("event_id", 1, required=True, auto=AutoValue.EVENT_ID, description=text),
-                       prop("app", 2, required=True, description=text)), description=text)
+                       prop("app", 2, required=True, description=text),
+                       prop("consent", 3, consent, required=True, auto=AutoValue.CONSENT)), description=text)
+    purpose = Purpose("necessary", text, LawfulBasis.LEGITIMATE_INTEREST, 30)
     return Model(name="text_model", namespace="text.v1", version="1.2.3", description=text,
                  packages=(("python", (("package", "text_sdk"),)),), products=(), platforms=(),
-                 context=context, events=(event,), enums=(enum,), objects=(obj,))
+                 context=context, events=(event,), enums=(enum,), objects=(obj,), purposes=(purpose,))
 
 
 def render(model: Model, tests: bool = True) -> dict[str, str]:

@@ -186,11 +186,12 @@ def prove(name: str, maps: bool, examples: int, random: bool = False) -> int:
         clock = sdk.Timestamp(1_700_000_000, 5)
         tracker = sdk.Tracker(transport, values_of.context(context), clock=lambda: clock,
                               id_generator=lambda: "id-1")
+        tracker.consent = sdk.ALL_PURPOSES
         assert tracker.track(values_of.event(event_name, values))
         sent = transport.events[0]
         auto = {"event_id": "id-1", "client_timestamp": TimestampValue(1_700_000_000, 5),
                 "model_version": model.version, "sdk_name": sdk.Tracker.SDK_INFO.name,
-                "sdk_version": sdk.Tracker.SDK_INFO.version}
+                "sdk_version": sdk.Tracker.SDK_INFO.version, "consent": tuple(p.name for p in model.purposes)}
         envelope = official.envelope(event_name, values, context, auto)
         problems = check_encoding(envelope, sent.protobuf, sent.json)
         assert not problems, "\n".join(problems)

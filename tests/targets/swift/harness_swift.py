@@ -12,7 +12,10 @@ and a [String: V] cannot hold two keys that Swift compares as equal
 Batch cases (one file per model, `Batches.swift`): the members are tracked
 through the SDK's Tracker (fixed clock and event ids) into a FormatTransport
 of each wire format, as HttpTransport receives them, and `Batch.encode`
-makes the body."""
+makes the body (every purpose granted).
+
+Consent cases (one file per model) track their member case through the
+SDK's Tracker under the case's consent into an InMemoryTransport."""
 
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ from caseio import Case
 from codegen.targets.swift import lexical as names
 from codegen.targets.swift.testvalues import ValueWriter
 from codegen.targets.swift.views import derive_names
+from consents import CLIENT_TIMESTAMP as CONSENT_CLOCK
+from consents import EVENT_ID as CONSENT_EVENT_ID
 from harness import (HEADER_TEXT, Result, Timer, Unit, chunks, parse_lines, render_sdk, run_program,
                      build_units, owning_units, run_step, write_if_changed)
 
@@ -150,6 +155,49 @@ def chunk_file(unit: Unit, module: str, writer: ValueWriter, number: int, cases:
     return "\n".join(lines)
 
 
+def consents_file(unit: Unit, module: str, writer: ValueWriter, purpose: str) -> str:
+    """`consents()`: the line of every consent case of the unit."""
+    by_name = {case.name: case for case in unit.cases}
+    clock = f"{module}.Timestamp(seconds: {CONSENT_CLOCK.seconds}, nanos: {CONSENT_CLOCK.nanos})"
+    lines = [f"// {HEADER_TEXT}", f"import {module}", "import ConformanceHarness", "",
+             "private final class Errors {", f"    var all: [any {module}.SdkError] = []", "}", "",
+             f"private func trackOnce<E: {module}.TrackableEvent>(_ id: Swift.String, _ context: "
+             f"{module}.TrackingContext, _ event: E, _ granted: Swift.Set<Swift.String>) -> Swift.String {{",
+             f"    let transport = {module}.InMemoryTransport()",
+             "    let errors = Errors()",
+             f"    let tracker = {module}.Tracker(transport: transport, context: context, policy: .throw,",
+             "                              onError: { errors.all.append($0) }, onWarning: { _ in },",
+             f"                              clock: {{ {clock} }}, idGenerator: {{ {names.string_literal(CONSENT_EVENT_ID)} }})",
+             f"    tracker.consent = Swift.Set({module}.{purpose}.allCases.filter {{ granted.contains($0.rawValue) }})",
+             "    do {",
+             "        if try !tracker.track(event) {",
+             f"            guard errors.all.count == 1, let error = errors.all.first as? {module}.ConsentError,",
+             "                  tracker.consentDropped == 1 else {",
+             "                return id + \"\\texception\\tdropped with \\(errors.all), \\(tracker.consentDropped) counted\"",
+             "            }",
+             "            return id + \"\\tdropped\\t\" + error.message",
+             "        }",
+             "    } catch {",
+             "        return id + \"\\texception\\t\\(error)\"",
+             "    }",
+             "    let sent = transport.events",
+             "    guard sent.count == 1 else { return id + \"\\texception\\t\\(sent.count) events sent\" }",
+             "    return id + \"\\t\" + sent[0].json + \"\\t\" + ConformanceHarness.hex(sent[0].protobuf) + \"\\t\"",
+             "        + sent[0].purposes.joined(separator: \",\")",
+             "}", ""]
+    calls = []
+    for index, consent in enumerate(unit.consents):
+        member = by_name[consent.member]
+        lines += [f"private func consent{index}() -> Swift.String {{",
+                  f"    let context = {writer.context(consent.context)}",
+                  f"    let event = {writer.event(member.event, member.values)}",
+                  "    return trackOnce(" + names.string_literal(consent.id) + ", context, event, ["
+                  + ", ".join(names.string_literal(p) for p in consent.granted) + "])", "}", ""]
+        calls.append(f"        consent{index}(),")
+    lines += ["public func consents() -> [Swift.String] {", "    ["] + calls + ["    ]", "}", ""]
+    return "\n".join(lines)
+
+
 def batch_file(unit: Unit, module: str, writer: ValueWriter) -> str:
     """`batches()`: one line per batch case of the model."""
     m = module
@@ -160,7 +208,8 @@ def batch_file(unit: Unit, module: str, writer: ValueWriter) -> str:
              f"    let wireFormat: {m}.WireFormat",
              "    var bodies: [[Swift.UInt8]] = []", "",
              f"    init(_ wireFormat: {m}.WireFormat) {{", "        self.wireFormat = wireFormat", "    }", "",
-             "    func enqueue(eventName: Swift.String, eventId: Swift.String, body: [Swift.UInt8]) {",
+             "    func enqueue(eventName: Swift.String, eventId: Swift.String, body: [Swift.UInt8],",
+             "                 purposes: [Swift.String]) {",
              "        bodies.append(body)", "    }", "}", "",
              f"private typealias Member = (track: ({tracker}) throws -> Swift.Bool, eventId: Swift.String)", "",
              "private struct CannotHold: Swift.Error, Swift.CustomStringConvertible {",
@@ -173,6 +222,7 @@ def batch_file(unit: Unit, module: str, writer: ValueWriter) -> str:
              "        var ids = members.map { $0.eventId }",
              f"        let tracker = {m}.Tracker(transport: capture, context: context(), policy: .throw, "
              "clock: { stamp }, idGenerator: { ids.isEmpty ? \"\" : ids.removeFirst() })",
+             f"        tracker.consent = Swift.Set({m}.{writer.nm.purpose_type}.allCases)  // every purpose granted",
              "        do {",
              "            for member in members {",
              "                if try !member.track(tracker) { return id + \"\\texception\\ttrack() returned false\" }",
@@ -227,6 +277,7 @@ def main_file(units: list[Unit], counts: dict[str, int]) -> str:
     imports = [f"import {module_name(u.key)}" for u in units]
     calls = [f"printAll({module_name(u.key)}.chunk{n}())" for u in units for n in range(counts[u.key])]
     calls += [f"printLines({module_name(u.key)}.batches())" for u in units]
+    calls += [f'print({module_name(u.key)}.consents().map {{ $0 + "\\n" }}.joined(), terminator: "")' for u in units]
     return "\n".join([f"// {HEADER_TEXT}", "import ConformanceHarness", *imports, "", *calls, ""])
 
 
@@ -274,6 +325,8 @@ def _render(active: list[Unit], work: Path) -> tuple[dict[str, str], dict[str, i
         counts[unit.key] = len(written)
         write_if_changed(folder / "Batches.swift", batch_file(unit, nm.module, writer))
         written.add("Batches.swift")
+        write_if_changed(folder / "Consents.swift", consents_file(unit, nm.module, writer, nm.purpose_type))
+        written.add("Consents.swift")
         for path in folder.glob("*.swift"):
             if path.name not in written:
                 path.unlink()

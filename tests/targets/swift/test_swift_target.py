@@ -32,10 +32,13 @@ model:
 targets:
   swift:
     module: HostileKit
+purposes:
+  necessary: {description: Running the app., lawful_basis: legitimate_interest, retention_days: 30}
 context:
   description: "Context */ with \"quotes\", \\(interpolation)\r\nand \u2028 separators \u202e bidi"
   properties:
     event_id: {number: 1, type: string, auto: event_id, privacy: none, description: id}
+    consent: {number: 999, type: list<string>, auto: consent, privacy: none}
     client_timestamp: {number: 2, type: timestamp, auto: client_timestamp, privacy: none, description: ts}
     model_version: {number: 3, type: string, auto: model_version, privacy: none, description: mv}
     sdk_name: {number: 4, type: string, auto: sdk_name, privacy: none, description: sn}
@@ -76,6 +79,7 @@ events:
     number: 10
     description: "Event named error */ /* \"\"\" ${a} #{b} \\u{0041} \\(c)\nSecond line"
     owner: "owner */ \"x\""
+    purposes: [necessary]
     deprecated: {reason: "use something \"else\" \\(now) */", since: 0.1.0}
     properties:
       event_name: {number: 1, type: string, required: true, privacy: none, description: a member name}
@@ -93,6 +97,7 @@ events:
     number: 11
     description: shadows Foundation.Data
     owner: me
+    purposes: [necessary]
     properties:
       string: {number: 1, type: string, privacy: none, description: shadows String}
 ''',

@@ -35,6 +35,8 @@ export interface AutoValues {
   readonly modelVersion: string;
   readonly sdkName: string;
   readonly sdkVersion: string;
+  /** The purposes granted when the event was tracked, in the model's order (the consent stamp). */
+  readonly consent: readonly string[];
 }
 
 export const SINGLE = 0;
@@ -67,6 +69,10 @@ export interface Field {
   readonly patternText?: string;
   readonly minItems?: number;
   readonly maxItems?: number;
+  /** Consent: an optional value is removed unless all of these purposes are granted. */
+  readonly purposes?: readonly string[];
+  /** A kept object (or its list or map elements) may lose values inside it. */
+  readonly redacts?: boolean;
 }
 
 /** How one value of a type is written, shown as JSON and checked. */
@@ -453,6 +459,51 @@ function checkItems(field: Field, count: number, path: string, out: ValidationIs
 function checkElement(field: Field, item: unknown, path: string, out: ValidationIssue[]): void {
   if (item === undefined || item === null) out.push(issue(path, "required", "is required"));
   else field.codec.check(item, path, field, out);
+}
+
+/**
+ * `message` without the optional values whose purposes are not all granted
+ * (a copy, of the same class; the message itself when nothing goes), also
+ * inside the objects it holds; the purposes of the values kept are added to
+ * `used` (docs/event-model.md, "Purposes").
+ */
+export function redactMessage<T extends object>(fields: readonly Field[], message: T, granted: ReadonlySet<string>, used: Set<string>): T {
+  let copy: Record<string, unknown> | undefined;
+  for (const field of fields) {
+    const value = (message as Readonly<Record<string, unknown>>)[field.key];
+    if (value === undefined || value === null) continue;
+    let kept: unknown = value;
+    if (field.purposes !== undefined) {
+      if (!field.purposes.every((p) => granted.has(p))) {
+        kept = undefined;
+      } else {
+        for (const p of field.purposes) used.add(p);
+      }
+    }
+    const inner = field.codec.fields;
+    if (kept !== undefined && field.redacts === true && inner !== undefined) {
+      kept = redactValue(field, inner(), value, granted, used);
+    }
+    if (kept !== value) {
+      copy ??= Object.assign(Object.create(Object.getPrototypeOf(message) as object | null) as object, message) as Record<string, unknown>;
+      copy[field.key] = kept;
+    }
+  }
+  return (copy ?? message) as T;
+}
+
+function redactValue(field: Field, inner: readonly Field[], value: unknown, granted: ReadonlySet<string>, used: Set<string>): unknown {
+  if (field.label === LIST && Array.isArray(value)) {
+    const items = value.map((item: unknown) => (typeof item === "object" && item !== null ? redactMessage(inner, item, granted, used) : item));
+    return items.every((item, i) => item === value[i]) ? value : items;
+  }
+  if (field.label === MAP) {
+    const source = safeEntries(value);
+    const entries = source.map(([k, item]): [unknown, unknown] => [k, typeof item === "object" && item !== null ? redactMessage(inner, item, granted, used) : item]);
+    if (entries.every((entry, i) => entry[1] === source[i]?.[1])) return value;
+    return value instanceof Map ? new Map(entries) : Object.fromEntries(entries);
+  }
+  return typeof value === "object" && value !== null ? redactMessage(inner, value, granted, used) : value;
 }
 
 /**

@@ -166,6 +166,7 @@ function applyRecord(host: NodeHost, record: Record<string, unknown>, live: Map<
       fmt: record["fmt"] === "json" ? "json" : "protobuf", body: host.unbase64(record["body"]),
       queuedAtMs: Number(record["queued_at_ms"]) || 0, attempts: typeof attempts === "number" ? attempts : 0,
       firstAttemptMs: typeof first === "number" ? first : undefined,
+      ...(Array.isArray(record["purposes"]) ? { purposes: (record["purposes"] as unknown[]).map(String) } : {}),
     });
   } else if (record["op"] === "try") {
     for (const seq of seqs) {
@@ -268,6 +269,7 @@ class JournalStore {
     };
     if (withAttempts || e.attempts > 0) record["attempts"] = e.attempts;
     if (e.firstAttemptMs !== undefined) record["first_attempt_ms"] = e.firstAttemptMs;
+    if (e.purposes !== undefined) record["purposes"] = e.purposes;
     return `${JSON.stringify(record)}\n`;
   }
 

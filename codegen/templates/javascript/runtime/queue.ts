@@ -23,6 +23,8 @@ export interface QueuedEvent {
   attempts: number;
   /** Unix ms of the first failed attempt. */
   firstAttemptMs: number | undefined;
+  /** The purposes it needs, in name order; undefined when an older SDK queued it (purged on any withdrawal). */
+  readonly purposes?: readonly string[];
 }
 
 /** A persistent mirror of the queue. Writes are applied in call order. */

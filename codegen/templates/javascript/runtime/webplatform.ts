@@ -102,6 +102,7 @@ interface StoredValue {
   queued_at_ms: number;
   attempts: number;
   first_attempt_ms: number | null;
+  purposes?: string[];
 }
 
 class WebQueueStore {
@@ -187,6 +188,7 @@ class WebQueueStore {
         fmt: value.fmt === "json" ? "json" : "protobuf", body: this.decode(value.fmt, value.body),
         queuedAtMs: Number(value.queued_at_ms) || 0, attempts: Number(value.attempts) || 0,
         firstAttemptMs: typeof value.first_attempt_ms === "number" ? value.first_attempt_ms : undefined,
+        ...(Array.isArray(value.purposes) ? { purposes: value.purposes.map(String) } : {}),
       };
       this.nextSeq = Math.max(this.nextSeq, event.seq + 1);
       if (seq !== undefined) {
@@ -205,6 +207,7 @@ class WebQueueStore {
     return JSON.stringify({
       id: event.id, name: event.name, fmt: event.fmt, body: this.encode(event), queued_at_ms: event.queuedAtMs,
       attempts: event.attempts, first_attempt_ms: event.firstAttemptMs ?? null,
+      ...(event.purposes !== undefined ? { purposes: event.purposes } : {}),
     });
   }
 

@@ -4,7 +4,13 @@ import java.io.File
 import java.io.IOException
 
 /** An envelope handed over by the tracker, not yet in the queue. */
-internal class Pending(val eventId: String, val eventName: String, val format: WireFormat, val body: ByteArray)
+internal class Pending(
+    val eventId: String,
+    val eventName: String,
+    val format: WireFormat,
+    val body: ByteArray,
+    val purposes: List<String>? = null,
+)
 
 /**
  * The bounded queue of one transport: its events in memory, in tracking
@@ -31,7 +37,8 @@ internal class EventQueue private constructor(private val journal: Journal?, pri
         if (entries.isEmpty()) return
         val added = ArrayList<QueueRecord>(entries.size)
         for (entry in entries) {
-            added.add(QueueRecord(nextSeq + added.size, entry.eventId, entry.eventName, entry.format, entry.body, nowMs))
+            added.add(QueueRecord(nextSeq + added.size, entry.eventId, entry.eventName, entry.format, entry.body, nowMs,
+                                  purposes = entry.purposes))
         }
         put(added, withAttempts = false)
     }
@@ -86,6 +93,11 @@ internal class EventQueue private constructor(private val journal: Journal?, pri
     @Synchronized
     fun oldest(): QueueRecord? = if (records.isEmpty()) null else records.values.iterator().next()
 
+    /** The records (not in [keep]) that need one of [purposes], or whose purposes are unknown. */
+    @Synchronized
+    fun needing(purposes: Set<String>, keep: Set<Long>): List<QueueRecord> =
+        records.values.filter { r -> r.seq !in keep && (r.purposes?.any { it in purposes } ?: true) }
+
     @Synchronized
     fun olderThan(cutoffMs: Long): List<QueueRecord> = records.values.filter { it.queuedAtMs < cutoffMs }
 
@@ -132,7 +144,8 @@ internal class EventQueue private constructor(private val journal: Journal?, pri
                 if (contents.records.isEmpty()) continue
                 var seq = nextSeq
                 val moved = contents.records.values.map {
-                    QueueRecord(seq++, it.eventId, it.eventName, it.format, it.body, it.queuedAtMs, it.attempts, it.firstAttemptMs)
+                    QueueRecord(seq++, it.eventId, it.eventName, it.format, it.body, it.queuedAtMs, it.attempts, it.firstAttemptMs,
+                                it.purposes)
                 }
                 put(moved, withAttempts = true)
                 Journal.empty(other)

@@ -50,6 +50,25 @@ class JournalTest {
     }
 
     @Test
+    fun aWithdrawalPurgesTheEventsThatNeedItFromTheQueueAndTheJournal() {
+        val sink = transport(fast(queue).copy(flushInterval = 60.seconds))
+        sink.enqueue("e", id(0), envelope(id(0)), listOf("analytics", "necessary"))
+        sink.enqueue("e", id(1), envelope(id(1)), listOf("necessary"))
+        sink.enqueue("e", id(2), envelope(id(2))) // purposes unknown (an older SDK): purged on any withdrawal
+        sink.purge(setOf("analytics"))
+        assertTrue(sink.flush(10.seconds))
+        sink.close(5.seconds)
+        assertEquals(listOf(id(1)), collector.eventIds())
+        val drops = errors.filterIsInstance<DeliveryError>()
+        assertEquals(listOf(DropReason.CONSENT_WITHDRAWN), drops.map { it.reason })
+        assertEquals(listOf(id(0), id(2)), drops.single().events.map { it.eventId })
+        assertEquals(2L, sink.counters().dropped.getValue(DropReason.CONSENT_WITHDRAWN))
+        val lines = journal.readText().split("\n")
+        assertTrue(lines[1].endsWith(",\"purposes\":[\"analytics\",\"necessary\"]}"), lines[1])
+        assertTrue(lines.any { it == "{\"op\":\"del\",\"seqs\":[1,3]}" }, lines.joinToString("\n"))
+    }
+
+    @Test
     fun aTornLastLineIsCutAndTheRecordsApply() {
         val text = Journal.HEADER + add(1, id(0)) + add(2, id(1), ",\"attempts\":2,\"first_attempt_ms\":1") +
             add(3, id(2)) + "{\"op\":\"del\",\"seqs\":[1]}\n" + "{\"op\":\"try\",\"seqs\":[3],\"at_ms\":5}\n"

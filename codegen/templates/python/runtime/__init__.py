@@ -9,6 +9,7 @@ from .codec import encode_message, json_message
 from .delivery import HttpTransport
 from .deprecations import deprecation_warnings
 from .errors import (
+    ConsentError,
     EncodingError,
     SdkError,
     TransportError,
@@ -33,6 +34,7 @@ from .transport import InMemoryTransport, TrackedEvent, Transport
 from .validation import validate_message
 
 __all__ = [
+    "ConsentError",
     "DeliveryCounters",
     "DeliveryError",
     "DeliveryOptions",

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from .errors import SdkError
 from .options import DeliveryOptions
 from .reports import (
     CLIENT_ERROR,
+    CONSENT_WITHDRAWN,
     DROP_REASONS,
     EXPIRED,
     QUEUE_FULL,
@@ -40,7 +41,7 @@ from .reports import (
     DroppedEvent,
 )
 from .sending import Answer, Outcome, Poster
-from .storage import QueueError, Row, SqliteQueue
+from .storage import QueueError, Row, SqliteQueue, stored_purposes
 from .timestamp import Timestamp
 
 Report = Callable[[SdkError], None]
@@ -58,6 +59,16 @@ class _Flush:
     def __init__(self) -> None:
         self.target: int | None = None  # the queue's last seq when it was reached
         self.done = threading.Event()
+
+
+class _Purge:
+    """Purposes withdrawn: the persister deletes what needs them, in order
+    with the events handed over before; no batch is taken meanwhile."""
+
+    __slots__ = ("purposes",)
+
+    def __init__(self, purposes: frozenset[str]) -> None:
+        self.purposes = purposes
 
 
 class HttpTransport:
@@ -99,6 +110,7 @@ class HttpTransport:
         self._store: SqliteQueue | None = None
         self._flushes: list[_Flush] = []
         self._flush_markers = 0  # _Flush objects in the buffer
+        self._purges = 0  # _Purge objects in the buffer: no batch is taken then
         self._splits: deque[list[int]] = deque()
         self._in_flight: set[int] = set()
         self._failures = 0
@@ -125,17 +137,38 @@ class HttpTransport:
         if "User-Agent" not in self.options.headers:
             self._poster.headers["User-Agent"] = f"{sdk.name}/{sdk.version} (python)"
 
-    def enqueue(self, event_name: str, event_id: str, body: bytes) -> None:
-        """Hand over one envelope in `wire_format`; returns at once."""
+    def enqueue(
+        self,
+        event_name: str,
+        event_id: str,
+        body: bytes,
+        purposes: Iterable[str] = (),
+    ) -> None:
+        """Hand over one envelope in `wire_format` (`purposes`: those it
+        needs, for `purge`); returns at once."""
         if self._closed:
             raise SdkError("the transport is closed")
         buffer = self._buffer
         if len(buffer) >= self._buffer_max:  # the persister is stuck
             self._overflow.append((event_id, event_name))
             return
-        buffer.append((event_id, event_name, self.wire_format, body))
+        buffer.append(
+            (event_id, event_name, self.wire_format, body, stored_purposes(purposes))
+        )
         if len(buffer) == 1:
             self._wake.set()
+
+    def purge(self, purposes: Iterable[str]) -> None:
+        """The user withdrew `purposes`: every event handed over that needs
+        one of them and is not in a request already sent is deleted before
+        the next request (dropped as `consent_withdrawn`, reported)."""
+        withdrawn = frozenset(purposes)
+        if not withdrawn:
+            return
+        with self._cond:
+            self._purges += 1
+        self._buffer.append(_Purge(withdrawn))
+        self._wake.set()
 
     # --- the app's controls ---------------------------------------------------------
 
@@ -262,6 +295,10 @@ class HttpTransport:
                 entries = []
                 item.target = store.last_seq()
                 flushes.append(item)
+            elif type(item) is _Purge:
+                self._store_entries(store, entries)
+                entries = []
+                self._purge_store(store, item.purposes)
             else:
                 entries.append(item)
         self._store_entries(store, entries)
@@ -282,6 +319,19 @@ class HttpTransport:
             self._drop(QUEUE_FULL, victims, "the queue was full: the oldest went first")
         with self._cond:
             self._flushes += flushes
+            self._check_flushes()
+            self._cond.notify_all()
+
+    def _purge_store(self, store: SqliteQueue, purposes: frozenset[str]) -> None:
+        with self._cond:
+            keep = set(self._in_flight)  # already on the wire: cannot be recalled
+        victims = store.needing(purposes, keep)
+        if victims:
+            store.delete(r.seq for r in victims)
+            withdrawn = ", ".join(sorted(purposes))
+            self._drop(CONSENT_WITHDRAWN, victims, f"consent withdrawn: {withdrawn}")
+        with self._cond:
+            self._purges -= 1
             self._check_flushes()
             self._cond.notify_all()
 
@@ -320,7 +370,9 @@ class HttpTransport:
                 if self._stopping:
                     return None
                 wait: float | None = self._backoff_until - time.monotonic()
-                if wait is not None and wait <= 0:
+                if self._purges:
+                    wait = None  # until the persister has purged
+                elif wait is not None and wait <= 0:
                     due, wait = self._due()
                     if due:
                         rows = self._take_batch()

@@ -17,6 +17,7 @@ RETRIES_EXHAUSTED = "retries_exhausted"  # max_attempts, or max_retry_age passed
 EXPIRED = "expired"  # waited longer than queue_max_age
 QUEUE_FULL = "queue_full"  # the oldest, when the queue's caps were exceeded
 STORAGE_ERROR = "storage_error"  # the queue file could not take it
+CONSENT_WITHDRAWN = "consent_withdrawn"  # it needs a purpose the user withdrew
 DROP_REASONS = (
     REJECTED,
     CLIENT_ERROR,
@@ -25,6 +26,7 @@ DROP_REASONS = (
     EXPIRED,
     QUEUE_FULL,
     STORAGE_ERROR,
+    CONSENT_WITHDRAWN,
 )
 
 

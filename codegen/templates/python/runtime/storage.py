@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2 added `purposes`; version 1 files are upgraded in place
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -29,16 +29,19 @@ CREATE TABLE IF NOT EXISTS events (
     size INTEGER NOT NULL,
     queued_at_ms INTEGER NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
-    first_attempt_ms INTEGER
+    first_attempt_ms INTEGER,
+    purposes TEXT NOT NULL DEFAULT ''
 )
 """
+# The purposes an event needs, as stored: names between commas (",a,b,"), so
+# that `instr(purposes, ',a,')` finds it; '' (version 1 rows) means unknown.
 COLUMNS = (
     "seq, event_id, event_name, wire_format, body, size, queued_at_ms, "
     "attempts, first_attempt_ms"
 )
 MAX_SLOTS = 64
-# 6 parameters a row; SQLite before 3.32 allows 999 per statement.
-ROWS_PER_INSERT = 150
+# 7 parameters a row; SQLite before 3.32 allows 999 per statement.
+ROWS_PER_INSERT = 140
 
 
 class QueueError(Exception):
@@ -59,8 +62,13 @@ class Row:
 
 
 # An event handed over by the tracker, not yet stored:
-# (event_id, event_name, wire_format, body).
-Entry = tuple[str, str, str, bytes]
+# (event_id, event_name, wire_format, body, purposes as stored).
+Entry = tuple[str, str, str, bytes, str]
+
+
+def stored_purposes(purposes: Iterable[str]) -> str:
+    names = sorted(purposes)
+    return "," + ",".join(names) + "," if names else ""
 
 
 class SqliteQueue:
@@ -110,6 +118,10 @@ class SqliteQueue:
                 f"this SDK reads up to {SCHEMA_VERSION})"
             )
         db.execute(SCHEMA)
+        if "purposes" not in _columns(db, "main"):  # a version 1 file
+            db.execute(
+                "ALTER TABLE events ADD COLUMN purposes TEXT NOT NULL DEFAULT ''"
+            )
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _adopt(self, directory: Path) -> None:
@@ -125,11 +137,13 @@ class SqliteQueue:
                     self._db.execute("ATTACH DATABASE ? AS orphan", (str(other),))
                     try:
                         self._db.execute("BEGIN IMMEDIATE")
+                        has = "purposes" in _columns(self._db, "orphan")
                         self._db.execute(
                             "INSERT INTO events (event_id, event_name, wire_format,"
-                            " body, size, queued_at_ms, attempts, first_attempt_ms)"
-                            " SELECT event_id, event_name, wire_format, body, size,"
-                            " queued_at_ms, attempts, first_attempt_ms"
+                            " body, size, queued_at_ms, attempts, first_attempt_ms,"
+                            " purposes) SELECT event_id, event_name, wire_format, body,"
+                            " size, queued_at_ms, attempts, first_attempt_ms,"
+                            f" {'purposes' if has else chr(39) * 2}"
                             " FROM orphan.events ORDER BY seq"
                         )
                         self._db.execute("DELETE FROM orphan.events")
@@ -158,17 +172,18 @@ class SqliteQueue:
         Many rows per statement: each statement lets other threads take the
         interpreter lock, and getting it back can take a switch interval."""
         rows = [
-            (i, name, fmt, body, len(body), now_ms) for i, name, fmt, body in entries
+            (i, name, fmt, body, len(body), now_ms, purposes)
+            for i, name, fmt, body, purposes in entries
         ]
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 for start in range(0, len(rows), ROWS_PER_INSERT):
                     chunk = rows[start : start + ROWS_PER_INSERT]
-                    values = ",".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk))
+                    values = ",".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
                     self._db.execute(
                         "INSERT INTO events (event_id, event_name, wire_format, body,"
-                        f" size, queued_at_ms) VALUES {values}",
+                        f" size, queued_at_ms, purposes) VALUES {values}",
                         [field for row in chunk for field in row],
                     )
                 self._db.execute("COMMIT")
@@ -257,6 +272,18 @@ class SqliteQueue:
                 "WHERE queued_at_ms < ? ORDER BY seq", (queued_before_ms,)
             )
 
+    def needing(self, purposes: Iterable[str], keep: set[int]) -> list[Row]:
+        """The rows (not in `keep`) that need one of `purposes`, and those whose
+        purposes are unknown (written by an SDK before consent was stored)."""
+        wanted = sorted(purposes)
+        if not wanted:
+            return []
+        where = " OR ".join(["instr(purposes, ?) > 0"] * len(wanted))
+        args = [f",{p}," for p in wanted]
+        with self._lock:
+            rows = self._select(f"WHERE purposes = '' OR {where} ORDER BY seq", args)
+        return [r for r in rows if r.seq not in keep]
+
     def over_caps(self, max_events: int, max_bytes: int, keep: set[int]) -> list[Row]:
         """The oldest rows (not in `keep`) to drop so that the queue holds at
         most `max_events` events and `max_bytes` bytes."""
@@ -290,6 +317,10 @@ class SqliteQueue:
         if self._lock_file is not None:
             self._lock_file.close()
             self._lock_file = None
+
+
+def _columns(db: sqlite3.Connection, schema: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA {schema}.table_info(events)")}
 
 
 def _try_lock(path: Path) -> IO[bytes] | None:

@@ -20,8 +20,9 @@ public enum WireFormat: String, Sendable, CaseIterable {
 /// caller's thread, which must return at once (no I/O).
 public protocol FormatTransport: Transport {
     var wireFormat: WireFormat { get }
-    /// One envelope: Protobuf bytes, or canonical JSON as UTF-8.
-    func enqueue(eventName: String, eventId: String, body: [UInt8]) throws
+    /// One envelope: Protobuf bytes, or canonical JSON as UTF-8; `purposes`:
+    /// those the event needs, in name order (`purge` forgets it when one is withdrawn).
+    func enqueue(eventName: String, eventId: String, body: [UInt8], purposes: [String]) throws
     /// Called once by the tracker: its SDK and its error handler (the
     /// fallback for delivery errors).
     func bind(sdk: SdkInfo, report: @escaping (any SdkError) -> Void)
@@ -33,7 +34,7 @@ extension FormatTransport {
     /// An envelope with both encodings: its `wireFormat` one is enqueued.
     public func send(_ event: TrackedEvent) throws {
         let body = wireFormat == .protobuf ? event.protobuf : Array(event.json.utf8)
-        try enqueue(eventName: event.eventName, eventId: event.eventId, body: body)
+        try enqueue(eventName: event.eventName, eventId: event.eventId, body: body, purposes: event.purposes)
     }
 }
 

@@ -104,7 +104,7 @@ public final class HttpTransport: FormatTransport, @unchecked Sendable {
     }
 
     /// Hands over one envelope in `wireFormat`; returns at once.
-    public func enqueue(eventName: String, eventId: String, body: [UInt8]) throws {
+    public func enqueue(eventName: String, eventId: String, body: [UInt8], purposes: [String] = []) throws {
         lock.lock()
         if closed {
             lock.unlock()
@@ -114,13 +114,33 @@ public final class HttpTransport: FormatTransport, @unchecked Sendable {
         if buffered >= max(options.queueMaxEvents, HttpTransport.bufferMin) {  // the disk is stuck
             overflow.append(DroppedEvent(eventId: eventId, eventName: eventName))
         } else {
-            buffer.append(.event(eventId: eventId, eventName: eventName, body: body))
+            buffer.append(.event(Entry(eventId: eventId, eventName: eventName, body: body,
+                                       purposes: purposes.isEmpty ? nil : purposes)))
             buffered += 1
         }
         let schedule = !persistScheduled
         persistScheduled = true
         lock.unlock()
         if schedule { work.async { self.persist() } }
+    }
+
+    /// The user withdrew `purposes` (the tracker calls this): every event
+    /// handed over that needs one of them, and is not in a request already on
+    /// its way, leaves the queue and its journal before the next request
+    /// (dropped as `consent_withdrawn`, reported). Events an earlier run
+    /// queued without their purposes count as needing every purpose. Applied
+    /// on the delivery queue in hand-over order; returns 0 (the count comes
+    /// with the drop report).
+    @discardableResult
+    public func purge(_ purposes: Set<String>) -> Int {
+        if purposes.isEmpty { return 0 }
+        lock.lock()
+        buffer.append(.purge(purposes))
+        let schedule = !persistScheduled
+        persistScheduled = true
+        lock.unlock()
+        if schedule { work.async { self.persist() } }
+        return 0
     }
 
     // MARK: The app's controls
@@ -236,11 +256,18 @@ public final class HttpTransport: FormatTransport, @unchecked Sendable {
         let dropped = overflow
         overflow = []
         lock.unlock()
-        var entries: [(eventId: String, eventName: String, body: [UInt8])] = []
+        var entries: [Entry] = []
         for item in items {
             switch item {
-            case .event(let eventId, let eventName, let body):
-                entries.append((eventId, eventName, body))
+            case .event(let entry):
+                entries.append(entry)
+            case .purge(let purposes):
+                store(&entries)
+                let victims = queue.all.filter { event in
+                    !inFlight.contains(event.seq) && (event.purposes?.contains(where: purposes.contains) ?? true)
+                }
+                remove(victims.map(\.seq))
+                drop(.consentWithdrawn, victims, detail: "consent withdrawn: " + purposes.sorted().joined(separator: ", "))
             case .flush(let request):
                 store(&entries)
                 request.target = queue.last?.seq ?? 0
@@ -262,7 +289,7 @@ public final class HttpTransport: FormatTransport, @unchecked Sendable {
         pump()
     }
 
-    private func store(_ entries: inout [(eventId: String, eventName: String, body: [UInt8])]) {
+    private func store(_ entries: inout [Entry]) {
         if entries.isEmpty { return }
         let now = HttpTransport.nowMs()
         if let added = journal.add(entries, format: wireFormat, atMs: now) {
@@ -456,7 +483,8 @@ public final class HttpTransport: FormatTransport, @unchecked Sendable {
 
 /// What the caller hands to the delivery queue, in order.
 private enum Pending {
-    case event(eventId: String, eventName: String, body: [UInt8])
+    case event(Entry)
+    case purge(Set<String>)
     case flush(FlushRequest)
 }
 

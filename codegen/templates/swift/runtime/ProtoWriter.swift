@@ -15,6 +15,9 @@ public protocol ProtoMessage {
     /// Appends the deprecation warnings of what this value uses; `path`
     /// (ending in ".") is its place below the event, e.g. "article_read.player.".
     func deprecationWarnings(at path: String, into warnings: inout [String])
+    /// A copy without the optional values whose purposes `consent` does not
+    /// grant, inside objects too (docs/event-model.md, "Purposes").
+    func redacted(_ consent: ConsentUse) -> Self
 }
 
 extension ProtoMessage {
@@ -40,6 +43,28 @@ extension ProtoMessage {
     /// Nothing deprecated in it (generated types that can hold something
     /// deprecated implement this).
     public func deprecationWarnings(at path: String, into warnings: inout [String]) {}
+
+    /// Nothing to remove (generated types that can lose values implement this).
+    public func redacted(_ consent: ConsentUse) -> Self { self }
+}
+
+/// The consent one event is tracked under: which values may stay, and the
+/// purposes of those kept (`used`, which starts as those the event needs).
+public final class ConsentUse {
+    public let granted: Set<String>
+    public private(set) var used: Set<String>
+
+    public init(granted: Set<String>, used: Set<String> = []) {
+        self.granted = granted
+        self.used = used
+    }
+
+    /// Whether a value that needs `purposes` may stay; if so, they count as used.
+    public func allows(_ purposes: Set<String>) -> Bool {
+        guard purposes.isSubset(of: granted) else { return false }
+        used.formUnion(purposes)
+        return true
+    }
 }
 
 /// An enum of the model: a case per model value, the raw value being the

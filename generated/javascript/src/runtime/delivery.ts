@@ -54,6 +54,8 @@ export class HttpTransport implements Transport<EncodedEvent> {
   private overflow: QueuedEvent[] = [];
   private queue: QueuedEvent[] = [];
   private readonly live = new Set<QueuedEvent>();
+  private readonly withdrawn = new Set<string>(); // every purpose withdrawn so far (for events restored later)
+  private readonly withdrawnWhileStoring = new Set<QueuedEvent>();
   private queuedBytes = 0;
   private store: QueueStore | undefined;
   private opening = false;
@@ -118,11 +120,37 @@ export class HttpTransport implements Transport<EncodedEvent> {
     const queued: QueuedEvent = {
       seq: 0, ticket: ++this.lastTicket, id: event.eventId, name: event.eventName, fmt: this.encoding.name,
       body: event.body, queuedAtMs: 0, attempts: 0, firstAttemptMs: undefined,
+      ...(event.purposes !== undefined ? { purposes: event.purposes } : {}),
     };
     if (this.buffer.length >= this.bufferMax) this.overflow.push(queued);
     else this.buffer.push(queued);
     // One persist step for everything handed over in this turn of the event loop.
     if (this.buffer.length + this.overflow.length === 1) void Promise.resolve().then(() => this.persist());
+  }
+
+  /**
+   * The user withdrew `purposes` (the tracker calls this): every event handed
+   * over that needs one of them, and is not in a request already on its way,
+   * leaves the buffer, the queue and its storage before the next request
+   * (dropped as consent_withdrawn, reported). Events an earlier run queued
+   * without their purposes count as needing every purpose. Returns how many.
+   */
+  purge(purposes: ReadonlySet<string>): number {
+    if (purposes.size === 0) return 0;
+    for (const p of purposes) this.withdrawn.add(p);
+    const needs = (e: QueuedEvent): boolean => e.purposes === undefined || e.purposes.some((p) => purposes.has(p));
+    const unstored = [...this.buffer.filter(needs), ...this.overflow.filter(needs)];
+    this.buffer = this.buffer.filter((e) => !needs(e));
+    this.overflow = this.overflow.filter((e) => !needs(e));
+    for (const e of this.storing) if (needs(e)) this.withdrawnWhileStoring.add(e); // removed once stored
+    const gone = [...unstored, ...this.remove(this.queue.filter((e) => needs(e) && !this.busy(e)))];
+    this.dropWithdrawn(gone, purposes);
+    this.checkFlushes();
+    return gone.length;
+  }
+
+  private dropWithdrawn(events: readonly QueuedEvent[], purposes: Iterable<string>): void {
+    this.drop("consent_withdrawn", events, `consent withdrawn: ${[...purposes].sort().join(", ")}`);
   }
 
   // --- the app's controls ----------------------------------------------------------
@@ -216,6 +244,10 @@ export class HttpTransport implements Transport<EncodedEvent> {
     }
     this.store = store;
     for (const event of store.restored) this.enter(event);
+    if (this.withdrawn.size > 0) { // withdrawn before the queue opened: what earlier runs left needs it too
+      const purposes = this.withdrawn;
+      this.dropWithdrawn(this.remove(this.queue.filter((e) => e.purposes === undefined || e.purposes.some((p) => purposes.has(p)))), purposes);
+    }
     this.enforceCaps();
     await this.persist();
     this.checkFlushes();
@@ -261,6 +293,8 @@ export class HttpTransport implements Transport<EncodedEvent> {
         const no = new Set(refused);
         for (const e of entries) if (!no.has(e)) this.enter(e);
         this.storing = [];
+        const late = entries.filter((e) => this.withdrawnWhileStoring.delete(e));
+        if (late.length > 0) this.dropWithdrawn(this.remove(late), this.withdrawn);
         this.drop("storage_error", refused, detail);
         this.enforceCaps();
         this.checkFlushes();

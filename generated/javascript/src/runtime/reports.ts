@@ -13,10 +13,12 @@ export type DropReason =
   | "retries_exhausted" // maxAttempts, or maxRetryAgeMs passed
   | "expired" // waited longer than queueMaxAgeMs
   | "queue_full" // the oldest, when the queue's caps were exceeded
-  | "storage_error"; // the storage refused the write
+  | "storage_error" // the storage refused the write
+  | "consent_withdrawn"; // it needs a purpose the user withdrew (docs/delivery.md, "Consent")
 
 export const DROP_REASONS: readonly DropReason[] = [
   "rejected", "client_error", "too_large", "retries_exhausted", "expired", "queue_full", "storage_error",
+  "consent_withdrawn",
 ];
 
 /** One dropped event; `reasons` are the collector's, for a rejected one. */

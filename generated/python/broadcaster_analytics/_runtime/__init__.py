@@ -10,6 +10,7 @@ from .codec import encode_message, json_message
 from .delivery import HttpTransport
 from .deprecations import deprecation_warnings
 from .errors import (
+    ConsentError,
     EncodingError,
     SdkError,
     TransportError,
@@ -34,6 +35,7 @@ from .transport import InMemoryTransport, TrackedEvent, Transport
 from .validation import validate_message
 
 __all__ = [
+    "ConsentError",
     "DeliveryCounters",
     "DeliveryError",
     "DeliveryOptions",

@@ -27,8 +27,15 @@ class FormatTransport(Protocol):
 
     wire_format: WireFormat
 
-    def enqueue(self, event_name: str, event_id: str, body: bytes) -> None:
-        """Take one envelope; may raise, the tracker reports it."""
+    def enqueue(
+        self, event_name: str, event_id: str, body: bytes, purposes: frozenset[str]
+    ) -> None:
+        """Take one envelope (`purposes`: those it needs, for `purge`); may
+        raise, the tracker reports it."""
+
+    def purge(self, purposes: frozenset[str]) -> None:
+        """Forget every envelope not yet sent that needs one of `purposes`
+        (they were withdrawn), before the next request."""
 
 
 # Automatic values that change with every event; the others are the SDK's.

@@ -41,6 +41,19 @@ class EncodingError(SdkError, ValueError):
     """A value cannot be written to the wire (e.g. an unpaired surrogate)."""
 
 
+class ConsentError(SdkError):
+    """An event needs purposes the user has not granted, so it was dropped
+    before encoding (``no consent for event <event_name>: <purpose>, ...``);
+    reported, never raised."""
+
+    def __init__(self, event_name: str, missing: Sequence[str]) -> None:
+        self.event_name = event_name
+        self.missing = tuple(missing)
+        super().__init__(
+            f"no consent for event {event_name}: {', '.join(self.missing)}"
+        )
+
+
 class TransportError(SdkError):
     """The transport failed to take an event (``cannot send event
     <event_name>: <cause>``); reported, never raised. `cause` is what the

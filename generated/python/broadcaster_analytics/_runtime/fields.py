@@ -60,6 +60,11 @@ class FieldSpec:
     min_items: int | None = None
     max_items: int | None = None
     deprecated: str | None = None  # the predicate of its deprecation warning
+    # Consent (docs/event-model.md, "Purposes"): an optional value is removed
+    # unless all of `purposes` are granted; `redacts` says that a kept object
+    # may still lose values inside it.
+    purposes: tuple[str, ...] = ()
+    redacts: bool = False
 
     def __post_init__(self) -> None:
         if not self.attr:

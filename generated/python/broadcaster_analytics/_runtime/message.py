@@ -20,6 +20,11 @@ class Message:
     subclass's `_SPECS`."""
 
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = ()
+    # The purposes this message always needs (its required values'; for an
+    # event its own too), and whether optional values may be removed from it
+    # for want of consent (docs/event-model.md, "Purposes").
+    PURPOSES: ClassVar[frozenset[str]] = frozenset()
+    REDACTS: ClassVar[bool] = False
 
     def validate(self) -> list[ValidationIssue]:
         """Every broken rule (empty when the message is valid)."""

@@ -45,6 +45,7 @@ class AppLifecycle(EventMessage):
     EVENT_NAME: ClassVar[str] = "app_lifecycle"
     EVENT_NUMBER: ClassVar[int] = 31
     CAN_WARN: ClassVar[bool] = False
+    PURPOSES: ClassVar[frozenset[str]] = frozenset({"necessary"})
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="state",

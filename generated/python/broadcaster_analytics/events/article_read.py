@@ -74,6 +74,7 @@ class ArticleRead(EventMessage):
 
     EVENT_NAME: ClassVar[str] = "article_read"
     EVENT_NUMBER: ClassVar[int] = 16
+    PURPOSES: ClassVar[frozenset[str]] = frozenset({"analytics"})
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="content",

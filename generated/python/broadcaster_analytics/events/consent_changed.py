@@ -39,6 +39,7 @@ class ConsentChanged(EventMessage):
     EVENT_NAME: ClassVar[str] = "consent_changed"
     EVENT_NUMBER: ClassVar[int] = 30
     CAN_WARN: ClassVar[bool] = False
+    PURPOSES: ClassVar[frozenset[str]] = frozenset({"necessary"})
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(name="previous", number=1, kind="message", presence=True),
         FieldSpec(

@@ -22,13 +22,15 @@ class PageView(EventMessage):
     page_url: str
     """The page's URL without query parameters (they can carry personal data).
 
-    Privacy: pseudonymous. Constraints: min_length 1, max_length 2048.
+    Privacy: none. Constraints: min_length 1, max_length 2048.
     """
 
     referrer_url: str | None = None
-    """The referring page's URL, if any.
+    """The referring page's URL, if any. Personal: links from mail and
+    social networks can name the user; it is sent only with consent to
+    marketing.
 
-    Privacy: pseudonymous. Constraints: max_length 2048.
+    Privacy: personal. Constraints: max_length 2048.
     """
 
     page_title: str | None = None
@@ -51,6 +53,8 @@ class PageView(EventMessage):
 
     EVENT_NAME: ClassVar[str] = "page_view"
     EVENT_NUMBER: ClassVar[int] = 10
+    PURPOSES: ClassVar[frozenset[str]] = frozenset({"analytics"})
+    REDACTS: ClassVar[bool] = True
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="page_url",
@@ -66,6 +70,7 @@ class PageView(EventMessage):
             kind="string",
             presence=True,
             max_length=2048,
+            purposes=("marketing",),
         ),
         FieldSpec(
             name="page_title",

@@ -51,6 +51,7 @@ class RecommendationClicked(EventMessage):
 
     EVENT_NAME: ClassVar[str] = "recommendation_clicked"
     EVENT_NUMBER: ClassVar[int] = 13
+    PURPOSES: ClassVar[frozenset[str]] = frozenset({"personalisation"})
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="content",

@@ -45,6 +45,7 @@ class ScreenView(EventMessage):
 
     EVENT_NAME: ClassVar[str] = "screen_view"
     EVENT_NUMBER: ClassVar[int] = 11
+    PURPOSES: ClassVar[frozenset[str]] = frozenset({"analytics"})
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="screen_name",

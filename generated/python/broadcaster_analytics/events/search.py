@@ -19,9 +19,9 @@ class Search(EventMessage):
     discovery@broadcaster.example.
     """
 
-    query: str
+    query: str | None = None
     """The search terms as typed. Personal: people search for names, places
-    and health topics; this field is removed before data is shared.
+    and health topics; it is sent only with consent to personalisation.
 
     Privacy: personal. Constraints: min_length 1, max_length 256.
     """
@@ -46,14 +46,17 @@ class Search(EventMessage):
 
     EVENT_NAME: ClassVar[str] = "search"
     EVENT_NUMBER: ClassVar[int] = 12
+    PURPOSES: ClassVar[frozenset[str]] = frozenset({"analytics"})
+    REDACTS: ClassVar[bool] = True
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="query",
             number=1,
             kind="string",
-            required=True,
+            presence=True,
             min_length=1,
             max_length=256,
+            purposes=("personalisation",),
         ),
         FieldSpec(
             name="result_count",

@@ -38,6 +38,7 @@ class Share(EventMessage):
 
     EVENT_NAME: ClassVar[str] = "share"
     EVENT_NUMBER: ClassVar[int] = 15
+    PURPOSES: ClassVar[frozenset[str]] = frozenset({"analytics"})
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="content",

@@ -33,6 +33,7 @@ class VideoCompleted(EventMessage):
     EVENT_NAME: ClassVar[str] = "video_completed"
     EVENT_NUMBER: ClassVar[int] = 23
     CAN_WARN: ClassVar[bool] = False
+    PURPOSES: ClassVar[frozenset[str]] = frozenset({"analytics"})
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="playback_id",

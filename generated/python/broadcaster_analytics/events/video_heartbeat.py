@@ -59,6 +59,7 @@ class VideoHeartbeat(EventMessage):
     EVENT_NAME: ClassVar[str] = "video_heartbeat"
     EVENT_NUMBER: ClassVar[int] = 21
     CAN_WARN: ClassVar[bool] = False
+    PURPOSES: ClassVar[frozenset[str]] = frozenset({"analytics"})
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="playback_id",

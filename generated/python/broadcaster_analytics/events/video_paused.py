@@ -34,6 +34,7 @@ class VideoPaused(EventMessage):
     EVENT_NAME: ClassVar[str] = "video_paused"
     EVENT_NUMBER: ClassVar[int] = 22
     CAN_WARN: ClassVar[bool] = False
+    PURPOSES: ClassVar[frozenset[str]] = frozenset({"analytics"})
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="playback_id",

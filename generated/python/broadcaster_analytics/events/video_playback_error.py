@@ -59,6 +59,7 @@ class VideoPlaybackError(EventMessage):
     EVENT_NAME: ClassVar[str] = "video_playback_error"
     EVENT_NUMBER: ClassVar[int] = 24
     CAN_WARN: ClassVar[bool] = False
+    PURPOSES: ClassVar[frozenset[str]] = frozenset({"necessary"})
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="playback_id",

@@ -58,6 +58,7 @@ class VideoPlaybackStarted(EventMessage):
 
     EVENT_NAME: ClassVar[str] = "video_playback_started"
     EVENT_NUMBER: ClassVar[int] = 20
+    PURPOSES: ClassVar[frozenset[str]] = frozenset({"analytics"})
     _SPECS: ClassVar[tuple[FieldSpec, ...]] = (
         FieldSpec(
             name="content",

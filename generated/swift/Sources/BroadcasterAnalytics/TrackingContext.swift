@@ -61,14 +61,15 @@ public struct TrackingContext: Sendable, Equatable, ContextMessage {
     /// Wire name `user_id` = 11. Privacy: pseudonymous. Constraints: max_length 128.
     public var userId: String?
 
-    /// The user's consent choices when the event was sent.
+    /// The purposes the user had granted when the event was tracked, filled in by the tracker.
     ///
     /// Wire name `consent` = 12. Privacy: none.
-    public var consent: ConsentState
+    public private(set) var consent: [String]
 
-    /// The device, as far as the user's consent allows.
+    /// The device. Personal: with the screen, it can single out a user; it is
+    /// sent only with consent to analytics.
     ///
-    /// Wire name `device` = 13. Privacy: pseudonymous.
+    /// Wire name `device` = 13. Privacy: personal.
     public var device: Device?
 
     /// The interface language as a BCP 47 tag, e.g. en-GB.
@@ -83,7 +84,6 @@ public struct TrackingContext: Sendable, Equatable, ContextMessage {
         appVersion: String,
         sessionId: String? = nil,
         userId: String? = nil,
-        consent: ConsentState,
         device: Device? = nil,
         locale: String? = nil
     ) {
@@ -98,7 +98,7 @@ public struct TrackingContext: Sendable, Equatable, ContextMessage {
         self.appVersion = appVersion
         self.sessionId = sessionId
         self.userId = userId
-        self.consent = consent
+        self.consent = []
         self.device = device
         self.locale = locale
     }
@@ -115,7 +115,7 @@ public struct TrackingContext: Sendable, Equatable, ContextMessage {
         writer.scalar(9, self.appVersion, .string)
         writer.optional(10, self.sessionId, .string)
         writer.optional(11, self.userId, .string)
-        writer.optional(12, self.consent, .message)
+        writer.repeated(12, self.consent, .string)
         writer.optional(13, self.device, .message)
         writer.optional(14, self.locale, .string)
     }
@@ -133,7 +133,7 @@ public struct TrackingContext: Sendable, Equatable, ContextMessage {
         object.scalar("app_version", self.appVersion, .string)
         object.optional("session_id", self.sessionId, .string)
         object.optional("user_id", self.userId, .string)
-        object.optional("consent", self.consent, .message)
+        object.repeated("consent", self.consent, .string)
         object.optional("device", self.device, .message)
         object.optional("locale", self.locale, .string)
         return object.value
@@ -151,7 +151,6 @@ public struct TrackingContext: Sendable, Equatable, ContextMessage {
         if let value = self.userId {
             Check.maxLength(value, 128, at: Check.join(path, "user_id"), into: &issues)
         }
-        self.consent.validate(at: Check.join(path, "consent"), into: &issues)
         if let value = self.device {
             value.validate(at: Check.join(path, "device"), into: &issues)
         }
@@ -167,6 +166,13 @@ public struct TrackingContext: Sendable, Equatable, ContextMessage {
         copy.modelVersion = values.modelVersion
         copy.sdkName = values.sdkName
         copy.sdkVersion = values.sdkVersion
+        copy.consent = values.consent
+        return copy
+    }
+
+    public func redacted(_ consent: ConsentUse) -> Self {
+        var copy = self
+        if copy.device != nil, !consent.allows(["analytics"]) { copy.device = nil }
         return copy
     }
 

@@ -58,7 +58,7 @@ final class CaptureTransport: FormatTransport, @unchecked Sendable {
         self.wireFormat = wireFormat
     }
 
-    func enqueue(eventName: String, eventId: String, body: [UInt8]) {
+    func enqueue(eventName: String, eventId: String, body: [UInt8], purposes: [String]) {
         bodies.append(body)
     }
 }
@@ -72,17 +72,18 @@ final class DeliveryTrackerTests: XCTestCase {
         for format in WireFormat.allCases {
             let log = EncoderLog()
             let sink = CaptureTransport(format)
-            let tracker = Tracker(transport: sink, context: SpyContext(inner: TrackingContext(product: Product.news, platform: Platform.web, appName: "app name", appVersion: "0.0-0", sessionId: "session id", userId: "user id", consent: ConsentState(granted: [ConsentPurpose.analytics, ConsentPurpose.personalisation], updatedAt: Timestamp(seconds: 1700000000, nanos: 123000000)), device: Device(manufacturer: "manufacturer", model: "model", osVersion: "os version", screen: Screen(width: 42, height: 42, pixelRatio: 4.25)), locale: "aa-AA"), log: log),
+            let tracker = Tracker(transport: sink, context: SpyContext(inner: TrackingContext(product: Product.news, platform: Platform.web, appName: "app name", appVersion: "0.0-0", sessionId: "session id", userId: "user id", device: Device(manufacturer: "manufacturer", model: "model", osVersion: "os version", screen: Screen(width: 42, height: 42, pixelRatio: 4.25)), locale: "aa-AA"), log: log),
                                   clock: { Timestamp(seconds: 1700000000, nanos: 250000000) }, idGenerator: { "00000000-0000-4000-8000-000000000001" })
+            tracker.consent = Set(Purpose.allCases)  // the reference envelope's stamp
             XCTAssertTrue(try tracker.track(envelopeEvent()))
             let other: WireFormat = format == .json ? .protobuf : .json
             XCTAssertEqual(log[other], 0, "the \(other) encoder ran")
             XCTAssertEqual(log[format], 1)
             XCTAssertEqual(sink.bodies.count, 1)
             if format == .protobuf {
-                XCTAssertEqual(hex(sink.bodies[0]), "0ac9010a2430303030303030302d303030302d343030302d383030302d303030303030303030303031120b0880e2cfaa061080e59a771a05312e302e30221442726f6164636173746572416e616c79746963732a05312e302e30300138014208617070206e616d654a05302e302d30520a73657373696f6e2069645a077573657220696462110a020102120b0880e2cfaa0610c0a9d33a6a2c0a0c6d616e75666163747572657212056d6f64656c1a0a6f732076657273696f6e2209082a102a1d00008840720561612d4141fa010a0801100118bfcf24202a")
+                XCTAssertEqual(hex(sink.bodies[0]), "0ae8010a2430303030303030302d303030302d343030302d383030302d303030303030303030303031120b0880e2cfaa061080e59a771a05312e302e30221442726f6164636173746572416e616c79746963732a05312e302e30300138014208617070206e616d654a05302e302d30520a73657373696f6e2069645a07757365722069646209616e616c797469637362096d61726b6574696e6762096e6563657373617279620f706572736f6e616c69736174696f6e6a2c0a0c6d616e75666163747572657212056d6f64656c1a0a6f732076657273696f6e2209082a102a1d00008840720561612d4141fa010a0801100118bfcf24202a")
             } else {
-                assertSameText(String(decoding: sink.bodies[0], as: UTF8.self), "{\"app_lifecycle\":{\"cold_start\":true,\"launch_duration_ms\":\"599999\",\"memory_warning_count\":42,\"state\":\"LIFECYCLE_STATE_LAUNCHED\"},\"context\":{\"app_name\":\"app name\",\"app_version\":\"0.0-0\",\"client_timestamp\":\"2023-11-14T22:13:20.250Z\",\"consent\":{\"granted\":[\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_PERSONALISATION\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"},\"device\":{\"manufacturer\":\"manufacturer\",\"model\":\"model\",\"os_version\":\"os version\",\"screen\":{\"height\":42,\"pixel_ratio\":4.25,\"width\":42}},\"event_id\":\"00000000-0000-4000-8000-000000000001\",\"locale\":\"aa-AA\",\"model_version\":\"1.0.0\",\"platform\":\"PLATFORM_WEB\",\"product\":\"PRODUCT_NEWS\",\"sdk_name\":\"BroadcasterAnalytics\",\"sdk_version\":\"1.0.0\",\"session_id\":\"session id\",\"user_id\":\"user id\"}}")
+                assertSameText(String(decoding: sink.bodies[0], as: UTF8.self), "{\"app_lifecycle\":{\"cold_start\":true,\"launch_duration_ms\":\"599999\",\"memory_warning_count\":42,\"state\":\"LIFECYCLE_STATE_LAUNCHED\"},\"context\":{\"app_name\":\"app name\",\"app_version\":\"0.0-0\",\"client_timestamp\":\"2023-11-14T22:13:20.250Z\",\"consent\":[\"analytics\",\"marketing\",\"necessary\",\"personalisation\"],\"device\":{\"manufacturer\":\"manufacturer\",\"model\":\"model\",\"os_version\":\"os version\",\"screen\":{\"height\":42,\"pixel_ratio\":4.25,\"width\":42}},\"event_id\":\"00000000-0000-4000-8000-000000000001\",\"locale\":\"aa-AA\",\"model_version\":\"1.0.0\",\"platform\":\"PLATFORM_WEB\",\"product\":\"PRODUCT_NEWS\",\"sdk_name\":\"BroadcasterAnalytics\",\"sdk_version\":\"1.0.0\",\"session_id\":\"session id\",\"user_id\":\"user id\"}}")
             }
         }
     }
@@ -96,8 +97,9 @@ final class DeliveryTrackerTests: XCTestCase {
                                       gzipMinBytes: 1 << 30, queueDir: folder)
         let sink = try HttpTransport(url: collector.url, options: options)
         let errors = DeliveryErrors()
-        let tracker = Tracker(transport: sink, context: TrackingContext(product: Product.news, platform: Platform.web, appName: "app name", appVersion: "0.0-0", sessionId: "session id", userId: "user id", consent: ConsentState(granted: [ConsentPurpose.analytics, ConsentPurpose.personalisation], updatedAt: Timestamp(seconds: 1700000000, nanos: 123000000)), device: Device(manufacturer: "manufacturer", model: "model", osVersion: "os version", screen: Screen(width: 42, height: 42, pixelRatio: 4.25)), locale: "aa-AA"), onError: { errors.append($0) },
+        let tracker = Tracker(transport: sink, context: TrackingContext(product: Product.news, platform: Platform.web, appName: "app name", appVersion: "0.0-0", sessionId: "session id", userId: "user id", device: Device(manufacturer: "manufacturer", model: "model", osVersion: "os version", screen: Screen(width: 42, height: 42, pixelRatio: 4.25)), locale: "aa-AA"), onError: { errors.append($0) },
                               clock: { Timestamp(seconds: 1700000000, nanos: 250000000) }, idGenerator: { "00000000-0000-4000-8000-000000000001" })
+        tracker.consent = Set(Purpose.allCases)
         XCTAssertTrue(try tracker.track(envelopeEvent()))
         XCTAssertTrue(sink.flush(timeout: 10))
         XCTAssertTrue(sink.close(timeout: 5))
@@ -105,7 +107,7 @@ final class DeliveryTrackerTests: XCTestCase {
         XCTAssertEqual(collector.requests.count, 1)
         var record = ProtoWriter()
         record.tag(1, .lengthDelimited)
-        record.lengthDelimited(try hexBytes("0ac9010a2430303030303030302d303030302d343030302d383030302d303030303030303030303031120b0880e2cfaa061080e59a771a05312e302e30221442726f6164636173746572416e616c79746963732a05312e302e30300138014208617070206e616d654a05302e302d30520a73657373696f6e2069645a077573657220696462110a020102120b0880e2cfaa0610c0a9d33a6a2c0a0c6d616e75666163747572657212056d6f64656c1a0a6f732076657273696f6e2209082a102a1d00008840720561612d4141fa010a0801100118bfcf24202a"))
+        record.lengthDelimited(try hexBytes("0ae8010a2430303030303030302d303030302d343030302d383030302d303030303030303030303031120b0880e2cfaa061080e59a771a05312e302e30221442726f6164636173746572416e616c79746963732a05312e302e30300138014208617070206e616d654a05302e302d30520a73657373696f6e2069645a07757365722069646209616e616c797469637362096d61726b6574696e6762096e6563657373617279620f706572736f6e616c69736174696f6e6a2c0a0c6d616e75666163747572657212056d6f64656c1a0a6f732076657273696f6e2209082a102a1d00008840720561612d4141fa010a0801100118bfcf24202a"))
         XCTAssertEqual(hex(Array(request.body.prefix(record.bytes.count))), hex(record.bytes))
         XCTAssertEqual(request.body[record.bytes.count], 0x12, "then sent_at")
         XCTAssertFalse(try tracker.track(envelopeEvent()))

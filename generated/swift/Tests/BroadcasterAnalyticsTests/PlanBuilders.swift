@@ -26,7 +26,7 @@ enum PlanBuilders {
     }
 
     static func buildConsentState(_ v: PlanNode) throws -> ConsentState {
-        try ConsentState(granted: v.req("granted").list { try $0.member(ConsentPurpose.self) }, updatedAt: v.opt("updated_at").map { try $0.timestamp() })
+        try ConsentState(granted: v.req("granted").list { try $0.string() }, updatedAt: v.opt("updated_at").map { try $0.timestamp() })
     }
 
     static func buildContent(_ v: PlanNode) throws -> Content {
@@ -62,7 +62,7 @@ enum PlanBuilders {
     }
 
     static func buildSearch(_ v: PlanNode) throws -> Search {
-        try Search(query: v.req("query").string(), resultCount: v.req("result_count").int32(), filters: v.opt("filters").map { try $0.list { try $0.member(ContentKind.self) } }, latencyMs: v.opt("latency_ms").map { try $0.float() })
+        try Search(query: v.opt("query").map { try $0.string() }, resultCount: v.req("result_count").int32(), filters: v.opt("filters").map { try $0.list { try $0.member(ContentKind.self) } }, latencyMs: v.opt("latency_ms").map { try $0.float() })
     }
 
     static func buildShare(_ v: PlanNode) throws -> Share {

@@ -3,8 +3,9 @@
 //
 //     program --url URL --queue-dir DIR --phase track|resume [--count N]
 //             [--options JSON] [--invalid-at I] [--flush-timeout S]
+//             [--consent P,P,...|all] [--withdraw P,P,...]
 //
-// Output lines: `tracked <N>`, `drop <reason> <status or -> <ids>`,
+// Output lines: `tracked <N>`, `consent <dropped>`, `drop <reason> <status or -> <ids>`,
 // `error <type> <message>`, `done <counters as JSON>`. The events come from
 // Workload*.kt, which kotlin_program.py writes from the conformance cases.
 package delivery.program
@@ -15,6 +16,8 @@ import org.broadcaster.analytics.DeliveryOptions
 import org.broadcaster.analytics.DropReason
 import org.broadcaster.analytics.HttpTransport
 import org.broadcaster.analytics.Policy
+import org.broadcaster.analytics.Purpose
+import org.broadcaster.analytics.consent
 import org.broadcaster.analytics.SdkError
 import org.broadcaster.analytics.Timestamp
 import org.broadcaster.analytics.Tracker
@@ -76,18 +79,31 @@ private fun json(counters: DeliveryCounters): String {
         "\"retried\":${counters.retried},\"requests\":${counters.requests},\"dropped\":{$dropped}}"
 }
 
+/** The purposes of a --consent or --withdraw list ("all": every purpose of the model). */
+private fun purposes(names: String): Set<Purpose> =
+    if (names == "all") Purpose.entries.toSet()
+    else names.split(",").filter { it.isNotEmpty() }.map { name -> Purpose.entries.single { it.wireName == name } }.toSet()
+
 fun main(args: Array<String>) {
     val given = args.toList().chunked(2).associate { (name, value) -> name.removePrefix("--") to value }
     val count = given["count"]?.toInt() ?: 0
     val invalidAt = given["invalid-at"]?.toInt() ?: -1
     val transport = HttpTransport(given.getValue("url"), options(given["options"] ?: "{}", File(given.getValue("queue-dir"))))
     if (given["phase"] == "track") {
-        var next = 0
+        var current = 0 // the id of the event being tracked (one the tracker drops takes none)
         val tracker = Tracker(transport, workloadContext(), Policy.SEND, ::report, {}, { Timestamp(CLIENT_SECONDS, CLIENT_NANOS) },
-            { "00000000-0000-4000-8000-" + (next++).toString().padStart(12, '0') })
-        for (i in 0 until count) tracker.track(if (i == invalidAt) invalidEvent() else WORKLOAD[i % WORKLOAD.size]())
+            { "00000000-0000-4000-8000-" + current.toString().padStart(12, '0') })
+        val granted = purposes(given["consent"] ?: "all")
+        tracker.consent = granted
+        for (i in 0 until count) {
+            current = i
+            tracker.track(if (i == invalidAt) invalidEvent() else WORKLOAD[i % WORKLOAD.size]())
+        }
         while (transport.counters().buffered > 0) Thread.sleep(5)
         say("tracked $count")
+        say("consent ${tracker.consentDropped}")
+        val withdrawn = purposes(given["withdraw"] ?: "")
+        if (withdrawn.isNotEmpty()) tracker.consent = granted - withdrawn
     } else if (given["phase"] == "resume") {
         Tracker(transport, workloadContext(), Policy.THROW, ::report)
     } else {

@@ -3,8 +3,9 @@
 //
 //     program --url URL --queue-dir DIR --phase track|resume [--count N]
 //             [--options JSON] [--invalid-at I] [--flush-timeout S]
+//             [--consent P,P,...|all] [--withdraw P,P,...]
 //
-// and prints `tracked <N>`, `drop <reason> <status or -> <ids>` and
+// and prints `tracked <N>`, `consent <dropped>`, `drop <reason> <status or -> <ids>` and
 // `done <counters as JSON>`. `--phase bench` times track() on this thread
 // and the sustained rate to the collector (bench/delivery.py) and prints
 // `bench <JSON>`. The events come from the generated Workload module
@@ -78,6 +79,17 @@ func waitUntilQueued(_ transport: HttpTransport) {
     while transport.counters().buffered > 0 { usleep(5_000) }
 }
 
+/// The purposes of a --consent or --withdraw list ("all": every purpose of the model).
+func purposes(_ names: String) throws -> Set<Purpose> {
+    if names == "all" { return Set(Purpose.allCases) }
+    return Set(try names.split(separator: ",").map { name in
+        guard let purpose = Purpose(rawValue: String(name)) else {
+            throw DeliveryConfigurationError(message: "not a purpose: \(name)")
+        }
+        return purpose
+    })
+}
+
 func run(_ args: [String: String]) throws -> Int32 {
     guard let url = args["url"], let queueDir = args["queue-dir"], let phase = args["phase"] else {
         fputs("usage: DeliveryProgram --url URL --queue-dir DIR --phase track|resume|bench ...\n", stderr)
@@ -92,17 +104,20 @@ func run(_ args: [String: String]) throws -> Int32 {
     if phase == "track" {
         let events = workloadEvents()
         let invalidAt = Int(args["invalid-at"] ?? "-1") ?? -1
-        var next = 0
+        var current = 0  // the id of the event being tracked (one the tracker drops takes none)
         let tracker = Tracker(transport: transport, context: workloadContext(), policy: .send, onError: report,
-                              clock: { clientTimestamp }, idGenerator: {
-                                  defer { next += 1 }
-                                  return eventId(next)
-                              })
+                              clock: { clientTimestamp }, idGenerator: { eventId(current) })
+        let granted = try purposes(args["consent"] ?? "all")
+        tracker.consent = granted
         for index in 0..<count {
+            current = index
             _ = try (index == invalidAt ? invalidEvent : events[index % events.count])(tracker)
         }
         waitUntilQueued(transport)
         say("tracked \(count)")
+        say("consent \(tracker.consentDropped)")
+        let withdrawn = try purposes(args["withdraw"] ?? "")
+        if !withdrawn.isEmpty { tracker.consent = granted.subtracting(withdrawn) }
     } else {
         _ = Tracker(transport: transport, context: workloadContext(), onError: report)
     }
@@ -132,9 +147,11 @@ func bench(url: String, queueDir: String, count: Int, sustained: Int) throws -> 
     let transport = try HttpTransport(url: url, options: DeliveryOptions(
         queueMaxEvents: 1_000_000, queueMaxBytes: 1_000_000_000, queueDir: queueDir))
     let tracker = Tracker(transport: transport, context: benchContext(), onError: report)
+    tracker.consent = Set(Purpose.allCases)  // the heartbeat needs analytics
     let fast = try percentiles(count) { _ = try heartbeat(tracker) }
     guard transport.flush(timeout: 120) else { throw DeliveryConfigurationError(message: "flush timed out") }
     let memory = Tracker(transport: InMemoryTransport(), context: benchContext())
+    memory.consent = Set(Purpose.allCases)
     let generic = try percentiles(count) { _ = try heartbeat(memory) }
     let before = transport.counters()
     let started = DispatchTime.now().uptimeNanoseconds

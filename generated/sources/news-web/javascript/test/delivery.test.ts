@@ -26,7 +26,7 @@ import {
 import { FIELD_TABLE } from "../src/runtime/codec.js";
 import { ACCEPTED, type CollectorReply, type SeenRequest, TestCollector, eventIds } from "./collector.js";
 
-const CONTEXT: TrackingContextProps = { appName: "app name", appVersion: "0.0-0", sessionId: "session id", userId: "user id", consent: { granted: ["analytics", "personalisation"], updatedAt: new Timestamp(1700000000n, 123000000) }, device: { manufacturer: "manufacturer", model: "model", osVersion: "os version", screen: { width: 42, height: 42, pixelRatio: 4.25 } }, locale: "aa-AA" };
+const CONTEXT: TrackingContextProps = { appName: "app name", appVersion: "0.0-0", sessionId: "session id", userId: "user id", device: { manufacturer: "manufacturer", model: "model", osVersion: "os version", screen: { width: 42, height: 42, pixelRatio: 4.25 } }, locale: "aa-AA" };
 const FAST: DeliveryOptions = { flushIntervalMs: 50, requestTimeoutMs: 2000, backoffBaseMs: 10, backoffMaxMs: 20 };
 const OFFLINE = "http://127.0.0.1:9"; // nobody listens on the discard port
 const DEFAULTS = {
@@ -231,7 +231,7 @@ test("the queue survives a restart (the journal file)", async () => {
     assert.deepEqual(readdirSync(dir), ["queue-0.jsonl"]); // the lock is released
     const journal = readFileSync(`${dir}/queue-0.jsonl`, "utf8").split("\n");
     assert.equal(journal[0], '{"format":"codegen-queue","version":1}');
-    assert.match(journal[1] as string, /^\{"op":"add","seq":1,"id":"id-0000","name":"[a-z_]+","fmt":"json","body":"[A-Za-z0-9+/=]+","queued_at_ms":\d+\}$/);
+    assert.match(journal[1] as string, /^\{"op":"add","seq":1,"id":"id-0000","name":"[a-z_]+","fmt":"json","body":"[A-Za-z0-9+/=]+","queued_at_ms":\d+,"purposes":\["[a-z_]+"(,"[a-z_]+")*\]\}$/);
     const online = setup(collector.url, dir, { wireFormat: jsonFormat });
     assert.equal(await online.transport.flush(10_000), true);
     await online.transport.close(5_000);
@@ -270,7 +270,7 @@ test("the journal is compacted once dead records outnumber live ones past 1 MiB"
   await withCollector(async (collector) => {
     const dir = folder();
     const { transport, track } = setup(collector.url, dir, { batchMaxEvents: 500, flushIntervalMs: 60_000 });
-    track(6_000);
+    track(7_000);
     while (transport.counters().buffered > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const before = readFileSync(`${dir}/queue-0.jsonl`, "utf8").length;
     assert.equal(await transport.flush(30_000), true);
@@ -279,12 +279,12 @@ test("the journal is compacted once dead records outnumber live ones past 1 MiB"
     assert.ok(before > 1024 * 1024, `${before} bytes before`);
     assert.ok(after.length < before / 2, `${after.length} bytes after`);
     assert.ok(after.startsWith('{"format":"codegen-queue","version":1}\n'));
-    assert.equal(transport.counters().sent, 6_000);
+    assert.equal(transport.counters().sent, 7_000);
     const again = setup(collector.url, dir);
     assert.equal(await again.transport.flush(10_000), true);
     await again.transport.close(5_000);
     assert.equal(again.transport.counters().queued, 0); // nothing came back to life
-    assert.equal(collector.requests.length, 12);
+    assert.equal(collector.requests.length, 14);
   });
 });
 

@@ -6,6 +6,7 @@
 public struct AppLifecycle: Sendable, Equatable, TrackableEvent {
     public static let eventName = "app_lifecycle"
     public static let eventNumber = 31
+    public static let purposes: Set<String> = ["necessary"]
 
     /// The new state.
     ///

@@ -8,6 +8,7 @@
 public struct ArticleRead: Sendable, Equatable, TrackableEvent {
     public static let eventName = "article_read"
     public static let eventNumber = 16
+    public static let purposes: Set<String> = ["analytics"]
 
     /// The article.
     ///

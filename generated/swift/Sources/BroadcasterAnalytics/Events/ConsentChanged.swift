@@ -6,6 +6,7 @@
 public struct ConsentChanged: Sendable, Equatable, TrackableEvent {
     public static let eventName = "consent_changed"
     public static let eventNumber = 30
+    public static let purposes: Set<String> = ["necessary"]
 
     /// The choices before the change; absent on first use.
     ///

@@ -6,15 +6,18 @@
 public struct PageView: Sendable, Equatable, TrackableEvent {
     public static let eventName = "page_view"
     public static let eventNumber = 10
+    public static let purposes: Set<String> = ["analytics"]
 
     /// The page's URL without query parameters (they can carry personal data).
     ///
-    /// Wire name `page_url` = 1. Privacy: pseudonymous. Constraints: min_length 1, max_length 2048.
+    /// Wire name `page_url` = 1. Privacy: none. Constraints: min_length 1, max_length 2048.
     public var pageUrl: String
 
-    /// The referring page's URL, if any.
+    /// The referring page's URL, if any. Personal: links from mail and
+    /// social networks can name the user; it is sent only with consent to
+    /// marketing.
     ///
-    /// Wire name `referrer_url` = 2. Privacy: pseudonymous. Constraints: max_length 2048.
+    /// Wire name `referrer_url` = 2. Privacy: personal. Constraints: max_length 2048.
     public var referrerUrl: String?
 
     /// The document title.
@@ -86,5 +89,11 @@ public struct PageView: Sendable, Equatable, TrackableEvent {
 
     public func deprecationWarnings(at path: String, into warnings: inout [String]) {
         self.content?.deprecationWarnings(at: path + "content.", into: &warnings)
+    }
+
+    public func redacted(_ consent: ConsentUse) -> Self {
+        var copy = self
+        if copy.referrerUrl != nil, !consent.allows(["marketing"]) { copy.referrerUrl = nil }
+        return copy
     }
 }

@@ -6,6 +6,7 @@
 public struct RecommendationClicked: Sendable, Equatable, TrackableEvent {
     public static let eventName = "recommendation_clicked"
     public static let eventNumber = 13
+    public static let purposes: Set<String> = ["personalisation"]
 
     /// The recommended item.
     ///

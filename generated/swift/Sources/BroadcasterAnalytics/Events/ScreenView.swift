@@ -6,6 +6,7 @@
 public struct ScreenView: Sendable, Equatable, TrackableEvent {
     public static let eventName = "screen_view"
     public static let eventNumber = 11
+    public static let purposes: Set<String> = ["analytics"]
 
     /// Stable name of the screen, e.g. "home" or "sport/football/results".
     ///

@@ -6,12 +6,13 @@
 public struct Search: Sendable, Equatable, TrackableEvent {
     public static let eventName = "search"
     public static let eventNumber = 12
+    public static let purposes: Set<String> = ["analytics"]
 
     /// The search terms as typed. Personal: people search for names, places
-    /// and health topics; this field is removed before data is shared.
+    /// and health topics; it is sent only with consent to personalisation.
     ///
     /// Wire name `query` = 1. Privacy: personal. Constraints: min_length 1, max_length 256.
-    public var query: String
+    public var query: String?
 
     /// Number of results shown.
     ///
@@ -29,7 +30,7 @@ public struct Search: Sendable, Equatable, TrackableEvent {
     public var latencyMs: Float?
 
     public init(
-        query: String,
+        query: String? = nil,
         resultCount: Int32,
         filters: [ContentKind]? = nil,
         latencyMs: Float? = nil
@@ -41,7 +42,7 @@ public struct Search: Sendable, Equatable, TrackableEvent {
     }
 
     public func writeFields(to writer: inout ProtoWriter) {
-        writer.scalar(1, self.query, .string)
+        writer.optional(1, self.query, .string)
         writer.scalar(2, self.resultCount, .int32)
         writer.repeated(3, self.filters ?? [], .enumeration)
         writer.optional(4, self.latencyMs, .float)
@@ -49,7 +50,7 @@ public struct Search: Sendable, Equatable, TrackableEvent {
 
     public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
-        object.scalar("query", self.query, .string)
+        object.optional("query", self.query, .string)
         object.scalar("result_count", self.resultCount, .int32)
         object.repeated("filters", self.filters ?? [], .enumeration)
         object.optional("latency_ms", self.latencyMs, .float)
@@ -57,8 +58,10 @@ public struct Search: Sendable, Equatable, TrackableEvent {
     }
 
     public func validate(at path: String, into issues: inout [ValidationIssue]) {
-        Check.minLength(self.query, 1, at: Check.join(path, "query"), into: &issues)
-        Check.maxLength(self.query, 256, at: Check.join(path, "query"), into: &issues)
+        if let value = self.query {
+            Check.minLength(value, 1, at: Check.join(path, "query"), into: &issues)
+            Check.maxLength(value, 256, at: Check.join(path, "query"), into: &issues)
+        }
         Check.minimum(self.resultCount, 0, at: Check.join(path, "result_count"), into: &issues)
         if let items = self.filters {
             Check.maxItems(items.count, 5, at: Check.join(path, "filters"), into: &issues)
@@ -70,5 +73,11 @@ public struct Search: Sendable, Equatable, TrackableEvent {
 
     public func deprecationWarnings(at path: String, into warnings: inout [String]) {
         for element in self.filters ?? [] { element.deprecationWarnings(at: path + "filters", into: &warnings) }
+    }
+
+    public func redacted(_ consent: ConsentUse) -> Self {
+        var copy = self
+        if copy.query != nil, !consent.allows(["personalisation"]) { copy.query = nil }
+        return copy
     }
 }

@@ -6,6 +6,7 @@
 public struct Share: Sendable, Equatable, TrackableEvent {
     public static let eventName = "share"
     public static let eventNumber = 15
+    public static let purposes: Set<String> = ["analytics"]
 
     /// What was shared.
     ///

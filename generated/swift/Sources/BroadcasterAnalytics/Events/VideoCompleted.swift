@@ -6,6 +6,7 @@
 public struct VideoCompleted: Sendable, Equatable, TrackableEvent {
     public static let eventName = "video_completed"
     public static let eventNumber = 23
+    public static let purposes: Set<String> = ["analytics"]
 
     /// The playback that completed.
     ///

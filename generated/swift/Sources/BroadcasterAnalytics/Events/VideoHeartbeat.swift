@@ -6,6 +6,7 @@
 public struct VideoHeartbeat: Sendable, Equatable, TrackableEvent {
     public static let eventName = "video_heartbeat"
     public static let eventNumber = 21
+    public static let purposes: Set<String> = ["analytics"]
 
     /// The playback this heartbeat belongs to.
     ///

@@ -6,6 +6,7 @@
 public struct VideoPaused: Sendable, Equatable, TrackableEvent {
     public static let eventName = "video_paused"
     public static let eventNumber = 22
+    public static let purposes: Set<String> = ["analytics"]
 
     /// The playback that was paused.
     ///

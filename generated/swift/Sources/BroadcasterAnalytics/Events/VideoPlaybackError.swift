@@ -6,6 +6,7 @@
 public struct VideoPlaybackError: Sendable, Equatable, TrackableEvent {
     public static let eventName = "video_playback_error"
     public static let eventNumber = 24
+    public static let purposes: Set<String> = ["necessary"]
 
     /// The playback that failed.
     ///

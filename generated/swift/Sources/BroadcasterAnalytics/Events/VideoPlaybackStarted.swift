@@ -6,6 +6,7 @@
 public struct VideoPlaybackStarted: Sendable, Equatable, TrackableEvent {
     public static let eventName = "video_playback_started"
     public static let eventNumber = 20
+    public static let purposes: Set<String> = ["analytics"]
 
     /// The video or stream.
     ///

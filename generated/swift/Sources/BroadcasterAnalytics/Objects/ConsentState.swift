@@ -5,10 +5,10 @@
 /// Model object `consent_state`.
 public struct ConsentState: Sendable, Equatable, ProtoMessage {
 
-    /// Purposes the user consented to.
+    /// Names of the purposes granted (the model's purposes), in the SDKs' Purpose order.
     ///
-    /// Wire name `granted` = 1. Privacy: none. Constraints: max_items 8.
-    public var granted: [ConsentPurpose]
+    /// Wire name `granted` = 1. Privacy: none. Constraints: max_length 64, max_items 16, pattern `[a-z][a-z0-9_]*` (whole value).
+    public var granted: [String]
 
     /// When the user last changed their choices.
     ///
@@ -16,7 +16,7 @@ public struct ConsentState: Sendable, Equatable, ProtoMessage {
     public var updatedAt: Timestamp?
 
     public init(
-        granted: [ConsentPurpose],
+        granted: [String],
         updatedAt: Timestamp? = nil
     ) {
         self.granted = granted
@@ -24,21 +24,29 @@ public struct ConsentState: Sendable, Equatable, ProtoMessage {
     }
 
     public func writeFields(to writer: inout ProtoWriter) {
-        writer.repeated(1, self.granted, .enumeration)
+        writer.repeated(1, self.granted, .string)
         writer.optional(2, self.updatedAt, .message)
     }
 
     public func toJsonValue() -> JSONValue {
         var object = JSONObjectWriter()
-        object.repeated("granted", self.granted, .enumeration)
+        object.repeated("granted", self.granted, .string)
         object.optional("updated_at", self.updatedAt, .message)
         return object.value
     }
 
     public func validate(at path: String, into issues: inout [ValidationIssue]) {
-        Check.maxItems(self.granted.count, 8, at: Check.join(path, "granted"), into: &issues)
+        Check.maxItems(self.granted.count, 16, at: Check.join(path, "granted"), into: &issues)
+        for (index, element) in self.granted.enumerated() {
+            Check.maxLength(element, 64, at: Check.index(Check.join(path, "granted"), index), into: &issues)
+            Check.pattern(element, _Patterns.granted, at: Check.index(Check.join(path, "granted"), index), into: &issues)
+        }
         if let value = self.updatedAt {
             value.validate(at: Check.join(path, "updated_at"), into: &issues)
         }
+    }
+
+    private enum _Patterns {
+        static let granted = Pattern("[a-z][a-z0-9_]*")
     }
 }

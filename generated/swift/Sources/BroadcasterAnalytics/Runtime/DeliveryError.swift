@@ -20,6 +20,8 @@ public enum DropReason: String, Sendable, CaseIterable {
     case queueFull = "queue_full"
     /// The queue file could not take it.
     case storageError = "storage_error"
+    /// It needs a purpose the user withdrew (docs/delivery.md, "Consent").
+    case consentWithdrawn = "consent_withdrawn"
 }
 
 /// One dropped event; `reasons` are the collector's, for a rejected one.

@@ -12,6 +12,14 @@ import Darwin
 #endif
 
 /// One event in the queue.
+/// An envelope handed over, not yet in the journal.
+struct Entry {
+    let eventId: String
+    let eventName: String
+    let body: [UInt8]
+    let purposes: [String]?
+}
+
 struct QueuedEvent {
     let seq: Int
     let eventId: String
@@ -21,6 +29,8 @@ struct QueuedEvent {
     let queuedAtMs: Int64
     var attempts = 0
     var firstAttemptMs: Int64?
+    /// The purposes it needs, in name order; nil when an older SDK queued it (purged on any withdrawal).
+    var purposes: [String]?
 }
 
 /// The journal of one slot. Not thread-safe: the transport calls it from
@@ -99,11 +109,10 @@ final class QueueJournal {
     }
 
     /// Stores new events (one write); nil when the file refused them.
-    func add(_ entries: [(eventId: String, eventName: String, body: [UInt8])], format: WireFormat,
-             atMs: Int64) -> [QueuedEvent]? {
+    func add(_ entries: [Entry], format: WireFormat, atMs: Int64) -> [QueuedEvent]? {
         let events = entries.enumerated().map { offset, entry in
             QueuedEvent(seq: nextSeq + offset, eventId: entry.eventId, eventName: entry.eventName, format: format,
-                        body: entry.body, queuedAtMs: atMs)
+                        body: entry.body, queuedAtMs: atMs, purposes: entry.purposes)
         }
         return store(events) ? events : nil
     }
@@ -222,6 +231,14 @@ final class QueueJournal {
         out += Array("\",\"queued_at_ms\":\(event.queuedAtMs)".utf8)
         if event.attempts > 0 { out += Array(",\"attempts\":\(event.attempts)".utf8) }
         if let first = event.firstAttemptMs { out += Array(",\"first_attempt_ms\":\(first)".utf8) }
+        if let purposes = event.purposes {
+            out += Array(",\"purposes\":[".utf8)
+            for (index, purpose) in purposes.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                CanonicalJSON.writeString(purpose, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
         out += Array("}\n".utf8)
     }
 
@@ -244,7 +261,7 @@ final class QueueJournal {
             let moved = events.enumerated().map { offset, event in
                 QueuedEvent(seq: nextSeq + offset, eventId: event.eventId, eventName: event.eventName,
                             format: event.format, body: event.body, queuedAtMs: event.queuedAtMs,
-                            attempts: event.attempts, firstAttemptMs: event.firstAttemptMs)
+                            attempts: event.attempts, firstAttemptMs: event.firstAttemptMs, purposes: event.purposes)
             }
             guard store(moved) else { continue }
             loaded += moved
@@ -314,7 +331,8 @@ final class QueueJournal {
             events[Int(seq)] = QueuedEvent(
                 seq: Int(seq), eventId: id, eventName: name, format: format, body: [UInt8](body),
                 queuedAtMs: queuedAt, attempts: Int(integer(record["attempts"]) ?? 0),
-                firstAttemptMs: integer(record["first_attempt_ms"]))
+                firstAttemptMs: integer(record["first_attempt_ms"]),
+                purposes: (record["purposes"] as? [Any])?.compactMap { $0 as? String })
             seen.nextSeq = max(seen.nextSeq, Int(seq) + 1)
         case "try":
             let at = integer(record["at_ms"]) ?? 0

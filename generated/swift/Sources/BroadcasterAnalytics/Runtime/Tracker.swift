@@ -12,9 +12,14 @@ public protocol TrackableEvent: ProtoMessage {
     static var eventName: String { get }
     /// The event's field number in the envelope.
     static var eventNumber: Int { get }
+    /// The purposes it always needs: its own and its required values'.
+    static var purposes: Set<String> { get }
 }
 
 extension TrackableEvent {
+    /// None (events that need purposes say so).
+    public static var purposes: Set<String> { [] }
+
     /// The warnings for the deprecated things this event uses (the event, set
     /// properties and enum values, inside objects too), each distinct one once
     /// (texts: docs/sdk-api.md).
@@ -33,13 +38,19 @@ public struct AutoValues: Sendable, Equatable {
     public var modelVersion: String
     public var sdkName: String
     public var sdkVersion: String
+    /// The purposes granted when the event was tracked, in the model's order (the consent stamp).
+    public var consent: [String]
 
-    public init(eventId: String, clientTimestamp: Timestamp, modelVersion: String, sdkName: String, sdkVersion: String) {
+    public init(
+        eventId: String, clientTimestamp: Timestamp, modelVersion: String, sdkName: String, sdkVersion: String,
+        consent: [String] = []
+    ) {
         self.eventId = eventId
         self.clientTimestamp = clientTimestamp
         self.modelVersion = modelVersion
         self.sdkName = sdkName
         self.sdkVersion = sdkVersion
+        self.consent = consent
     }
 }
 
@@ -61,6 +72,12 @@ public struct SdkInfo: Sendable, Equatable {
 public protocol ContextMessage: ProtoMessage {
     /// A copy with the `auto` properties set from `values`.
     func withAuto(_ values: AutoValues) -> Self
+    /// The purposes every event needs because of the context's required values.
+    static var purposes: Set<String> { get }
+}
+
+extension ContextMessage {
+    public static var purposes: Set<String> { [] }
 }
 
 /// What the tracker does with an event that breaks a constraint.
@@ -81,19 +98,32 @@ public struct TrackedEvent: Sendable, Equatable {
     public let protobuf: [UInt8]
     /// Canonical JSON of the whole envelope.
     public let json: String
+    /// The purposes it needs (its own, and those of the values it carries), in name order.
+    public let purposes: [String]
 
-    public init(eventName: String, eventId: String, protobuf: [UInt8], json: String) {
+    public init(eventName: String, eventId: String, protobuf: [UInt8], json: String, purposes: [String] = []) {
         self.eventName = eventName
         self.eventId = eventId
         self.protobuf = protobuf
         self.json = json
+        self.purposes = purposes
     }
 }
 
 /// Delivers envelopes (HTTP, a queue, a file...). Errors it throws are
 /// reported to the tracker's onError, never to the caller of `track`.
+/// `purge` is called when the user withdraws purposes: it forgets every event
+/// not yet sent that needs one of them (docs/delivery.md, "Consent").
 public protocol Transport: AnyObject {
     func send(_ event: TrackedEvent) throws
+    @discardableResult
+    func purge(_ purposes: Set<String>) -> Int
+}
+
+extension Transport {
+    /// Nothing held: nothing to purge.
+    @discardableResult
+    public func purge(_ purposes: Set<String>) -> Int { 0 }
 }
 
 /// Keeps every envelope in `events`; for tests and debugging.
@@ -119,6 +149,16 @@ public final class InMemoryTransport: Transport, @unchecked Sendable {
         lock.lock()
         stored.removeAll()
         lock.unlock()
+    }
+
+    /// Forgets the events that need one of `purposes` (withdrawn); how many.
+    @discardableResult
+    public func purge(_ purposes: Set<String>) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let before = stored.count
+        stored.removeAll { !purposes.isDisjoint(with: $0.purposes) }
+        return before - stored.count
     }
 }
 
@@ -146,6 +186,24 @@ public struct ValidationError: SdkError {
 
     public var message: String {
         "invalid event \(eventName): " + issues.map(\.description).joined(separator: "; ")
+    }
+}
+
+/// The event needs purposes the user has not granted, so it was dropped
+/// before encoding: `no consent for event <eventName>: <purpose>, ...`.
+/// Reported to onError, never thrown.
+public struct ConsentError: SdkError {
+    public let eventName: String
+    /// The purposes it needs that are not granted, in name order.
+    public let missing: [String]
+
+    public init(eventName: String, missing: [String]) {
+        self.eventName = eventName
+        self.missing = missing
+    }
+
+    public var message: String {
+        "no consent for event \(eventName): " + missing.joined(separator: ", ")
     }
 }
 
@@ -188,6 +246,8 @@ public final class Tracker<C: ContextMessage>: @unchecked Sendable {
     public let transport: Transport
     private var currentContext: C
     private var warned: Set<String> = []
+    private var granted: Set<String> = defaultGrantedPurposes
+    private var dropped = 0
     public let policy: Policy
     private let onError: (any SdkError) -> Void
     private let onWarning: (String) -> Void
@@ -234,18 +294,55 @@ public final class Tracker<C: ContextMessage>: @unchecked Sendable {
         }
     }
 
-    /// Validates, encodes and sends `event`; true when it reached the
-    /// transport. Throws only under the `.throw` policy, and only a
-    /// ValidationError; every other problem goes to onError.
+    /// The names of the granted purposes (the typed `consent` is generated beside `Purpose`).
+    var grantedPurposes: Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return granted
+    }
+
+    /// Events dropped because a purpose they need was not granted.
+    public var consentDropped: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return dropped
+    }
+
+    /// Sets the granted purposes (by name); withdrawn ones are purged from the transport.
+    func grant(_ purposes: Set<String>) {
+        lock.lock()
+        let withdrawn = granted.subtracting(purposes)
+        granted = purposes
+        lock.unlock()
+        if !withdrawn.isEmpty { transport.purge(withdrawn) }
+    }
+
+    /// Checks consent, validates, encodes and sends `event`; true when it
+    /// reached the transport. Throws only under the `.throw` policy, and only
+    /// a ValidationError; every other problem goes to onError. An event that
+    /// needs a purpose not granted is dropped first (a ConsentError); optional
+    /// values whose purposes are not granted are removed before anything else.
     @discardableResult
-    public func track<E: TrackableEvent>(_ event: E) throws -> Bool {
+    public func track<E: TrackableEvent>(_ original: E) throws -> Bool {
+        let granted = grantedPurposes
+        let needed = E.purposes.union(C.purposes)
+        let missing = needed.subtracting(granted).sorted()
+        if !missing.isEmpty {
+            lock.lock()
+            dropped += 1
+            lock.unlock()
+            onError(ConsentError(eventName: E.eventName, missing: missing))
+            return false
+        }
+        let use = ConsentUse(granted: granted, used: needed)
+        let event = original.redacted(use)
         warnIfDeprecated(event)
         let eventId = idGenerator()
         let sdk = SdkInfo.current
         let auto = AutoValues(
             eventId: eventId, clientTimestamp: clock(), modelVersion: sdk.modelVersion,
-            sdkName: sdk.name, sdkVersion: sdk.version)
-        let filled = context.withAuto(auto)
+            sdkName: sdk.name, sdkVersion: sdk.version, consent: purposeNames.filter(granted.contains))
+        let filled = context.redacted(use).withAuto(auto)
         var issues = event.validate()
         filled.validate(at: "context", into: &issues)
         if !issues.isEmpty {
@@ -263,7 +360,7 @@ public final class Tracker<C: ContextMessage>: @unchecked Sendable {
                 ? Envelope.protobuf(context: filled, event: event)
                 : Array(Envelope.json(context: filled, event: event).utf8)
             do {
-                try sink.enqueue(eventName: E.eventName, eventId: eventId, body: body)
+                try sink.enqueue(eventName: E.eventName, eventId: eventId, body: body, purposes: use.used.sorted())
             } catch {
                 onError(TransportError(eventName: E.eventName, cause: error))
                 return false
@@ -273,7 +370,8 @@ public final class Tracker<C: ContextMessage>: @unchecked Sendable {
         let tracked = TrackedEvent(
             eventName: E.eventName, eventId: eventId,
             protobuf: Envelope.protobuf(context: filled, event: event),
-            json: Envelope.json(context: filled, event: event))
+            json: Envelope.json(context: filled, event: event),
+            purposes: use.used.sorted())
         do {
             try transport.send(tracked)
         } catch {

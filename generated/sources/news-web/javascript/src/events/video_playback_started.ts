@@ -2,7 +2,7 @@
 import { type VideoQuality, videoQualityCodec } from "../enums/video_quality.js";
 import { type Content, contentCodec } from "../objects/content.js";
 import { type PlaybackPosition, playbackPositionCodec } from "../objects/playback_position.js";
-import { FIELD_TABLE, type Field, SINGLE, boolCodec, deprecations, encodeMessage, stringCodec, uint32Codec, validateMessage } from "../runtime/codec.js";
+import { FIELD_TABLE, type Field, SINGLE, boolCodec, deprecations, encodeMessage, redactMessage, stringCodec, uint32Codec, validateMessage } from "../runtime/codec.js";
 import type { TrackableEvent } from "../runtime/tracker.js";
 import type { ValidationIssue } from "../runtime/validation.js";
 
@@ -18,6 +18,8 @@ function fields(): readonly Field[] {
     { name: "startup_time_ms", number: 6, key: "startupTimeMs", codec: uint32Codec, label: SINGLE, presence: true, required: false, maximum: 120000 },
   ]);
 }
+
+const PURPOSES: readonly string[] = ["analytics"];
 
 /** The values of {@link VideoPlaybackStarted}: camelCase here, snake_case on the wire. */
 export interface VideoPlaybackStartedProps {
@@ -71,6 +73,8 @@ export class VideoPlaybackStarted implements TrackableEvent {
   static readonly eventNumber = 20;
   readonly eventName = "video_playback_started";
   readonly eventNumber = 20;
+  /** The purposes this event always needs: its own and its required values'. */
+  readonly purposes = PURPOSES;
 
   /**
    * The video or stream.
@@ -136,6 +140,11 @@ export class VideoPlaybackStarted implements TrackableEvent {
   /** The field table: the encoders read it (`toJson(event)`, `toJsonValue(event)`). */
   [FIELD_TABLE](): readonly Field[] {
     return fields();
+  }
+
+  /** A copy without the optional values whose purposes are not all granted (the kept ones' go into `used`). */
+  redact(granted: ReadonlySet<string>, used: Set<string>): this {
+    return redactMessage(fields(), this, granted, used);
   }
 
   /** Notices for the deprecated things this event uses (the tracker warns once for each). */

@@ -33,6 +33,24 @@ export class ValidationError extends SdkError {
 /** A value cannot be written to the wire (validation reports the same problems first). */
 export class EncodingError extends SdkError {}
 
+/**
+ * The event needs purposes the user has not granted, so it was dropped before
+ * encoding (`no consent for event <eventName>: <purpose>, ...`); reported to
+ * onError, never thrown.
+ */
+export class ConsentError extends SdkError {
+  /** The event's wire name. */
+  readonly eventName: string;
+  /** The purposes it needs that are not granted, in name order. */
+  readonly missing: readonly string[];
+
+  constructor(eventName: string, missing: readonly string[]) {
+    super(`no consent for event ${eventName}: ${missing.join(", ")}`);
+    this.eventName = eventName;
+    this.missing = missing;
+  }
+}
+
 /** The transport failed to take an event (`cannot send event <eventName>: <cause>`); reported to onError, never thrown. */
 export class TransportError extends SdkError {
   /** The event's wire name. */

@@ -13,7 +13,8 @@ import type { ContextMessage, TrackableEvent } from "./tracker.js";
 
 /** Turns a validated event and its context into what a transport takes. */
 export interface Encoding<T> {
-  encode(context: ContextMessage, event: TrackableEvent, auto: AutoValues): T;
+  /** `purposes`: those the event needs (its own and its values'), in name order; kept for `purge`. */
+  encode(context: ContextMessage, event: TrackableEvent, auto: AutoValues, purposes?: readonly string[]): T;
 }
 
 /** One envelope in one wire format, as a single-format transport (HttpTransport) takes it. */
@@ -22,6 +23,8 @@ export interface EncodedEvent {
   readonly eventId: string;
   /** The envelope: Protobuf bytes, or canonical JSON as UTF-8. */
   readonly body: Uint8Array;
+  /** The purposes it needs, in name order (a queue purges by them when the user withdraws one). */
+  readonly purposes?: readonly string[];
 }
 
 /** A request body format of the collection protocol. */
@@ -45,7 +48,10 @@ function makeWireFormat(
   return {
     name,
     contentType: CONTENT_TYPES[name],
-    encode: (context, event, auto) => ({ eventName: event.eventName, eventId: auto.eventId, body: envelope(context, event, auto) }),
+    encode: (context, event, auto, purposes) => ({
+      eventName: event.eventName, eventId: auto.eventId, body: envelope(context, event, auto),
+      ...(purposes !== undefined ? { purposes } : {}),
+    }),
   };
 }
 

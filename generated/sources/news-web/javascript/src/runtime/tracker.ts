@@ -3,7 +3,7 @@
 // generated `Tracker` binds it to the model's TrackingContext and SDK identity.
 
 import type { AutoValues, FieldTable } from "./codec.js";
-import { EncodingError, type SdkError, TransportError, ValidationError } from "./errors.js";
+import { ConsentError, EncodingError, SdkError, TransportError, ValidationError } from "./errors.js";
 import { Timestamp } from "./timestamp.js";
 import type { Transport } from "./transport.js";
 import type { ValidationIssue } from "./validation.js";
@@ -19,12 +19,25 @@ export interface TrackableEvent extends FieldTable {
   toProtobuf(): Uint8Array;
   /** Warnings for the deprecated things this event uses (docs/sdk-api.md). */
   deprecationWarnings(): string[];
+  /** The purposes it always needs: its own and its required values' (docs/event-model.md, "Purposes"). */
+  readonly purposes: readonly string[];
+  /** A copy without the optional values whose purposes are not all granted; adds the kept ones' to `used`. */
+  redact(granted: ReadonlySet<string>, used: Set<string>): this;
 }
 
 /** The model's context, as the tracker sees it; `auto` holds the values the tracker fills in. */
 export interface ContextMessage extends FieldTable {
   validate(auto?: AutoValues): ValidationIssue[];
   toProtobuf(auto?: AutoValues): Uint8Array;
+  /** The purposes every event needs because of the context's required values. */
+  readonly purposes: readonly string[];
+  redact(granted: ReadonlySet<string>, used: Set<string>): this;
+}
+
+/** The model's purposes (in its order) and those granted until the app sets its consent. */
+export interface PurposeInfo<P extends string> {
+  readonly all: readonly P[];
+  readonly defaults: readonly P[];
 }
 
 /** Who made the events: written into the context's auto values. */
@@ -51,24 +64,31 @@ export interface TrackerOptions<C> {
   idGenerator?: () => string;
 }
 
-/** Validates, encodes and sends events with a common context. */
-export class TrackerCore<C extends ContextMessage> {
+/** Validates, encodes and sends events with a common context, under the user's consent. */
+export class TrackerCore<C extends ContextMessage, P extends string = string> {
   readonly transport: Transport<unknown>;
   /** The common context; replace it when it changes (e.g. after sign-in). */
   context: C;
   readonly policy: Policy;
   private readonly sdk: SdkInfo;
+  private readonly purposeInfo: PurposeInfo<P>;
+  private granted: ReadonlySet<string>;
+  private stamp: readonly string[];
+  private dropped = 0;
   private readonly onError: (error: SdkError) => void;
   private readonly onWarning: (message: string) => void;
   private readonly clock: () => Timestamp;
   private readonly idGenerator: () => string;
   private readonly warned = new Set<string>();
 
-  constructor(options: TrackerOptions<C>, sdk: SdkInfo) {
+  constructor(options: TrackerOptions<C>, sdk: SdkInfo, purposes: PurposeInfo<P>) {
     this.transport = options.transport;
     this.context = options.context;
     this.policy = options.policy ?? "throw";
     this.sdk = sdk;
+    this.purposeInfo = purposes;
+    this.granted = new Set<string>(purposes.defaults);
+    this.stamp = purposes.all.filter((p) => this.granted.has(p));
     this.onError = options.onError ?? ((error) => consoleWarn(`${sdk.name}: ${error.message}`));
     this.onWarning = options.onWarning ?? consoleWarn;
     this.clock = options.clock ?? Timestamp.now;
@@ -80,17 +100,63 @@ export class TrackerCore<C extends ContextMessage> {
   }
 
   /**
-   * Validates `event` and the context, builds the envelope and hands it to
-   * the transport. Returns true when it reached the transport. Throws only a
-   * ValidationError, and only under the "throw" policy.
+   * The purposes the user granted. Set it from the app's consent banner: it
+   * applies to the next event, and withdrawing a purpose purges what the
+   * transport still holds that needs it (its queue, before the next request).
    */
-  track(event: TrackableEvent): boolean {
-    const name = event.eventName;
+  get consent(): ReadonlySet<P> {
+    return new Set(this.purposeInfo.all.filter((p) => this.granted.has(p)));
+  }
+
+  set consent(purposes: Iterable<P>) {
+    const next = new Set<string>();
+    for (const purpose of purposes) {
+      if (!this.purposeInfo.all.includes(purpose)) throw new TypeError(`consent takes purposes of the model, not ${JSON.stringify(purpose)}`);
+      next.add(purpose);
+    }
+    const withdrawn = new Set([...this.granted].filter((p) => !next.has(p)));
+    this.granted = next;
+    this.stamp = this.purposeInfo.all.filter((p) => next.has(p));
+    if (withdrawn.size > 0 && typeof this.transport.purge === "function") {
+      try {
+        const pending: unknown = this.transport.purge(withdrawn);
+        if (isThenable(pending)) pending.then(undefined, (cause: unknown) => this.report(new SdkError(`cannot purge events of withdrawn purposes: ${describe(cause)}`)));
+      } catch (cause) {
+        this.report(new SdkError(`cannot purge events of withdrawn purposes: ${describe(cause)}`));
+      }
+    }
+  }
+
+  /** Events dropped because a purpose they need was not granted. */
+  get consentDropped(): number {
+    return this.dropped;
+  }
+
+  /**
+   * Checks consent, validates `event` and the context, builds the envelope
+   * and hands it to the transport. Returns true when it reached the
+   * transport. Throws only a ValidationError, and only under the "throw"
+   * policy. An event that needs a purpose not granted is dropped first
+   * (reported as a ConsentError); optional values whose purposes are not
+   * granted are removed before anything else.
+   */
+  track(original: TrackableEvent): boolean {
+    const name = original.eventName;
+    const granted = this.granted;
+    const needed = new Set<string>([...original.purposes, ...this.context.purposes]);
+    const missing = [...needed].filter((p) => !granted.has(p)).sort(compareNames);
+    if (missing.length > 0) {
+      this.dropped += 1;
+      this.report(new ConsentError(name, missing));
+      return false;
+    }
+    const event = original.redact(granted, needed);
+    const context = this.context.redact(granted, needed);
     this.warnDeprecations(event);
     const auto = this.autoValues();
     const issues = [
       ...event.validate(),
-      ...this.context.validate(auto).map((i) => ({ ...i, path: `context.${i.path}` })),
+      ...context.validate(auto).map((i) => ({ ...i, path: `context.${i.path}` })),
     ];
     if (issues.length > 0) {
       const error = new ValidationError(name, issues);
@@ -100,14 +166,15 @@ export class TrackerCore<C extends ContextMessage> {
     }
     let envelope: unknown;
     try {
-      envelope = this.transport.encoding.encode(this.context, event, auto); // only the transport's format
+      // Only the transport's format; the purposes go with it for `purge`.
+      envelope = this.transport.encoding.encode(context, event, auto, [...needed].sort(compareNames));
     } catch (error) {
       this.report(new EncodingError(`cannot encode event ${name}: ${describe(error)}`));
       return false;
     }
     try {
       const pending = this.transport.send(envelope);
-      if (pending !== undefined && pending !== null && typeof pending.then === "function") {
+      if (isThenable(pending)) {
         pending.then(undefined, (cause: unknown) => this.report(new TransportError(name, cause)));
       }
     } catch (cause) {
@@ -124,6 +191,7 @@ export class TrackerCore<C extends ContextMessage> {
       modelVersion: this.sdk.modelVersion,
       sdkName: this.sdk.name,
       sdkVersion: this.sdk.version,
+      consent: this.stamp,
     };
   }
 
@@ -147,6 +215,15 @@ export class TrackerCore<C extends ContextMessage> {
       // a failing handler must not break tracking either
     }
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
+/** Purpose names in code point order (they are ASCII: plain comparison). */
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function describe(error: unknown): string {

@@ -63,6 +63,8 @@ public data class AppLifecycle @JvmOverloads constructor(
     }
 
 
+    override val purposes: Set<String> get() = PURPOSES
+
     /**
      * Builds a [AppLifecycle], for Java callers: `new AppLifecycle.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
      */
@@ -118,3 +120,5 @@ public data class AppLifecycle @JvmOverloads constructor(
     }
 }
 
+
+private val PURPOSES: Set<String> = setOf("necessary")

@@ -114,6 +114,8 @@ public data class ArticleRead @JvmOverloads constructor(
         if (this.fontScale != null) out.add(path + "font_scale is deprecated since 1.0.0, removal planned for 2027-06-30: Use the accessibility event planned for 1.1.0; this value was never reliable on web.")
     }
 
+    override val purposes: Set<String> get() = PURPOSES
+
     /**
      * Builds a [ArticleRead], for Java callers: `new ArticleRead.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
      */
@@ -210,3 +212,5 @@ public data class ArticleRead @JvmOverloads constructor(
     }
 }
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

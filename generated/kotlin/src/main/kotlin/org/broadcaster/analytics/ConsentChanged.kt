@@ -58,6 +58,8 @@ public data class ConsentChanged @JvmOverloads constructor(
     }
 
 
+    override val purposes: Set<String> get() = PURPOSES
+
     /**
      * Builds a [ConsentChanged], for Java callers: `new ConsentChanged.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
      */
@@ -105,3 +107,5 @@ public data class ConsentChanged @JvmOverloads constructor(
 
 private val BANNER_VERSION_PATTERN: Regex = Regex("[0-9]+\\.[0-9]+")
 
+
+private val PURPOSES: Set<String> = setOf("necessary")

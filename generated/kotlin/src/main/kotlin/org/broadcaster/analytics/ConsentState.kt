@@ -9,11 +9,11 @@ package org.broadcaster.analytics
  */
 public data class ConsentState @JvmOverloads constructor(
     /**
-     * Purposes the user consented to.
+     * Names of the purposes granted (the model's purposes), in the SDKs' Purpose order.
      *
-     * Wire name `granted`, field 1, list<consent_purpose>, required, privacy: none. Constraints: max_items 8.
+     * Wire name `granted`, field 1, list<string>, required, privacy: none. Constraints: max_length 64, max_items 16, pattern `[a-z][a-z0-9_]*` (whole value).
      */
-    public val granted: List<ConsentPurpose>,
+    public val granted: List<String>,
     /**
      * When the user last changed their choices.
      *
@@ -23,7 +23,8 @@ public data class ConsentState @JvmOverloads constructor(
 ) : Message {
     override fun validateInto(v: Validator) {
         v.field("granted") {
-            v.items(granted.size, maxItems = 8)
+            v.items(granted.size, maxItems = 16)
+            v.each(granted) { e -> v.string(e, maxLength = 64, pattern = GRANTED_PATTERN) }
         }
         v.field("updated_at") {
             v.timestamp(updatedAt)
@@ -31,13 +32,13 @@ public data class ConsentState @JvmOverloads constructor(
     }
 
     override fun writeProto(w: ProtoWriter) {
-        w.packedEnum(1, granted)
+        w.repeatedString(1, granted)
         w.timestamp(2, updatedAt)
     }
 
     override fun writeJson(w: JsonWriter) {
         w.beginObject()
-        w.name("granted").array(granted) { enumValue(it) }
+        w.name("granted").array(granted) { string(it) }
         if (updatedAt != null) w.name("updated_at").timestamp(updatedAt)
         w.endObject()
     }
@@ -46,13 +47,13 @@ public data class ConsentState @JvmOverloads constructor(
      * Builds a [ConsentState], for Java callers: `new ConsentState.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
      */
     public class Builder {
-        private var granted: List<ConsentPurpose>? = null
+        private var granted: List<String>? = null
         private var updatedAt: Timestamp? = null
 
         /**
-         * Sets `granted` (list<consent_purpose>, required).
+         * Sets `granted` (list<string>, required).
          */
-        public fun granted(value: List<ConsentPurpose>): Builder {
+        public fun granted(value: List<String>): Builder {
             this.granted = value
             return this
         }
@@ -71,4 +72,6 @@ public data class ConsentState @JvmOverloads constructor(
         )
     }
 }
+
+private val GRANTED_PATTERN: Regex = Regex("[a-z][a-z0-9_]*")
 

@@ -28,14 +28,18 @@ public enum class WireFormat(public val code: String, public val contentType: St
 public interface FormatTransport : Transport {
     public val wireFormat: WireFormat
 
-    /** Takes one envelope in [wireFormat] on the caller's thread; may throw, the tracker reports it. */
-    public fun enqueue(eventName: String, eventId: String, body: ByteArray)
+    /**
+     * Takes one envelope in [wireFormat] on the caller's thread; may throw, the tracker reports it.
+     * [purposes]: those the event needs, in name order; [purge] forgets it when one is withdrawn.
+     */
+    public fun enqueue(eventName: String, eventId: String, body: ByteArray, purposes: List<String> = emptyList())
 
     /** Called once by the tracker: its identity (the `User-Agent`) and its error handler (the fallback `onError`). */
     public fun bind(sdk: SdkInfo, report: (SdkError) -> Unit) {}
 
     override fun send(event: TrackedEvent): Unit =
-        enqueue(event.eventName, event.eventId, if (wireFormat == WireFormat.PROTOBUF) event.protobuf else event.json.toByteArray(Charsets.UTF_8))
+        enqueue(event.eventName, event.eventId, if (wireFormat == WireFormat.PROTOBUF) event.protobuf else event.json.toByteArray(Charsets.UTF_8),
+            event.purposes)
 }
 
 /**
@@ -123,7 +127,10 @@ public enum class DropReason {
     QUEUE_FULL,
 
     /** The queue file could not take it. */
-    STORAGE_ERROR;
+    STORAGE_ERROR,
+
+    /** It needs a purpose the user withdrew (docs/delivery.md, "Consent"). */
+    CONSENT_WITHDRAWN;
 
     public val code: String get() = name.lowercase()
 }

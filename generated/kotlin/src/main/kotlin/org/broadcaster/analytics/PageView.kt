@@ -11,13 +11,15 @@ public data class PageView @JvmOverloads constructor(
     /**
      * The page's URL without query parameters (they can carry personal data).
      *
-     * Wire name `page_url`, field 1, string, required, privacy: pseudonymous. Constraints: min_length 1, max_length 2048.
+     * Wire name `page_url`, field 1, string, required, privacy: none. Constraints: min_length 1, max_length 2048.
      */
     public val pageUrl: String,
     /**
-     * The referring page's URL, if any.
+     * The referring page's URL, if any. Personal: links from mail and
+     * social networks can name the user; it is sent only with consent to
+     * marketing.
      *
-     * Wire name `referrer_url`, field 2, string, optional, privacy: pseudonymous. Constraints: max_length 2048.
+     * Wire name `referrer_url`, field 2, string, optional, privacy: personal. Constraints: max_length 2048.
      */
     public val referrerUrl: String? = null,
     /**
@@ -84,6 +86,12 @@ public data class PageView @JvmOverloads constructor(
         Deprecations.message(path + "content", this.content, out)
     }
 
+    override val purposes: Set<String> get() = PURPOSES
+
+    override fun redact(granted: Set<String>, used: MutableSet<String>): PageView = copy(
+        referrerUrl = referrerUrl?.takeIf { Consent.allows(granted, setOf("marketing"), used) },
+    )
+
     /**
      * Builds a [PageView], for Java callers: `new PageView.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
      */
@@ -149,3 +157,5 @@ public data class PageView @JvmOverloads constructor(
     }
 }
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

@@ -72,6 +72,8 @@ public data class ScreenView @JvmOverloads constructor(
         Deprecations.message(path + "content", this.content, out)
     }
 
+    override val purposes: Set<String> get() = PURPOSES
+
     /**
      * Builds a [ScreenView], for Java callers: `new ScreenView.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
      */
@@ -129,3 +131,5 @@ public data class ScreenView @JvmOverloads constructor(
 
 private val SCREEN_NAME_PATTERN: Regex = Regex("[a-z][a-z0-9_./-]*")
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

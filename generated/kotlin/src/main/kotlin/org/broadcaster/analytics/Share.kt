@@ -55,6 +55,8 @@ public data class Share @JvmOverloads constructor(
         Deprecations.message(path + "content", this.content, out)
     }
 
+    override val purposes: Set<String> get() = PURPOSES
+
     /**
      * Builds a [Share], for Java callers: `new Share.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
      */
@@ -100,3 +102,5 @@ public data class Share @JvmOverloads constructor(
     }
 }
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

@@ -47,6 +47,8 @@ public data class VideoPaused(
     }
 
 
+    override val purposes: Set<String> get() = PURPOSES
+
     /**
      * Builds a [VideoPaused], for Java callers: `new VideoPaused.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
      */
@@ -84,3 +86,5 @@ public data class VideoPaused(
 
 private val PLAYBACK_ID_PATTERN: Regex = Regex("[0-9a-f]{32}")
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

@@ -88,6 +88,8 @@ public data class VideoPlaybackStarted @JvmOverloads constructor(
         Deprecations.message(path + "content", this.content, out)
     }
 
+    override val purposes: Set<String> get() = PURPOSES
+
     /**
      * Builds a [VideoPlaybackStarted], for Java callers: `new VideoPlaybackStarted.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
      */
@@ -165,3 +167,5 @@ public data class VideoPlaybackStarted @JvmOverloads constructor(
 
 private val PLAYBACK_ID_PATTERN: Regex = Regex("[0-9a-f]{32}")
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

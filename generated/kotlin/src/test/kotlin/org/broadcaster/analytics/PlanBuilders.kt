@@ -14,7 +14,7 @@ internal object PlanBuilders {
         PlanEvents0.build(name, v) ?:
         null
 
-    fun buildConsentState(v: PlanNode): ConsentState = ConsentState(granted = v.req("granted").list { e -> e.member { s -> ConsentPurpose.fromWireName(s) } }, updatedAt = v.opt("updated_at")?.timestamp())
+    fun buildConsentState(v: PlanNode): ConsentState = ConsentState(granted = v.req("granted").list { e -> e.string() }, updatedAt = v.opt("updated_at")?.timestamp())
 
     fun buildContent(v: PlanNode): Content = Content(contentId = v.req("content_id").string(), kind = v.req("kind").member { s -> ContentKind.fromWireName(s) }, title = v.opt("title")?.string(), tags = v.opt("tags")?.list { e -> e.string() }, publishedAt = v.opt("published_at")?.timestamp())
 

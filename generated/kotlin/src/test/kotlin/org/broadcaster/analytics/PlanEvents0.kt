@@ -34,7 +34,7 @@ internal object PlanEvents0 {
 
     private fun buildScreenView(v: PlanNode): ScreenView = ScreenView(screenName = v.req("screen_name").string(), previousScreenName = v.opt("previous_screen_name")?.string(), content = v.opt("content")?.read { n -> PlanBuilders.buildContent(n) }, loadTimeMs = v.opt("load_time_ms")?.uint32())
 
-    private fun buildSearch(v: PlanNode): Search = Search(query = v.req("query").string(), resultCount = v.req("result_count").int32(), filters = v.opt("filters")?.list { e -> e.member { s -> ContentKind.fromWireName(s) } }, latencyMs = v.opt("latency_ms")?.float())
+    private fun buildSearch(v: PlanNode): Search = Search(query = v.opt("query")?.string(), resultCount = v.req("result_count").int32(), filters = v.opt("filters")?.list { e -> e.member { s -> ContentKind.fromWireName(s) } }, latencyMs = v.opt("latency_ms")?.float())
 
     private fun buildShare(v: PlanNode): Share = Share(content = v.req("content").read { n -> PlanBuilders.buildContent(n) }, target = v.req("target").member { s -> ShareTarget.fromWireName(s) }, shareToken = v.opt("share_token")?.bytes())
 

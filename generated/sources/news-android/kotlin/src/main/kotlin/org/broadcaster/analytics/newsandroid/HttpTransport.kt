@@ -40,7 +40,7 @@ public class HttpTransport @JvmOverloads constructor(
 
     @Volatile
     private var bound: ((SdkError) -> Unit)? = null
-    private val buffer = ConcurrentLinkedQueue<Any>() // Pending and FlushRequest, in order
+    private val buffer = ConcurrentLinkedQueue<Any>() // Pending, FlushRequest and PurgeRequest, in order
     private val buffered = AtomicInteger()
     private val bufferMax = maxOf(BUFFER_MIN, options.queueMaxEvents)
     private val overflow = ConcurrentLinkedQueue<Pending>()
@@ -60,6 +60,7 @@ public class HttpTransport @JvmOverloads constructor(
 
     // Below: guarded by lock.
     private var flushes = ArrayList<FlushRequest>()
+    private var purges = 0 // purges handed over, not yet applied: no batch starts meanwhile
     private val splits = ArrayDeque<List<Long>>()
     private var inFlight: Set<Long> = emptySet()
     private var failures = 0
@@ -100,16 +101,34 @@ public class HttpTransport @JvmOverloads constructor(
     }
 
     /** Takes one envelope in [wireFormat] (kept as it is: do not change [body] afterwards); returns at once. */
-    override fun enqueue(eventName: String, eventId: String, body: ByteArray) {
+    override fun enqueue(eventName: String, eventId: String, body: ByteArray, purposes: List<String>) {
         if (closed) throw SdkError("the transport is closed")
+        val purposes = purposes.ifEmpty { null } // none given: unknown, purged on any withdrawal
         tracked.incrementAndGet()
         if (buffered.get() >= bufferMax) { // the queue takes nothing (a stuck disk): drop the newest
-            overflow.add(Pending(eventId, eventName, wireFormat, body))
+            overflow.add(Pending(eventId, eventName, wireFormat, body, purposes))
             LockSupport.unpark(persister)
             return
         }
-        buffer.add(Pending(eventId, eventName, wireFormat, body))
+        buffer.add(Pending(eventId, eventName, wireFormat, body, purposes))
         if (buffered.getAndIncrement() == 0) LockSupport.unpark(persister)
+    }
+
+    /**
+     * The user withdrew [purposes] (the tracker calls this): every event handed
+     * over that needs one of them, and is not in a request already on its way,
+     * leaves the queue and its journal before the next request (dropped as
+     * [DropReason.CONSENT_WITHDRAWN], reported). Events an earlier run queued
+     * without their purposes count as needing every purpose. The persister
+     * applies it in order with the events handed over before; until then no
+     * request starts. Returns 0: the count comes with the drop report.
+     */
+    override fun purge(purposes: Set<String>): Int {
+        if (purposes.isEmpty()) return 0
+        lock.withLock { purges++ }
+        buffer.add(PurgeRequest(purposes.toSet()))
+        LockSupport.unpark(persister)
+        return 0
     }
 
     // --- the app's controls ----------------------------------------------------
@@ -239,6 +258,10 @@ public class HttpTransport @JvmOverloads constructor(
                 entries = ArrayList()
                 item.target = store.lastSeq()
                 reached.add(item)
+            } else if (item is PurgeRequest) {
+                storeEntries(store, entries)
+                entries = ArrayList()
+                purgeStore(store, item.purposes)
             } else {
                 entries.add(item as Pending)
             }
@@ -255,6 +278,18 @@ public class HttpTransport @JvmOverloads constructor(
         dropRecords(DropReason.QUEUE_FULL, victims, "the queue was full: the oldest went first")
         lock.withLock {
             flushes.addAll(reached)
+            checkFlushes(store)
+            changed.signalAll()
+        }
+    }
+
+    private fun purgeStore(store: EventQueue, purposes: Set<String>) {
+        val victims = lock.withLock {
+            store.needing(purposes, inFlight).also { found -> if (found.isNotEmpty()) store.delete(found.map { it.seq }) }
+        }
+        dropRecords(DropReason.CONSENT_WITHDRAWN, victims, "consent withdrawn: " + purposes.sorted().joinToString(", "))
+        lock.withLock {
+            purges--
             checkFlushes(store)
             changed.signalAll()
         }
@@ -317,7 +352,7 @@ public class HttpTransport @JvmOverloads constructor(
                         if (expired.isNotEmpty()) store.delete(expired.map { it.seq })
                         continue
                     }
-                    val wait = dueIn(store)
+                    val wait = if (purges > 0) -1L else dueIn(store)
                     if (wait == 0L) {
                         val rows = takeBatch(store)
                         if (rows.isNotEmpty()) {
@@ -454,6 +489,9 @@ public class HttpTransport @JvmOverloads constructor(
         }
         flushes = waiting
     }
+
+    /** A withdrawal of purposes, applied by the persister in hand-over order. */
+    private class PurgeRequest(val purposes: Set<String>)
 
     /** A flush() waiting for every event handed over before it. */
     private class FlushRequest {

@@ -21,6 +21,8 @@ internal class QueueRecord(
     val queuedAtMs: Long,
     var attempts: Int = 0,
     var firstAttemptMs: Long? = null,
+    /** The purposes it needs, in name order; null when an older SDK queued it (purged on any withdrawal). */
+    val purposes: List<String>? = null,
 )
 
 /** The queue folder or file cannot be used. */
@@ -192,7 +194,8 @@ internal class Journal private constructor(private val file: File, private var c
             }
             val queuedAt = record["queued_at_ms"] as? Long ?: return null
             val attempts = (record["attempts"] as? Long ?: 0L).toInt()
-            return QueueRecord(seq, id, name, format, body, queuedAt, attempts, record["first_attempt_ms"] as? Long)
+            val purposes = (record["purposes"] as? List<*>)?.map { it.toString() }
+            return QueueRecord(seq, id, name, format, body, queuedAt, attempts, record["first_attempt_ms"] as? Long, purposes)
         }
 
         fun addLine(out: StringBuilder, record: QueueRecord, withAttempts: Boolean): StringBuilder {
@@ -202,6 +205,11 @@ internal class Journal private constructor(private val file: File, private var c
             JsonWriter.appendQuoted(out, record.eventName)
             out.append(",\"fmt\":\"").append(record.format.code).append("\",\"body\":\"")
                 .append(Base64Text.encode(record.body)).append("\",\"queued_at_ms\":").append(record.queuedAtMs)
+            record.purposes?.let { purposes ->
+                out.append(",\"purposes\":[")
+                purposes.forEachIndexed { i, p -> if (i > 0) out.append(','); JsonWriter.appendQuoted(out, p) }
+                out.append(']')
+            }
             if (withAttempts && (record.attempts > 0 || record.firstAttemptMs != null)) {
                 out.append(",\"attempts\":").append(record.attempts)
                 record.firstAttemptMs?.let { out.append(",\"first_attempt_ms\":").append(it) }

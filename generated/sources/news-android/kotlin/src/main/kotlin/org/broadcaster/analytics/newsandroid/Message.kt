@@ -37,6 +37,13 @@ public interface Message {
      * (ending in ".") is its place below the event, e.g. "article_read.player.".
      */
     public fun deprecationWarnings(path: String, out: MutableCollection<String>) {}
+
+    /**
+     * A copy without the optional values whose purposes are not all in
+     * [granted], inside objects too (this message when nothing goes); the
+     * purposes of the values kept are added to [used].
+     */
+    public fun redact(granted: Set<String>, used: MutableSet<String>): Message = this
 }
 
 /** An event of the model: what [Tracker.track] accepts. */
@@ -46,6 +53,11 @@ public interface EventMessage : Message {
 
     /** The event's field number in the envelope. */
     public val eventNumber: Int
+
+    /** The purposes this event always needs: its own and its required values' (docs/event-model.md). */
+    public val purposes: Set<String> get() = emptySet()
+
+    override fun redact(granted: Set<String>, used: MutableSet<String>): EventMessage = this
 
     /**
      * The warnings for the deprecated things this event uses (the event, set
@@ -82,7 +94,19 @@ public class AutoValues(
     public val modelVersion: String,
     public val sdkName: String,
     public val sdkVersion: String,
+    /** The purposes granted when the event was tracked, in the model's order (the consent stamp). */
+    public val consent: List<String> = emptyList(),
 )
+
+/** What generated messages call to decide, value by value, what the consent allows. */
+public object Consent {
+    /** Whether a value that needs [purposes] may stay; if so, they are added to [used]. */
+    public fun allows(granted: Set<String>, purposes: Set<String>, used: MutableSet<String>): Boolean {
+        if (!granted.containsAll(purposes)) return false
+        used.addAll(purposes)
+        return true
+    }
+}
 
 /** What generated messages call to report deprecated enum values and the messages they hold. */
 public object Deprecations {

@@ -84,6 +84,8 @@ public data class RecommendationClicked @JvmOverloads constructor(
         Deprecations.message(path + "content", this.content, out)
     }
 
+    override val purposes: Set<String> get() = PURPOSES
+
     /**
      * Builds a [RecommendationClicked], for Java callers: `new RecommendationClicked.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
      */
@@ -149,3 +151,5 @@ public data class RecommendationClicked @JvmOverloads constructor(
     }
 }
 
+
+private val PURPOSES: Set<String> = setOf("personalisation")

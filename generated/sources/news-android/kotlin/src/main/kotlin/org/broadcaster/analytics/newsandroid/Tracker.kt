@@ -4,6 +4,7 @@
 package org.broadcaster.analytics.newsandroid
 
 import java.util.UUID
+import java.util.concurrent.atomic.AtomicInteger
 
 /** What [Tracker.track] does with an event that breaks the model's constraints. */
 public enum class Policy {
@@ -25,13 +26,21 @@ public class TrackedEvent(
     public val protobuf: ByteArray,
     /** The envelope's canonical JSON. */
     public val json: String,
+    /** The purposes it needs (its own, and those of the values it carries), in name order. */
+    public val purposes: List<String> = emptyList(),
 ) {
     override fun toString(): String = "TrackedEvent(eventName=$eventName, eventId=$eventId, json=$json)"
 }
 
-/** Delivers encoded envelopes; failures it throws are reported to the tracker's `onError`, never to the app. */
+/**
+ * Delivers encoded envelopes; failures it throws are reported to the tracker's `onError`, never to the app.
+ * [purge] is called when the user withdraws purposes: forget every event not yet sent that needs one of them.
+ */
 public fun interface Transport {
     public fun send(event: TrackedEvent)
+
+    /** Forgets the events not yet sent that need one of [purposes] (withdrawn); how many. */
+    public fun purge(purposes: Set<String>): Int = 0
 }
 
 /** Keeps every envelope in memory, for tests and debugging. Thread-safe. */
@@ -46,6 +55,12 @@ public class InMemoryTransport : Transport {
 
     public fun clear() {
         synchronized(items) { items.clear() }
+    }
+
+    override fun purge(purposes: Set<String>): Int = synchronized(items) {
+        val before = items.size
+        items.removeAll { event -> event.purposes.any { it in purposes } }
+        before - items.size
     }
 }
 
@@ -63,6 +78,15 @@ public class ValidationError(
 
 /** A value that has no wire form (an unpaired surrogate, a timestamp out of range). */
 public class EncodingError(message: String) : SdkError(message)
+
+/**
+ * The event needs purposes the user has not granted, so it was dropped before encoding:
+ * `no consent for event <eventName>: <purpose>, ...`. Reported to `onError`, never thrown.
+ */
+public class ConsentError(
+    public val eventName: String,
+    public val missing: List<String>,
+) : SdkError("no consent for event $eventName: " + missing.joinToString(", "))
 
 /** The transport failed to take an envelope: `cannot send event <eventName>: <cause>`. */
 public class TransportError(public val eventName: String, cause: Throwable) :
@@ -94,24 +118,61 @@ public class Tracker @JvmOverloads constructor(
 
     private val warned = HashSet<String>()
 
+    /** The names of the granted purposes (the typed `consent` property is generated beside [Purpose]'s enum). */
+    @Volatile
+    internal var granted: Set<String> = DEFAULT_GRANTED
+        private set
+
+    private val dropped = AtomicInteger()
+
+    /** Events dropped because a purpose they need was not granted. */
+    public val consentDropped: Int get() = dropped.get()
+
+    /** Sets the granted purposes (by name); withdrawn ones are purged from the [transport]. */
+    internal fun grant(purposes: Set<String>) {
+        val withdrawn = granted - purposes
+        granted = purposes
+        if (withdrawn.isEmpty()) return
+        try {
+            transport.purge(withdrawn)
+        } catch (e: Exception) {
+            report(SdkError("cannot purge events of withdrawn purposes: $e", e))
+        }
+    }
+
     init {
         (transport as? FormatTransport)?.bind(SDK_INFO) { report(it) } // delivery reports its drops through onError
     }
 
     /**
      * Tracks [event]: true when the transport took it. Under [Policy.THROW]
-     * an invalid event or context throws [ValidationError].
+     * an invalid event or context throws [ValidationError]. An event that
+     * needs a purpose not granted is dropped first (reported as a
+     * [ConsentError]); optional values whose purposes are not granted are
+     * removed before anything else.
      */
-    public fun track(event: EventMessage): Boolean {
-        val current = context
+    public fun track(original: EventMessage): Boolean {
+        val granted = this.granted
+        val needed = LinkedHashSet<String>(original.purposes)
+        needed.addAll(context.purposes)
+        val missing = needed.filter { it !in granted }.sorted()
+        if (missing.isNotEmpty()) {
+            dropped.incrementAndGet()
+            report(ConsentError(original.eventName, missing))
+            return false
+        }
+        val event: EventMessage
+        val current: TrackingContext
         val auto: AutoValues
         val issues: List<ValidationIssue>
         try {
+            event = original.redact(granted, needed)
+            current = context.redact(granted, needed)
             warnDeprecated(event)
-            auto = autoValues()
+            auto = autoValues(granted)
             issues = validate(event, current, auto)
         } catch (e: Exception) {
-            report(SdkError("cannot validate event ${event.eventName}: $e", e))
+            report(SdkError("cannot validate event ${original.eventName}: $e", e))
             return false
         }
         if (issues.isNotEmpty()) {
@@ -127,11 +188,12 @@ public class Tracker @JvmOverloads constructor(
         }
         // A transport with a wire format gets that encoding only: the other encoder never runs.
         val format = (transport as? FormatTransport)?.wireFormat
+        val purposes = needed.sorted()
         val encoded: Any = try {
             when (format) {
                 WireFormat.PROTOBUF -> encodeProtobuf(event, current, auto)
                 WireFormat.JSON -> encodeJson(event, current, auto).toByteArray(Charsets.UTF_8)
-                null -> encode(event, current, auto)
+                null -> encode(event, current, auto, purposes)
             }
         } catch (e: EncodingError) {
             report(EncodingError("cannot encode event ${event.eventName}: ${e.message}"))
@@ -141,7 +203,7 @@ public class Tracker @JvmOverloads constructor(
             return false
         }
         return try {
-            if (encoded is ByteArray) (transport as FormatTransport).enqueue(event.eventName, auto.eventId, encoded)
+            if (encoded is ByteArray) (transport as FormatTransport).enqueue(event.eventName, auto.eventId, encoded, purposes)
             else transport.send(encoded as TrackedEvent)
             true
         } catch (e: Exception) {
@@ -159,8 +221,13 @@ public class Tracker @JvmOverloads constructor(
     }
 
     /** The envelope of [event] as the transport gets it, without validating or sending. */
-    internal fun encode(event: EventMessage, context: TrackingContext = this.context, auto: AutoValues = autoValues()): TrackedEvent =
-        TrackedEvent(event.eventName, auto.eventId, encodeProtobuf(event, context, auto), encodeJson(event, context, auto))
+    internal fun encode(
+        event: EventMessage,
+        context: TrackingContext = this.context,
+        auto: AutoValues = autoValues(),
+        purposes: List<String> = emptyList(),
+    ): TrackedEvent =
+        TrackedEvent(event.eventName, auto.eventId, encodeProtobuf(event, context, auto), encodeJson(event, context, auto), purposes)
 
     private fun encodeProtobuf(event: EventMessage, context: TrackingContext, auto: AutoValues): ByteArray {
         val proto = ProtoWriter()
@@ -184,12 +251,13 @@ public class Tracker @JvmOverloads constructor(
     }
 
     /** Fresh values for the context properties the tracker fills in. */
-    internal fun autoValues(): AutoValues = AutoValues(
+    internal fun autoValues(granted: Set<String> = this.granted): AutoValues = AutoValues(
         eventId = idGenerator(),
         clientTimestamp = clock(),
         modelVersion = SDK_INFO.modelVersion,
         sdkName = SDK_INFO.name,
         sdkVersion = SDK_INFO.version,
+        consent = PURPOSE_NAMES.filter { it in granted },
     )
 
     /** Each distinct deprecation warning once per tracker, like a log line. */

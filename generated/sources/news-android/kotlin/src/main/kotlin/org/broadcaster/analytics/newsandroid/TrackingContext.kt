@@ -34,15 +34,10 @@ public data class TrackingContext @JvmOverloads constructor(
      */
     public val userId: String? = null,
     /**
-     * The user's consent choices when the event was sent.
+     * The device. Personal: with the screen, it can single out a user; it is
+     * sent only with consent to analytics.
      *
-     * Wire name `consent`, field 12, consent_state, required, privacy: none.
-     */
-    public val consent: ConsentState,
-    /**
-     * The device, as far as the user's consent allows.
-     *
-     * Wire name `device`, field 13, device, optional, privacy: pseudonymous.
+     * Wire name `device`, field 13, device, optional, privacy: personal.
      */
     public val device: Device? = null,
     /**
@@ -96,7 +91,7 @@ public data class TrackingContext @JvmOverloads constructor(
             v.string(userId, maxLength = 128)
         }
         v.field("consent") {
-            v.message(consent)
+            v.each(auto.consent) { e -> v.string(e) }
         }
         v.field("device") {
             v.message(device)
@@ -119,7 +114,7 @@ public data class TrackingContext @JvmOverloads constructor(
         w.string(9, appVersion)
         w.stringOpt(10, sessionId)
         w.stringOpt(11, userId)
-        w.message(12, consent)
+        w.repeatedString(12, auto.consent)
         w.message(13, device)
         w.stringOpt(14, locale)
     }
@@ -130,7 +125,7 @@ public data class TrackingContext @JvmOverloads constructor(
         w.name("app_name").string(appName)
         w.name("app_version").string(appVersion)
         w.name("client_timestamp").timestamp(auto.clientTimestamp)
-        w.name("consent").message(consent)
+        w.name("consent").array(auto.consent) { string(it) }
         if (device != null) w.name("device").message(device)
         w.name("event_id").string(auto.eventId)
         if (locale != null) w.name("locale").string(locale)
@@ -144,6 +139,12 @@ public data class TrackingContext @JvmOverloads constructor(
         w.endObject()
     }
 
+    internal val purposes: Set<String> get() = emptySet()
+
+    internal fun redact(granted: Set<String>, used: MutableSet<String>): TrackingContext = copy(
+        device = device?.takeIf { Consent.allows(granted, setOf("analytics"), used) },
+    )
+
     /**
      * Builds a [TrackingContext], for Java callers: `new TrackingContext.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
      */
@@ -152,7 +153,6 @@ public data class TrackingContext @JvmOverloads constructor(
         private var appVersion: String? = null
         private var sessionId: String? = null
         private var userId: String? = null
-        private var consent: ConsentState? = null
         private var device: Device? = null
         private var locale: String? = null
 
@@ -189,14 +189,6 @@ public data class TrackingContext @JvmOverloads constructor(
         }
 
         /**
-         * Sets `consent` (consent_state, required).
-         */
-        public fun consent(value: ConsentState): Builder {
-            this.consent = value
-            return this
-        }
-
-        /**
          * Sets `device` (device).
          */
         public fun device(value: Device?): Builder {
@@ -217,7 +209,6 @@ public data class TrackingContext @JvmOverloads constructor(
             appVersion = this.appVersion ?: throw IllegalStateException("TrackingContext.appVersion is required"),
             sessionId = this.sessionId,
             userId = this.userId,
-            consent = this.consent ?: throw IllegalStateException("TrackingContext.consent is required"),
             device = this.device,
             locale = this.locale,
         )

@@ -44,6 +44,8 @@ public data class VideoCompleted(
     }
 
 
+    override val purposes: Set<String> get() = PURPOSES
+
     /**
      * Builds a [VideoCompleted], for Java callers: `new VideoCompleted.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
      */
@@ -81,3 +83,5 @@ public data class VideoCompleted(
 
 private val PLAYBACK_ID_PATTERN: Regex = Regex("[0-9a-f]{32}")
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

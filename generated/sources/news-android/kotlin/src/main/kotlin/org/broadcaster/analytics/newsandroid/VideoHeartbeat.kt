@@ -84,6 +84,8 @@ public data class VideoHeartbeat @JvmOverloads constructor(
     }
 
 
+    override val purposes: Set<String> get() = PURPOSES
+
     /**
      * Builds a [VideoHeartbeat], for Java callers: `new VideoHeartbeat.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
      */
@@ -151,3 +153,5 @@ public data class VideoHeartbeat @JvmOverloads constructor(
 
 private val PLAYBACK_ID_PATTERN: Regex = Regex("[0-9a-f]{32}")
 
+
+private val PURPOSES: Set<String> = setOf("analytics")

@@ -86,6 +86,8 @@ public data class VideoPlaybackError @JvmOverloads constructor(
     }
 
 
+    override val purposes: Set<String> get() = PURPOSES
+
     /**
      * Builds a [VideoPlaybackError], for Java callers: `new VideoPlaybackError.Builder()`, one setter per property, then `build()` (it throws IllegalStateException when a required property is missing).
      */
@@ -163,3 +165,5 @@ public data class VideoPlaybackError @JvmOverloads constructor(
 
 private val PLAYBACK_ID_PATTERN: Regex = Regex("[0-9a-f]{32}")
 
+
+private val PURPOSES: Set<String> = setOf("necessary")

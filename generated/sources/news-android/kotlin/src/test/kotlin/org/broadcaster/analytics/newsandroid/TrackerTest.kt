@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 
-/** The tracker against the reference envelope, and its policies and failure handling. */
+/** The tracker against the reference envelope, its policies, failure handling and consent. */
 class TrackerTest {
-    private fun context() = TrackingContext(appName = "app name", appVersion = "0.0-0", sessionId = "session id", userId = "user id", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION), updatedAt = Timestamp(1700000000L, 123000000)), device = Device(manufacturer = "manufacturer", model = "model", osVersion = "os version", screen = Screen(width = 42u, height = 42u, pixelRatio = 4.25f)), locale = "aa-AA")
+    private fun context() = TrackingContext(appName = "app name", appVersion = "0.0-0", sessionId = "session id", userId = "user id", device = Device(manufacturer = "manufacturer", model = "model", osVersion = "os version", screen = Screen(width = 42u, height = 42u, pixelRatio = 4.25f)), locale = "aa-AA")
 
     private fun event() = AppLifecycle(state = LifecycleState.LAUNCHED, coldStart = true, launchDurationMs = 599999L, memoryWarningCount = 42)
 
@@ -21,6 +21,7 @@ class TrackerTest {
         errors: MutableList<SdkError> = ArrayList(),
         warnings: MutableList<String> = ArrayList(),
     ) = Tracker(transport, context(), policy, { errors.add(it) }, { warnings.add(it) }, { Timestamp(1700000000L, 250000000) }, { "00000000-0000-4000-8000-000000000001" })
+        .also { it.consent = Purpose.entries.toSet() }
 
     @Test
     fun envelopeEqualsTheReference() {
@@ -31,8 +32,52 @@ class TrackerTest {
         val sent = transport.events.single()
         assertEquals(event().eventName, sent.eventName)
         assertEquals("00000000-0000-4000-8000-000000000001", sent.eventId)
-        assertEquals("0ada010a2430303030303030302d303030302d343030302d383030302d303030303030303030303031120b0880e2cfaa061080e59a771a05312e302e3022256f72672e62726f61646361737465722e616e616c79746963732e6e657773616e64726f69642a05312e302e30300138024208617070206e616d654a05302e302d30520a73657373696f6e2069645a077573657220696462110a020102120b0880e2cfaa0610c0a9d33a6a2c0a0c6d616e75666163747572657212056d6f64656c1a0a6f732076657273696f6e2209082a102a1d00008840720561612d4141fa010a0801100118bfcf24202a", Bytes(sent.protobuf).toHex())
-        assertEquals("{\"app_lifecycle\":{\"cold_start\":true,\"launch_duration_ms\":\"599999\",\"memory_warning_count\":42,\"state\":\"LIFECYCLE_STATE_LAUNCHED\"},\"context\":{\"app_name\":\"app name\",\"app_version\":\"0.0-0\",\"client_timestamp\":\"2023-11-14T22:13:20.250Z\",\"consent\":{\"granted\":[\"CONSENT_PURPOSE_ANALYTICS\",\"CONSENT_PURPOSE_PERSONALISATION\"],\"updated_at\":\"2023-11-14T22:13:20.123Z\"},\"device\":{\"manufacturer\":\"manufacturer\",\"model\":\"model\",\"os_version\":\"os version\",\"screen\":{\"height\":42,\"pixel_ratio\":4.25,\"width\":42}},\"event_id\":\"00000000-0000-4000-8000-000000000001\",\"locale\":\"aa-AA\",\"model_version\":\"1.0.0\",\"platform\":\"PLATFORM_ANDROID\",\"product\":\"PRODUCT_NEWS\",\"sdk_name\":\"org.broadcaster.analytics.newsandroid\",\"sdk_version\":\"1.0.0\",\"session_id\":\"session id\",\"user_id\":\"user id\"}}", sent.json)
+        assertEquals("0af9010a2430303030303030302d303030302d343030302d383030302d303030303030303030303031120b0880e2cfaa061080e59a771a05312e302e3022256f72672e62726f61646361737465722e616e616c79746963732e6e657773616e64726f69642a05312e302e30300138024208617070206e616d654a05302e302d30520a73657373696f6e2069645a07757365722069646209616e616c797469637362096d61726b6574696e6762096e6563657373617279620f706572736f6e616c69736174696f6e6a2c0a0c6d616e75666163747572657212056d6f64656c1a0a6f732076657273696f6e2209082a102a1d00008840720561612d4141fa010a0801100118bfcf24202a", Bytes(sent.protobuf).toHex())
+        assertEquals("{\"app_lifecycle\":{\"cold_start\":true,\"launch_duration_ms\":\"599999\",\"memory_warning_count\":42,\"state\":\"LIFECYCLE_STATE_LAUNCHED\"},\"context\":{\"app_name\":\"app name\",\"app_version\":\"0.0-0\",\"client_timestamp\":\"2023-11-14T22:13:20.250Z\",\"consent\":[\"analytics\",\"marketing\",\"necessary\",\"personalisation\"],\"device\":{\"manufacturer\":\"manufacturer\",\"model\":\"model\",\"os_version\":\"os version\",\"screen\":{\"height\":42,\"pixel_ratio\":4.25,\"width\":42}},\"event_id\":\"00000000-0000-4000-8000-000000000001\",\"locale\":\"aa-AA\",\"model_version\":\"1.0.0\",\"platform\":\"PLATFORM_ANDROID\",\"product\":\"PRODUCT_NEWS\",\"sdk_name\":\"org.broadcaster.analytics.newsandroid\",\"sdk_version\":\"1.0.0\",\"session_id\":\"session id\",\"user_id\":\"user id\"}}", sent.json)
+        assertEquals(listOf("analytics", "necessary"), sent.purposes)
+    }
+
+    @Test
+    fun defaultConsentGrantsThePurposesWhoseLawfulBasisIsNotConsent() {
+        val tracker = Tracker(InMemoryTransport(), context())
+        assertEquals(Purpose.DEFAULT_CONSENT, tracker.consent)
+        assertEquals(0, tracker.consentDropped)
+    }
+
+    @Test
+    fun anEventWithoutConsentIsDroppedCountedAndReported() {
+        val transport = InMemoryTransport()
+        val errors = ArrayList<SdkError>()
+        val tracker = tracker(transport, errors = errors)
+        tracker.consent = emptySet()
+        assertFalse(tracker.track(event()))
+        assertTrue(transport.events.isEmpty())
+        assertEquals(1, tracker.consentDropped)
+        val error = errors.single() as ConsentError
+        assertEquals("no consent for event app_lifecycle: necessary", error.message)
+    }
+
+    @Test
+    fun withdrawingAPurposePurgesTheEventsThatNeedIt() {
+        val transport = InMemoryTransport()
+        val tracker = tracker(transport)
+        assertTrue(tracker.track(event()))
+        tracker.consent = Purpose.entries.toSet() - Purpose.ANALYTICS
+        assertTrue(transport.events.isEmpty())
+        tracker.consent = Purpose.entries.toSet()
+        assertTrue(tracker.track(event()))
+        assertEquals(1, transport.events.size)
+    }
+
+    @Test
+    fun valuesWithoutTheirPurposeAreRemovedBeforeEncoding() {
+        val transport = InMemoryTransport()
+        val tracker = tracker(transport)
+        tracker.context = TrackingContext(appName = "app name", appVersion = "0.0-0", sessionId = "session id", userId = "user id", device = Device(manufacturer = "manufacturer", model = "model", osVersion = "os version", screen = Screen(width = 42u, height = 42u, pixelRatio = 4.25f)), locale = "aa-AA")
+        tracker.consent = setOf(Purpose.NECESSARY)
+        assertTrue(tracker.track(AppLifecycle(state = LifecycleState.LAUNCHED, coldStart = true, launchDurationMs = 599999L, memoryWarningCount = 42)))
+        assertEquals(listOf("0aa4010a2430303030303030302d303030302d343030302d383030302d303030303030303030303031120b0880e2cfaa061080e59a771a05312e302e3022256f72672e62726f61646361737465722e616e616c79746963732e6e657773616e64726f69642a05312e302e30300138024208617070206e616d654a05302e302d30520a73657373696f6e2069645a077573657220696462096e6563657373617279720561612d4141fa010a0801100118bfcf24202a"), transport.events.map { Bytes(it.protobuf).toHex() })
+        assertEquals(listOf("{\"app_lifecycle\":{\"cold_start\":true,\"launch_duration_ms\":\"599999\",\"memory_warning_count\":42,\"state\":\"LIFECYCLE_STATE_LAUNCHED\"},\"context\":{\"app_name\":\"app name\",\"app_version\":\"0.0-0\",\"client_timestamp\":\"2023-11-14T22:13:20.250Z\",\"consent\":[\"necessary\"],\"event_id\":\"00000000-0000-4000-8000-000000000001\",\"locale\":\"aa-AA\",\"model_version\":\"1.0.0\",\"platform\":\"PLATFORM_ANDROID\",\"product\":\"PRODUCT_NEWS\",\"sdk_name\":\"org.broadcaster.analytics.newsandroid\",\"sdk_version\":\"1.0.0\",\"session_id\":\"session id\",\"user_id\":\"user id\"}}"), transport.events.map { it.json })
     }
 
     @Test
@@ -68,21 +113,20 @@ class TrackerTest {
     fun invalidContextsAreReportedUnderContext() {
         val tracker = tracker(InMemoryTransport())
         assertEquals(emptyList<ValidationIssue>(), tracker.validate(event(), context()))
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "", appVersion = "0.0-0", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)))).any { it.constraint == "min_length" && it.path == "context.app_name" }, "context.app_name")
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", appVersion = "0.0-0", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)))).any { it.constraint == "max_length" && it.path == "context.app_name" }, "context.app_name")
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)))).any { it.constraint == "max_length" && it.path == "context.app_version" }, "context.app_version")
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "!.0-0", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)))).any { it.constraint == "pattern" && it.path == "context.app_version" }, "context.app_version")
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", sessionId = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)))).any { it.constraint == "max_length" && it.path == "context.session_id" }, "context.session_id")
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", userId = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)))).any { it.constraint == "max_length" && it.path == "context.user_id" }, "context.user_id")
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING, ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING, ConsentPurpose.ANALYTICS, ConsentPurpose.PERSONALISATION, ConsentPurpose.MARKETING)))).any { it.constraint == "max_items" && it.path == "context.consent.granted" }, "context.consent.granted")
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), device = Device(manufacturer = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"))).any { it.constraint == "max_length" && it.path == "context.device.manufacturer" }, "context.device.manufacturer")
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), device = Device(model = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"))).any { it.constraint == "max_length" && it.path == "context.device.model" }, "context.device.model")
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), device = Device(osVersion = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxx"))).any { it.constraint == "max_length" && it.path == "context.device.os_version" }, "context.device.os_version")
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), device = Device(screen = Screen(width = 16385u, height = 42u)))).any { it.constraint == "maximum" && it.path == "context.device.screen.width" }, "context.device.screen.width")
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), device = Device(screen = Screen(width = 42u, height = 16385u)))).any { it.constraint == "maximum" && it.path == "context.device.screen.height" }, "context.device.screen.height")
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), device = Device(screen = Screen(width = 42u, height = 42u, pixelRatio = -0.5f)))).any { it.constraint == "minimum" && it.path == "context.device.screen.pixel_ratio" }, "context.device.screen.pixel_ratio")
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), device = Device(screen = Screen(width = 42u, height = 42u, pixelRatio = 16.0f)))).any { it.constraint == "maximum" && it.path == "context.device.screen.pixel_ratio" }, "context.device.screen.pixel_ratio")
-        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), locale = "!a-AA")).any { it.constraint == "pattern" && it.path == "context.locale" }, "context.locale")
+        assertTrue(tracker.validate(event(), TrackingContext(appName = "", appVersion = "0.0-0")).any { it.constraint == "min_length" && it.path == "context.app_name" }, "context.app_name")
+        assertTrue(tracker.validate(event(), TrackingContext(appName = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", appVersion = "0.0-0")).any { it.constraint == "max_length" && it.path == "context.app_name" }, "context.app_name")
+        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")).any { it.constraint == "max_length" && it.path == "context.app_version" }, "context.app_version")
+        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "!.0-0")).any { it.constraint == "pattern" && it.path == "context.app_version" }, "context.app_version")
+        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", sessionId = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")).any { it.constraint == "max_length" && it.path == "context.session_id" }, "context.session_id")
+        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", userId = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")).any { it.constraint == "max_length" && it.path == "context.user_id" }, "context.user_id")
+        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", device = Device(manufacturer = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"))).any { it.constraint == "max_length" && it.path == "context.device.manufacturer" }, "context.device.manufacturer")
+        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", device = Device(model = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"))).any { it.constraint == "max_length" && it.path == "context.device.model" }, "context.device.model")
+        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", device = Device(osVersion = "\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxx"))).any { it.constraint == "max_length" && it.path == "context.device.os_version" }, "context.device.os_version")
+        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", device = Device(screen = Screen(width = 16385u, height = 42u)))).any { it.constraint == "maximum" && it.path == "context.device.screen.width" }, "context.device.screen.width")
+        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", device = Device(screen = Screen(width = 42u, height = 16385u)))).any { it.constraint == "maximum" && it.path == "context.device.screen.height" }, "context.device.screen.height")
+        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", device = Device(screen = Screen(width = 42u, height = 42u, pixelRatio = -0.5f)))).any { it.constraint == "minimum" && it.path == "context.device.screen.pixel_ratio" }, "context.device.screen.pixel_ratio")
+        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", device = Device(screen = Screen(width = 42u, height = 42u, pixelRatio = 16.0f)))).any { it.constraint == "maximum" && it.path == "context.device.screen.pixel_ratio" }, "context.device.screen.pixel_ratio")
+        assertTrue(tracker.validate(event(), TrackingContext(appName = "app name", appVersion = "0.0-0", locale = "!a-AA")).any { it.constraint == "pattern" && it.path == "context.locale" }, "context.locale")
     }
 
     @Test
