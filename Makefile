@@ -31,8 +31,16 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 # The collector on the bundled model, storing into events.duckdb (Ctrl-C stops it).
+# Its pseudonym key comes from CODEGEN_PSEUDONYM_KEY, else from a key file made
+# once on this machine, outside the repository (never commit a key).
+PSEUDONYM_KEY_FILE ?= $(HOME)/.config/codegen/pseudonym.key
 collect: $(STAMP)
-	$(BIN)/codegen collect --sink duckdb:events.duckdb
+	@if [ -n "$$CODEGEN_PSEUDONYM_KEY" ]; then exec $(BIN)/codegen collect --sink duckdb:events.duckdb; fi; \
+	if [ ! -s "$(PSEUDONYM_KEY_FILE)" ]; then \
+		mkdir -p "$(dir $(PSEUDONYM_KEY_FILE))" && (umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > "$(PSEUDONYM_KEY_FILE)") && \
+		echo "made a pseudonym key in $(PSEUDONYM_KEY_FILE) (keep it: pseudonyms of other keys do not join)"; \
+	fi; \
+	exec $(BIN)/codegen collect --sink duckdb:events.duckdb --pseudonym-key-file "$(PSEUDONYM_KEY_FILE)"
 
 conformance: setup
 	$(BIN)/python -m pytest -q tests/conformance
