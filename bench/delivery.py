@@ -225,7 +225,7 @@ def main() -> None:
             transport.close(10)
             kotlin = kotlin_rows(url, work, args.events, args.sustained)
             swift, swift_row = swift_rows(url, work, args.events, args.sustained)
-            javascript = delivery_javascript.rows(url, work, args.events, args.sustained)
+            javascript, javascript_row = delivery_javascript.rows(url, work, args.events, args.sustained)
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=60)
@@ -256,9 +256,10 @@ def main() -> None:
     if swift_row is not None:
         rows.append(swift_row)
     print("\n".join(javascript))
+    rows.append(javascript_row)
     print("side by side (track() on the caller's thread with HttpTransport, Protobuf; sustained to the collector):")
     for name, p50, p99, rate in rows:
-        print(f"  {name:<8} p50 {p50:6.1f} us  p99 {p99:6.1f} us  {rate:9,.0f} events/s")
+        print(f"  {name:<10} p50 {p50:6.1f} us  p99 {p99:6.1f} us  {rate:9,.0f} events/s")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ TSCONFIG = {"compilerOptions": {"target": "ES2020", "lib": ["ES2020"], "types": 
             "include": ["sdk/src", "program"]}
 
 
-def rows(url: str, work: Path, events: int, sustained: int) -> list[str]:
+def rows(url: str, work: Path, events: int, sustained: int) -> tuple[list[str], tuple[str, float, float, float]]:
+    """The JavaScript SDK's rows on Node, and its side-by-side row."""
     subprocess.run(["bash", str(ROOT / "scripts" / "setup-javascript.sh")], check=True, capture_output=True)
     js = work / "javascript"
     shutil.copytree(ROOT / "generated" / "javascript" / "src", js / "sdk" / "src")
@@ -41,4 +42,4 @@ def rows(url: str, work: Path, events: int, sustained: int) -> list[str]:
         f"  sustained: {sustained} events (at most 5,000 waiting) tracked in {result['tracked']:.2f} s, all "
         f"acknowledged after {result['elapsed']:.2f} s = {sustained / result['elapsed']:,.0f} events/s to the "
         f"collector ({result['requests']} requests, one in flight)",
-    ]
+    ], ("javascript", fast_p50, fast_p99, sustained / result["elapsed"])
