@@ -21,7 +21,7 @@ import json
 import math
 import re
 from functools import partial
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from codegen.ir import Kind, Model, Property, Scalar, TypeRef
 from codegen.reference.values import TimestampValue
@@ -66,38 +66,37 @@ class ValueCodec:
         self._objects = {o.name: o.properties for o in model.objects}
 
     def message(self, properties: tuple[Property, ...], values: Mapping[str, Any]) -> dict[str, Any]:
-        types = {p.name: p.type for p in properties}
-        return {name: self.value(types[name], value) for name, value in values.items()}
+        return self._message(properties, values, _scalar, list)
 
     def value(self, ref: TypeRef, value: Any) -> Any:
-        if ref.kind is Kind.LIST:
-            assert ref.element is not None
-            return [self.value(ref.element, v) for v in value]
-        if ref.kind is Kind.MAP:
-            assert ref.element is not None
-            return {k: self.value(ref.element, v) for k, v in value.items()}
-        if ref.kind is Kind.OBJECT:
-            return self.message(self._objects[ref.name or ""], value)
-        if ref.kind is Kind.ENUM:
-            return value
-        return _scalar(ref.scalar, value)
+        return self._convert(ref, value, _scalar, list)
 
     def read_message(self, properties: tuple[Property, ...], data: Mapping[str, Any]) -> dict[str, Any]:
-        types = {p.name: p.type for p in properties}
-        return {name: self.read(types[name], value) for name, value in data.items()}
+        return self._message(properties, data, _read_scalar, tuple)
 
     def read(self, ref: TypeRef, data: Any) -> Any:
+        return self._convert(ref, data, _read_scalar, tuple)
+
+    def _message(self, properties: tuple[Property, ...], values: Mapping[str, Any],
+                 scalar: Callable[[Scalar | None, Any], Any], sequence: Callable[[Iterable[Any]], Any]) -> dict[str, Any]:
+        types = {p.name: p.type for p in properties}
+        return {name: self._convert(types[name], value, scalar, sequence) for name, value in values.items()}
+
+    def _convert(self, ref: TypeRef, value: Any, scalar: Callable[[Scalar | None, Any], Any],
+                 sequence: Callable[[Iterable[Any]], Any]) -> Any:
+        """One walk over a type's kinds for both directions: `scalar`
+        converts a leaf, `sequence` builds a list (JSON list or tuple)."""
         if ref.kind is Kind.LIST:
             assert ref.element is not None
-            return tuple(self.read(ref.element, v) for v in data)
+            return sequence(self._convert(ref.element, v, scalar, sequence) for v in value)
         if ref.kind is Kind.MAP:
             assert ref.element is not None
-            return {k: self.read(ref.element, v) for k, v in data.items()}
+            return {k: self._convert(ref.element, v, scalar, sequence) for k, v in value.items()}
         if ref.kind is Kind.OBJECT:
-            return self.read_message(self._objects[ref.name or ""], data)
+            return self._message(self._objects[ref.name or ""], value, scalar, sequence)
         if ref.kind is Kind.ENUM:
-            return data
-        return _read_scalar(ref.scalar, data)
+            return value
+        return scalar(ref.scalar, value)
 
 
 def _scalar(scalar: Scalar | None, value: Any) -> Any:
