@@ -87,9 +87,10 @@ class DuckDBStore:
 
     def _transaction(self, batch: list[Received], candidates: dict[str, tuple[int, Received, Accepted]],
                      claim: bool) -> list[str]:
-        """One transaction; the ids it stored. One DuckDB call per table
-        (each call gives the GIL back and waits to take it again): the first
-        insert begins the transaction, the last one commits it."""
+        """One transaction; the ids it stored. One DuckDB call for all its
+        tables (each call gives the GIL back and waits to take it again, up
+        to the switch interval while the decoding thread holds it): BEGIN,
+        an INSERT per table, COMMIT."""
         con = self.con
         begin = "BEGIN; "
         try:
@@ -102,9 +103,13 @@ class DuckDBStore:
                 new_ids = list(candidates)
                 inserts = [(EVENT_IDS, self._ids(candidates))] if candidates else []
             inserts += self._rows(batch, new_ids, candidates)
-            for position, (table, rows) in enumerate(inserts):
-                last = position == len(inserts) - 1
-                self._insert(table, rows, begin if position == 0 else "", "; COMMIT" if last else "")
+            for start in range(0, len(inserts), len(_SCAN_NAMES)):
+                part = inserts[start:start + len(_SCAN_NAMES)]
+                statements = [f"INSERT INTO {quote(table)} BY NAME SELECT * FROM {name}"
+                              for name, (table, _) in zip(_SCAN_NAMES, part)]
+                last = start + len(part) == len(inserts)
+                sql = (begin if start == 0 else "") + "; ".join(statements) + ("; COMMIT" if last else "")
+                _execute(con, sql, *(rows for _, rows in part))
             if claim and not inserts:
                 con.execute("COMMIT")
         except BaseException:
@@ -131,13 +136,6 @@ class DuckDBStore:
             out.append((BAD_EVENTS, self.tables.bad_events(batch)))
         return out
 
-    def _insert(self, table: str, rows: Any, before: str = "", after: str = "") -> None:
-        # BY NAME: columns added by a migration sit at the end of the table.
-        # DuckDB finds `_rows` among this frame's locals (its replacement
-        # scan, cheaper than register/unregister); no table starts with "_".
-        _rows = rows  # noqa: F841
-        self.con.execute(f"{before}INSERT INTO {quote(table)} BY NAME SELECT * FROM _rows{after}")
-
     @staticmethod
     def _ids(candidates: dict[str, tuple[int, Received, Accepted]]) -> Any:
         import pyarrow as pa
@@ -151,7 +149,7 @@ class DuckDBStore:
     def _claim(self, candidates: dict[str, tuple[int, Received, Accepted]]) -> list[str]:
         if not candidates:
             return []
-        _ids = self._ids(candidates)  # noqa: F841 (read by DuckDB, see _insert)
+        _ids = self._ids(candidates)  # noqa: F841 (read by DuckDB, see _execute)
         rows = self.con.execute(f"INSERT INTO {quote(EVENT_IDS)} SELECT * FROM _ids ON CONFLICT DO NOTHING "
                                 "RETURNING event_id").fetchall()
         return [row[0] for row in rows]
@@ -163,6 +161,20 @@ class DuckDBStore:
         for table in (EVENT_IDS, BAD_EVENTS, *self.tables.names.values()):
             self.con.execute(f"DELETE FROM {quote(table)}")
         self.con.execute("COMMIT")
+
+
+_SCAN_NAMES = tuple(f"_t{i}" for i in range(16))
+
+
+def _execute(con: Any, sql: str, _t0: Any = None, _t1: Any = None, _t2: Any = None, _t3: Any = None,
+             _t4: Any = None, _t5: Any = None, _t6: Any = None, _t7: Any = None, _t8: Any = None, _t9: Any = None,
+             _t10: Any = None, _t11: Any = None, _t12: Any = None, _t13: Any = None, _t14: Any = None,
+             _t15: Any = None) -> Any:
+    """Run `sql`, whose statements read Arrow tables `_t0`..`_t15`: DuckDB
+    finds them among this frame's locals (its replacement scan, cheaper than
+    register/unregister; no table of the store starts with "_"). BY NAME in
+    the statements: columns added by a migration sit at the end of a table."""
+    return con.execute(sql)
 
 
 def _first_line(exc: Exception) -> str:

@@ -4,7 +4,8 @@ Group commit: requests queue up while a transaction is being written; the
 writer then takes everything queued (up to `max_batch_events`) into the next
 transaction, and each request is answered when the commit that holds its
 events is done. Beyond `max_pending_events` waiting, requests are refused
-with Saturated (429) instead of queueing without bound.
+with Saturated (429) instead of queueing without bound. Checkpoints run on
+a thread of their own (checkpoints.py), never inside a request's commit.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from codegen.ir import Model
+from codegen.collector.checkpoints import Checkpointer
 from codegen.collector.records import Received, Stored
 from codegen.collector.sinks.base import Saturated, SinkUnavailable
 from codegen.collector.store import DuckDBStore
@@ -41,9 +43,13 @@ class DuckDBSink:
         self._pending = 0  # events queued or being written
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._checkpointer: Checkpointer | None = None
 
     def start(self) -> None:
         self.db.open()
+        if self.db.path != ":memory:":
+            self._checkpointer = Checkpointer(self.db.con, self.db.path)
+            self._checkpointer.start()
         for change in self.db.changes:
             log.info("%s: %s", self.description, change)
         self._retention()  # before the first request: nothing past its retention is ever served
@@ -55,6 +61,9 @@ class DuckDBSink:
             self._queue.put(_STOP)
             self._thread.join(timeout=30)
             self._thread = None
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         self.db.close()
 
     async def store(self, received: Received) -> Stored:
