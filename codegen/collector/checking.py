@@ -65,7 +65,7 @@ class EnvelopeChecker:
         read the row values); the auto values the collector relies on.
         Checks on the row values (e.g. consent) slot in after the auto
         values. An event that breaks a rule is explained by `_explain`."""
-        unknown = unknown_fields and _drop_unknown_fields(envelope)
+        unknown = unknown_fields and _drop_unknown_fields(envelope, protobuf)
         event = envelope.WhichOneof("event")
         if unknown or event is None or not envelope.HasField("context"):
             return self._explain(envelope, unknown, index, raw, protobuf)
@@ -137,11 +137,15 @@ class EnvelopeChecker:
                     f"model version {version} is not compatible with the collector's {self.model.version}"))
 
 
-def _drop_unknown_fields(envelope: Any) -> bool:
-    """Drop the unknown fields (the model's rules do not know them); whether there were any."""
-    size = envelope.ByteSize()
+def _drop_unknown_fields(envelope: Any, protobuf: bytes) -> bool:
+    """Drop the unknown fields (the model's rules do not know them); whether
+    there were any. Bytes equal to the known fields' encoding hold nothing
+    else (the SDKs encode canonically, so this is the usual answer); other
+    bytes are decoded again and the sizes with and without compared."""
     envelope.DiscardUnknownFields()
-    return bool(envelope.ByteSize() != size)
+    if envelope.SerializeToString(deterministic=True) == protobuf:
+        return False
+    return bool(type(envelope).FromString(protobuf).ByteSize() != envelope.ByteSize())
 
 
 def _unknown_fields(message: Any, path: str = "envelope") -> list[ValidationIssue]:

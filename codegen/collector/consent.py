@@ -35,6 +35,10 @@ class ConsentCheck:
         context_needs = rules.context_needs()
         self.event_needs = {e.name: rules.event_needs(e) | context_needs for e in model.events}
         self.event_checks = {e.name: self._checks(model, rules, e.properties) for e in model.events}
+        # Every purpose a value of the event may need: a stamp that grants
+        # them all and the event's own needs the value checks can skip.
+        context_values = _purposes(self.context_checks)
+        self.value_needs = {name: context_values | _purposes(checks) for name, checks in self.event_checks.items()}
         self._granted: dict[tuple[str, ...], frozenset[str]] = {}
 
     def _checks(self, model: Model, rules: PurposeRules, properties: tuple[Property, ...]) -> tuple[_Check, ...]:
@@ -66,7 +70,7 @@ class ConsentCheck:
         granted = self.granted(context)
         needs = self.event_needs[event]
         checks = self.event_checks[event]
-        if needs <= granted and not checks and not self.context_checks:
+        if needs <= granted and self.value_needs[event] <= granted:
             return []
         stamp = f"context.{self.stamp_field}"
         out = []
@@ -79,6 +83,15 @@ class ConsentCheck:
         for path, purposes in withheld:
             out.append(f"{path}: needs {', '.join(purposes)}, which {stamp} does not grant (consent)")
         return out
+
+
+def _purposes(checks: tuple[_Check, ...]) -> frozenset[str]:
+    out: set[str] = set()
+    for check in checks:
+        out |= check.removal
+        if check.inner is not None:
+            out |= _purposes(check.inner)
+    return frozenset(out)
 
 
 def _withheld(values: dict[str, Any], checks: tuple[_Check, ...], granted: frozenset[str], prefix: str,

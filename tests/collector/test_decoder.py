@@ -167,3 +167,39 @@ def test_unknown_fields_inside_a_timestamp_are_rejected(decoder: BatchDecoder) -
     assert [a.index for a in received.accepted] == [1]
     assert received.rejected[0].reasons == [
         "context.client_timestamp: field number 3 is not in the model (unknown_field)"]
+
+
+def _field(number: int, payload: bytes) -> bytes:
+    return sdk.varint(number << 3 | 2) + sdk.varint(len(payload)) + payload
+
+
+def test_bytes_other_sdks_may_send_are_read_like_canonical_ones(decoder: BatchDecoder) -> None:
+    """Envelope bytes that differ from the canonical encoding (fields in
+    another order, a map entry without its empty key) are accepted with the
+    same values, and an unknown field among them is still found: the check
+    for unknown fields takes canonical bytes as proof only when they are."""
+    canonical = decoder.messages.envelope.FromString(ENVELOPES[0])
+    fields = {fd.name: (fd.number, value.SerializeToString()) for fd, value in canonical.ListFields()}
+    context, event = fields["context"], fields["page_view"]
+    reordered = _field(*event) + _field(*context)
+
+    page_view = canonical.page_view
+    utm = page_view.DESCRIPTOR.fields_by_name["utm_parameters"]
+    used = {f.number for f in page_view.DESCRIPTOR.fields}
+    spare = next(n for n in range(1, 16) if n not in used)
+    without_utm = type(page_view)()
+    without_utm.CopyFrom(page_view)
+    without_utm.ClearField("utm_parameters")
+    keyless = without_utm.SerializeToString() + _field(utm.number, _field(2, b"x"))  # key "" left out
+    # Two bytes of an unknown field where the canonical encoding would add two (the empty key).
+    hidden = _field(context[0], context[1]) + _field(event[0], keyless + sdk.varint(spare << 3) + b"\x01")
+    plain = _field(context[0], context[1]) + _field(event[0], keyless)
+
+    received = decoder.decode(sdk.protobuf_batch([ENVELOPES[0], reordered, plain, hidden]), PROTOBUF,
+                              time.time_ns() // 1000)
+    assert [a.index for a in received.accepted] == [0, 1, 2]
+    first, second, third = received.accepted
+    assert (second.context, second.payload) == (first.context, first.payload)
+    assert third.payload["utm_parameters"] == {"": "x"}
+    assert [r.index for r in received.rejected] == [3]
+    assert received.rejected[0].reasons == [f"page_view: field number {spare} is not in the model (unknown_field)"]
