@@ -18,7 +18,7 @@ from typing import Any
 
 log = logging.getLogger("codegen.collector")
 
-WRITER_THRESHOLD = "1GB"
+WRITER_THRESHOLD = "1GiB"
 
 
 class Checkpointer:

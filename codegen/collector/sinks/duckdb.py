@@ -31,7 +31,8 @@ _STOP = object()
 
 class DuckDBSink:
     def __init__(self, path: str, model: Model, max_pending_events: int = 20_000,
-                 max_batch_events: int = 5_000, retention_interval: float = 86_400.0) -> None:
+                 max_batch_events: int = 5_000, retention_interval: float = 86_400.0,
+                 checkpoint_bytes: int = 16 << 20) -> None:
         self.model = model
         self.retention_interval = retention_interval  # seconds between two passes of the retention
         self._next_retention = 0.0
@@ -43,18 +44,24 @@ class DuckDBSink:
         self._pending = 0  # events queued or being written
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self.checkpoint_bytes = checkpoint_bytes  # the write-ahead log's size that starts a checkpoint
         self._checkpointer: Checkpointer | None = None
 
     def start(self) -> None:
         self.db.open()
         if self.db.path != ":memory:":
-            self._checkpointer = Checkpointer(self.db.con, self.db.path)
+            self._checkpointer = Checkpointer(self.db.con, self.db.path, self.checkpoint_bytes)
             self._checkpointer.start()
         for change in self.db.changes:
             log.info("%s: %s", self.description, change)
         self._retention()  # before the first request: nothing past its retention is ever served
         self._thread = threading.Thread(target=self._run, name="duckdb-writer", daemon=True)
         self._thread.start()
+
+    @property
+    def checkpoints(self) -> int:
+        """Checkpoints taken beside the writer so far."""
+        return self._checkpointer.checkpoints if self._checkpointer is not None else 0
 
     def close(self) -> None:
         if self._thread is not None:

@@ -1,0 +1,58 @@
+"""Checkpoints of the DuckDB sink run on a thread of their own, beside the
+writer: requests keep being stored while one runs, and nothing is lost."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import duckdb
+
+from codegen.collector.checking import EnvelopeChecker
+from codegen.collector.checkpoints import WRITER_THRESHOLD
+from codegen.collector.decoding import PROTOBUF, BatchDecoder, Limits
+from codegen.collector.descriptors import build_messages
+from codegen.collector.sinks.duckdb import DuckDBSink
+from codegen.loader import load_model
+
+from . import sdk
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "event_model"
+REQUESTS, PER_REQUEST = 40, 25
+
+
+def test_checkpoints_run_beside_the_writer_and_lose_nothing(tmp_path: Path) -> None:
+    model = load_model(MODEL_DIR)
+    messages = build_messages(model)
+    decoder = BatchDecoder(EnvelopeChecker(model, messages), messages, Limits())
+    recorder = sdk.Recorder(prefix="")
+    bodies = [sdk.protobuf_batch(e.protobuf for e in recorder.track(
+        *[sdk.page_view(r * PER_REQUEST + i) for i in range(PER_REQUEST)])) for r in range(REQUESTS)]
+    path = tmp_path / "events.duckdb"
+    sink = DuckDBSink(str(path), model, checkpoint_bytes=1)  # any write-ahead log at all starts one
+    sink.start()
+    try:
+        setting = sink.db.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+        assert setting == "1.0 GiB" and WRITER_THRESHOLD == "1GiB"  # the writer's own checkpoints: a backstop
+
+        async def send_all() -> int:
+            stored = 0
+            for body in bodies:
+                stored += (await sink.store(decoder.decode(body, PROTOBUF, time.time_ns() // 1000))).accepted
+                await asyncio.sleep(0.02)  # the checkpointer looks at the log every 0.25 s
+            return stored
+
+        assert asyncio.run(send_all()) == REQUESTS * PER_REQUEST
+        deadline = time.monotonic() + 10
+        while sink.checkpoints < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sink.checkpoints >= 2
+    finally:
+        sink.close()
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        assert con.execute('SELECT count(*), count(DISTINCT event_id) FROM "page_view"').fetchone() == (
+            REQUESTS * PER_REQUEST, REQUESTS * PER_REQUEST)
+    finally:
+        con.close()
