@@ -393,7 +393,7 @@ def test_non_portable_patterns_are_rejected(pattern: str) -> None:
 
 
 def test_enum_value_names_follow_the_documented_rule() -> None:
-    """docs/event-model.md: upper-cased, the name must hold a letter A-Z or a digit."""
+    """docs/model-rules.md: upper-cased, the name must hold a letter A-Z or a digit."""
     from codegen.naming import enum_value_json_name, enum_value_token
 
     assert enum_value_json_name("video_quality", "4k") == "VIDEO_QUALITY_4K"

@@ -33,7 +33,7 @@ _NO_SURROGATE_AHEAD = r"(?![\s\S]*[\uD800-\uDFFF])"
 
 
 def whole_string(model_pattern: str) -> str:
-    """A model pattern matching the whole value (docs/event-model.md), which
+    """A model pattern matching the whole value (docs/model-rules.md), which
     also holds no unpaired surrogate."""
     return f"^{_NO_SURROGATE_AHEAD}(?:{model_pattern}){END}"
 
