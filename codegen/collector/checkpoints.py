@@ -28,6 +28,7 @@ class Checkpointer:
         self.wal_bytes = wal_bytes
         self.interval = interval  # seconds between two looks at the log's size
         self.checkpoints = 0
+        self.failures = 0  # checkpoints deferred in a row
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         connection.execute(f"SET checkpoint_threshold = '{WRITER_THRESHOLD}'")
@@ -51,9 +52,16 @@ class Checkpointer:
     def checkpoint(self) -> None:
         try:
             self.cursor.execute("CHECKPOINT")
-            self.checkpoints += 1
         except Exception as exc:  # e.g. a conflicting transaction: the next look tries again
-            log.warning("checkpoint of %s deferred: %s", self.wal[:-4], str(exc).splitlines()[0] if str(exc) else exc)
+            self.failures += 1
+            if self.failures == 1:  # once per run of failures, not every quarter of a second
+                log.warning("checkpoint of %s deferred, trying again: %s", self.wal[:-4],
+                            str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            return
+        if self.failures:
+            log.info("checkpoint of %s done after %d deferrals", self.wal[:-4], self.failures)
+            self.failures = 0
+        self.checkpoints += 1
 
     def _wal_size(self) -> int:
         try:
