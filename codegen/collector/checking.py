@@ -11,6 +11,7 @@ from typing import Any
 from google.protobuf.unknown_fields import UnknownFieldSet
 
 from codegen.ir import AutoValue, Model
+from codegen.collector.context_cache import ContextReader, per_event_properties
 from codegen.collector.descriptors import Messages
 from codegen.collector.plans import Broken, ModelPlans
 from codegen.collector.reading import ModelReader
@@ -43,7 +44,9 @@ class EnvelopeChecker:
         self.model = model
         self.messages = messages
         self.reader = ModelReader(model)
-        self.plans = ModelPlans(model, self.reader)
+        self.plans = ModelPlans(model, self.reader, per_event_properties(model))
+        context_number = messages.envelope.DESCRIPTOR.fields_by_name["context"].number
+        self.context_reader = ContextReader(model, self.plans, context_number)
         auto = {p.auto: p.name for p in model.context.properties if p.auto is not None}
         if AutoValue.EVENT_ID not in auto:
             raise ModelNotCollectable("the model's context has no property with 'auto: event_id'; "
@@ -70,7 +73,7 @@ class EnvelopeChecker:
         if unknown or event is None or not envelope.HasField("context"):
             return self._explain(envelope, unknown, index, raw, protobuf)
         try:
-            context = self.plans.context.read(envelope.context)
+            context = self.context_reader.read(envelope.context, protobuf)
             payload = self.plans.events[event].read(getattr(envelope, event))
         except Broken:
             return self._explain(envelope, unknown, index, raw, protobuf)

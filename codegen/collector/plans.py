@@ -86,7 +86,9 @@ class ModelPlans:
     """A plan for every message of a model, compiled once from its reader:
     `context.read(pb)`, `events[name].read(pb)`, `objects[name].read(pb)`."""
 
-    def __init__(self, model: Model, reader: ModelReader) -> None:
+    def __init__(self, model: Model, reader: ModelReader, context_part: frozenset[str] = frozenset()) -> None:
+        """`context_part`: names of context properties that also get a plan
+        of their own, `context_part.read(pb)` (see context_cache.py)."""
         messages = {"context": reader.context}
         messages.update({f"event {name}": r for name, r in reader.events.items()})
         messages.update({f"object {name}": r for name, r in reader.objects.items()})
@@ -95,18 +97,23 @@ class ModelPlans:
         source = _Source()
         for key, message in messages.items():
             self._message(source, key, message)
+        self._functions["context part"] = "read_context_part"
+        self._message(source, "context part", reader.context, context_part)
         self.source = "\n".join(source.lines) + "\n"
         namespace = source.globals
         exec(compile(self.source, "<codegen.collector.plans>", "exec"), namespace)  # noqa: S102 (see the module doc)
         plan = {key: _Plan(namespace[function]) for key, function in self._functions.items()}
         self.context = plan["context"]
+        self.context_part = plan["context part"]
         self.events = {name: plan[f"event {name}"] for name in reader.events}
         self.objects = {name: plan[f"object {name}"] for name in reader.objects}
 
-    def _message(self, out: _Source, key: str, reader: MessageReader) -> None:
+    def _message(self, out: _Source, key: str, reader: MessageReader, only: frozenset[str] | None = None) -> None:
         out.lines.append(f"def {self._functions[key]}(pb):  # {_comment(key)}")
         names = []
         for i, (prop, spec, field) in enumerate(zip(reader.properties, reader.specs, reader.fields)):
+            if only is not None and prop.name not in only:
+                continue
             var = f"v{i}"
             out.lines.extend("    " + line for line in self._field(out, prop, spec, field.mode, var))
             names.append(f"{prop.name!r}: {var}")
