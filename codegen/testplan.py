@@ -251,11 +251,22 @@ def consent_case(model: Any, sdk_name: str, sdk_version: str | None = None) -> E
     rules = purpose_rules(model)
     ref = reference_for(model)
     context = context_sample(model)
-    events = {e.name: e for e in model.events}
-    for sample in plan(model).samples:
-        if sample.name != f"{sample.event}_full":
+    cases: EventCases | None = None
+    context_needs = rules.context_needs()
+    context_may: dict[frozenset[str], bool] = {}  # by what is granted
+    for event in model.events:
+        granted = rules.event_needs(event) | context_needs
+        # Most events can lose no value at all: their samples are not needed.
+        if not rules.may_withhold(event.properties, granted):
+            if granted not in context_may:
+                context_may[granted] = rules.may_withhold(model.context.properties, granted)
+            if not context_may[granted]:
+                continue
+        cases = cases or EventCases(model)
+        # The plan's full sample of the event (left out when an earlier variant has its values).
+        sample = next((s for s in cases.samples(event, SDK_VARIANTS) if s.name == f"{event.name}_full"), None)
+        if sample is None:
             continue
-        granted = rules.event_needs(events[sample.event]) | rules.context_needs()
         stamp = tuple(p.name for p in model.purposes if p.name in granted)
         auto = {**FIXED_AUTO, "model_version": model.version, "sdk_name": sdk_name,
                 "sdk_version": sdk_version or model.version, "consent": stamp}
