@@ -33,8 +33,12 @@ if TYPE_CHECKING:
     from codegen.ir import Event, Model
 
 MEMO_SUFFIX = ".memo.json"
-# YAML that can make an event's IR depend on text outside its lines.
-_REACHING = re.compile(r"(?:^|[\s\[{,:-])[&*!][^\s,\[\]{}]|^%|^---|^\.\.\.", re.M)
+# YAML that can make an event's IR depend on text outside its lines: an
+# anchor, alias or tag (its indicator first, after a space, a flow indicator
+# or the start: a scan for the indicator skips ahead fast), or a directive
+# or document marker at the start of a line.
+_REACHING = re.compile(r"[&*!](?<![^\s\[{,:-][&*!])[^\s,\[\]{}]")
+_DOCUMENT = re.compile(r"\n(?:%|---|\.\.\.)")
 _LOCATION = re.compile(r"loc=Location\(file=(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"), line=\d+, column=\d+\)")
 
 
@@ -65,7 +69,7 @@ def event_keys(model: Model, texts: dict[str, str]) -> dict[str, str]:
     keys = {}
     for file, events in by_file.items():
         text = texts.get(file)
-        if text is None or _REACHING.search(text) or any(e.loc.line < 1 for e in events):
+        if text is None or _reaches(text) or any(e.loc.line < 1 for e in events):
             keys.update({e.name: "ir:" + ir_key(e) for e in events})
             continue
         lines = text.split("\n")
@@ -74,6 +78,10 @@ def event_keys(model: Model, texts: dict[str, str]) -> dict[str, str]:
             end = events[i + 1].loc.line if i + 1 < len(events) else len(lines)
             keys[event.name] = "text:" + _digest(event.name, "\n".join(lines[event.loc.line - 1:end]))
     return keys
+
+
+def _reaches(text: str) -> bool:
+    return bool(_REACHING.search(text) or _DOCUMENT.search(text) or text.startswith(("%", "---", "...")))
 
 
 class StoredMemo(Memo):
