@@ -182,17 +182,25 @@ def _events_tree(node: LMap, file: str) -> list[Any]:
 
 
 def untree(data: list[Any], file: str) -> Any:
+    """The located YAML `tree` wrote; ValueError for anything it cannot have written."""
     tag = data[0]
+    if type(tag) is not int or type(data[-2 if tag < 2 else 1]) is not int:
+        raise ValueError("a node without its tag or line")
     if tag < 2:
+        if len(data) != 4 or type(data[3]) is not int or type(data[1]) not in _PLAIN:
+            raise ValueError("a broken scalar")
         return tuple.__new__(LScalar, (data[1], file, data[2], data[3], tag == 1))
+    if type(data[2]) is not int:
+        raise ValueError("a collection without its column")
     loc = tuple.__new__(Location, (file, data[1], data[2]))
     if tag == 2:
         return LSeq([untree(item, file) for item in data[3:]], loc)
-    if tag == 3:
-        entries = {}
-        for i in range(3, len(data), 3):
-            key = data[i]
-            value = data[i + 2]
-            entries[key] = (untree(data[i + 1], file), Placeholder(file, key) if value[0] == 4 else untree(value, file))
-        return LMap(entries, loc)
-    raise ValueError(f"unknown node tag {tag!r}")
+    if tag != 3 or len(data) % 3:
+        raise ValueError(f"a broken node (tag {tag!r})")
+    entries = {}
+    for i in range(3, len(data), 3):
+        key, key_node, value = data[i], untree(data[i + 1], file), data[i + 2]
+        if type(key) is not str or type(key_node) is not LScalar:
+            raise ValueError("a broken key")
+        entries[key] = (key_node, Placeholder(file, key) if value == [4] else untree(value, file))
+    return LMap(entries, loc)

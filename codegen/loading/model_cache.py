@@ -15,6 +15,11 @@ without it (`Stale`), so a cached load gives what a cold one gives.
 
 Files whose reading gave diagnostics are not cached (each load reports them
 again); neither are files with values the codec does not write.
+
+The entries are data the loader checks as it decodes them, never code: a
+damaged entry fails to decode and is not used. An entry crafted to decode
+into another model is not guarded against: whoever can write the output
+folder can write the generated code in it just as well.
 """
 
 from __future__ import annotations
@@ -113,7 +118,7 @@ class ModelCache:
         if entry is not None:
             try:
                 node = ir_codec.untree(entry["tree"], name)
-            except (KeyError, IndexError, TypeError, ValueError):
+            except (KeyError, IndexError, TypeError, ValueError, RecursionError):
                 node = None
             if node is not None:
                 self.files[name] = _File(name, data, key, entry)
