@@ -10,6 +10,7 @@ of them and properties name a row.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from codegen.diagnostics import Diagnostic
@@ -23,6 +24,12 @@ _SCALAR = {s.value: s for s in Scalar}
 _PLAIN = (str, int, float, bool, type(None))
 NO_RESERVED = Reserved()
 NO_CONSTRAINTS = Constraints()
+
+
+_new = object.__new__
+_new_tuple = tuple.__new__
+# Property's slots in the order of its fields (and of its __init__'s arguments).
+_PROPERTY_FIELDS = tuple(getattr(Property, f.name).__set__ for f in fields(Property))
 
 
 class Uncacheable(Exception):
@@ -126,11 +133,19 @@ class EventReader:
                      tuple(purposes))
 
     def _property(self, data: list[Any]) -> Property:
+        # The hot path of a cached load (a property at a time): fields set as
+        # Property's __init__ sets them, with less overhead.
         name, number, type_row, required, privacy, description, row, const, auto, deprecation, examples, loc, \
             purposes = data
-        return Property(name, number, self.types[type_row], required, _PRIVACY[privacy], description,
-                        self.constraints[row], const, _AUTO[auto] if auto is not None else None,
-                        _undeprecation(deprecation), tuple(examples), _unloc(loc, self.file), tuple(purposes))
+        prop = _new(Property)
+        for setter, value in zip(_PROPERTY_FIELDS, (
+                name, number, self.types[type_row], required, _PRIVACY[privacy], description, self.constraints[row],
+                const, None if auto is None else _AUTO[auto], None if deprecation is None else _undeprecation(deprecation),
+                tuple(examples) if examples else (),
+                _new_tuple(Location, (self.file, loc[0], loc[1])) if len(loc) == 2 else _unloc(loc, self.file),
+                tuple(purposes) if purposes else ())):
+            setter(prop, value)
+        return prop
 
 
 def diagnostics(found: list[Diagnostic], file: str) -> list[Any]:
