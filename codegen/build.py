@@ -353,7 +353,8 @@ class _Reuse:
         self.events = event_keys(model, model_texts(model_dir))
         self.code = code
         self.plan_path = out / STAMP_DIR / "plan.memo.json"
-        self.plan = StoredMemo(self.shared, self.events, read_memo(self.plan_path, code), lambda rel: False)
+        # Read when the vectors are rendered (in a build with workers, while they render).
+        self.plan = StoredMemo(self.shared, self.events, lambda: read_memo(self.plan_path, code), lambda rel: False)
         use_memo(model, self.plan)
 
     def shared_of(self, model: Model) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -34,11 +35,12 @@ if TYPE_CHECKING:
 
 MEMO_SUFFIX = ".memo.json"
 # YAML that can make an event's IR depend on text outside its lines: an
-# anchor, alias or tag (its indicator first, after a space, a flow indicator
-# or the start: a scan for the indicator skips ahead fast), or a directive
-# or document marker at the start of a line.
-_REACHING = re.compile(r"[&*!](?<![^\s\[{,:-][&*!])[^\s,\[\]{}]")
-_DOCUMENT = re.compile(r"\n(?:%|---|\.\.\.)")
+# anchor, alias or tag (its indicator after a space, a flow indicator or at
+# the start, and before a character that can follow it), or a directive or
+# document marker at the start of a line. Searched with str.find: a regular
+# expression took longer than the rest of the keys.
+_INDICATOR_AFTER = frozenset("[{,:-")
+_NOT_AFTER_INDICATOR = frozenset(",[]{}")
 _LOCATION = re.compile(r"loc=Location\(file=(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"), line=\d+, column=\d+\)")
 
 
@@ -81,7 +83,18 @@ def event_keys(model: Model, texts: dict[str, str]) -> dict[str, str]:
 
 
 def _reaches(text: str) -> bool:
-    return bool(_REACHING.search(text) or _DOCUMENT.search(text) or text.startswith(("%", "---", "...")))
+    if text.startswith(("%", "---", "...")) or "\n%" in text or "\n---" in text or "\n..." in text:
+        return True
+    last = len(text) - 1
+    for indicator in "&*!":
+        at = text.find(indicator)
+        while at != -1:
+            if at < last and (at == 0 or text[at - 1].isspace() or text[at - 1] in _INDICATOR_AFTER):
+                after = text[at + 1]
+                if not after.isspace() and after not in _NOT_AFTER_INDICATOR:
+                    return True
+            at = text.find(indicator, at + 1)
+    return False
 
 
 class StoredMemo(Memo):
@@ -89,16 +102,27 @@ class StoredMemo(Memo):
     (kept only while its files are on disk as it wrote them), and what this
     build used, to be stored for the next one."""
 
-    def __init__(self, shared: str, events: dict[str, str], previous: dict[str, Any],
+    def __init__(self, shared: str, events: dict[str, str], previous: dict[str, Any] | Callable[[], dict[str, Any]],
                  intact: Callable[[str], bool]) -> None:
         self.shared = shared
         self.events = events
-        self._files: dict[str, list[str]] = previous.get("files", {})
-        self._texts: dict[str, str] = previous.get("texts", {})
+        self._previous = previous  # or how to read it, when it is first needed
         self._intact = intact
         self.files: dict[str, list[str]] = {}
         self.texts: dict[str, str] = {}
         self.reused = 0
+
+    @cached_property
+    def _stored(self) -> dict[str, Any]:
+        return self._previous if isinstance(self._previous, dict) else self._previous()
+
+    @property
+    def _files(self) -> dict[str, list[str]]:
+        return self._stored.get("files", {})  # type: ignore[no-any-return]
+
+    @property
+    def _texts(self) -> dict[str, str]:
+        return self._stored.get("texts", {})  # type: ignore[no-any-return]
 
     def _key(self, kind: str, event: Event | None, extra: tuple[str, ...]) -> str:
         return _digest(kind, self.shared, self.events[event.name] if event is not None else "", *extra)
