@@ -11,6 +11,7 @@ from codegen.diagnostics import Collector, ModelErrors
 from codegen.ir import Location, Model
 from codegen.loading.builder import build_model
 from codegen.loading.checks import check_model
+from codegen.loading.lifetime import frozen_after_loading
 from codegen.loading.model_cache import ModelCache, Stale
 from codegen.loading.yaml_fast import fast_load
 from codegen.loading.yaml_lines import lines_load
@@ -43,6 +44,8 @@ def load_model(model_dir: Path, cache: ModelCache | None = None) -> Model:
             cache.again()
             return _load(model_dir, cache)
     finally:
+        if frozen_after_loading():
+            gc.freeze()
         if collecting:
             gc.enable()
 
