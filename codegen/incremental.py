@@ -153,22 +153,42 @@ class StoredMemo(Memo):
         return self._text(self._key("shared", None, extra), compute)
 
     def stored(self, code: str) -> str:
-        return json.dumps({"code": code, "files": self.files, "texts": self.texts}, ensure_ascii=False,
-                          separators=(",", ":"))
+        """A line of JSON (the code, the files, each text's key and length),
+        then the texts one after the other: megabytes of generated code read
+        and written without JSON's escapes."""
+        head = json.dumps({"code": code, "files": self.files, "texts": [[key, len(text)] for key, text in
+                                                                          self.texts.items()]},
+                          ensure_ascii=False, separators=(",", ":"))
+        return head + "\n" + "".join(self.texts.values())
 
 
 def read_memo(path: Path, code: str) -> dict[str, Any]:
-    """The stored memo, if it was written by the same code and templates."""
+    """The stored memo, if it was written by the same code and templates
+    (texts in JSON, as an older memo has them, or after its first line)."""
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
+        head, _, body = path.read_bytes().decode("utf-8").partition("\n")  # no newline translation
+        stored = json.loads(head)
     except (OSError, ValueError):
         return {}
     if not isinstance(stored, dict) or stored.get("code") != code:
         return {}
     files, texts = stored.get("files"), stored.get("texts")
+    if isinstance(texts, list):
+        texts = _texts_of(texts, body)
     if not isinstance(files, dict) or not isinstance(texts, dict):
         return {}
     return {"files": files, "texts": texts}
+
+
+def _texts_of(lengths: list[Any], body: str) -> dict[str, str] | None:
+    texts, at = {}, 0
+    for entry in lengths:
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                and type(entry[1]) is int and entry[1] >= 0):
+            return None
+        texts[entry[0]] = body[at:at + entry[1]]
+        at += entry[1]
+    return texts if at == len(body) else None
 
 
 def model_texts(model_dir: Path) -> dict[str, str]:
