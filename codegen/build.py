@@ -367,7 +367,7 @@ class _Reuse:
         from codegen.output import atomic_write
 
         if self.plan.texts:  # the vectors were rendered in this process
-            atomic_write(self.plan_path, self.plan.stored(self.code).encode("utf-8"))
+            atomic_write(self.plan_path, self.plan.stored(self.code))
 
 
 def _shared_work(model: Model) -> str:
@@ -428,7 +428,7 @@ def _job(model: Model, unit: Unit, target: Target, out: Path, keys: tuple[str, s
         _write_stamp(out, unit, keys[0], template_dir, files, states)
         if memo is not None:
             memo_path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(memo_path, memo.stored(keys[1]).encode("utf-8"))
+            atomic_write(memo_path, memo.stored(keys[1]))
         return len(files), written, deleted
 
     shared = None if unit.source is not None else (lambda fetch: _take_shared(model, fetch))

@@ -123,10 +123,12 @@ def test_a_memo_reads_back_what_it_stored(tmp_path: Path) -> None:
     memo.files = {"k": ["a.py"]}
     memo.texts = {"one": "line\n\"quoted\" ünïcødé 😀\n", "empty": "", "two": "{\"json\": [1]}\r\n\r"}
     path = tmp_path / "t.memo.json"
-    path.write_bytes(memo.stored("code").encode("utf-8"))
+    path.write_bytes(memo.stored("code"))
     assert read_memo(path, "code") == {"files": memo.files, "texts": memo.texts}
     stored = path.read_bytes()
     path.write_bytes(stored[:-1])  # a text cut short: the lengths no longer add up
+    assert read_memo(path, "code") == {}
+    path.write_bytes(stored.replace("😀".encode(), "😀".encode()[:2] + b"xx"))  # not UTF-8 any more
     assert read_memo(path, "code") == {}
     path.write_bytes(stored.replace(b'["two",', b'["two",-'))
     assert read_memo(path, "code") == {}
