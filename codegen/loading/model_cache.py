@@ -4,14 +4,15 @@ after an edit only the edited file is parsed and only its events are built.
 An entry (`<folder>/<key>.json`, JSON that `ir_codec` reads, never pickle)
 is found by a digest of the file's display name and bytes, and holds the
 file's located YAML without its events, and each event's IR with the
-diagnostics reading it gave. An event's IR also depends on the rest of the
-model (the names of its enums, objects and purposes, its products and
-platforms): the entry records a key of those, and an event read under
-another key is read again from the file. Entries name codegen's code
-(`code`); an entry of other code, another file or other bytes, or one that
-does not decode, is not used. Whatever goes wrong with the cache while the
-model is built (a broken entry, an event it lacks), the loader loads again
-without it (`Stale`), so a cached load gives what a cold one gives.
+diagnostics reading and checking it gave (`check_scope`). An event's IR
+also depends on the rest of the model (the names of its enums, objects and
+purposes, its products and platforms): the entry records a key of those,
+and an event read under another key is read again from the file. Entries
+name codegen's code (`code`, with the versions of PyYAML and Python); an
+entry of other code, another file or other bytes, or one that does not
+decode, is not used. Whatever goes wrong with the cache while the model is
+built (a broken entry, an event it lacks), the loader loads again without
+it (`Stale`), so a cached load gives what a cold one gives.
 
 Files whose reading gave diagnostics are not cached (each load reports them
 again); neither are files with values the codec does not write.
@@ -86,8 +87,14 @@ class ModelCache:
     """The cache of one load (`read` False: write only, after a stale one)."""
 
     def __init__(self, folder: Path, code: str, read: bool = True) -> None:
+        import sys
+
+        import yaml
+
         self.folder = folder
-        self.code = code
+        # What reads a file besides codegen: the YAML library, Python's (its re parser checks patterns).
+        self.code = (f"{code}; PyYAML {yaml.__version__}{' libyaml' if yaml.__with_libyaml__ else ''}; "
+                     f"Python {sys.version_info[0]}.{sys.version_info[1]}")
         self.use = read
         self.files: dict[str, _File] = {}
         self.reading = ""
