@@ -25,6 +25,7 @@ from codegen.targets import registered_targets, target_modules
 
 if TYPE_CHECKING:  # the up-to-date path imports none of these
     from codegen.ir import Model
+    from codegen.loading.model_cache import ModelCache
     from codegen.output import Difference
     from codegen.sdk.contract import Target
 
@@ -32,6 +33,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 STAMP_DIR = ".codegen"
 SOURCES_DIR = "sources"  # OUT/sources/<source>/<target>/: the SDKs of each source
 SOURCES_STAMP = "sources.json"
+MODEL_CACHE = "model"  # OUT/.codegen/model/: the model files as the last build read them
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,14 @@ class TargetResult:
     cached: bool
 
 
-def load_checked_model(model_dir: Path) -> Model:
+def load_checked_model(model_dir: Path, cache: ModelCache | None = None) -> Model:
     """The model, with its target settings checked against the registered
     targets' options (raises ModelErrors with every problem)."""
     from codegen.diagnostics import ModelErrors
     from codegen.loader import load_model
     from codegen.sdk.options_check import option_diagnostics
 
-    model = load_model(model_dir)
+    model = load_model(model_dir, cache)
     problems = option_diagnostics(model, registered_targets())
     if problems:
         raise ModelErrors(problems)
@@ -228,6 +230,13 @@ def _write_stamp(out: Path, unit: Unit, key: str, template_dir: Path, files: dic
     path.write_text(json.dumps({"input": key, "template_dir": str(template_dir), "files": states}, sort_keys=True))
 
 
+def _ignore_stamp_dir(out: Path) -> None:
+    """The build's own files under OUT/.codegen/ are no output to commit."""
+    folder = out / STAMP_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ".gitignore").write_text("*\n")
+
+
 def _known_sources(out: Path, common: str) -> dict[str, list[str]] | None:
     """The sources and their targets as the last build saw them, if the model
     and codegen are unchanged since (the up-to-date path loads no model)."""
@@ -273,8 +282,24 @@ def build(
     code, common = _digests(model_dir)
     model: Model | None = None
     known = None if force else _known_sources(out, common.hexdigest())
+
+    def load() -> Model:
+        from codegen.loading.model_cache import ModelCache
+
+        cache = ModelCache(out / STAMP_DIR / MODEL_CACHE, code.hexdigest(), not force)
+        loaded = False
+        try:
+            loaded_model = load_checked_model(model_dir, cache)
+            loaded = True
+            return loaded_model
+        finally:
+            # A failed build writes nothing where no build was before.
+            if loaded or (out / STAMP_DIR).is_dir():
+                _ignore_stamp_dir(out)
+                cache.save()
+
     if known is None:
-        model = load_checked_model(model_dir)
+        model = load()
         check_source_names(model, source_names)
     chosen = units(model if model is not None else _Pseudo(known or {}), target_names,  # type: ignore[arg-type]
                    source_names, tuple(modules))
@@ -289,7 +314,7 @@ def build(
     stale = [unit for unit in chosen if current.get(unit) is None]
     done: dict[str, tuple[int, int, int]] = {}
     if stale:
-        model = model or load_checked_model(model_dir)
+        model = model or load()
         reuse = None if force else _Reuse(model, model_dir, out, code.hexdigest())
         targets = registered_targets()
         jobs = []
@@ -328,7 +353,8 @@ class _Reuse:
         self.events = event_keys(model, model_texts(model_dir))
         self.code = code
         self.plan_path = out / STAMP_DIR / "plan.memo.json"
-        self.plan = StoredMemo(self.shared, self.events, read_memo(self.plan_path, code), lambda rel: False)
+        # Read when the vectors are rendered (in a build with workers, while they render).
+        self.plan = StoredMemo(self.shared, self.events, lambda: read_memo(self.plan_path, code), lambda rel: False)
         use_memo(model, self.plan)
 
     def shared_of(self, model: Model) -> str:
@@ -341,7 +367,7 @@ class _Reuse:
         from codegen.output import atomic_write
 
         if self.plan.texts:  # the vectors were rendered in this process
-            atomic_write(self.plan_path, self.plan.stored(self.code).encode("utf-8"))
+            atomic_write(self.plan_path, self.plan.stored(self.code))
 
 
 def _shared_work(model: Model) -> str:
@@ -402,7 +428,7 @@ def _job(model: Model, unit: Unit, target: Target, out: Path, keys: tuple[str, s
         _write_stamp(out, unit, keys[0], template_dir, files, states)
         if memo is not None:
             memo_path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(memo_path, memo.stored(keys[1]).encode("utf-8"))
+            atomic_write(memo_path, memo.stored(keys[1]))
         return len(files), written, deleted
 
     shared = None if unit.source is not None else (lambda fetch: _take_shared(model, fetch))

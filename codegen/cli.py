@@ -340,6 +340,9 @@ def _user_facing_errors() -> tuple[type[BaseException], ...]:
 
 
 def main() -> None:
+    from codegen.loading.lifetime import freeze_after_loading
+
+    freeze_after_loading()
     try:
         code = cli.main(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -33,8 +34,13 @@ if TYPE_CHECKING:
     from codegen.ir import Event, Model
 
 MEMO_SUFFIX = ".memo.json"
-# YAML that can make an event's IR depend on text outside its lines.
-_REACHING = re.compile(r"(?:^|[\s\[{,:-])[&*!][^\s,\[\]{}]|^%|^---|^\.\.\.", re.M)
+# YAML that can make an event's IR depend on text outside its lines: an
+# anchor, alias or tag (its indicator after a space, a flow indicator or at
+# the start, and before a character that can follow it), or a directive or
+# document marker at the start of a line. Searched with str.find: a regular
+# expression took longer than the rest of the keys.
+_INDICATOR_AFTER = frozenset("[{,:-")
+_NOT_AFTER_INDICATOR = frozenset(",[]{}")
 _LOCATION = re.compile(r"loc=Location\(file=(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"), line=\d+, column=\d+\)")
 
 
@@ -65,7 +71,7 @@ def event_keys(model: Model, texts: dict[str, str]) -> dict[str, str]:
     keys = {}
     for file, events in by_file.items():
         text = texts.get(file)
-        if text is None or _REACHING.search(text) or any(e.loc.line < 1 for e in events):
+        if text is None or _reaches(text) or any(e.loc.line < 1 for e in events):
             keys.update({e.name: "ir:" + ir_key(e) for e in events})
             continue
         lines = text.split("\n")
@@ -76,21 +82,47 @@ def event_keys(model: Model, texts: dict[str, str]) -> dict[str, str]:
     return keys
 
 
+def _reaches(text: str) -> bool:
+    if text.startswith(("%", "---", "...")) or "\n%" in text or "\n---" in text or "\n..." in text:
+        return True
+    last = len(text) - 1
+    for indicator in "&*!":
+        at = text.find(indicator)
+        while at != -1:
+            if at < last and (at == 0 or text[at - 1].isspace() or text[at - 1] in _INDICATOR_AFTER):
+                after = text[at + 1]
+                if not after.isspace() and after not in _NOT_AFTER_INDICATOR:
+                    return True
+            at = text.find(indicator, at + 1)
+    return False
+
+
 class StoredMemo(Memo):
     """The memo of one target for one build: what the previous build stored
     (kept only while its files are on disk as it wrote them), and what this
     build used, to be stored for the next one."""
 
-    def __init__(self, shared: str, events: dict[str, str], previous: dict[str, Any],
+    def __init__(self, shared: str, events: dict[str, str], previous: dict[str, Any] | Callable[[], dict[str, Any]],
                  intact: Callable[[str], bool]) -> None:
         self.shared = shared
         self.events = events
-        self._files: dict[str, list[str]] = previous.get("files", {})
-        self._texts: dict[str, str] = previous.get("texts", {})
+        self._previous = previous  # or how to read it, when it is first needed
         self._intact = intact
         self.files: dict[str, list[str]] = {}
         self.texts: dict[str, str] = {}
         self.reused = 0
+
+    @cached_property
+    def _stored(self) -> dict[str, Any]:
+        return self._previous if isinstance(self._previous, dict) else self._previous()
+
+    @property
+    def _files(self) -> dict[str, list[str]]:
+        return self._stored.get("files", {})  # type: ignore[no-any-return]
+
+    @property
+    def _texts(self) -> dict[str, str]:
+        return self._stored.get("texts", {})  # type: ignore[no-any-return]
 
     def _key(self, kind: str, event: Event | None, extra: tuple[str, ...]) -> str:
         return _digest(kind, self.shared, self.events[event.name] if event is not None else "", *extra)
@@ -120,23 +152,49 @@ class StoredMemo(Memo):
     def shared_text(self, extra: tuple[str, ...], compute: Callable[[], str]) -> str:
         return self._text(self._key("shared", None, extra), compute)
 
-    def stored(self, code: str) -> str:
-        return json.dumps({"code": code, "files": self.files, "texts": self.texts}, ensure_ascii=False,
-                          separators=(",", ":"))
+    def stored(self, code: str) -> bytes:
+        """A line of JSON (the code, the files, each text's key and length
+        in UTF-8), then the texts one after the other: megabytes of generated
+        code read and written without JSON's escapes."""
+        texts = [text.encode("utf-8") for text in self.texts.values()]
+        head = json.dumps({"code": code, "files": self.files,
+                           "texts": [[key, len(text)] for key, text in zip(self.texts, texts)]},
+                          ensure_ascii=False, separators=(",", ":"))
+        return head.encode("utf-8") + b"\n" + b"".join(texts)
 
 
 def read_memo(path: Path, code: str) -> dict[str, Any]:
-    """The stored memo, if it was written by the same code and templates."""
+    """The stored memo, if it was written by the same code and templates
+    (texts in JSON, as an older memo has them, or after its first line)."""
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        end = data.find(b"\n")
+        stored = json.loads(data[:end] if end >= 0 else data)
     except (OSError, ValueError):
         return {}
     if not isinstance(stored, dict) or stored.get("code") != code:
         return {}
     files, texts = stored.get("files"), stored.get("texts")
+    if isinstance(texts, list):
+        texts = _texts_of(texts, memoryview(data)[end + 1:] if end >= 0 else memoryview(b""))
     if not isinstance(files, dict) or not isinstance(texts, dict):
         return {}
     return {"files": files, "texts": texts}
+
+
+def _texts_of(lengths: list[Any], body: memoryview) -> dict[str, str] | None:
+    """Each text decoded on its own: most are ASCII, which decodes fastest."""
+    texts, at = {}, 0
+    try:
+        for entry in lengths:
+            if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                    and type(entry[1]) is int and entry[1] >= 0):
+                return None
+            texts[entry[0]] = str(body[at:at + entry[1]], "utf-8")
+            at += entry[1]
+    except UnicodeDecodeError:
+        return None
+    return texts if at == len(body) else None
 
 
 def model_texts(model_dir: Path) -> dict[str, str]:

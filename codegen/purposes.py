@@ -68,6 +68,23 @@ class PurposeRules:
     def message_redacts(self, properties: tuple[Property, ...]) -> bool:
         return any(self.removal(p) or self.redacts(p) for p in properties)
 
+    def may_withhold(self, properties: tuple[Property, ...], granted: frozenset[str]) -> bool:
+        """Whether some value of a message with these properties could be
+        removed when only `granted` is (an object's values included): when
+        not, no value of it ever is, whatever the values. (`removal` and
+        `redacts` spelled out: this runs for every event of a large model.)"""
+        for prop in properties:
+            if not prop.required and prop.purposes and not granted.issuperset(prop.purposes):
+                return True
+            leaf = prop.type.leaf
+            if leaf.kind is Kind.OBJECT:
+                if not prop.required and not self._object_needs(prop) <= granted:
+                    return True
+                name = leaf.name or ""
+                if self.object_redacts(name) and self.may_withhold(self._objects[name].properties, granted):
+                    return True
+        return False
+
     def _object_needs(self, prop: Property) -> frozenset[str]:
         leaf = prop.type.leaf
         if leaf.kind is not Kind.OBJECT:

@@ -243,7 +243,28 @@ def consent_case(model: Any, sdk_name: str, sdk_version: str | None = None) -> E
     """An envelope tracked with only the purposes its event needs granted
     (`auto["consent"]`), so that values of other purposes are removed: the
     first full sample (with the full context) that loses a value that way;
-    None when no value of the model can be removed."""
+    None when no value of the model can be removed. (The search is done
+    once per model object.)"""
+    from codegen.reference import reference_for
+
+    cached = _CACHE.get(("consent",))
+    if cached is None or cached[0] is not model:
+        cached = _CACHE[("consent",)] = (model, _consent_sample(model))
+    if cached[1] is None:
+        return None
+    sample, granted = cached[1]
+    stamp = tuple(p.name for p in model.purposes if p.name in granted)
+    auto = {**FIXED_AUTO, "model_version": model.version, "sdk_name": sdk_name,
+            "sdk_version": sdk_version or model.version, "consent": stamp}
+    context = context_sample(model)
+    tracked = reference_for(model).consented_envelope(sample.event, sample.values, context, auto, granted)
+    assert tracked.encoded is not None
+    return EnvelopeCase(sample.event, sample.values, context, auto, tracked.encoded.proto_hex,
+                        tracked.encoded.json, tracked.purposes)
+
+
+def _consent_sample(model: Any) -> tuple[SampleCase, frozenset[str]] | None:
+    """The sample consent_case tracks and what it grants (the same for every SDK)."""
     from codegen.purposes import purpose_rules
     from codegen.reference import reference_for
     from codegen.templates.python.runtime.consent import withheld
@@ -251,21 +272,26 @@ def consent_case(model: Any, sdk_name: str, sdk_version: str | None = None) -> E
     rules = purpose_rules(model)
     ref = reference_for(model)
     context = context_sample(model)
-    events = {e.name: e for e in model.events}
-    for sample in plan(model).samples:
-        if sample.name != f"{sample.event}_full":
+    cases: EventCases | None = None
+    context_needs = rules.context_needs()
+    context_may: dict[frozenset[str], bool] = {}  # by what is granted
+    for event in model.events:
+        granted = rules.event_needs(event) | context_needs
+        # Most events can lose no value at all: their samples are not needed.
+        if not rules.may_withhold(event.properties, granted):
+            if granted not in context_may:
+                context_may[granted] = rules.may_withhold(model.context.properties, granted)
+            if not context_may[granted]:
+                continue
+        cases = cases or EventCases(model)
+        # The plan's full sample of the event (left out when an earlier variant has its values).
+        sample = next((s for s in cases.samples(event, SDK_VARIANTS) if s.name == f"{event.name}_full"), None)
+        if sample is None:
             continue
-        granted = rules.event_needs(events[sample.event]) | rules.context_needs()
-        stamp = tuple(p.name for p in model.purposes if p.name in granted)
-        auto = {**FIXED_AUTO, "model_version": model.version, "sdk_name": sdk_name,
-                "sdk_version": sdk_version or model.version, "consent": stamp}
         removed = withheld(ref.event_message(sample.event, sample.values), granted) + withheld(
             ref.context_message(context), granted)
         if removed:
-            tracked = ref.consented_envelope(sample.event, sample.values, context, auto, granted)
-            assert tracked.encoded is not None
-            return EnvelopeCase(sample.event, sample.values, context, auto, tracked.encoded.proto_hex,
-                                tracked.encoded.json, tracked.purposes)
+            return sample, granted
     return None
 
 

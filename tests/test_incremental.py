@@ -116,6 +116,24 @@ def test_the_memo_never_outlives_the_code(tmp_path: Path) -> None:
     assert read_memo(path, "old") == {}
 
 
+def test_a_memo_reads_back_what_it_stored(tmp_path: Path) -> None:
+    from codegen.incremental import StoredMemo, read_memo
+
+    memo = StoredMemo("shared", {}, {}, lambda rel: True)
+    memo.files = {"k": ["a.py"]}
+    memo.texts = {"one": "line\n\"quoted\" ünïcødé 😀\n", "empty": "", "two": "{\"json\": [1]}\r\n\r"}
+    path = tmp_path / "t.memo.json"
+    path.write_bytes(memo.stored("code"))
+    assert read_memo(path, "code") == {"files": memo.files, "texts": memo.texts}
+    stored = path.read_bytes()
+    path.write_bytes(stored[:-1])  # a text cut short: the lengths no longer add up
+    assert read_memo(path, "code") == {}
+    path.write_bytes(stored.replace("😀".encode(), "😀".encode()[:2] + b"xx"))  # not UTF-8 any more
+    assert read_memo(path, "code") == {}
+    path.write_bytes(stored.replace(b'["two",', b'["two",-'))
+    assert read_memo(path, "code") == {}
+
+
 def test_vectors_values_read_back_as_the_test_plan_wrote_them(bundled_model) -> None:
     from codegen.sdk.vectors import ValueCodec
     from codegen.testplan import plan

@@ -14,6 +14,7 @@ from codegen.ir import NOWHERE, Context, EnumType, EnumValue, Event, Location, M
 from codegen.loading.export_settings import read_exports
 from codegen.loading.purpose_section import read_client_ip, read_purposes
 from codegen.loading.file_names import too_long
+from codegen.loading.model_cache import ModelCache
 from codegen.loading.packages import check_setting
 from codegen.loading.property_fast import fast_property
 from codegen.loading.package_metadata import read_package_metadata
@@ -85,10 +86,12 @@ class Sections:
             self.named[section][name] = (key.loc, value)
 
 
-def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Model | None:
+def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector, cache: ModelCache | None = None,
+                ) -> Model | None:
     """The IR of the documents. They may come one at a time (a generator), and
     each event's values are dropped once it is read: the IR never sits beside
-    the whole located tree of a large model."""
+    the whole located tree of a large model. With a `cache`, an event may be
+    a placeholder of the cache, which gives its IR."""
     sections = Sections(documents, errors)
     if not sections.files:
         return None  # every file is empty or unreadable, and each says so
@@ -153,9 +156,15 @@ def build_model(documents: Iterable[tuple[str, LNode]], errors: Collector) -> Mo
         errors.error(context_loc, "the model defines no events",
                      "add an 'events:' section with at least one event (any file of the model may hold it)")
     events = []
+    if cache is not None:
+        cache.begin_events(names, declared)
     for event_name in list(event_nodes):
         loc, node = event_nodes.pop(event_name)
-        events.append(_read_event(event_name, loc, node, names, declared, errors))
+        if cache is None:
+            events.append(_read_event(event_name, loc, node, names, declared, errors))
+        else:
+            events.append(cache.read_event(
+                event_name, loc, node, lambda yaml: _read_event(event_name, loc, yaml, names, declared, errors)))
     packages, package_locations = read_target_settings(sections.single.get("targets"), "the 'targets' section",
                                                        errors)
     exports = read_exports(sections.single.get("exports"), errors)

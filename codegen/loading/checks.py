@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import AbstractSet, Iterable
 
 from codegen.diagnostics import Collector
 from codegen.ir import NOWHERE, AutoValue, Kind, Location, Model, Property, Reserved
@@ -16,18 +16,27 @@ RESERVED_TYPE_NAMES = {"Batch", "Context", "Envelope", "Timestamp"}
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
-def check_model(model: Model, errors: Collector) -> None:
+def check_model(model: Model, errors: Collector, checked_events: AbstractSet[str] = frozenset()) -> None:
+    """Every check of the model; `checked_events` already had `check_scope`
+    (the model cache replays what it reported)."""
     _check_type_names(model, errors)
     for kind, name, properties, reserved in model.property_scopes:
-        owner = f"{kind} '{name}'" if name else "the context"
-        _check_properties(owner, properties, reserved, errors)
-        _check_satisfiable_patterns(properties, errors)
+        if kind != "event" or name not in checked_events:
+            check_scope(kind, name, properties, reserved, errors)
     _check_events(model, errors)
     _check_enums(model, errors)
     _check_cycles(model, errors)
     _check_auto(model, errors)
     _check_purposes(model, errors)
     check_sources(model, errors)
+
+
+def check_scope(kind: str, name: str, properties: tuple[Property, ...], reserved: Reserved,
+                errors: Collector) -> None:
+    """The checks of one message's properties, which depend on nothing else."""
+    owner = f"{kind} '{name}'" if name else "the context"
+    _check_properties(owner, properties, reserved, errors)
+    _check_satisfiable_patterns(properties, errors)
 
 
 def _snake(name: str, loc: Location, what: str, errors: Collector) -> None:

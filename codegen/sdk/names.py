@@ -20,6 +20,7 @@ def repeat_suffix(suffix: str = "_") -> Policy:
             yield name
             name += suffix
 
+    candidates.name_first = True  # type: ignore[attr-defined]
     return candidates
 
 
@@ -31,6 +32,7 @@ def numbered(separator: str = "_", start: int = 2) -> Policy:
         for n in count(start):
             yield f"{name}{separator}{n}"
 
+    candidates.name_first = True  # type: ignore[attr-defined]
     return candidates
 
 
@@ -43,6 +45,7 @@ def kind_suffix(suffix: str, start: int = 2) -> Policy:
         for n in count(start):
             yield f"{name}{suffix}{n}"
 
+    candidates.name_first = True  # type: ignore[attr-defined]
     return candidates
 
 
@@ -67,7 +70,13 @@ class NameAllocator:
 
     def claim(self, scope: Hashable, name: str, policy: Policy | None = None) -> str:
         taken = self.taken(scope)
-        for candidate in (policy or self.policy)(name):
+        chosen = policy or self.policy
+        # Most names are free as they are: the built-in policies try the name itself first.
+        if getattr(chosen, "name_first", False) and name not in taken and name not in self.reserved and (
+                self.valid is None or self.valid(name)):
+            taken.add(name)
+            return name
+        for candidate in chosen(name):
             if self.is_free(candidate, scope):
                 taken.add(candidate)
                 return candidate

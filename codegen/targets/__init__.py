@@ -83,23 +83,42 @@ def _group_entries(text: str, group: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def registered_targets() -> dict[str, Target]:
-    from importlib.metadata import entry_points
+    found = scan_entry_points(GROUP)
+    if found is None:
+        from importlib.metadata import entry_points
 
+        found = [(e.name, e.value) for e in entry_points(group=GROUP)]
     targets: dict[str, Target] = {}
     problems: list[str] = []
-    for entry in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+    for name, value in sorted(found, key=lambda e: e[0]):
         try:
-            target = entry.load()
+            target = load_entry_point(value)
         except Exception as exc:  # a plugin's import error must not become a traceback
-            problems.append(f"target '{entry.name}' ({entry.value}) failed to load: {exc}")
+            problems.append(f"target '{name}' ({value}) failed to load: {exc}")
             continue
         # dir(), not hasattr(): a lazy target's properties must not import it here.
         missing = [attr for attr in CONTRACT if attr not in dir(target)]
-        if missing or not callable(target.render) or target.name != entry.name:
+        if missing or not callable(target.render) or target.name != name:
             lacking = f" (missing: {', '.join(missing)})" if missing else ""
-            problems.append(f"target '{entry.name}' ({entry.value}) does not implement the target contract{lacking}")
+            problems.append(f"target '{name}' ({value}) does not implement the target contract{lacking}")
             continue
-        targets[entry.name] = target
+        targets[name] = target
     if problems:
         raise TargetLoadError("\n".join(problems))
     return targets
+
+
+def load_entry_point(value: str) -> object:
+    """What an entry point's `module:attribute [extras]` names, loaded as
+    importlib.metadata's EntryPoint.load does (without importing that
+    module and the email package it reads metadata with)."""
+    import re
+    from importlib import import_module
+
+    match = re.fullmatch(r"\s*(?P<module>[\w.]+)\s*(?::\s*(?P<attr>[\w.]+)\s*)?(?:\[.*\]\s*)?", value)
+    if match is None:
+        raise ValueError(f"not an entry point: {value!r}")
+    found: object = import_module(match.group("module"))
+    for attr in (match.group("attr") or "").split(".") if match.group("attr") else ():
+        found = getattr(found, attr)
+    return found
