@@ -53,11 +53,13 @@ const ourEvent = () => new sdk.VideoHeartbeat({
 });
 const context = new sdk.TrackingContext({
   product: "news", platform: "web", appName: "News web", appVersion: "4.12.1", sessionId: "s-42",
-  consent: { granted: ["analytics"] }, locale: "en-GB",
+  locale: "en-GB",
 });
+// The tracker stamps the purposes granted into the context (its auto value `consent`).
+const CONSENT = ["analytics"];
 const clock = new sdk.Timestamp(SECONDS, NANOS);
 const auto = () => ({ eventId: EVENT_ID, clientTimestamp: clock, modelVersion: sdk.SDK_INFO.modelVersion,
-                      sdkName: sdk.SDK_INFO.name, sdkVersion: sdk.SDK_INFO.version });
+                      sdkName: sdk.SDK_INFO.name, sdkVersion: sdk.SDK_INFO.version, consent: CONSENT });
 function ourProto() {
   const event = ourEvent();
   if (event.validate().length) throw new Error("invalid");
@@ -76,6 +78,7 @@ function ourEnvelope() {
 }
 const transport = new sdk.InMemoryTransport();
 const tracker = new sdk.Tracker({ transport, context, clock: () => clock, idGenerator: () => EVENT_ID });
+tracker.consent = CONSENT;
 function track() {
   tracker.track(ourEvent());
   if (transport.events.length > 1000) transport.events.length = 0;
@@ -86,6 +89,7 @@ const protobufOnly = new sdk.Tracker({
   transport: { encoding: sdk.protobufFormat, send: (encoded) => { lastSent = encoded; } },
   context, clock: () => clock, idGenerator: () => EVENT_ID,
 });
+protobufOnly.consent = CONSENT;
 function trackProtobuf() {
   if (!protobufOnly.track(ourEvent())) throw new Error("not tracked");
 }
@@ -93,8 +97,7 @@ function trackProtobuf() {
 // --- protobufjs ---------------------------------------------------------------
 const root = protobufjs.loadSync(protoPath);
 const P = (name) => root.lookupType(`broadcaster.analytics.v1.${name}`);
-const [PjEnvelope, PjContext, PjHeartbeat, PjPosition, PjConsent] =
-  ["Envelope", "Context", "VideoHeartbeat", "PlaybackPosition", "ConsentState"].map(P);
+const [PjEnvelope, PjContext, PjHeartbeat, PjPosition] = ["Envelope", "Context", "VideoHeartbeat", "PlaybackPosition"].map(P);
 const Ts = root.lookupType("google.protobuf.Timestamp");
 const enumValue = (type, name) => root.lookupEnum(`broadcaster.analytics.v1.${type}`).values[name];
 const pjEvent = () => PjHeartbeat.create({
@@ -107,7 +110,7 @@ const pjEnvelope = () => PjEnvelope.create({
     eventId: EVENT_ID, clientTimestamp: Ts.create({ seconds: SECONDS, nanos: NANOS }), modelVersion: sdk.SDK_INFO.modelVersion,
     sdkName: sdk.SDK_INFO.name, sdkVersion: sdk.SDK_INFO.version, product: enumValue("Product", "PRODUCT_NEWS"),
     platform: enumValue("Platform", "PLATFORM_WEB"), appName: "News web", appVersion: "4.12.1", sessionId: "s-42",
-    consent: PjConsent.create({ granted: [enumValue("ConsentPurpose", "CONSENT_PURPOSE_ANALYTICS")] }), locale: "en-GB",
+    consent: CONSENT, locale: "en-GB",
   }),
   videoHeartbeat: pjEvent(),
 });
@@ -115,8 +118,7 @@ const pjEnvelope = () => PjEnvelope.create({
 // --- @bufbuild/protobuf -------------------------------------------------------
 const registry = es.createFileRegistry(es.fromBinary(wkt.FileDescriptorSetSchema, readFileSync(descriptorPath)));
 const E = (name) => registry.getMessage(`broadcaster.analytics.v1.${name}`);
-const [EsEnvelope, EsContext, EsHeartbeat, EsPosition, EsConsent] =
-  ["Envelope", "Context", "VideoHeartbeat", "PlaybackPosition", "ConsentState"].map(E);
+const [EsEnvelope, EsContext, EsHeartbeat, EsPosition] = ["Envelope", "Context", "VideoHeartbeat", "PlaybackPosition"].map(E);
 const EsTimestamp = registry.getMessage("google.protobuf.Timestamp");
 const esEnum = (type, name) => registry.getEnum(`broadcaster.analytics.v1.${type}`).values.find((v) => v.name === name).number;
 const esEvent = () => es.create(EsHeartbeat, {
@@ -130,7 +132,7 @@ const esEnvelope = () => es.create(EsEnvelope, {
     modelVersion: sdk.SDK_INFO.modelVersion, sdkName: sdk.SDK_INFO.name, sdkVersion: sdk.SDK_INFO.version,
     product: esEnum("Product", "PRODUCT_NEWS"), platform: esEnum("Platform", "PLATFORM_WEB"), appName: "News web",
     appVersion: "4.12.1", sessionId: "s-42",
-    consent: es.create(EsConsent, { granted: [esEnum("ConsentPurpose", "CONSENT_PURPOSE_ANALYTICS")] }), locale: "en-GB",
+    consent: CONSENT, locale: "en-GB",
   }),
   event: { case: "videoHeartbeat", value: esEvent() },
 });
