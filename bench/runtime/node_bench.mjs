@@ -9,7 +9,8 @@ import { pathToFileURL } from "node:url";
 
 const [dist, protoPath, descriptorPath, modules] = process.argv.slice(2);
 const sdk = await import(pathToFileURL(`${dist}/index.js`).href);
-const { ProtoWriter, WIRE_LEN } = await import(pathToFileURL(`${dist}/runtime/protobuf.js`).href);
+// The envelope encoder protobufFormat (the tracker's) calls.
+const { envelopeProtobuf } = await import(pathToFileURL(`${dist}/runtime/formats.js`).href);
 const require = createRequire(`${modules}/`);
 const protobufjs = require("protobufjs");
 const es = await import(pathToFileURL(`${modules}/@bufbuild/protobuf/dist/esm/index.js`).href);
@@ -69,12 +70,7 @@ function ourEnvelope() {
   const event = ourEvent();
   const values = auto();
   if (event.validate().length || context.validate(values).length) throw new Error("invalid");
-  const w = new ProtoWriter();
-  w.tag(1, WIRE_LEN);
-  w.bytes(context.toProtobuf(values));
-  w.tag(event.eventNumber, WIRE_LEN);
-  w.bytes(event.toProtobuf());
-  return w.finish();
+  return envelopeProtobuf(context, event, values);
 }
 const transport = new sdk.InMemoryTransport();
 const tracker = new sdk.Tracker({ transport, context, clock: () => clock, idGenerator: () => EVENT_ID });

@@ -54,17 +54,19 @@ WIDE = (Scalar.INT64, Scalar.UINT64)
 
 # What each kind of module takes from the runtime besides its codecs.
 _MESSAGE_IMPORTS = {
-    "runtime/codec": ["FIELD_TABLE", "type Field", "encodeMessage", "validateMessage"],
+    "runtime/codec": ["FIELD_TABLE", "type Field", "WRITE_PROTOBUF", "encodeMessage", "validateMessage", "writeMessage"],
+    "runtime/protobuf": ["type ProtoWriter"],
     "runtime/validation": ["type ValidationIssue"],
 }
 EVENT_IMPORTS = {
     **_MESSAGE_IMPORTS,
-    "runtime/codec": _MESSAGE_IMPORTS["runtime/codec"] + ["deprecations", "redactMessage"],
+    "runtime/redaction": ["deprecations", "redactMessage"],
     "runtime/tracker": ["type TrackableEvent"],
 }
 CONTEXT_IMPORTS = {
     **_MESSAGE_IMPORTS,
-    "runtime/codec": _MESSAGE_IMPORTS["runtime/codec"] + ["type AutoValues", "redactMessage"],
+    "runtime/codec": _MESSAGE_IMPORTS["runtime/codec"] + ["type AutoValues"],
+    "runtime/redaction": ["redactMessage"],
     "runtime/tracker": ["type ContextMessage"],
 }
 OBJECT_IMPORTS = {"runtime/codec": ["type Codec", "type Field", "messageCodec"]}

@@ -2,7 +2,8 @@
 // Runtime file, copied verbatim: the tracker shared by every model. The
 // generated `Tracker` binds it to the model's TrackingContext and SDK identity.
 
-import type { AutoValues, FieldTable } from "./codec.js";
+import type { AutoValues, FieldTable, WRITE_PROTOBUF } from "./codec.js";
+import type { ProtoWriter } from "./protobuf.js";
 import { ConsentError, EncodingError, SdkError, TransportError, ValidationError } from "./errors.js";
 import { Timestamp } from "./timestamp.js";
 import type { Transport } from "./transport.js";
@@ -17,6 +18,8 @@ export interface TrackableEvent extends FieldTable {
   readonly eventNumber: number;
   validate(): ValidationIssue[];
   toProtobuf(): Uint8Array;
+  /** Appends its message to `w` (the envelope's Protobuf encoding). */
+  [WRITE_PROTOBUF](w: ProtoWriter): void;
   /** Warnings for the deprecated things this event uses (docs/sdk-api.md). */
   deprecationWarnings(): string[];
   /** The purposes it always needs: its own and its required values' (docs/event-model.md, "Purposes"). */
@@ -29,6 +32,8 @@ export interface TrackableEvent extends FieldTable {
 export interface ContextMessage extends FieldTable {
   validate(auto?: AutoValues): ValidationIssue[];
   toProtobuf(auto?: AutoValues): Uint8Array;
+  /** Appends its message, with the tracker's `auto` values, to `w`. */
+  [WRITE_PROTOBUF](w: ProtoWriter, auto?: AutoValues): void;
   /** The purposes every event needs because of the context's required values. */
   readonly purposes: readonly string[];
   redact(granted: ReadonlySet<string>, used: Set<string>): this;
