@@ -103,27 +103,6 @@ export interface Codec<T = unknown> {
   deprecation?(value: T): string | undefined;
 }
 
-/**
- * A codec with every property present, in one order: the encoding and
- * validation loops then meet one object shape (V8 keeps their property
- * loads monomorphic).
- */
-function codec<T>(c: Codec<T>): Codec<T> {
-  return {
-    kind: c.kind,
-    wireType: c.wireType,
-    packable: c.packable,
-    fields: c.fields,
-    enum: c.enum,
-    integer: c.integer,
-    wide: c.wide,
-    isZero: c.isZero,
-    write: c.write,
-    check: c.check,
-    deprecation: c.deprecation,
-  } as Codec<T>;
-}
-
 // --- scalars -----------------------------------------------------------------
 
 function integerCodec(
@@ -145,7 +124,7 @@ function integerCodec(
     if (v === undefined || !inRange(v)) throw new EncodingError(`${String(value)} is not a ${kind}`);
     return v;
   };
-  return codec({
+  return {
     kind,
     wireType: WIRE_VARINT,
     packable: true,
@@ -168,7 +147,7 @@ function integerCodec(
         checkBounds(value, path, field, out);
       }
     },
-  });
+  };
 }
 
 export const int32Codec = /* @__PURE__ */ integerCodec("int32", -(2n ** 31n), 2n ** 31n - 1n, false, (w, v: number) => w.int32(v));
@@ -177,7 +156,7 @@ export const int64Codec = /* @__PURE__ */ integerCodec("int64", -(2n ** 63n), 2n
 export const uint64Codec = /* @__PURE__ */ integerCodec("uint64", 0n, 2n ** 64n - 1n, true, (w, v: number | bigint) => w.uint64(v));
 
 function floatingCodec(kind: string, single: boolean): Codec<number> {
-  return codec({
+  return {
     kind,
     wireType: single ? WIRE_I32 : WIRE_I64,
     packable: true,
@@ -188,13 +167,13 @@ function floatingCodec(kind: string, single: boolean): Codec<number> {
       if (typeof value !== "number") out.push(issue(path, "type", `must be a number (${kind})`));
       else checkBounds(value, path, field, out, single ? toFloat32 : undefined);
     },
-  });
+  };
 }
 
 export const floatCodec = /* @__PURE__ */ floatingCodec("float", true);
 export const doubleCodec = /* @__PURE__ */ floatingCodec("double", false);
 
-export const boolCodec: Codec<boolean> = /* @__PURE__ */ codec({
+export const boolCodec: Codec<boolean> = {
   kind: "bool",
   wireType: WIRE_VARINT,
   packable: true,
@@ -203,18 +182,18 @@ export const boolCodec: Codec<boolean> = /* @__PURE__ */ codec({
   check(value, path, _field, out) {
     if (typeof value !== "boolean") out.push(issue(path, "type", "must be a bool"));
   },
-});
+};
 
-export const stringCodec: Codec<string> = /* @__PURE__ */ codec({
+export const stringCodec: Codec<string> = {
   kind: "string",
   wireType: WIRE_LEN,
   packable: false,
   isZero: (value) => value === "",
   write: (w, value) => w.string(value),
   check: checkString,
-});
+};
 
-export const bytesCodec: Codec<Uint8Array> = /* @__PURE__ */ codec({
+export const bytesCodec: Codec<Uint8Array> = {
   kind: "bytes",
   wireType: WIRE_LEN,
   packable: false,
@@ -223,7 +202,7 @@ export const bytesCodec: Codec<Uint8Array> = /* @__PURE__ */ codec({
   check(value, path, _field, out) {
     if (!(value instanceof Uint8Array)) out.push(issue(path, "type", "must be bytes"));
   },
-});
+};
 
 export function validTimestamp(value: Timestamp): Timestamp {
   if (!(value instanceof Timestamp)) throw new EncodingError(`${String(value)} is not a Timestamp`);
@@ -231,7 +210,7 @@ export function validTimestamp(value: Timestamp): Timestamp {
   return value;
 }
 
-export const timestampCodec: Codec<Timestamp> = /* @__PURE__ */ codec({
+export const timestampCodec: Codec<Timestamp> = {
   kind: "timestamp",
   wireType: WIRE_LEN,
   packable: false,
@@ -255,7 +234,7 @@ export const timestampCodec: Codec<Timestamp> = /* @__PURE__ */ codec({
       out.push(issue(path, "range", `seconds ${value.seconds}, nanos ${value.nanos} is outside the timestamp range`));
     }
   },
-});
+};
 
 // --- enums -------------------------------------------------------------------
 
@@ -299,7 +278,7 @@ export function enumInfo<T extends string>(name: string, unspecified: string, en
 }
 
 export function enumCodec<T extends string>(info: EnumInfo<T>): Codec<T> {
-  return codec({
+  return {
     kind: info.name,
     wireType: WIRE_VARINT,
     packable: true,
@@ -312,14 +291,14 @@ export function enumCodec<T extends string>(info: EnumInfo<T>): Codec<T> {
       }
     },
     deprecation: (value) => info.deprecation(value),
-  });
+  };
 }
 
 // --- messages ----------------------------------------------------------------
 
 /** A nested message; `fields` is a thunk so that modules may refer to each other. */
 export function messageCodec<T extends object>(kind: string, fields: () => readonly Field[]): Codec<T> {
-  return codec({
+  return {
     kind,
     wireType: WIRE_LEN,
     packable: false,
@@ -339,7 +318,7 @@ export function messageCodec<T extends object>(kind: string, fields: () => reado
         if (out.length > first) placeIssues(out, first, "", `${path}.`);
       }
     },
-  });
+  };
 }
 
 export function checkObject<T>(value: T): T {
