@@ -2,7 +2,7 @@
 // it is validated and encoded: consent redaction and deprecation warnings,
 // both walks over a message's field table.
 
-import { type Field, LIST, MAP, entriesOf, valueOf } from "./codec.js";
+import { type Field, LIST, MAP, entriesOf, slotsOf, valueOf } from "./codec.js";
 
 /**
  * `message` without the optional values whose purposes are not all granted
@@ -12,7 +12,8 @@ import { type Field, LIST, MAP, entriesOf, valueOf } from "./codec.js";
  */
 export function redactMessage<T extends object>(fields: readonly Field[], message: T, granted: ReadonlySet<string>, used: Set<string>): T {
   let copy: Record<string, unknown> | undefined;
-  for (const field of fields) {
+  for (const field of slotsOf(fields)) {
+    if (field.purposes === undefined && field.redacts !== true) continue; // kept as it is
     const value = (message as Readonly<Record<string, unknown>>)[field.key];
     if (value === undefined || value === null) continue;
     let kept: unknown = value;
@@ -56,8 +57,27 @@ function redactValue(field: Field, inner: readonly Field[], value: unknown, gran
  */
 export function deprecations(fields: readonly Field[], message: object, prefix: string, own: readonly string[] = []): string[] {
   const found = new Set<string>(own);
-  collectDeprecations(fields, message, prefix, found);
+  if (mayDeprecate(fields, new Set())) collectDeprecations(fields, message, prefix, found);
   return [...found];
+}
+
+const DEPRECATING = /* @__PURE__ */ new WeakMap<readonly Field[], boolean>();
+
+/** Whether a message of this table can hold anything deprecated (most models: none; worked out once per table). */
+function mayDeprecate(fields: readonly Field[], visiting: Set<readonly Field[]>): boolean {
+  const known = DEPRECATING.get(fields);
+  if (known !== undefined) return known;
+  if (visiting.has(fields)) return false; // a cycle: its other fields decide
+  visiting.add(fields);
+  const found = fields.some((field) => {
+    const codec = field.codec;
+    if (field.deprecated !== undefined) return true;
+    if (codec.enum !== undefined && codec.enum.values.some((v) => codec.enum?.deprecation(v) !== undefined)) return true;
+    return codec.fields !== undefined && mayDeprecate(codec.fields(), visiting);
+  });
+  visiting.delete(fields);
+  if (found || visiting.size === 0) DEPRECATING.set(fields, found);
+  return found;
 }
 
 function collectDeprecations(fields: readonly Field[], message: object, prefix: string, found: Set<string>): void {

@@ -359,7 +359,7 @@ export function mapKey(key: unknown): string {
 }
 
 /** A field as the loops below read it: every property present, in one order, and its tag. */
-interface Slot extends Field {
+export interface Slot extends Field {
   /** The record's tag (field number and wire type), packed lists and maps length-delimited. */
   readonly tag: number;
 }
@@ -367,7 +367,7 @@ interface Slot extends Field {
 const SLOTS = /* @__PURE__ */ new WeakMap<readonly Field[], readonly Slot[]>();
 
 /** The slots of a field table, made once per table. */
-function slotsOf(fields: readonly Field[]): readonly Slot[] {
+export function slotsOf(fields: readonly Field[]): readonly Slot[] {
   let slots = SLOTS.get(fields);
   if (slots === undefined) {
     slots = fields.map(toSlot);
