@@ -126,7 +126,7 @@ export function float32Json(value: number): number | string {
   // A float whose shortest double form has at most 6 digits (12.5, 0.25) is that decimal already.
   if (significantDigits(String(magnitude)) <= 6) return f;
   for (let p = 6; p <= 9; p++) {
-    if (lastDigit(magnitude.toPrecision(p + 1)) === "5") return exactFloat32Json(magnitude, negative);
+    if (lastDigit(magnitude.toPrecision(p + 1)) === "5") return float32JsonExact(magnitude, negative);
     const candidate = Number(magnitude.toPrecision(p));
     if (Math.fround(candidate) === magnitude) return negative ? -candidate : candidate;
   }
@@ -150,8 +150,8 @@ function lastDigit(text: string): string {
   return text.charAt((exponent < 0 ? text.length : exponent) - 1);
 }
 
-/** float32Json with half-even rounding on the exact value of `magnitude` (positive, finite). */
-function exactFloat32Json(magnitude: number, negative: boolean): number {
+/** float32Json of a positive finite float32 `magnitude` (with its sign), always by the exact rounding (tests compare). */
+export function float32JsonExact(magnitude: number, negative: boolean): number {
   const [num, den] = exactRational(magnitude);
   const k = decimalExponent(num, den, magnitude);
   for (let p = 6; p <= 9; p++) {
