@@ -48,10 +48,12 @@ function makeWireFormat(
   return {
     name,
     contentType: CONTENT_TYPES[name],
-    encode: (context, event, auto, purposes) => ({
-      eventName: event.eventName, eventId: auto.eventId, body: envelope(context, event, auto),
-      ...(purposes !== undefined ? { purposes } : {}),
-    }),
+    encode: (context, event, auto, purposes) => {
+      const body = envelope(context, event, auto);
+      return purposes !== undefined
+        ? { eventName: event.eventName, eventId: auto.eventId, body, purposes }
+        : { eventName: event.eventName, eventId: auto.eventId, body };
+    },
   };
 }
 

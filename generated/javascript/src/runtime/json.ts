@@ -124,25 +124,13 @@ export function float32Json(value: number): number | string {
   if (f === 0) return 0;
   const negative = f < 0;
   const magnitude = negative ? -f : f;
-  // A float whose shortest double form has at most 6 digits (12.5, 0.25) is that decimal already.
-  if (significantDigits(String(magnitude)) <= 6) return f;
   for (let p = 6; p <= 9; p++) {
-    if (lastDigit(magnitude.toPrecision(p + 1)) === "5") return float32JsonExact(magnitude, negative);
     const candidate = Number(magnitude.toPrecision(p));
+    // An exact candidate (12.5, 0.25) is no tie; else a tie would show in p + 1 digits.
+    if (candidate !== magnitude && lastDigit(magnitude.toPrecision(p + 1)) === "5") return float32JsonExact(magnitude, negative);
     if (Math.fround(candidate) === magnitude) return negative ? -candidate : candidate;
   }
   return f; // unreachable: 9 digits always round-trip a float32
-}
-
-/** How many significant digits a number's text has (leading and trailing zeros are not). */
-function significantDigits(text: string): number {
-  const exponent = text.indexOf("e");
-  const digits = (exponent < 0 ? text : text.slice(0, exponent)).replace(".", "");
-  let first = 0;
-  let last = digits.length;
-  while (first < last && digits.charCodeAt(first) === 48) first++;
-  while (last > first && digits.charCodeAt(last - 1) === 48) last--;
-  return last - first;
 }
 
 /** The last significant digit of a toPrecision text (before any exponent). */

@@ -148,22 +148,25 @@ export class TrackerCore<C extends ContextMessage, P extends string = string> {
   track(original: TrackableEvent): boolean {
     const name = original.eventName;
     const granted = this.granted;
-    const needed = new Set<string>([...original.purposes, ...this.context.purposes]);
-    const missing = [...needed].filter((p) => !granted.has(p)).sort(compareNames);
-    if (missing.length > 0) {
+    // Loops rather than spreads: this runs for every event.
+    const needed = new Set<string>();
+    for (const p of original.purposes) needed.add(p);
+    for (const p of this.context.purposes) needed.add(p);
+    let missing: string[] | undefined;
+    for (const p of needed) if (!granted.has(p)) (missing ??= []).push(p);
+    if (missing !== undefined) {
       this.dropped += 1;
-      this.report(new ConsentError(name, missing));
+      this.report(new ConsentError(name, missing.sort(compareNames)));
       return false;
     }
     const event = original.redact(granted, needed);
     const context = this.context.redact(granted, needed);
     this.warnDeprecations(event);
     const auto = this.autoValues();
-    const issues = [
-      ...event.validate(),
-      ...context.validate(auto).map((i) => ({ ...i, path: `context.${i.path}` })),
-    ];
-    if (issues.length > 0) {
+    const eventIssues = event.validate();
+    const contextIssues = context.validate(auto);
+    if (eventIssues.length > 0 || contextIssues.length > 0) {
+      const issues = [...eventIssues, ...contextIssues.map((i) => ({ ...i, path: `context.${i.path}` }))];
       const error = new ValidationError(name, issues);
       if (this.policy === "throw") throw error;
       this.report(error);
