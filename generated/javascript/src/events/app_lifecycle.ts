@@ -2,7 +2,7 @@
 import { type LifecycleState, lifecycleStateCodec } from "../enums/lifecycle_state.js";
 import { FIELD_TABLE, type Field, SINGLE, WRITE_PROTOBUF, boolCodec, encodeMessage, int32Codec, int64Codec, validateMessage, writeMessage } from "../runtime/codec.js";
 import type { ProtoWriter } from "../runtime/protobuf.js";
-import { deprecations, redactMessage } from "../runtime/redaction.js";
+import { redactMessage } from "../runtime/redaction.js";
 import type { TrackableEvent } from "../runtime/tracker.js";
 import type { ValidationIssue } from "../runtime/validation.js";
 
@@ -124,6 +124,6 @@ export class AppLifecycle implements TrackableEvent {
 
   /** Notices for the deprecated things this event uses (the tracker warns once for each). */
   deprecationWarnings(): string[] {
-    return deprecations(fields(), this, "app_lifecycle.", []);
+    return []; // nothing it can hold is deprecated
   }
 }

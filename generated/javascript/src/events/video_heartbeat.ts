@@ -2,7 +2,7 @@
 import { type PlaybackPosition, playbackPositionCodec } from "../objects/playback_position.js";
 import { FIELD_TABLE, type Field, LIST, SINGLE, WRITE_PROTOBUF, encodeMessage, floatCodec, stringCodec, uint32Codec, uint64Codec, validateMessage, writeMessage } from "../runtime/codec.js";
 import type { ProtoWriter } from "../runtime/protobuf.js";
-import { deprecations, redactMessage } from "../runtime/redaction.js";
+import { redactMessage } from "../runtime/redaction.js";
 import type { TrackableEvent } from "../runtime/tracker.js";
 import type { ValidationIssue } from "../runtime/validation.js";
 
@@ -140,6 +140,6 @@ export class VideoHeartbeat implements TrackableEvent {
 
   /** Notices for the deprecated things this event uses (the tracker warns once for each). */
   deprecationWarnings(): string[] {
-    return deprecations(fields(), this, "video_heartbeat.", []);
+    return []; // nothing it can hold is deprecated
   }
 }

@@ -2,7 +2,7 @@
 import { type PlaybackPosition, playbackPositionCodec } from "../objects/playback_position.js";
 import { FIELD_TABLE, type Field, SINGLE, WRITE_PROTOBUF, encodeMessage, stringCodec, validateMessage, writeMessage } from "../runtime/codec.js";
 import type { ProtoWriter } from "../runtime/protobuf.js";
-import { deprecations, redactMessage } from "../runtime/redaction.js";
+import { redactMessage } from "../runtime/redaction.js";
 import type { TrackableEvent } from "../runtime/tracker.js";
 import type { ValidationIssue } from "../runtime/validation.js";
 
@@ -94,6 +94,6 @@ export class VideoPaused implements TrackableEvent {
 
   /** Notices for the deprecated things this event uses (the tracker warns once for each). */
   deprecationWarnings(): string[] {
-    return deprecations(fields(), this, "video_paused.", []);
+    return []; // nothing it can hold is deprecated
   }
 }

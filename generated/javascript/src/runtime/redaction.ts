@@ -58,31 +58,12 @@ function redactValue(field: Field, inner: readonly Field[], value: unknown, gran
  */
 export function deprecations(fields: readonly Field[], message: object, prefix: string, own: readonly string[] = []): string[] {
   const found = new Set<string>(own);
-  if (mayDeprecate(fields, new Set())) collectDeprecations(fields, message, prefix, found);
+  collectDeprecations(fields, message, prefix, found);
   return [...found];
 }
 
-const DEPRECATING = /* @__PURE__ */ new WeakMap<readonly Field[], boolean>();
-
-/** Whether a message of this table can hold anything deprecated (most models: none; worked out once per table). */
-function mayDeprecate(fields: readonly Field[], visiting: Set<readonly Field[]>): boolean {
-  const known = DEPRECATING.get(fields);
-  if (known !== undefined) return known;
-  if (visiting.has(fields)) return false; // a cycle: its other fields decide
-  visiting.add(fields);
-  const found = fields.some((field) => {
-    const codec = field.codec;
-    if (field.deprecated !== undefined) return true;
-    if (codec.enum !== undefined && codec.enum.values.some((v) => codec.enum?.deprecation(v) !== undefined)) return true;
-    return codec.fields !== undefined && mayDeprecate(codec.fields(), visiting);
-  });
-  visiting.delete(fields);
-  if (found || visiting.size === 0) DEPRECATING.set(fields, found);
-  return found;
-}
-
 function collectDeprecations(fields: readonly Field[], message: object, prefix: string, found: Set<string>): void {
-  for (const field of fields) {
+  for (const field of slotsOf(fields)) {
     const value = valueOf(message, field, undefined);
     if (value === undefined || value === null) continue;
     const path = prefix + field.name;
