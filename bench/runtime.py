@@ -129,6 +129,8 @@ def bundle() -> list[str]:
         f"  the same sending JSON {as_json['gzip'] / 1024:.2f} KiB; with an app's own send function instead of HttpTransport "
         f"{core['gzip'] / 1024:.2f} KiB" + (f"; proofs failed: {', '.join(sizes['failures'])}" if sizes.get("failures")
                                             else ""),
+        "  what it holds (gzip bytes each part adds): "
+        + ", ".join(f"{part} {size:,}" for part, size in sizes["breakdown"]["parts"].items()),
     ]
 
 

@@ -10,6 +10,9 @@
 // - the same sending JSON (jsonFormat);
 // - every event, Protobuf;
 // - one event with the tracker alone (a transport of its own), Protobuf.
+// Then what each part of the first bundle costs: its modules in bundle
+// order, each the gzip bytes it adds to those before it (grouped: the
+// model's code, encoding and validation, the tracker, delivery).
 // Proofs (exit 1 when one fails): the one-event bundles carry no other
 // event; the Protobuf bundles carry no JSON encoder (canonical JSON, base64)
 // while the JSON one does; no bundle carries the Node code (journal, zlib).
@@ -56,17 +59,18 @@ const OWN = { imports: ["protobufFormat"], expression: "{ encoding: protobufForm
 const JSON_MARKERS = ["JSON has no ", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"];
 const NODE_MARKERS = ["node:fs", "node:zlib", "codegen-queue"];
 
+const bundleOptions = (chosen, transport) => ({
+  stdin: { contents: entry(chosen, transport), resolveDir: packageDir, loader: "js" },
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2020",
+  write: false,
+  logLevel: "silent",
+});
+
 async function measure(chosen, transport) {
-  const result = await esbuild.build({
-    stdin: { contents: entry(chosen, transport), resolveDir: packageDir, loader: "js" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2020",
-    write: false,
-    logLevel: "silent",
-  });
+  const result = await esbuild.build({ ...bundleOptions(chosen, transport), minify: true });
   const code = result.outputFiles[0].contents;
   const text = new TextDecoder().decode(code);
   const others = events.filter((e) => !chosen.includes(e) && text.includes(JSON.stringify(e.wire)));
@@ -79,7 +83,39 @@ async function measure(chosen, transport) {
   };
 }
 
+// The runtime modules of each part; every other module is the model's code.
+const PARTS = {
+  "encoding and validation": ["codec", "protobuf", "validation", "json", "timestamp", "redaction", "formats", "errors"],
+  tracker: ["tracker"],
+  delivery: ["delivery", "webplatform", "sending", "deliveryoptions", "host", "platform", "queue", "reports"],
+};
+const partOf = (module) => {
+  if (module === "<stdin>") return "the app's own lines";
+  const runtime = /(?:^|\/)runtime\/(\w+)\.js$/.exec(module);
+  const found = runtime && Object.entries(PARTS).find(([, names]) => names.includes(runtime[1]));
+  return found ? found[0] : "model (events, objects, enums, context)";
+};
+
+/** Gzip bytes each module adds, in bundle order (esbuild names each module in an unminified bundle). */
+async function breakdown(chosen, transport) {
+  const result = await esbuild.build({ ...bundleOptions(chosen, transport), minifyIdentifiers: true, minifySyntax: true });
+  const pieces = result.outputFiles[0].text.split(/^\/\/ (.+)$/m);
+  const modules = [];
+  let text = "";
+  let before = 0;
+  for (let i = 1; i < pieces.length; i += 2) {
+    text += (await esbuild.transform(pieces[i + 1], { minifyWhitespace: true, loader: "js" })).code;
+    const gzip = gzipSync(text, { level: 9 }).length;
+    modules.push({ module: pieces[i].replace(/^.*?dist\/esm\//, ""), gzip: gzip - before });
+    before = gzip;
+  }
+  const parts = {};
+  for (const m of modules) parts[partOf(m.module)] = (parts[partOf(m.module)] ?? 0) + m.gzip;
+  return { parts, modules };
+}
+
 const single = await measure([one], HTTP);
+const parts = await breakdown([one], HTTP);
 const json = await measure([one], HTTP_JSON);
 const all = await measure(events, HTTP);
 const core = await measure([one], OWN);
@@ -90,6 +126,7 @@ const report = {
   json: { event: one.wire, ...json },
   all: { ...all },
   core: { event: one.wire, ...core },
+  breakdown: parts,
 };
 const failures = [];
 if (single.others.length > 0 || json.others.length > 0) failures.push("a one-event bundle carries other events");
@@ -109,6 +146,9 @@ if (args.includes("--json")) {
   line("  tracker only (no HttpTransport):   ", core);
   line(`all ${events.length} events, HttpTransport, Protobuf: `, all);
   console.log(`other events in the one-event bundle: ${single.others.length ? single.others.join(", ") : "none"}`);
+  console.log("what the first one holds (gzip bytes each part adds, in bundle order):");
+  for (const [part, bytes] of Object.entries(parts.parts)) console.log(`  ${part.padEnd(40)} ${String(bytes).padStart(6)}`);
+  if (args.includes("--modules")) for (const m of parts.modules) console.log(`    ${m.module.padEnd(38)} ${String(m.gzip).padStart(6)}`);
   console.log(`JSON encoder in the Protobuf bundles: ${single.json_encoder || all.json_encoder || core.json_encoder ? "yes" : "none"}; Node code in any: ${failures.some((f) => f.includes("Node")) ? "yes" : "none"}`);
 }
 if (failures.length > 0) {

@@ -9,7 +9,8 @@ import { pathToFileURL } from "node:url";
 
 const [dist, protoPath, descriptorPath, modules] = process.argv.slice(2);
 const sdk = await import(pathToFileURL(`${dist}/index.js`).href);
-const { ProtoWriter, WIRE_LEN } = await import(pathToFileURL(`${dist}/runtime/protobuf.js`).href);
+// The envelope encoder protobufFormat (the tracker's) calls.
+const { envelopeProtobuf } = await import(pathToFileURL(`${dist}/runtime/formats.js`).href);
 const require = createRequire(`${modules}/`);
 const protobufjs = require("protobufjs");
 const es = await import(pathToFileURL(`${modules}/@bufbuild/protobuf/dist/esm/index.js`).href);
@@ -53,11 +54,13 @@ const ourEvent = () => new sdk.VideoHeartbeat({
 });
 const context = new sdk.TrackingContext({
   product: "news", platform: "web", appName: "News web", appVersion: "4.12.1", sessionId: "s-42",
-  consent: { granted: ["analytics"] }, locale: "en-GB",
+  locale: "en-GB",
 });
+// The tracker stamps the purposes granted into the context (its auto value `consent`).
+const CONSENT = ["analytics"];
 const clock = new sdk.Timestamp(SECONDS, NANOS);
 const auto = () => ({ eventId: EVENT_ID, clientTimestamp: clock, modelVersion: sdk.SDK_INFO.modelVersion,
-                      sdkName: sdk.SDK_INFO.name, sdkVersion: sdk.SDK_INFO.version });
+                      sdkName: sdk.SDK_INFO.name, sdkVersion: sdk.SDK_INFO.version, consent: CONSENT });
 function ourProto() {
   const event = ourEvent();
   if (event.validate().length) throw new Error("invalid");
@@ -67,15 +70,11 @@ function ourEnvelope() {
   const event = ourEvent();
   const values = auto();
   if (event.validate().length || context.validate(values).length) throw new Error("invalid");
-  const w = new ProtoWriter();
-  w.tag(1, WIRE_LEN);
-  w.bytes(context.toProtobuf(values));
-  w.tag(event.eventNumber, WIRE_LEN);
-  w.bytes(event.toProtobuf());
-  return w.finish();
+  return envelopeProtobuf(context, event, values);
 }
 const transport = new sdk.InMemoryTransport();
 const tracker = new sdk.Tracker({ transport, context, clock: () => clock, idGenerator: () => EVENT_ID });
+tracker.consent = CONSENT;
 function track() {
   tracker.track(ourEvent());
   if (transport.events.length > 1000) transport.events.length = 0;
@@ -86,6 +85,7 @@ const protobufOnly = new sdk.Tracker({
   transport: { encoding: sdk.protobufFormat, send: (encoded) => { lastSent = encoded; } },
   context, clock: () => clock, idGenerator: () => EVENT_ID,
 });
+protobufOnly.consent = CONSENT;
 function trackProtobuf() {
   if (!protobufOnly.track(ourEvent())) throw new Error("not tracked");
 }
@@ -93,8 +93,7 @@ function trackProtobuf() {
 // --- protobufjs ---------------------------------------------------------------
 const root = protobufjs.loadSync(protoPath);
 const P = (name) => root.lookupType(`broadcaster.analytics.v1.${name}`);
-const [PjEnvelope, PjContext, PjHeartbeat, PjPosition, PjConsent] =
-  ["Envelope", "Context", "VideoHeartbeat", "PlaybackPosition", "ConsentState"].map(P);
+const [PjEnvelope, PjContext, PjHeartbeat, PjPosition] = ["Envelope", "Context", "VideoHeartbeat", "PlaybackPosition"].map(P);
 const Ts = root.lookupType("google.protobuf.Timestamp");
 const enumValue = (type, name) => root.lookupEnum(`broadcaster.analytics.v1.${type}`).values[name];
 const pjEvent = () => PjHeartbeat.create({
@@ -107,7 +106,7 @@ const pjEnvelope = () => PjEnvelope.create({
     eventId: EVENT_ID, clientTimestamp: Ts.create({ seconds: SECONDS, nanos: NANOS }), modelVersion: sdk.SDK_INFO.modelVersion,
     sdkName: sdk.SDK_INFO.name, sdkVersion: sdk.SDK_INFO.version, product: enumValue("Product", "PRODUCT_NEWS"),
     platform: enumValue("Platform", "PLATFORM_WEB"), appName: "News web", appVersion: "4.12.1", sessionId: "s-42",
-    consent: PjConsent.create({ granted: [enumValue("ConsentPurpose", "CONSENT_PURPOSE_ANALYTICS")] }), locale: "en-GB",
+    consent: CONSENT, locale: "en-GB",
   }),
   videoHeartbeat: pjEvent(),
 });
@@ -115,8 +114,7 @@ const pjEnvelope = () => PjEnvelope.create({
 // --- @bufbuild/protobuf -------------------------------------------------------
 const registry = es.createFileRegistry(es.fromBinary(wkt.FileDescriptorSetSchema, readFileSync(descriptorPath)));
 const E = (name) => registry.getMessage(`broadcaster.analytics.v1.${name}`);
-const [EsEnvelope, EsContext, EsHeartbeat, EsPosition, EsConsent] =
-  ["Envelope", "Context", "VideoHeartbeat", "PlaybackPosition", "ConsentState"].map(E);
+const [EsEnvelope, EsContext, EsHeartbeat, EsPosition] = ["Envelope", "Context", "VideoHeartbeat", "PlaybackPosition"].map(E);
 const EsTimestamp = registry.getMessage("google.protobuf.Timestamp");
 const esEnum = (type, name) => registry.getEnum(`broadcaster.analytics.v1.${type}`).values.find((v) => v.name === name).number;
 const esEvent = () => es.create(EsHeartbeat, {
@@ -130,7 +128,7 @@ const esEnvelope = () => es.create(EsEnvelope, {
     modelVersion: sdk.SDK_INFO.modelVersion, sdkName: sdk.SDK_INFO.name, sdkVersion: sdk.SDK_INFO.version,
     product: esEnum("Product", "PRODUCT_NEWS"), platform: esEnum("Platform", "PLATFORM_WEB"), appName: "News web",
     appVersion: "4.12.1", sessionId: "s-42",
-    consent: es.create(EsConsent, { granted: [esEnum("ConsentPurpose", "CONSENT_PURPOSE_ANALYTICS")] }), locale: "en-GB",
+    consent: CONSENT, locale: "en-GB",
   }),
   event: { case: "videoHeartbeat", value: esEvent() },
 });

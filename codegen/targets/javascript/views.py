@@ -7,7 +7,7 @@ import."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from codegen.ir import (
@@ -54,17 +54,19 @@ WIDE = (Scalar.INT64, Scalar.UINT64)
 
 # What each kind of module takes from the runtime besides its codecs.
 _MESSAGE_IMPORTS = {
-    "runtime/codec": ["FIELD_TABLE", "type Field", "encodeMessage", "validateMessage"],
+    "runtime/codec": ["FIELD_TABLE", "type Field", "WRITE_PROTOBUF", "encodeMessage", "validateMessage", "writeMessage"],
+    "runtime/protobuf": ["type ProtoWriter"],
     "runtime/validation": ["type ValidationIssue"],
 }
 EVENT_IMPORTS = {
     **_MESSAGE_IMPORTS,
-    "runtime/codec": _MESSAGE_IMPORTS["runtime/codec"] + ["deprecations", "redactMessage"],
+    "runtime/redaction": ["deprecations", "redactMessage"],
     "runtime/tracker": ["type TrackableEvent"],
 }
 CONTEXT_IMPORTS = {
     **_MESSAGE_IMPORTS,
-    "runtime/codec": _MESSAGE_IMPORTS["runtime/codec"] + ["type AutoValues", "redactMessage"],
+    "runtime/codec": _MESSAGE_IMPORTS["runtime/codec"] + ["type AutoValues"],
+    "runtime/redaction": ["redactMessage"],
     "runtime/tracker": ["type ContextMessage"],
 }
 OBJECT_IMPORTS = {"runtime/codec": ["type Codec", "type Field", "messageCodec"]}
@@ -138,6 +140,21 @@ class Member:
         return f"{self.ts_type} | undefined" if self.optional else self.ts_type
 
 
+
+def may_deprecate(model: Model, properties: tuple[Property, ...], seen: frozenset[str] = frozenset()) -> bool:
+    """Whether a message of these properties can hold something deprecated:
+    a deprecated property, a deprecated enum value, or either inside its objects."""
+    for p in properties:
+        leaf = p.type.leaf
+        if p.deprecation is not None:
+            return True
+        if leaf.kind is Kind.ENUM and any(v.deprecation is not None for v in model.enum(str(leaf.name)).values):
+            return True
+        if leaf.kind is Kind.OBJECT and leaf.name not in seen:
+            if may_deprecate(model, model.object(str(leaf.name)).properties, seen | {str(leaf.name)}):
+                return True
+    return False
+
 @dataclass(frozen=True)
 class MessageView:
     wire_name: str
@@ -155,6 +172,7 @@ class MessageView:
     notices: str  # TS array literal of the event's own deprecation warning
     prefix: str  # TS string literal: path prefix of deprecation warnings
     purposes: str = "[]"  # TS array literal: the purposes the message always needs
+    may_deprecate: bool = False  # it can hold a deprecated value (else no walk, and no walker in the bundle)
 
 
 @dataclass(frozen=True)
@@ -384,11 +402,14 @@ class Renderer:
         )
 
     def event_view(self, event: Event) -> MessageView:
-        return self.message(
-            "event", event.name, event.properties, "events", EVENT_IMPORTS,
+        walks = may_deprecate(self.model, event.properties)
+        extra = EVENT_IMPORTS if walks else {**EVENT_IMPORTS, "runtime/redaction": ["redactMessage"]}
+        view = self.message(
+            "event", event.name, event.properties, "events", extra,
             self.names.types[("event", event.name)], self.names.types[("props", event.name)],
             event_doc(event), event.number, event.deprecation, purpose_rules(self.model).event_needs(event),
         )
+        return replace(view, may_deprecate=walks)
 
     def object_view(self, name: str) -> MessageView:
         obj = self.model.object(name)

@@ -2,7 +2,9 @@
 import { type Platform, platformCodec } from "./enums/platform.js";
 import { type Product, productCodec } from "./enums/product.js";
 import { type Device, deviceCodec } from "./objects/device.js";
-import { type AutoValues, FIELD_TABLE, type Field, LIST, SINGLE, encodeMessage, redactMessage, stringCodec, timestampCodec, validateMessage } from "./runtime/codec.js";
+import { type AutoValues, FIELD_TABLE, type Field, LIST, SINGLE, WRITE_PROTOBUF, encodeMessage, stringCodec, timestampCodec, validateMessage, writeMessage } from "./runtime/codec.js";
+import type { ProtoWriter } from "./runtime/protobuf.js";
+import { redactMessage } from "./runtime/redaction.js";
 import type { ContextMessage } from "./runtime/tracker.js";
 import type { ValidationIssue } from "./runtime/validation.js";
 
@@ -167,6 +169,11 @@ export class TrackingContext implements ContextMessage {
   /** The Protobuf bytes of the context message, with the tracker's `auto` values. */
   toProtobuf(auto?: AutoValues): Uint8Array {
     return encodeMessage(fields(), this, auto);
+  }
+
+  /** Appends the context message, with the tracker's `auto` values, to an envelope being written. */
+  [WRITE_PROTOBUF](w: ProtoWriter, auto?: AutoValues): void {
+    writeMessage(w, fields(), this, auto);
   }
 
   /** The field table: the encoders read it (`toJson(context, auto)`, `toJsonValue(context, auto)`). */

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { float32Json, doubleJson, canonicalJson, base64 } from "../src/runtime/json.js";
+import { float32Json, float32JsonExact, doubleJson, canonicalJson, base64 } from "../src/runtime/json.js";
 import { ProtoWriter, compareCodePoints, utf8 } from "../src/runtime/protobuf.js";
 import {
   type Field,
@@ -76,6 +76,24 @@ test("float32 JSON: shortest of at least 6 digits, ties rounded half-even", () =
   assert.equal(float32Json(-Infinity), "-Infinity");
   assert.equal(doubleJson(Infinity), "Infinity");
   assert.equal(canonicalJson([float32Json(-0), 1e21, 1e-7, -0]), "[0,1e+21,1e-7,0]");
+});
+
+test("float32 JSON: the toPrecision fast paths give the exact rounding's numbers", () => {
+  const bits = new Uint32Array(1);
+  const float = new Float32Array(bits.buffer);
+  const values: number[] = [];
+  let seed = 12345;
+  for (let i = 0; i < 20_000; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    bits[0] = seed;
+    values.push(float[0] as number);
+  }
+  for (let m = 0; m < 4096; m++) values.push(m / 2 ** (m % 24) + 2 ** 20, m * 1e-3, m / 8 + 1e6); // ties, short decimals
+  for (const value of values) {
+    const f = Math.fround(value);
+    if (!Number.isFinite(f) || f === 0) continue;
+    assert.equal(float32Json(f), float32JsonExact(Math.abs(f), f < 0), `float32 ${f}`);
+  }
 });
 
 test("canonical JSON: UTF-16 key order, minimal escapes, no prototype surprises", () => {

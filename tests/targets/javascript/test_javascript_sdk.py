@@ -153,6 +153,10 @@ def test_bundle_sizes_and_tree_shaking(bundled_sdk: Path) -> None:
     assert not report["one"]["json_encoder"] and report["json"]["json_encoder"], "Protobuf leaves the JSON encoder out"
     assert report["core"]["gzip"] < report["one"]["gzip"] < report["all"]["gzip"]
     assert report["one"]["gzip"] < 16 * 1024  # the runtime is small and dependency-free
+    # The breakdown's parts add up to the bundle (module by module gzip, within a few percent of the whole).
+    parts = report["breakdown"]["parts"]
+    assert set(parts) >= {"encoding and validation", "tracker", "delivery"}
+    assert abs(sum(parts.values()) - report["one"]["gzip"]) < 0.03 * report["one"]["gzip"], parts
 
 
 HOSTILE_MODEL = r'''

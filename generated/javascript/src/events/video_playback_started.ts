@@ -2,7 +2,9 @@
 import { type VideoQuality, videoQualityCodec } from "../enums/video_quality.js";
 import { type Content, contentCodec } from "../objects/content.js";
 import { type PlaybackPosition, playbackPositionCodec } from "../objects/playback_position.js";
-import { FIELD_TABLE, type Field, SINGLE, boolCodec, deprecations, encodeMessage, redactMessage, stringCodec, uint32Codec, validateMessage } from "../runtime/codec.js";
+import { FIELD_TABLE, type Field, SINGLE, WRITE_PROTOBUF, boolCodec, encodeMessage, stringCodec, uint32Codec, validateMessage, writeMessage } from "../runtime/codec.js";
+import type { ProtoWriter } from "../runtime/protobuf.js";
+import { deprecations, redactMessage } from "../runtime/redaction.js";
 import type { TrackableEvent } from "../runtime/tracker.js";
 import type { ValidationIssue } from "../runtime/validation.js";
 
@@ -135,6 +137,11 @@ export class VideoPlaybackStarted implements TrackableEvent {
   /** The Protobuf bytes of this event's message alone. */
   toProtobuf(): Uint8Array {
     return encodeMessage(fields(), this);
+  }
+
+  /** Appends this event's message to an envelope being written (the tracker's Protobuf encoding). */
+  [WRITE_PROTOBUF](w: ProtoWriter): void {
+    writeMessage(w, fields(), this);
   }
 
   /** The field table: the encoders read it (`toJson(event)`, `toJsonValue(event)`). */

@@ -5,7 +5,7 @@
 // (protobufFormat, jsonFormat, or bothFormats in transport.ts), so a bundle
 // holds only the encoders it names: Protobuf never pulls in the JSON writer.
 
-import { type AutoValues, timestampCodec, validTimestamp } from "./codec.js";
+import { type AutoValues, WRITE_PROTOBUF, timestampCodec, validTimestamp, withWriter } from "./codec.js";
 import { envelopeJson } from "./jsonvalue.js";
 import { ProtoWriter, WIRE_LEN, utf8 } from "./protobuf.js";
 import type { Timestamp } from "./timestamp.js";
@@ -48,21 +48,29 @@ function makeWireFormat(
   return {
     name,
     contentType: CONTENT_TYPES[name],
-    encode: (context, event, auto, purposes) => ({
-      eventName: event.eventName, eventId: auto.eventId, body: envelope(context, event, auto),
-      ...(purposes !== undefined ? { purposes } : {}),
-    }),
+    encode: (context, event, auto, purposes) => {
+      const body = envelope(context, event, auto);
+      return purposes !== undefined
+        ? { eventName: event.eventName, eventId: auto.eventId, body, purposes }
+        : { eventName: event.eventName, eventId: auto.eventId, body };
+    },
   };
 }
 
-/** The envelope's Protobuf bytes: the context (field 1) and the event (its number). */
+/** The envelope's Protobuf bytes: the context (field 1) and the event (its number), both written in place. */
 export function envelopeProtobuf(context: ContextMessage, event: TrackableEvent, auto: AutoValues): Uint8Array {
-  const w = new ProtoWriter();
+  return withWriter(writeEnvelope, context, event, auto);
+}
+
+function writeEnvelope(w: ProtoWriter, context: ContextMessage, event: TrackableEvent, auto: AutoValues): void {
   w.tag(1, WIRE_LEN);
-  w.bytes(context.toProtobuf(auto));
+  let start = w.begin();
+  context[WRITE_PROTOBUF](w, auto);
+  w.end(start);
   w.tag(event.eventNumber, WIRE_LEN);
-  w.bytes(event.toProtobuf());
-  return w.finish();
+  start = w.begin();
+  event[WRITE_PROTOBUF](w);
+  w.end(start);
 }
 
 /** Protobuf (the default). */

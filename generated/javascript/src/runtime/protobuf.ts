@@ -13,38 +13,53 @@ const UINT64_MAX = (1n << 64n) - 1n;
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 
-// Scratch space for the bytes of one float or double (shared: writing is synchronous).
-const SCRATCH = new DataView(new ArrayBuffer(8));
-const SCRATCH_BYTES = new Uint8Array(SCRATCH.buffer);
 const TWO_32 = 4294967296;
 
 /**
- * Appends Protobuf records to a growing buffer; `finish()` returns the bytes.
+ * Appends Protobuf records to a buffer; `finish()` returns the bytes.
  * A nested message, packed list or timestamp is written in place: `begin()`
  * keeps one byte for its length and `end()` fills it in (moving the body
  * when the length needs more bytes), so no writer or copy is made per level.
+ *
+ * Messages are written one after the other into a slab and `finish()`
+ * returns a view of each (later writes never touch it), as Node's Buffer
+ * pool does: a fresh small typed array costs far more than the encoding.
  */
 export class ProtoWriter {
-  private buf = new Uint8Array(256);
+  private buf: Uint8Array;
+  // Floats and doubles are written through a view of the buffer (little-endian on every host).
+  private view: DataView;
+  /** Where the current message starts in `buf`; positions given out are relative to it. */
+  private start = 0;
   private pos = 0;
 
-  /** Starts over (the buffer stays: a writer can be used again). */
+  constructor(private readonly slab = 256) {
+    this.buf = new Uint8Array(slab);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  /** Starts a new message (the bytes of those finished stay as they are). */
   reset(): void {
-    this.pos = 0;
+    this.pos = this.start;
   }
 
   private reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
+    // A new slab; the current message moves to its start.
+    const used = this.pos - this.start;
+    const next = new Uint8Array(Math.max(this.slab, (used + n) * 2));
+    next.set(this.buf.subarray(this.start, this.pos));
     this.buf = next;
+    this.view = new DataView(next.buffer);
+    this.start = 0;
+    this.pos = used;
   }
 
-  /** The bytes written so far (a copy). */
+  /** The bytes of the current message (a view no later write changes); the next message starts after them. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    const out = this.buf.subarray(this.start, this.pos);
+    this.start = this.pos;
+    return out;
   }
 
   raw(bytes: Uint8Array): void {
@@ -56,21 +71,27 @@ export class ProtoWriter {
   /** Starts a length-delimited value written in place; pass the result to `end`. */
   begin(): number {
     this.reserve(1);
-    return this.pos++;
+    return this.pos++ - this.start;
   }
 
   /** Ends the value `begin` started: writes its length before it. */
-  end(start: number): void {
-    const length = this.pos - start - 1;
+  end(mark: number): void {
+    const at = this.start + mark;
+    const length = this.pos - at - 1;
     if (length < 0x80) {
-      this.buf[start] = length;
+      this.buf[at] = length;
       return;
     }
-    // A length of two bytes or more: the body moves up (rare, so kept short).
-    const body = this.buf.slice(start + 1, this.pos);
-    this.pos = start;
+    // A length of two bytes or more: the body moves up within the buffer.
+    let extra = 1;
+    while (length >= 2 ** (7 * (extra + 1))) extra++;
+    this.reserve(extra);
+    const from = this.start + mark; // reserve may have moved the message
+    this.buf.copyWithin(from + 1 + extra, from + 1, this.pos);
+    const end = this.pos + extra;
+    this.pos = from;
     this.varint32(length);
-    this.raw(body);
+    this.pos = end;
   }
 
   tag(field: number, wireType: number): void {
@@ -156,21 +177,23 @@ export class ProtoWriter {
   /** 4 bytes little-endian; NaN is the canonical quiet NaN 0x7fc00000. */
   float(value: number): void {
     checkNumber(value);
-    if (Number.isNaN(value)) SCRATCH.setUint32(0, 0x7fc00000, true);
-    else SCRATCH.setFloat32(0, toFloat32(value), true);
-    this.raw(SCRATCH_BYTES.subarray(0, 4));
+    this.reserve(4);
+    if (value !== value) this.view.setUint32(this.pos, 0x7fc00000, true);
+    else this.view.setFloat32(this.pos, toFloat32(value), true);
+    this.pos += 4;
   }
 
   /** 8 bytes little-endian; NaN is the canonical quiet NaN 0x7ff8000000000000. */
   double(value: number): void {
     checkNumber(value);
-    if (Number.isNaN(value)) {
-      SCRATCH.setUint32(0, 0, true);
-      SCRATCH.setUint32(4, 0x7ff80000, true);
+    this.reserve(8);
+    if (value !== value) {
+      this.view.setUint32(this.pos, 0, true);
+      this.view.setUint32(this.pos + 4, 0x7ff80000, true);
     } else {
-      SCRATCH.setFloat64(0, value, true);
+      this.view.setFloat64(this.pos, value, true);
     }
-    this.raw(SCRATCH_BYTES.subarray(0, 8));
+    this.pos += 8;
   }
 
   /** Length-prefixed bytes. */

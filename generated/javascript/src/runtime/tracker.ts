@@ -2,7 +2,8 @@
 // Runtime file, copied verbatim: the tracker shared by every model. The
 // generated `Tracker` binds it to the model's TrackingContext and SDK identity.
 
-import type { AutoValues, FieldTable } from "./codec.js";
+import type { AutoValues, FieldTable, WRITE_PROTOBUF } from "./codec.js";
+import type { ProtoWriter } from "./protobuf.js";
 import { ConsentError, EncodingError, SdkError, TransportError, ValidationError } from "./errors.js";
 import { Timestamp } from "./timestamp.js";
 import type { Transport } from "./transport.js";
@@ -17,6 +18,8 @@ export interface TrackableEvent extends FieldTable {
   readonly eventNumber: number;
   validate(): ValidationIssue[];
   toProtobuf(): Uint8Array;
+  /** Appends its message to `w` (the envelope's Protobuf encoding). */
+  [WRITE_PROTOBUF](w: ProtoWriter): void;
   /** Warnings for the deprecated things this event uses (docs/sdk-api.md). */
   deprecationWarnings(): string[];
   /** The purposes it always needs: its own and its required values' (docs/event-model.md, "Purposes"). */
@@ -29,6 +32,8 @@ export interface TrackableEvent extends FieldTable {
 export interface ContextMessage extends FieldTable {
   validate(auto?: AutoValues): ValidationIssue[];
   toProtobuf(auto?: AutoValues): Uint8Array;
+  /** Appends its message, with the tracker's `auto` values, to `w`. */
+  [WRITE_PROTOBUF](w: ProtoWriter, auto?: AutoValues): void;
   /** The purposes every event needs because of the context's required values. */
   readonly purposes: readonly string[];
   redact(granted: ReadonlySet<string>, used: Set<string>): this;
@@ -143,22 +148,25 @@ export class TrackerCore<C extends ContextMessage, P extends string = string> {
   track(original: TrackableEvent): boolean {
     const name = original.eventName;
     const granted = this.granted;
-    const needed = new Set<string>([...original.purposes, ...this.context.purposes]);
-    const missing = [...needed].filter((p) => !granted.has(p)).sort(compareNames);
-    if (missing.length > 0) {
+    // Loops rather than spreads: this runs for every event.
+    const needed = new Set<string>();
+    for (const p of original.purposes) needed.add(p);
+    for (const p of this.context.purposes) needed.add(p);
+    let missing: string[] | undefined;
+    for (const p of needed) if (!granted.has(p)) (missing ??= []).push(p);
+    if (missing !== undefined) {
       this.dropped += 1;
-      this.report(new ConsentError(name, missing));
+      this.report(new ConsentError(name, missing.sort(compareNames)));
       return false;
     }
     const event = original.redact(granted, needed);
     const context = this.context.redact(granted, needed);
     this.warnDeprecations(event);
     const auto = this.autoValues();
-    const issues = [
-      ...event.validate(),
-      ...context.validate(auto).map((i) => ({ ...i, path: `context.${i.path}` })),
-    ];
-    if (issues.length > 0) {
+    const eventIssues = event.validate();
+    const contextIssues = context.validate(auto);
+    if (eventIssues.length > 0 || contextIssues.length > 0) {
+      const issues = [...eventIssues, ...contextIssues.map((i) => ({ ...i, path: `context.${i.path}` }))];
       const error = new ValidationError(name, issues);
       if (this.policy === "throw") throw error;
       this.report(error);

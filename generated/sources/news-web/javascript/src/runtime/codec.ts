@@ -21,6 +21,12 @@ import { type ValidationIssue, checkBounds, checkString, issue } from "./validat
 /** The key of a message's field table: `message[FIELD_TABLE]()` (a symbol, so it never meets a model name). */
 export const FIELD_TABLE: unique symbol = /* @__PURE__ */ Symbol("fields");
 
+/**
+ * The key of a message's Protobuf writer: `message[WRITE_PROTOBUF](w, auto)`
+ * appends its fields to `w` (the envelope writes both of its messages in place).
+ */
+export const WRITE_PROTOBUF: unique symbol = /* @__PURE__ */ Symbol("writeProtobuf");
+
 /** A generated message class: its field table. */
 export interface FieldTable {
   [FIELD_TABLE](): readonly Field[];
@@ -56,24 +62,24 @@ export interface Field {
   /** Explicit presence: written whenever set, even to zero. */
   readonly presence: boolean;
   readonly required: boolean;
-  readonly constValue?: string | number | bigint | boolean;
-  readonly auto?: keyof AutoValues;
+  readonly constValue?: string | number | bigint | boolean | undefined;
+  readonly auto?: keyof AutoValues | undefined;
   /** The predicate of its deprecation warning: "is deprecated since 1.0.0: reason". */
-  readonly deprecated?: string;
-  readonly minimum?: number | bigint;
-  readonly maximum?: number | bigint;
-  readonly minLength?: number;
-  readonly maxLength?: number;
+  readonly deprecated?: string | undefined;
+  readonly minimum?: number | bigint | undefined;
+  readonly maximum?: number | bigint | undefined;
+  readonly minLength?: number | undefined;
+  readonly maxLength?: number | undefined;
   /** The model's pattern in JavaScript "u"-mode syntax. */
-  readonly pattern?: string;
+  readonly pattern?: string | undefined;
   /** The model's pattern as written, when its JavaScript form differs (messages show this). */
-  readonly patternText?: string;
-  readonly minItems?: number;
-  readonly maxItems?: number;
+  readonly patternText?: string | undefined;
+  readonly minItems?: number | undefined;
+  readonly maxItems?: number | undefined;
   /** Consent: an optional value is removed unless all of these purposes are granted. */
-  readonly purposes?: readonly string[];
+  readonly purposes?: readonly string[] | undefined;
   /** A kept object (or its list or map elements) may lose values inside it. */
-  readonly redacts?: boolean;
+  readonly redacts?: boolean | undefined;
 }
 
 /** How one value of a type is written, shown as JSON and checked. */
@@ -83,12 +89,12 @@ export interface Codec<T = unknown> {
   /** Whether lists of it are packed. */
   readonly packable: boolean;
   /** The nested message's fields, for message codecs. */
-  readonly fields?: () => readonly Field[];
+  readonly fields?: (() => readonly Field[]) | undefined;
   /** The enum, for enum codecs. */
-  readonly enum?: EnumInfo<string>;
+  readonly enum?: EnumInfo<string> | undefined;
   /** Integers: the value checked against the type's range (EncodingError), and whether it is 64-bit. */
-  readonly integer?: (value: number | bigint) => bigint;
-  readonly wide?: boolean;
+  readonly integer?: ((value: number | bigint) => bigint) | undefined;
+  readonly wide?: boolean | undefined;
   /** Bitwise proto3 default: not written under implicit presence. */
   isZero(value: T): boolean;
   /** The value without its tag (length-delimited values with their length). */
@@ -107,7 +113,11 @@ function integerCodec(
   wide: boolean,
   write: (w: ProtoWriter, value: never) => void,
 ): Codec<number | bigint> {
-  const inRange = (value: number | bigint): boolean => value >= low && value <= high;
+  // Numbers are compared with number bounds (exact for safe integers, and cheaper than BigInt's).
+  const lowNumber = Number(low);
+  const highNumber = Number(high);
+  const inRange = (value: number | bigint): boolean =>
+    typeof value === "number" ? value >= lowNumber && value <= highNumber : value >= low && value <= high;
   const checked = (value: number | bigint): bigint => {
     let v: bigint | undefined;
     if (wide) v = toBigInt(value);
@@ -304,7 +314,9 @@ export function messageCodec<T extends object>(kind: string, fields: () => reado
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
         out.push(issue(path, "type", "must be an object of the model"));
       } else {
-        out.push(...validateMessage(fields(), value, `${path}.`));
+        const first = out.length;
+        validateInto(fields(), value, undefined, out);
+        if (out.length > first) placeIssues(out, first, "", `${path}.`);
       }
     },
   };
@@ -346,31 +358,88 @@ export function mapKey(key: unknown): string {
   return key;
 }
 
+/** A field as the loops below read it: every property present, in one order, and its tag. */
+export interface Slot extends Field {
+  /** The record's tag (field number and wire type), packed lists and maps length-delimited. */
+  readonly tag: number;
+}
+
+const SLOTS = /* @__PURE__ */ new WeakMap<readonly Field[], readonly Slot[]>();
+
+/** The slots of a field table, made once per table. */
+export function slotsOf(fields: readonly Field[]): readonly Slot[] {
+  let slots = SLOTS.get(fields);
+  if (slots === undefined) {
+    slots = fields.map(toSlot);
+    SLOTS.set(fields, slots);
+  }
+  return slots;
+}
+
+function toSlot(f: Field): Slot {
+  const delimited = f.label === MAP || (f.label === LIST && f.codec.packable);
+  return {
+    name: f.name,
+    number: f.number,
+    key: f.key,
+    codec: f.codec,
+    label: f.label,
+    presence: f.presence,
+    required: f.required,
+    constValue: f.constValue,
+    auto: f.auto,
+    deprecated: f.deprecated,
+    minimum: f.minimum,
+    maximum: f.maximum,
+    minLength: f.minLength,
+    maxLength: f.maxLength,
+    pattern: f.pattern,
+    patternText: f.patternText,
+    minItems: f.minItems,
+    maxItems: f.maxItems,
+    purposes: f.purposes,
+    redacts: f.redacts,
+    // field * 8 rather than << 3: field numbers reach 2^29 - 1.
+    tag: f.number * 8 + (delimited ? WIRE_LEN : f.codec.wireType),
+  };
+}
+
 // One writer for every top-level encoding (its buffer is kept); a nested
 // call, which a getter of a message could make, gets its own.
-const SHARED = new ProtoWriter();
+const SHARED = /* @__PURE__ */ new ProtoWriter(16384);
 let sharedInUse = false;
 
-/** The Protobuf bytes of a message, fields in number order. */
-export function encodeMessage(fields: readonly Field[], message: object, auto?: AutoValues): Uint8Array {
+/**
+ * Runs `write(w, a, b, c)` on the shared writer (a fresh one when it is
+ * busy) and returns the bytes; the arguments go through so that no closure
+ * is made per call.
+ */
+export function withWriter<A, B, C>(write: (w: ProtoWriter, a: A, b: B, c: C) => void, a: A, b: B, c: C): Uint8Array {
   if (sharedInUse) {
     const own = new ProtoWriter();
-    writeMessage(own, fields, message, auto);
+    write(own, a, b, c);
     return own.finish();
   }
   sharedInUse = true;
   try {
     SHARED.reset();
-    writeMessage(SHARED, fields, message, auto);
+    write(SHARED, a, b, c);
     return SHARED.finish();
   } finally {
     sharedInUse = false;
   }
 }
 
+/** The Protobuf bytes of a message, fields in number order. */
+export function encodeMessage(fields: readonly Field[], message: object, auto?: AutoValues): Uint8Array {
+  return withWriter(writeMessage, fields, message, auto);
+}
+
 /** Appends a message's fields to `w` (nested messages in place, see ProtoWriter.begin). */
 export function writeMessage(w: ProtoWriter, fields: readonly Field[], message: object, auto?: AutoValues): void {
-  for (const field of fields) {
+  const slots = slotsOf(fields);
+  for (let i = 0; i < slots.length; i++) {
+    const field = slots[i] as Slot;
     const value = valueOf(message, field, auto);
     if (value === undefined || value === null) continue;
     const codec = field.codec;
@@ -378,20 +447,20 @@ export function writeMessage(w: ProtoWriter, fields: readonly Field[], message: 
       const items = listOf(field, value);
       if (items.length === 0) continue;
       if (codec.packable) {
-        w.tag(field.number, WIRE_LEN);
+        w.varint32(field.tag);
         const start = w.begin();
-        for (const item of items) codec.write(w, present(field, item));
+        for (let k = 0; k < items.length; k++) codec.write(w, present(field, items[k]));
         w.end(start);
       } else {
-        for (const item of items) {
-          w.tag(field.number, codec.wireType);
-          codec.write(w, present(field, item));
+        for (let k = 0; k < items.length; k++) {
+          w.varint32(field.tag);
+          codec.write(w, present(field, items[k]));
         }
       }
     } else if (field.label === MAP) {
       for (const [key, item] of entriesOf(value)) {
         // Key and value are always written, even when empty or zero.
-        w.tag(field.number, WIRE_LEN);
+        w.varint32(field.tag);
         const start = w.begin();
         w.tag(1, WIRE_LEN);
         w.string(mapKey(key));
@@ -400,7 +469,7 @@ export function writeMessage(w: ProtoWriter, fields: readonly Field[], message: 
         w.end(start);
       }
     } else if (field.presence || !codec.isZero(value)) {
-      w.tag(field.number, codec.wireType);
+      w.varint32(field.tag);
       codec.write(w, value);
     }
   }
@@ -414,9 +483,22 @@ export function validateMessage(
   auto?: AutoValues,
 ): ValidationIssue[] {
   const out: ValidationIssue[] = [];
-  for (const field of fields) {
+  validateInto(fields, message, auto, out);
+  if (prefix !== "") placeIssues(out, 0, "", prefix);
+  return out;
+}
+
+/**
+ * Appends the broken rules of a message to `out`, paths from its own fields.
+ * Paths of elements and nested messages are made only for a broken rule
+ * (placeIssues), so a valid message builds no text.
+ */
+function validateInto(fields: readonly Field[], message: object, auto: AutoValues | undefined, out: ValidationIssue[]): void {
+  const slots = slotsOf(fields);
+  for (let i = 0; i < slots.length; i++) {
+    const field = slots[i] as Slot;
     if (field.constValue !== undefined || (field.auto !== undefined && auto === undefined)) continue;
-    const path = prefix + field.name;
+    const path = field.name;
     const value = valueOf(message, field, auto);
     if (value === undefined || value === null) {
       if (field.required) out.push(issue(path, "required", "is required"));
@@ -426,7 +508,11 @@ export function validateMessage(
         continue;
       }
       checkItems(field, value.length, path, out);
-      value.forEach((item, index) => checkElement(field, item, `${path}[${index}]`, out));
+      for (let k = 0; k < value.length; k++) {
+        const first = out.length;
+        checkElement(field, value[k], path, out);
+        if (out.length > first) placeIssues(out, first, path, `${path}[${k}]`);
+      }
     } else if (field.label === MAP) {
       let entries: [unknown, unknown][];
       try {
@@ -439,13 +525,24 @@ export function validateMessage(
       for (const [key, item] of entries) {
         if (typeof key !== "string") out.push(issue(path, "type", "has a key that is not a string"));
         else if (unpairedSurrogate(key) >= 0) out.push(issue(path, "surrogate", "has a key with an unpaired UTF-16 surrogate"));
-        else checkElement(field, item, `${path}[${JSON.stringify(key)}]`, out);
+        else {
+          const first = out.length;
+          checkElement(field, item, path, out);
+          if (out.length > first) placeIssues(out, first, path, `${path}[${JSON.stringify(key)}]`);
+        }
       }
     } else {
       field.codec.check(value, path, field, out);
     }
   }
-  return out;
+}
+
+/** Issues from `first` on had paths starting with `from`: they start with `to` instead. */
+function placeIssues(out: ValidationIssue[], first: number, from: string, to: string): void {
+  for (let k = first; k < out.length; k++) {
+    const found = out[k] as ValidationIssue;
+    out[k] = issue(to + found.path.slice(from.length), found.constraint, found.message);
+  }
 }
 
 function checkItems(field: Field, count: number, path: string, out: ValidationIssue[]): void {
@@ -460,87 +557,4 @@ function checkItems(field: Field, count: number, path: string, out: ValidationIs
 function checkElement(field: Field, item: unknown, path: string, out: ValidationIssue[]): void {
   if (item === undefined || item === null) out.push(issue(path, "required", "is required"));
   else field.codec.check(item, path, field, out);
-}
-
-/**
- * `message` without the optional values whose purposes are not all granted
- * (a copy, of the same class; the message itself when nothing goes), also
- * inside the objects it holds; the purposes of the values kept are added to
- * `used` (docs/event-model.md, "Purposes").
- */
-export function redactMessage<T extends object>(fields: readonly Field[], message: T, granted: ReadonlySet<string>, used: Set<string>): T {
-  let copy: Record<string, unknown> | undefined;
-  for (const field of fields) {
-    const value = (message as Readonly<Record<string, unknown>>)[field.key];
-    if (value === undefined || value === null) continue;
-    let kept: unknown = value;
-    if (field.purposes !== undefined) {
-      if (!field.purposes.every((p) => granted.has(p))) {
-        kept = undefined;
-      } else {
-        for (const p of field.purposes) used.add(p);
-      }
-    }
-    const inner = field.codec.fields;
-    if (kept !== undefined && field.redacts === true && inner !== undefined) {
-      kept = redactValue(field, inner(), value, granted, used);
-    }
-    if (kept !== value) {
-      copy ??= Object.assign(Object.create(Object.getPrototypeOf(message) as object | null) as object, message) as Record<string, unknown>;
-      copy[field.key] = kept;
-    }
-  }
-  return (copy ?? message) as T;
-}
-
-function redactValue(field: Field, inner: readonly Field[], value: unknown, granted: ReadonlySet<string>, used: Set<string>): unknown {
-  if (field.label === LIST && Array.isArray(value)) {
-    const items = value.map((item: unknown) => (typeof item === "object" && item !== null ? redactMessage(inner, item, granted, used) : item));
-    return items.every((item, i) => item === value[i]) ? value : items;
-  }
-  if (field.label === MAP) {
-    const source = safeEntries(value);
-    const entries = source.map(([k, item]): [unknown, unknown] => [k, typeof item === "object" && item !== null ? redactMessage(inner, item, granted, used) : item]);
-    if (entries.every((entry, i) => entry[1] === source[i]?.[1])) return value;
-    return value instanceof Map ? new Map(entries) : Object.fromEntries(entries);
-  }
-  return typeof value === "object" && value !== null ? redactMessage(inner, value, granted, used) : value;
-}
-
-/**
- * Deprecation warnings for what a message uses: `own` (the event's), every
- * deprecated field holding a value and every deprecated enum value held,
- * inside objects too; each distinct warning once, in field order.
- */
-export function deprecations(fields: readonly Field[], message: object, prefix: string, own: readonly string[] = []): string[] {
-  const found = new Set<string>(own);
-  collectDeprecations(fields, message, prefix, found);
-  return [...found];
-}
-
-function collectDeprecations(fields: readonly Field[], message: object, prefix: string, found: Set<string>): void {
-  for (const field of fields) {
-    const value = valueOf(message, field, undefined);
-    if (value === undefined || value === null) continue;
-    const path = prefix + field.name;
-    if (field.deprecated !== undefined) found.add(`${path} ${field.deprecated}`);
-    const codec = field.codec;
-    if (codec.deprecation === undefined && codec.fields === undefined) continue;
-    const items =
-      field.label === LIST ? (Array.isArray(value) ? value : []) : field.label === MAP ? safeEntries(value).map((e) => e[1]) : [value];
-    for (const item of items) {
-      if (item === undefined || item === null) continue;
-      const predicate = codec.deprecation?.(item);
-      if (predicate !== undefined) found.add(`${path} value ${JSON.stringify(item)} ${predicate}`);
-      if (codec.fields !== undefined && typeof item === "object") collectDeprecations(codec.fields(), item, `${path}.`, found);
-    }
-  }
-}
-
-function safeEntries(value: unknown): [unknown, unknown][] {
-  try {
-    return entriesOf(value);
-  } catch {
-    return [];
-  }
 }

@@ -252,8 +252,7 @@ class JournalStore {
   async remove(events: readonly QueuedEvent[]): Promise<void> {
     if (events.length === 0) return;
     for (const e of events) this.live.delete(e.seq);
-    await this.write(`${JSON.stringify({ op: "del", seqs: events.map((e) => e.seq) })}\n`, 1);
-    if (this.records - this.live.size > this.live.size && this.bytes > COMPACT_MIN_BYTES) await this.serial(() => this.compact());
+    await this.write(`${JSON.stringify({ op: "del", seqs: events.map((e) => e.seq) })}\n`, 1, true);
   }
 
   async close(): Promise<void> {
@@ -274,13 +273,18 @@ class JournalStore {
     return `${JSON.stringify(record)}\n`;
   }
 
-  /** One write call per persist step, in call order. */
-  private write(text: string, records: number): Promise<void> {
+  /**
+   * One write call per persist step, in call order. With `compact`, the
+   * journal is compacted in the same step once dead records outnumber live
+   * ones past COMPACT_MIN_BYTES (a close queued meanwhile cannot come first).
+   */
+  private write(text: string, records: number, compact = false): Promise<void> {
     return this.serial(async () => {
       if (this.handle === undefined) throw new Error(`the queue ${this.path} is closed`);
       await this.handle.write(text);
       this.records += records;
       this.bytes += this.host.byteLength(text);
+      if (compact && this.records - this.live.size > this.live.size && this.bytes > COMPACT_MIN_BYTES) await this.compact();
     });
   }
 

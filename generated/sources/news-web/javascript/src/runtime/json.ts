@@ -113,8 +113,10 @@ export function toFloat32(value: number): number {
  * the exact binary value) that narrows back to the same float32, read as a
  * double. The official protobuf library starts at 6 digits; for normal
  * floats no shorter decimal differs, for subnormals it does (1.4013e-45).
- * `Number.prototype.toPrecision` rounds ties away from zero, so the rounding
- * is done here on exact BigInt rationals.
+ * `Number.prototype.toPrecision` rounds correctly but ties away from zero:
+ * a tie at p digits shows as a 5 in the last of p + 1 digits (the exact
+ * value ends there), and only then is the rounding done on exact BigInt
+ * rationals.
  */
 export function float32Json(value: number): number | string {
   const f = toFloat32(value);
@@ -122,13 +124,30 @@ export function float32Json(value: number): number | string {
   if (f === 0) return 0;
   const negative = f < 0;
   const magnitude = negative ? -f : f;
+  for (let p = 6; p <= 9; p++) {
+    const candidate = Number(magnitude.toPrecision(p));
+    // An exact candidate (12.5, 0.25) is no tie; else a tie would show in p + 1 digits.
+    if (candidate !== magnitude && lastDigit(magnitude.toPrecision(p + 1)) === "5") return float32JsonExact(magnitude, negative);
+    if (Math.fround(candidate) === magnitude) return negative ? -candidate : candidate;
+  }
+  return f; // unreachable: 9 digits always round-trip a float32
+}
+
+/** The last significant digit of a toPrecision text (before any exponent). */
+function lastDigit(text: string): string {
+  const exponent = text.indexOf("e");
+  return text.charAt((exponent < 0 ? text.length : exponent) - 1);
+}
+
+/** float32Json of a positive finite float32 `magnitude` (with its sign), always by the exact rounding (tests compare). */
+export function float32JsonExact(magnitude: number, negative: boolean): number {
   const [num, den] = exactRational(magnitude);
   const k = decimalExponent(num, den, magnitude);
   for (let p = 6; p <= 9; p++) {
     const candidate = Number(roundToDigits(num, den, k, p));
     if (Math.fround(candidate) === magnitude) return negative ? -candidate : candidate;
   }
-  return f; // unreachable: 9 digits always round-trip a float32
+  return negative ? -magnitude : magnitude; // unreachable: 9 digits always round-trip a float32
 }
 
 /** The exact value of a positive finite double as num / den (BigInt). */

@@ -8,7 +8,7 @@
 // UTF-16 surrogate, which has no UTF-8 form).
 
 import type { Field } from "./codec.js";
-import { float32Json, unpairedSurrogate } from "./json.js";
+import { float32Json } from "./json.js";
 
 /** One broken rule: where (`path`, e.g. `tags[2]`), which rule (`constraint`, e.g. `max_length`) and why. */
 export interface ValidationIssue {
@@ -46,21 +46,28 @@ export function checkBounds(
   // Comparisons between bigint and number are exact in JavaScript; a bound
   // is a bigint for 64-bit integers and a number otherwise.
   // The texts are made only for a broken bound (a float's takes exact arithmetic).
+  if (field.minimum === undefined && field.maximum === undefined) return;
   const kind = field.codec.kind;
   const v = narrow !== undefined && typeof value === "number" ? narrow(value) : value;
   const finite = typeof v === "bigint" || Number.isFinite(v);
-  const limit = (bound: number | bigint) => (narrow !== undefined && typeof bound === "number" ? narrow(bound) : bound);
-  const shown = (bound: number | bigint) => (kind === "float" ? numberText(kind, bound) : String(bound));
   if (field.minimum !== undefined) {
-    const min = limit(field.minimum);
-    if (!finite) out.push(issue(path, "minimum", `${numberText(kind, v)} is not a finite number (the minimum is ${shown(min)})`));
-    else if (!(v >= min)) out.push(issue(path, "minimum", `${numberText(kind, v)} is below the minimum ${shown(min)}`));
+    const min = bound(field.minimum, narrow);
+    if (!finite) out.push(issue(path, "minimum", `${numberText(kind, v)} is not a finite number (the minimum is ${boundText(kind, min)})`));
+    else if (!(v >= min)) out.push(issue(path, "minimum", `${numberText(kind, v)} is below the minimum ${boundText(kind, min)}`));
   }
   if (field.maximum !== undefined) {
-    const max = limit(field.maximum);
-    if (!finite) out.push(issue(path, "maximum", `${numberText(kind, v)} is not a finite number (the maximum is ${shown(max)})`));
-    else if (!(v <= max)) out.push(issue(path, "maximum", `${numberText(kind, v)} is above the maximum ${shown(max)}`));
+    const max = bound(field.maximum, narrow);
+    if (!finite) out.push(issue(path, "maximum", `${numberText(kind, v)} is not a finite number (the maximum is ${boundText(kind, max)})`));
+    else if (!(v <= max)) out.push(issue(path, "maximum", `${numberText(kind, v)} is above the maximum ${boundText(kind, max)}`));
   }
+}
+
+function bound(value: number | bigint, narrow: ((x: number) => number) | undefined): number | bigint {
+  return narrow !== undefined && typeof value === "number" ? narrow(value) : value;
+}
+
+function boundText(kind: string, value: number | bigint): string {
+  return kind === "float" ? numberText(kind, value) : String(value);
 }
 
 /** Length in Unicode code points, the unit of min_length / max_length. */
@@ -71,6 +78,21 @@ export function codePoints(value: string): number {
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < value.length) {
       const next = value.charCodeAt(i + 1);
       if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    count++;
+  }
+  return count;
+}
+
+/** Length in code points, or -1 when the string holds an unpaired surrogate (one pass for both). */
+function wellFormedLength(value: string): number {
+  let count = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = i + 1 < value.length ? value.charCodeAt(i + 1) : 0;
+      if (c > 0xdbff || next < 0xdc00 || next > 0xdfff) return -1;
+      i++;
     }
     count++;
   }
@@ -95,11 +117,11 @@ export function checkString(value: unknown, path: string, field: Field, out: Val
     out.push(issue(path, "type", "must be a string"));
     return;
   }
-  if (unpairedSurrogate(value) >= 0) {
+  const length = wellFormedLength(value);
+  if (length < 0) {
     out.push(issue(path, "surrogate", "holds an unpaired UTF-16 surrogate"));
     return;
   }
-  const length = codePoints(value);
   if (field.minLength !== undefined && length < field.minLength) {
     out.push(issue(path, "min_length", `has ${length} characters, fewer than ${field.minLength}`));
   }
