@@ -10,12 +10,11 @@ import sys
 
 import model_pb2 as pb
 from broadcaster_analytics import (
-    ConsentPurpose,
-    ConsentState,
     InMemoryTransport,
     PlaybackPosition,
     Platform,
     Product,
+    Purpose,
     Timestamp,
     Tracker,
     TrackingContext,
@@ -51,7 +50,7 @@ def official_envelope() -> pb.Envelope:
         event_id=EVENT_ID, client_timestamp={"seconds": SECONDS, "nanos": NANOS}, model_version="1.0.0",
         sdk_name=Tracker.SDK_INFO.name, sdk_version=Tracker.SDK_INFO.version,
         product=pb.PRODUCT_NEWS, platform=pb.PLATFORM_WEB, app_name="News web", app_version="4.12.1",
-        session_id="s-42", consent=pb.ConsentState(granted=[pb.CONSENT_PURPOSE_ANALYTICS]), locale="en-GB",
+        session_id="s-42", consent=["analytics"], locale="en-GB",  # the stamp the tracker writes
     )
     return pb.Envelope(context=context, video_heartbeat=official_event())
 
@@ -65,16 +64,19 @@ class ProtobufSink:
     def __init__(self) -> None:
         self.last = b""
 
-    def enqueue(self, event_name: str, event_id: str, body: bytes) -> None:
+    def enqueue(self, event_name: str, event_id: str, body: bytes, purposes: frozenset[str]) -> None:
         self.last = body
+
+    def purge(self, purposes: frozenset[str]) -> None:
+        self.last = b""
 
 
 def main() -> None:
     context = TrackingContext(product=Product.NEWS, platform=Platform.WEB, app_name="News web",
-                              app_version="4.12.1", session_id="s-42",
-                              consent=ConsentState(granted=[ConsentPurpose.ANALYTICS]), locale="en-GB")
+                              app_version="4.12.1", session_id="s-42", locale="en-GB")
     transport = InMemoryTransport()
     tracker = Tracker(transport, context, clock=lambda: Timestamp(SECONDS, NANOS), id_generator=lambda: EVENT_ID)
+    tracker.consent = [Purpose.ANALYTICS]  # stamped into the context as ["analytics"]
 
     def track() -> None:
         tracker.track(ours_event())
@@ -83,6 +85,7 @@ def main() -> None:
 
     sink = ProtobufSink()
     one_format = Tracker(sink, context, clock=lambda: Timestamp(SECONDS, NANOS), id_generator=lambda: EVENT_ID)
+    one_format.consent = [Purpose.ANALYTICS]
 
     def track_protobuf() -> None:
         if not one_format.track(ours_event()):
