@@ -5,13 +5,13 @@ one Arrow insert, rejected events go to `bad_events`."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from codegen.exports.sql import BAD_EVENTS, EVENT_IDS, quote
 from codegen.ir import Model
 from codegen.collector.migrate import ensure_schema
+from codegen.collector.prepared import Prepared, concatenated, prepare
 from codegen.collector.records import Accepted, Received, Stored
 from codegen.collector.sinks.base import SinkError
 from codegen.collector.tables import Tables
@@ -59,50 +59,65 @@ class DuckDBStore:
             self.con.close()
             self.con = None
 
-    def write(self, batch: list[Received]) -> list[Stored]:
+    def prepare(self, received: Received) -> Prepared:
+        """A request's rows, ready for `write` (on the caller's thread)."""
+        return prepare(self.tables, received)
+
+    def write(self, batch: list[Received | Prepared]) -> list[Stored]:
         """Store a micro-batch in one transaction; one Stored per request.
 
         Every event_id is taken to be new first (replays are rare): a plain
         INSERT into event_ids costs a quarter of ON CONFLICT ... RETURNING.
         When one is stored already, that transaction fails as a whole and
         the micro-batch is written again, claiming the ids one by one."""
-        candidates: dict[str, tuple[int, Received, Accepted]] = {}
-        for position, received in enumerate(batch):
-            for event in received.accepted:
-                candidates.setdefault(event.event_id, (position, received, event))  # first wins
+        requests = [b if isinstance(b, Prepared) else self.prepare(b) for b in batch]
+        candidates: dict[str, tuple[int, Accepted]] = {}
+        count = 0
+        for position, request in enumerate(requests):
+            for event in request.received.accepted:
+                candidates.setdefault(event.event_id, (position, event))  # first wins
+                count += 1
         try:
-            new_ids = self._transaction(batch, candidates, claim=False)
+            new_ids = self._transaction(requests, candidates, claim=False, unique=len(candidates) == count)
         except self._conflict:
-            new_ids = self._transaction(batch, candidates, claim=True)
+            new_ids = self._transaction(requests, candidates, claim=True, unique=False)
         fresh = set(new_ids)
-        new_per_request = [0] * len(batch)
+        new_per_request = [0] * len(requests)
         for event_id in new_ids:
             new_per_request[candidates[event_id][0]] += 1
         out = []
-        for received, new in zip(batch, new_per_request):
-            duplicates = frozenset(e.event_id for e in received.accepted
-                                   if e.event_id not in fresh or candidates[e.event_id][2] is not e)
-            out.append(Stored(new, len(received.accepted) - new, duplicates))
+        for request, new in zip(requests, new_per_request):
+            accepted = request.received.accepted
+            duplicates = frozenset(e.event_id for e in accepted
+                                   if e.event_id not in fresh or candidates[e.event_id][1] is not e)
+            out.append(Stored(new, len(accepted) - new, duplicates))
         return out
 
-    def _transaction(self, batch: list[Received], candidates: dict[str, tuple[int, Received, Accepted]],
-                     claim: bool) -> list[str]:
+    def _transaction(self, requests: list[Prepared], candidates: dict[str, tuple[int, Accepted]],
+                     claim: bool, unique: bool) -> list[str]:
         """One transaction; the ids it stored. One DuckDB call for all its
         tables (each call gives the GIL back and waits to take it again, up
         to the switch interval while the decoding thread holds it): BEGIN,
-        an INSERT per table, COMMIT."""
+        an INSERT per table, COMMIT. `unique`: no event id twice in the batch."""
         con = self.con
         begin = "BEGIN; "
         try:
             if claim:
                 con.execute("BEGIN")
                 begin = ""
-                new_ids = self._claim(candidates)
+                first = lambda e: candidates[e.event_id][1] is e  # noqa: E731
+                new_ids = self._claim(concatenated(requests, first)[0])
+                fresh = set(new_ids)
+                ids, events, bad = concatenated(requests, lambda e: e.event_id in fresh and first(e))
                 inserts = []
             else:
                 new_ids = list(candidates)
-                inserts = [(EVENT_IDS, self._ids(candidates))] if candidates else []
-            inserts += self._rows(batch, new_ids, candidates)
+                ids, events, bad = concatenated(requests, None if unique else
+                                                lambda e: candidates[e.event_id][1] is e)
+                inserts = [(EVENT_IDS, ids)] if ids is not None else []
+            inserts += list(events.items())
+            if bad is not None:
+                inserts.append((BAD_EVENTS, bad))
             for start in range(0, len(inserts), len(_SCAN_NAMES)):
                 part = inserts[start:start + len(_SCAN_NAMES)]
                 statements = [f"INSERT INTO {quote(table)} BY NAME SELECT * FROM {name}"
@@ -120,38 +135,12 @@ class DuckDBStore:
             raise
         return new_ids
 
-    def _rows(self, batch: list[Received], new_ids: list[str],
-              candidates: dict[str, tuple[int, Received, Accepted]]) -> list[tuple[str, Any]]:
-        """The Arrow tables to insert: one per event table, then bad_events."""
-        by_table: dict[str, list[tuple[Received, Accepted]]] = defaultdict(list)
-        for event_id in new_ids:
-            _, received, event = candidates[event_id]
-            by_table[event.event].append((received, event))
-        out = []
-        for event_name, events in sorted(by_table.items()):
-            table = self.tables.events[event_name]
-            events.sort(key=lambda pair: (pair[0].received_at_us, pair[1].index))
-            out.append((table.table, table.arrow(events)))
-        if any(r.rejected for r in batch):
-            out.append((BAD_EVENTS, self.tables.bad_events(batch)))
-        return out
-
-    @staticmethod
-    def _ids(candidates: dict[str, tuple[int, Received, Accepted]]) -> Any:
-        import pyarrow as pa
-
-        return pa.table({
-            "event_id": pa.array(list(candidates), pa.string()),
-            "event": pa.array([c[2].event for c in candidates.values()], pa.string()),
-            "received_at": pa.array([c[1].received_at_us for c in candidates.values()], pa.timestamp("us", tz="UTC")),
-        })
-
-    def _claim(self, candidates: dict[str, tuple[int, Received, Accepted]]) -> list[str]:
-        if not candidates:
+    def _claim(self, ids: Any) -> list[str]:
+        """Insert the ids not stored yet; those it inserted."""
+        if ids is None:
             return []
-        _ids = self._ids(candidates)  # noqa: F841 (read by DuckDB, see _execute)
-        rows = self.con.execute(f"INSERT INTO {quote(EVENT_IDS)} SELECT * FROM _ids ON CONFLICT DO NOTHING "
-                                "RETURNING event_id").fetchall()
+        rows = _execute(self.con, f"INSERT INTO {quote(EVENT_IDS)} SELECT * FROM _t0 ON CONFLICT DO NOTHING "
+                        "RETURNING event_id", ids).fetchall()
         return [row[0] for row in rows]
 
     # --- dev mode -------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from codegen.ir import Model
 from codegen.collector.checkpoints import Checkpointer
+from codegen.collector.prepared import Prepared
 from codegen.collector.records import Received, Stored
 from codegen.collector.sinks.base import Saturated, SinkUnavailable
 from codegen.collector.store import DuckDBStore
@@ -79,9 +80,15 @@ class DuckDBSink:
             if self._pending and self._pending + count > self.max_pending_events:
                 raise Saturated()
             self._pending += count
+        try:
+            prepared = self.db.prepare(received)  # here, not on the writer: see prepared.py
+        except BaseException:
+            with self._lock:
+                self._pending -= count
+            raise
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Stored] = loop.create_future()
-        self._queue.put((received, count, loop, future))
+        self._queue.put((prepared, count, loop, future))
         return await future
 
     def call(self, function: Callable[[DuckDBStore], Any]) -> "asyncio.Future[Any]":
@@ -128,8 +135,8 @@ class DuckDBSink:
             self._process(items)
 
     def _process(self, items: list[Any]) -> None:
-        writes = [i for i in items if isinstance(i[0], Received)]
-        calls = [i for i in items if not isinstance(i[0], Received)]
+        writes = [i for i in items if isinstance(i[0], Prepared)]
+        calls = [i for i in items if not isinstance(i[0], Prepared)]
         if writes:
             try:
                 results: list[Any] = self.db.write([w[0] for w in writes])
