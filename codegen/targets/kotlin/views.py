@@ -24,6 +24,7 @@ from codegen.sdk.docs import (
 from codegen.sdk.names import NameAllocator, numbered
 from codegen.sdk.walkers import TypeSyntax
 from codegen.targets.kotlin import lexical as kn
+from codegen.targets.kotlin.automata import compile_pattern
 from codegen.targets.kotlin.java_interop import BuilderView, builder_view, constructor_keyword
 from codegen.targets.kotlin.lexical import SCALAR_TYPES
 from codegen.targets.kotlin.options import Options
@@ -71,7 +72,7 @@ class MessageView:
     proto: list[str]
     json: list[str]
     deprecations: list[str]
-    patterns: list[tuple[str, str]]  # (constant name, Regex literal)
+    patterns: list[tuple[str, str]]  # (constant name, TextPattern expression)
     companion: list[str]  # extra companion members (event name and number)
     extra_members: list[str]  # equals/hashCode/toString of a class without parameters
     file_annotations: list[str] = field(default_factory=list)
@@ -311,9 +312,24 @@ def _nullable(prop: Property) -> bool:
 
 
 def pattern_literal(pattern: str) -> str:
-    """A Regex of a model pattern: the loader admits only the subset that
-    java.util.regex reads as Python, JavaScript and ICU do, so it goes verbatim."""
-    return f"Regex({kn.string_literal(pattern)})"
+    """The runtime's matcher of a model pattern: its automaton (automata.py),
+    or else a Regex, since the loader admits only the subset that
+    java.util.regex reads as Python, JavaScript and ICU do."""
+    source = kn.string_literal(pattern)
+    automaton = compile_pattern(pattern)
+    if automaton is None:
+        return f"RegexPattern({source})"
+    classes = len(automaton.starts)
+    arrays = [_int_array(automaton.starts), _int_array(automaton.table, classes), _int_array(automaton.accepting)]
+    return f"AutomatonPattern(\n    {source},\n" + "".join(f"    {a},\n" for a in arrays) + ")"
+
+
+def _int_array(values: tuple[int, ...], per_line: int = 24) -> str:
+    """An intArrayOf literal, [per_line] values a line (the table: one state a line)."""
+    rows = [", ".join(map(str, values[i:i + per_line])) for i in range(0, len(values), per_line)]
+    if len(rows) <= 1:
+        return f"intArrayOf({''.join(rows)})"
+    return "intArrayOf(\n" + "".join(f"        {row},\n" for row in rows) + "    )"
 
 
 # --- whole classes ------------------------------------------------------------

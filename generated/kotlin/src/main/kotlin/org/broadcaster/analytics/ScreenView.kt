@@ -129,7 +129,16 @@ public data class ScreenView @JvmOverloads constructor(
     }
 }
 
-private val SCREEN_NAME_PATTERN: Regex = Regex("[a-z][a-z0-9_./-]*")
+private val SCREEN_NAME_PATTERN: TextPattern = AutomatonPattern(
+    "[a-z][a-z0-9_./-]*",
+    intArrayOf(0, 45, 58, 95, 96, 97, 123),
+    intArrayOf(
+        -1, -1, -1, -1, -1, 1, -1,
+        -1, 2, -1, 2, -1, 2, -1,
+        -1, 2, -1, 2, -1, 2, -1,
+    ),
+    intArrayOf(1, 2),
+)
 
 
 private val PURPOSES: Set<String> = setOf("analytics")

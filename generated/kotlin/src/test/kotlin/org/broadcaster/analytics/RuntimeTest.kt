@@ -4,6 +4,7 @@
 package org.broadcaster.analytics
 
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -77,7 +78,7 @@ class RuntimeTest {
         val v = Validator()
         v.field("labels") { v.eachEntry(mapOf("x\"y" to 5, "\uD800" to 0)) { e -> v.number(e, maximum = 4) } }
         v.field("player") { v.field("score") { v.number(Double.NaN, minimum = 0.0) } }
-        v.field("name") { v.string("\uD83D\uDE00\uD83D\uDE00", minLength = 3, pattern = Regex("[a-z]+")) }
+        v.field("name") { v.string("\uD83D\uDE00\uD83D\uDE00", minLength = 3, pattern = RegexPattern("[a-z]+")) }
         v.field("items") { v.items(3, minItems = 4, maxItems = 2) }
         assertEquals(
             listOf(
@@ -86,6 +87,19 @@ class RuntimeTest {
             ),
             v.issues.map { "${it.path} ${it.constraint}" },
         )
+    }
+
+    @Test
+    fun automatonPatternsStepByCodePoint() {
+        // What codegen compiles "[a\u00e9\uD83D\uDE00]+" to (codegen/targets/kotlin/automata.py).
+        val pattern = AutomatonPattern(
+            "[a\u00e9\uD83D\uDE00]+",
+            intArrayOf(0, 97, 98, 233, 234, 128512, 128513),
+            intArrayOf(-1, 1, -1, 1, -1, 1, -1, -1, 2, -1, 2, -1, 2, -1, -1, 2, -1, 2, -1, 2, -1),
+            intArrayOf(1, 2),
+        )
+        for (text in listOf("a", "\u00e9a", "\uD83D\uDE00", "a\uD83D\uDE00\u00e9")) assertTrue(pattern.matches(text), text)
+        for (text in listOf("", "b", "a\u00ea", "\uD83D\uDE01", "\uD83D", "a\uDE00")) assertFalse(pattern.matches(text), text)
     }
 
     @Test

@@ -105,7 +105,19 @@ public data class ConsentChanged @JvmOverloads constructor(
     }
 }
 
-private val BANNER_VERSION_PATTERN: Regex = Regex("[0-9]+\\.[0-9]+")
+private val BANNER_VERSION_PATTERN: TextPattern = AutomatonPattern(
+    "[0-9]+\\.[0-9]+",
+    intArrayOf(0, 46, 47, 48, 58),
+    intArrayOf(
+        -1, -1, -1, 1, -1,
+        -1, 2, -1, 3, -1,
+        -1, -1, -1, 4, -1,
+        -1, 2, -1, 3, -1,
+        -1, -1, -1, 5, -1,
+        -1, -1, -1, 5, -1,
+    ),
+    intArrayOf(4, 5),
+)
 
 
 private val PURPOSES: Set<String> = setOf("necessary")

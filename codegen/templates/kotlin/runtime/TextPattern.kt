@@ -1,0 +1,67 @@
+package codegen.runtime
+
+/** A pattern of the model, which a valid string matches as a whole; [source] is the pattern as the model writes it. */
+public abstract class TextPattern(public val source: String) {
+    public abstract fun matches(text: String): Boolean
+}
+
+/** A pattern matched by java.util.regex (those codegen could not compile to an [AutomatonPattern]). */
+public class RegexPattern(source: String) : TextPattern(source) {
+    private val regex = Regex(source)
+
+    override fun matches(text: String): Boolean = regex.matches(text)
+}
+
+/**
+ * A pattern compiled by codegen to a deterministic automaton over code
+ * points: one table step per character and no allocation, where
+ * java.util.regex makes a Matcher and backtracks. Class k holds the code
+ * points from [starts] `[k]` to `starts[k + 1] - 1`; [table] `[s * classes + k]`
+ * is the state after class k in state s (-1: no match can follow); state 0
+ * starts and the [accepting] states end a match.
+ */
+public class AutomatonPattern(
+    source: String,
+    private val starts: IntArray,
+    private val table: IntArray,
+    accepting: IntArray,
+) : TextPattern(source) {
+    private val classes = starts.size
+    private val final = BooleanArray(table.size / classes).also { for (s in accepting) it[s] = true }
+    private val asciiClass = IntArray(ASCII) { classOf(it) }
+
+    override fun matches(text: String): Boolean {
+        var state = 0
+        var i = 0
+        val n = text.length
+        while (i < n) {
+            val c = text[i].code
+            val cls = if (c < ASCII) {
+                i++
+                asciiClass[c]
+            } else {
+                val point = text.codePointAt(i) // validated text holds surrogates only in pairs
+                i += Character.charCount(point)
+                classOf(point)
+            }
+            state = table[state * classes + cls]
+            if (state < 0) return false
+        }
+        return final[state]
+    }
+
+    /** The last class starting at or below [point] (starts[0] is 0). */
+    private fun classOf(point: Int): Int {
+        var lo = 0
+        var hi = classes - 1
+        while (lo < hi) {
+            val mid = (lo + hi + 1) ushr 1
+            if (starts[mid] <= point) lo = mid else hi = mid - 1
+        }
+        return lo
+    }
+
+    private companion object {
+        const val ASCII = 128
+    }
+}
