@@ -26,15 +26,18 @@ public class RegexPattern(source: String) : TextPattern(source) {
 public class AutomatonPattern(
     source: String,
     private val starts: IntArray,
-    private val table: IntArray,
+    table: IntArray,
     accepting: IntArray,
 ) : TextPattern(source) {
     private val classes = starts.size
-    private val final = BooleanArray(table.size / classes).also { for (s in accepting) it[s] = true }
+
+    // The table with each state replaced by the offset of its row, so a step is one add and one load.
+    private val rows = IntArray(table.size) { if (table[it] < 0) -1 else table[it] * classes }
+    private val final = BooleanArray(table.size).also { for (s in accepting) it[s * classes] = true }
     private val asciiClass = IntArray(ASCII) { classOf(it) }
 
     override fun matches(text: String): Boolean {
-        var state = 0
+        var row = 0
         var i = 0
         val n = text.length
         while (i < n) {
@@ -47,10 +50,10 @@ public class AutomatonPattern(
                 i += Character.charCount(point)
                 classOf(point)
             }
-            state = table[state * classes + cls]
-            if (state < 0) return false
+            row = rows[row + cls]
+            if (row < 0) return false
         }
-        return final[state]
+        return final[row]
     }
 
     /** The last class starting at or below [point] (starts[0] is 0). */
