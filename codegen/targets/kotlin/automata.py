@@ -20,6 +20,7 @@ from typing import Any
 MAX_CODE_POINT = 0x10FFFF
 MAX_NFA_STATES = 4000
 MAX_TABLE = 4096  # DFA states times character classes: the table stays a small literal
+MAX_CLASSES = 64  # the class starts are an int array: its bytecode stays small in a file's initializer
 _SURROGATES = (0xD800, 0xDFFF)
 
 
@@ -185,6 +186,8 @@ def _determinize(nfa: _Nfa, start: int, final: int) -> Automaton | None:
                 if hi < MAX_CODE_POINT:
                     bounds.add(hi + 1)
     starts = tuple(sorted(bounds))
+    if len(starts) > MAX_CLASSES:
+        return None
 
     def closure(states: set[int]) -> frozenset[int]:
         todo, seen = list(states), set(states)

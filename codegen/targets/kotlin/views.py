@@ -314,22 +314,27 @@ def _nullable(prop: Property) -> bool:
 def pattern_literal(pattern: str) -> str:
     """The runtime's matcher of a model pattern: its automaton (automata.py),
     or else a Regex, since the loader admits only the subset that
-    java.util.regex reads as Python, JavaScript and ICU do."""
+    java.util.regex reads as Python, JavaScript and ICU do. The table and
+    the accepting states are strings (a constant each, however long; an
+    int array costs bytecode in the file's initializer, which has a limit)."""
     source = kn.string_literal(pattern)
     automaton = compile_pattern(pattern)
     if automaton is None:
         return f"RegexPattern({source})"
-    classes = len(automaton.starts)
-    arrays = [_int_array(automaton.starts), _int_array(automaton.table, classes), _int_array(automaton.accepting)]
-    return f"AutomatonPattern(\n    {source},\n" + "".join(f"    {a},\n" for a in arrays) + ")"
+    width = len(automaton.starts)
+    rows = [_state_text(automaton.table[i:i + width]) for i in range(0, len(automaton.table), width)]
+    table = " +\n        ".join(rows)  # a row a state
+    starts = f"intArrayOf({', '.join(map(str, automaton.starts))})"
+    return (f"AutomatonPattern(\n    {source},\n    {starts},\n    {table},\n    "
+            f"{_state_text(automaton.accepting)},\n)")
 
 
-def _int_array(values: tuple[int, ...], per_line: int = 24) -> str:
-    """An intArrayOf literal, [per_line] values a line (the table: one state a line)."""
-    rows = [", ".join(map(str, values[i:i + per_line])) for i in range(0, len(values), per_line)]
-    if len(rows) <= 1:
-        return f"intArrayOf({''.join(rows)})"
-    return "intArrayOf(\n" + "".join(f"        {row},\n" for row in rows) + "    )"
+def _state_text(states: tuple[int, ...]) -> str:
+    """States as AutomatonPattern reads them: one character each, '0' for none, '1' for state 0, ..."""
+    return kn.string_literal("".join(chr(STATE_OFFSET + 1 + s) for s in states))
+
+
+STATE_OFFSET = 0x30  # '0' is no state, '1' state 0: the first states are digits and letters in the literal
 
 
 # --- whole classes ------------------------------------------------------------

@@ -132,12 +132,10 @@ public data class ScreenView @JvmOverloads constructor(
 private val SCREEN_NAME_PATTERN: TextPattern = AutomatonPattern(
     "[a-z][a-z0-9_./-]*",
     intArrayOf(0, 45, 58, 95, 96, 97, 123),
-    intArrayOf(
-        -1, -1, -1, -1, -1, 1, -1,
-        -1, 2, -1, 2, -1, 2, -1,
-        -1, 2, -1, 2, -1, 2, -1,
-    ),
-    intArrayOf(1, 2),
+    "0000020" +
+        "0303030" +
+        "0303030",
+    "23",
 )
 
 

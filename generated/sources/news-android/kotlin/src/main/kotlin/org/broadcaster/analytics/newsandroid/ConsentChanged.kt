@@ -108,15 +108,13 @@ public data class ConsentChanged @JvmOverloads constructor(
 private val BANNER_VERSION_PATTERN: TextPattern = AutomatonPattern(
     "[0-9]+\\.[0-9]+",
     intArrayOf(0, 46, 47, 48, 58),
-    intArrayOf(
-        -1, -1, -1, 1, -1,
-        -1, 2, -1, 3, -1,
-        -1, -1, -1, 4, -1,
-        -1, 2, -1, 3, -1,
-        -1, -1, -1, 5, -1,
-        -1, -1, -1, 5, -1,
-    ),
-    intArrayOf(4, 5),
+    "00020" +
+        "03040" +
+        "00050" +
+        "03040" +
+        "00060" +
+        "00060",
+    "56",
 )
 
 

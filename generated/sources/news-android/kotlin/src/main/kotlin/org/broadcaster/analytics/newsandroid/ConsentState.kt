@@ -76,11 +76,9 @@ public data class ConsentState @JvmOverloads constructor(
 private val GRANTED_PATTERN: TextPattern = AutomatonPattern(
     "[a-z][a-z0-9_]*",
     intArrayOf(0, 48, 58, 95, 96, 97, 123),
-    intArrayOf(
-        -1, -1, -1, -1, -1, 1, -1,
-        -1, 2, -1, 2, -1, 2, -1,
-        -1, 2, -1, 2, -1, 2, -1,
-    ),
-    intArrayOf(1, 2),
+    "0000020" +
+        "0303030" +
+        "0303030",
+    "23",
 )
 

@@ -140,11 +140,9 @@ public data class Content @JvmOverloads constructor(
 private val CONTENT_ID_PATTERN: TextPattern = AutomatonPattern(
     "[a-z0-9][a-z0-9:_-]*",
     intArrayOf(0, 45, 46, 48, 58, 59, 95, 96, 97, 123),
-    intArrayOf(
-        -1, -1, -1, 1, -1, -1, -1, -1, 1, -1,
-        -1, 2, -1, 2, 2, -1, 2, -1, 2, -1,
-        -1, 2, -1, 2, 2, -1, 2, -1, 2, -1,
-    ),
-    intArrayOf(1, 2),
+    "0002000020" +
+        "0303303030" +
+        "0303303030",
+    "23",
 )
 

@@ -19,21 +19,22 @@ public class RegexPattern(source: String) : TextPattern(source) {
  * A pattern compiled by codegen to a deterministic automaton over code
  * points: one table step per character and no allocation, where
  * java.util.regex makes a Matcher and backtracks. Class k holds the code
- * points from [starts] `[k]` to `starts[k + 1] - 1`; [table] `[s * classes + k]`
- * is the state after class k in state s (-1: no match can follow); state 0
- * starts and the [accepting] states end a match.
+ * points from [starts] `[k]` to `starts[k + 1] - 1`. [table] holds a
+ * character per state and class, at `s * classes + k`: the state after
+ * class k in state s, as its number plus '1' ('0': no match can follow);
+ * state 0 starts, and the states in [accepting] (same spelling) end a match.
  */
 public class AutomatonPattern(
     source: String,
     private val starts: IntArray,
-    table: IntArray,
-    accepting: IntArray,
+    table: String,
+    accepting: String,
 ) : TextPattern(source) {
     private val classes = starts.size
 
-    // The table with each state replaced by the offset of its row, so a step is one add and one load.
-    private val rows = IntArray(table.size) { if (table[it] < 0) -1 else table[it] * classes }
-    private val final = BooleanArray(table.size).also { for (s in accepting) it[s * classes] = true }
+    // Each state replaced by the offset of its row, so a step is one add and one load.
+    private val rows = IntArray(table.length) { (table[it] - '1').let { s -> if (s < 0) -1 else s * classes } }
+    private val final = BooleanArray(table.length).also { for (c in accepting) it[(c - '1') * classes] = true }
     private val asciiClass = IntArray(ASCII) { classOf(it) }
 
     override fun matches(text: String): Boolean {
