@@ -13,12 +13,14 @@ the size limit yields None and the SDK keeps java.util.regex.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any
 
 MAX_CODE_POINT = 0x10FFFF
 MAX_NFA_STATES = 4000
+MAX_WORK = 50_000  # NFA states visited while determinizing: a pattern that explodes gives up fast
 MAX_TABLE = 4096  # DFA states times character classes: the table stays a small literal
 MAX_CLASSES = 64  # the class starts are an int array: its bytecode stays small in a file's initializer
 _SURROGATES = (0xD800, 0xDFFF)
@@ -159,6 +161,7 @@ def _complement(ranges: Ranges) -> Ranges:
     return tuple(out)
 
 
+@lru_cache(maxsize=1024)
 def compile_pattern(pattern: str) -> Automaton | None:
     """The DFA of a model pattern (matched against the whole value), or None."""
     try:
@@ -188,31 +191,39 @@ def _determinize(nfa: _Nfa, start: int, final: int) -> Automaton | None:
     starts = tuple(sorted(bounds))
     if len(starts) > MAX_CLASSES:
         return None
+    index = {point: k for k, point in enumerate(starts)}
+    # Each edge's classes, once: a range [lo, hi] covers the classes from lo's to the one before hi + 1's.
+    moves = [[(range(index[lo], index[hi + 1] if hi < MAX_CODE_POINT else len(starts)), target)
+              for ranges, target in edges for lo, hi in ranges] for edges in nfa.edges]
+    budget = [MAX_WORK]
 
     def closure(states: set[int]) -> frozenset[int]:
         todo, seen = list(states), set(states)
         while todo:
+            budget[0] -= 1
             for target in nfa.eps[todo.pop()]:
                 if target not in seen:
                     seen.add(target)
                     todo.append(target)
+        if budget[0] < 0:
+            raise Unsupported("too much work")
         return frozenset(seen)
-
-    def step(states: frozenset[int], cls: int) -> frozenset[int]:
-        point = starts[cls]
-        return closure({target for s in states for ranges, target in nfa.edges[s]
-                        if any(lo <= point <= hi for lo, hi in ranges)})
 
     first = closure({start})
     ids = {first: 0}
     order = [first]
     table: list[int] = []
     for states in order:  # grows while it is walked: breadth first, so numbering is deterministic
-        for cls in range(len(starts)):
-            target = step(states, cls)
-            if not target:
+        targets: list[set[int]] = [set() for _ in starts]
+        for s in states:
+            for classes, target in moves[s]:
+                for k in classes:
+                    targets[k].add(target)
+        for step in targets:
+            if not step:
                 table.append(-1)
                 continue
+            target = closure(step)
             if target not in ids:
                 ids[target] = len(order)
                 order.append(target)
