@@ -10,11 +10,12 @@ import broadcaster.analytics.v1.Envelope as PbEnvelope
 import broadcaster.analytics.v1.Context as PbContext
 import broadcaster.analytics.v1.VideoHeartbeat as PbHeartbeat
 import broadcaster.analytics.v1.PlaybackPosition as PbPosition
-import broadcaster.analytics.v1.ConsentState as PbConsent
 
 private const val EVENT_ID = "00000000-0000-4000-8000-000000000001"
 private const val SECONDS = 1_700_000_000L
 private const val NANOS = 250_000_000
+// The purposes granted (the heartbeat needs analytics), stamped into the context's consent in the model's order.
+private val GRANTED = listOf("analytics", "necessary")
 private val BUFFER = listOf(12.5f, 12.0f, 11.5f, 11.0f, 10.5f)
 private val threads = ManagementFactory.getThreadMXBean()
 private var sink = 0
@@ -65,7 +66,7 @@ private fun officialEnvelope(): PbEnvelope = PbEnvelope.newBuilder()
         .setProduct(broadcaster.analytics.v1.Product.PRODUCT_NEWS)
         .setPlatform(broadcaster.analytics.v1.Platform.PLATFORM_WEB)
         .setAppName("News web").setAppVersion("4.12.1").setSessionId("s-42")
-        .setConsent(PbConsent.newBuilder().addGranted(broadcaster.analytics.v1.ConsentPurpose.CONSENT_PURPOSE_ANALYTICS))
+        .addAllConsent(GRANTED)
         .setLocale("en-GB"))
     .setVideoHeartbeat(officialEvent())
     .build()
@@ -77,12 +78,13 @@ private fun json(op: String, ours: Double, official: Map<String, Double>): Strin
 fun main() {
     val context = TrackingContext(
         product = Product.NEWS, platform = Platform.WEB, appName = "News web", appVersion = "4.12.1",
-        sessionId = "s-42", consent = ConsentState(granted = listOf(ConsentPurpose.ANALYTICS)), locale = "en-GB",
+        sessionId = "s-42", locale = "en-GB",
     )
+    val consent = setOf(Purpose.ANALYTICS, Purpose.NECESSARY)
     val clock = Timestamp(SECONDS, NANOS)
     val transport = InMemoryTransport()
-    val tracker = Tracker(transport, context, clock = { clock }, idGenerator = { EVENT_ID })
-    fun auto() = AutoValues(EVENT_ID, clock, SDK_INFO.modelVersion, SDK_INFO.name, SDK_INFO.version)
+    val tracker = Tracker(transport, context, clock = { clock }, idGenerator = { EVENT_ID }).also { it.consent = consent }
+    fun auto() = AutoValues(EVENT_ID, clock, SDK_INFO.modelVersion, SDK_INFO.name, SDK_INFO.version, GRANTED)
 
     fun ourProto(): ByteArray {
         val event = ourEvent()
@@ -110,8 +112,8 @@ fun main() {
     var lastSent = ByteArray(0)
     val protobufOnly = Tracker(object : FormatTransport {
         override val wireFormat = WireFormat.PROTOBUF
-        override fun enqueue(eventName: String, eventId: String, body: ByteArray) { lastSent = body }
-    }, context, clock = { clock }, idGenerator = { EVENT_ID })
+        override fun enqueue(eventName: String, eventId: String, body: ByteArray, purposes: List<String>) { lastSent = body }
+    }, context, clock = { clock }, idGenerator = { EVENT_ID }).also { it.consent = consent }
 
     fun trackProtobuf(): Boolean = protobufOnly.track(ourEvent()).also { check(it) { "not tracked" } }
 

@@ -24,6 +24,7 @@ from codegen.sdk.docs import (
 from codegen.sdk.names import NameAllocator, numbered
 from codegen.sdk.walkers import TypeSyntax
 from codegen.targets.kotlin import lexical as kn
+from codegen.targets.kotlin.automata import compile_pattern
 from codegen.targets.kotlin.java_interop import BuilderView, builder_view, constructor_keyword
 from codegen.targets.kotlin.lexical import SCALAR_TYPES
 from codegen.targets.kotlin.options import Options
@@ -71,7 +72,7 @@ class MessageView:
     proto: list[str]
     json: list[str]
     deprecations: list[str]
-    patterns: list[tuple[str, str]]  # (constant name, Regex literal)
+    patterns: list[tuple[str, str]]  # (constant name, TextPattern expression)
     companion: list[str]  # extra companion members (event name and number)
     extra_members: list[str]  # equals/hashCode/toString of a class without parameters
     file_annotations: list[str] = field(default_factory=list)
@@ -311,9 +312,29 @@ def _nullable(prop: Property) -> bool:
 
 
 def pattern_literal(pattern: str) -> str:
-    """A Regex of a model pattern: the loader admits only the subset that
-    java.util.regex reads as Python, JavaScript and ICU do, so it goes verbatim."""
-    return f"Regex({kn.string_literal(pattern)})"
+    """The runtime's matcher of a model pattern: its automaton (automata.py),
+    or else a Regex, since the loader admits only the subset that
+    java.util.regex reads as Python, JavaScript and ICU do. The table and
+    the accepting states are strings (a constant each, however long; an
+    int array costs bytecode in the file's initializer, which has a limit)."""
+    source = kn.string_literal(pattern)
+    automaton = compile_pattern(pattern)
+    if automaton is None:
+        return f"RegexPattern({source})"
+    width = len(automaton.starts)
+    rows = [_state_text(automaton.table[i:i + width]) for i in range(0, len(automaton.table), width)]
+    table = " +\n        ".join(rows)  # a row a state
+    starts = f"intArrayOf({', '.join(map(str, automaton.starts))})"
+    return (f"AutomatonPattern(\n    {source},\n    {starts},\n    {table},\n    "
+            f"{_state_text(automaton.accepting)},\n)")
+
+
+def _state_text(states: tuple[int, ...]) -> str:
+    """States as AutomatonPattern reads them: one character each, '0' for none, '1' for state 0, ..."""
+    return kn.string_literal("".join(chr(STATE_OFFSET + 1 + s) for s in states))
+
+
+STATE_OFFSET = 0x30  # '0' is no state, '1' state 0: the first states are digits and letters in the literal
 
 
 # --- whole classes ------------------------------------------------------------

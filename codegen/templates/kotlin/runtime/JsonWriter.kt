@@ -7,7 +7,7 @@ package codegen.runtime
  * control characters, numbers in ECMAScript form.
  */
 public class JsonWriter {
-    private val out = StringBuilder()
+    private val out = StringBuilder(INITIAL_CAPACITY)
     private var needComma = false
 
     override fun toString(): String = out.toString()
@@ -110,6 +110,7 @@ public class JsonWriter {
 
     public companion object {
         private const val HEX = "0123456789abcdef"
+        private const val INITIAL_CAPACITY = 512 // an envelope's JSON, written without growing
 
         private fun nonFinite(value: Double): String =
             if (value.isNaN()) "NaN" else if (value > 0) "Infinity" else "-Infinity"
@@ -123,8 +124,12 @@ public class JsonWriter {
             val bad = Utf8.unpairedSurrogateAt(text)
             if (bad >= 0 && strict) throw EncodingError("string has an unpaired UTF-16 surrogate at index $bad")
             out.append('"')
+            var run = 0 // start of the run of characters written as they are, appended at once
             for (i in text.indices) {
                 val c = text[i]
+                if (c >= ' ' && c != '"' && c != '\\' && (bad < 0 || !c.isSurrogate())) continue
+                if (run < i) out.append(text, run, i)
+                run = i + 1
                 when {
                     c == '"' -> out.append("\\\"")
                     c == '\\' -> out.append("\\\\")
@@ -141,6 +146,7 @@ public class JsonWriter {
                     else -> out.append(c)
                 }
             }
+            if (run < text.length) out.append(text, run, text.length)
             out.append('"')
         }
 

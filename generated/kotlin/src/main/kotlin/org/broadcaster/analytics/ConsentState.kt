@@ -73,5 +73,12 @@ public data class ConsentState @JvmOverloads constructor(
     }
 }
 
-private val GRANTED_PATTERN: Regex = Regex("[a-z][a-z0-9_]*")
+private val GRANTED_PATTERN: TextPattern = AutomatonPattern(
+    "[a-z][a-z0-9_]*",
+    intArrayOf(0, 48, 58, 95, 96, 97, 123),
+    "0000020" +
+        "0303030" +
+        "0303030",
+    "23",
+)
 

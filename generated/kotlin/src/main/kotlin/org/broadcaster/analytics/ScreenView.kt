@@ -129,7 +129,14 @@ public data class ScreenView @JvmOverloads constructor(
     }
 }
 
-private val SCREEN_NAME_PATTERN: Regex = Regex("[a-z][a-z0-9_./-]*")
+private val SCREEN_NAME_PATTERN: TextPattern = AutomatonPattern(
+    "[a-z][a-z0-9_./-]*",
+    intArrayOf(0, 45, 58, 95, 96, 97, 123),
+    "0000020" +
+        "0303030" +
+        "0303030",
+    "23",
+)
 
 
 private val PURPOSES: Set<String> = setOf("analytics")

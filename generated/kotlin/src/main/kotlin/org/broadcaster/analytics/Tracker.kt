@@ -155,8 +155,8 @@ public class Tracker @JvmOverloads constructor(
         val granted = this.granted
         val needed = LinkedHashSet<String>(original.purposes)
         needed.addAll(context.purposes)
-        val missing = needed.filter { it !in granted }.sorted()
-        if (missing.isNotEmpty()) {
+        if (!granted.containsAll(needed)) {
+            val missing = needed.filter { it !in granted }.sorted()
             dropped.incrementAndGet()
             report(ConsentError(original.eventName, missing))
             return false
@@ -257,8 +257,18 @@ public class Tracker @JvmOverloads constructor(
         modelVersion = SDK_INFO.modelVersion,
         sdkName = SDK_INFO.name,
         sdkVersion = SDK_INFO.version,
-        consent = PURPOSE_NAMES.filter { it in granted },
+        consent = consentStamp(granted),
     )
+
+    // The consent stamp of the last granted set, made again only when the set is replaced.
+    @Volatile
+    private var stamp: Pair<Set<String>, List<String>>? = null
+
+    private fun consentStamp(granted: Set<String>): List<String> {
+        val last = stamp
+        if (last != null && last.first === granted) return last.second
+        return PURPOSE_NAMES.filter { it in granted }.also { stamp = granted to it }
+    }
 
     /** Each distinct deprecation warning once per tracker, like a log line. */
     private fun warnDeprecated(event: EventMessage) {

@@ -233,7 +233,37 @@ public data class TrackingContext @JvmOverloads constructor(
     }
 }
 
-private val APP_VERSION_PATTERN: Regex = Regex("[0-9]+(\\.[0-9]+){0,3}([-+][0-9A-Za-z.]+)?")
+private val APP_VERSION_PATTERN: TextPattern = AutomatonPattern(
+    "[0-9]+(\\.[0-9]+){0,3}([-+][0-9A-Za-z.]+)?",
+    intArrayOf(0, 43, 44, 45, 46, 47, 48, 58, 65, 91, 97, 123),
+    "000000200000" +
+        "030340500000" +
+        "000060606060" +
+        "000000700000" +
+        "030340500000" +
+        "000080808080" +
+        "030390:00000" +
+        "000080808080" +
+        "000000;00000" +
+        "030390:00000" +
+        "0303<0=00000" +
+        "000000>00000" +
+        "0303<0=00000" +
+        "030300?00000" +
+        "030300?00000",
+    "25678:;=>?",
+)
 
-private val LOCALE_PATTERN: Regex = Regex("[a-z]{2,3}(-[A-Z]{2})?")
+private val LOCALE_PATTERN: TextPattern = AutomatonPattern(
+    "[a-z]{2,3}(-[A-Z]{2})?",
+    intArrayOf(0, 45, 46, 65, 91, 97, 123),
+    "0000020" +
+        "0000030" +
+        "0400050" +
+        "0006000" +
+        "0400000" +
+        "0007000" +
+        "0000000",
+    "357",
+)
 

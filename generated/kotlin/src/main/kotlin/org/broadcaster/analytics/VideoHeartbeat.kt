@@ -151,7 +151,44 @@ public data class VideoHeartbeat @JvmOverloads constructor(
     }
 }
 
-private val PLAYBACK_ID_PATTERN: Regex = Regex("[0-9a-f]{32}")
+private val PLAYBACK_ID_PATTERN: TextPattern = AutomatonPattern(
+    "[0-9a-f]{32}",
+    intArrayOf(0, 48, 58, 97, 103),
+    "02020" +
+        "03030" +
+        "04040" +
+        "05050" +
+        "06060" +
+        "07070" +
+        "08080" +
+        "09090" +
+        "0:0:0" +
+        "0;0;0" +
+        "0<0<0" +
+        "0=0=0" +
+        "0>0>0" +
+        "0?0?0" +
+        "0@0@0" +
+        "0A0A0" +
+        "0B0B0" +
+        "0C0C0" +
+        "0D0D0" +
+        "0E0E0" +
+        "0F0F0" +
+        "0G0G0" +
+        "0H0H0" +
+        "0I0I0" +
+        "0J0J0" +
+        "0K0K0" +
+        "0L0L0" +
+        "0M0M0" +
+        "0N0N0" +
+        "0O0O0" +
+        "0P0P0" +
+        "0Q0Q0" +
+        "00000",
+    "Q",
+)
 
 
 private val PURPOSES: Set<String> = setOf("analytics")

@@ -4,6 +4,7 @@
 package org.broadcaster.analytics
 
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -77,7 +78,7 @@ class RuntimeTest {
         val v = Validator()
         v.field("labels") { v.eachEntry(mapOf("x\"y" to 5, "\uD800" to 0)) { e -> v.number(e, maximum = 4) } }
         v.field("player") { v.field("score") { v.number(Double.NaN, minimum = 0.0) } }
-        v.field("name") { v.string("\uD83D\uDE00\uD83D\uDE00", minLength = 3, pattern = Regex("[a-z]+")) }
+        v.field("name") { v.string("\uD83D\uDE00\uD83D\uDE00", minLength = 3, pattern = RegexPattern("[a-z]+")) }
         v.field("items") { v.items(3, minItems = 4, maxItems = 2) }
         assertEquals(
             listOf(
@@ -86,6 +87,19 @@ class RuntimeTest {
             ),
             v.issues.map { "${it.path} ${it.constraint}" },
         )
+    }
+
+    @Test
+    fun automatonPatternsStepByCodePoint() {
+        // What codegen compiles "[a\u00e9\uD83D\uDE00]+" to (codegen/targets/kotlin/automata.py).
+        val pattern = AutomatonPattern(
+            "[a\u00e9\uD83D\uDE00]+",
+            intArrayOf(0, 97, 98, 233, 234, 128512, 128513),
+            "0202020" + "0303030" + "0303030",
+            "23",
+        )
+        for (text in listOf("a", "\u00e9a", "\uD83D\uDE00", "a\uD83D\uDE00\u00e9")) assertTrue(pattern.matches(text), text)
+        for (text in listOf("", "b", "a\u00ea", "\uD83D\uDE01", "\uD83D", "a\uDE00")) assertFalse(pattern.matches(text), text)
     }
 
     @Test
@@ -110,6 +124,9 @@ class RuntimeTest {
             0.000001 to "0.000001", 5e-324 to "5e-324", -1.5 to "-1.5", 0.1 to "0.1", 100.0 to "100",
             1.7976931348623157e308 to "1.7976931348623157e+308", 9007199254740993.0 to "9007199254740992",
             0.30000000000000004 to "0.30000000000000004", 2.0.pow(-1074 + 52) to "2.2250738585072014e-308",
+            // Exact binary values of at most 15 digits (the fast path), and the first ones past it.
+            12.5 to "12.5", -0.25 to "-0.25", 999999999999999.0 to "999999999999999", 1e15 to "1000000000000000",
+            2.0.pow(-20) to "9.5367431640625e-7", 123456789012.375 to "123456789012.375", 2.0.pow(53) to "9007199254740992",
         )
         for ((value, expected) in cases) assertEquals(expected, EsNumbers.double(value), expected)
     }
@@ -120,6 +137,8 @@ class RuntimeTest {
             0.1f to "0.1", 0.3f to "0.3", 16777217.0f to "16777216", Float.MAX_VALUE to "3.4028235e+38",
             Float.MIN_VALUE to "1.4013e-45", 1.17549435e-38f to "1.1754944e-38", 100f to "100", 1e21f to "1e+21",
             4.25f to "4.25", -2.5e-7f to "-2.5e-7",
+            // At most 6 exact digits (the fast path); 2^-20 has 14, so the 6..9-digit rule applies.
+            12.5f to "12.5", 65504f to "65504", 1234567f to "1234567", 2.0.pow(-20).toFloat() to "9.536743e-7",
         )
         for ((value, expected) in cases) assertEquals(expected, EsNumbers.float(value), expected)
     }

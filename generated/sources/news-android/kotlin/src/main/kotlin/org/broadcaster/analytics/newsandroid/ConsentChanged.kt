@@ -105,7 +105,17 @@ public data class ConsentChanged @JvmOverloads constructor(
     }
 }
 
-private val BANNER_VERSION_PATTERN: Regex = Regex("[0-9]+\\.[0-9]+")
+private val BANNER_VERSION_PATTERN: TextPattern = AutomatonPattern(
+    "[0-9]+\\.[0-9]+",
+    intArrayOf(0, 46, 47, 48, 58),
+    "00020" +
+        "03040" +
+        "00050" +
+        "03040" +
+        "00060" +
+        "00060",
+    "56",
+)
 
 
 private val PURPOSES: Set<String> = setOf("necessary")

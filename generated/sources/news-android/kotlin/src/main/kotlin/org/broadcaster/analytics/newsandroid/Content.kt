@@ -137,5 +137,12 @@ public data class Content @JvmOverloads constructor(
     }
 }
 
-private val CONTENT_ID_PATTERN: Regex = Regex("[a-z0-9][a-z0-9:_-]*")
+private val CONTENT_ID_PATTERN: TextPattern = AutomatonPattern(
+    "[a-z0-9][a-z0-9:_-]*",
+    intArrayOf(0, 45, 46, 48, 58, 59, 95, 96, 97, 123),
+    "0002000020" +
+        "0303303030" +
+        "0303303030",
+    "23",
+)
 

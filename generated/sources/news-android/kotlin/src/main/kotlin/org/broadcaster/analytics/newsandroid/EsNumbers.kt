@@ -16,6 +16,8 @@ public object EsNumbers {
     private val UP = Array(18) { MathContext(it, RoundingMode.UP) }
     private val DOWN = Array(18) { MathContext(it, RoundingMode.DOWN) }
     private val HALF_EVEN = Array(10) { MathContext(it, RoundingMode.HALF_EVEN) }
+    private const val MAX_EXACT_DOUBLE = 1_000_000_000_000_000L // 15 digits
+    private const val MAX_EXACT_FLOAT = 1_000_000L // 6 digits
 
     /**
      * The shortest digits that read back as [value]; among several candidates
@@ -25,6 +27,7 @@ public object EsNumbers {
     public fun double(value: Double): String {
         require(!value.isNaN() && !value.isInfinite()) { "not a finite number: $value" }
         if (value == 0.0) return "0"
+        shortExact(value, MAX_EXACT_DOUBLE)?.let { return it }
         val magnitude = Math.abs(value)
         val exact = BigDecimal(magnitude)
         // Some p-digit decimal reads back as the value => so does a (p+1)-digit one: binary search.
@@ -61,6 +64,8 @@ public object EsNumbers {
     public fun float(value: Float): String {
         require(!value.isNaN() && !value.isInfinite()) { "not a finite number: $value" }
         if (value == 0.0f) return "0"
+        // At most 6 digits: rounding to 6 keeps the exact value, which double() writes as it is.
+        shortExact(value.toDouble(), MAX_EXACT_FLOAT)?.let { return it }
         val exact = BigDecimal(value.toDouble())
         for (precision in 6..9) {
             val rounded = exact.round(HALF_EVEN[precision])
@@ -78,12 +83,50 @@ public object EsNumbers {
         }
     }
 
+    /**
+     * The fast path: a [value] whose exact binary value is a decimal of at most
+     * 15 significant digits (below [limit], a power of ten) is written as those
+     * digits. They are the shortest that read back: two decimals of 15 digits or
+     * fewer never round to the same double. Null for every other value.
+     */
+    private fun shortExact(value: Double, limit: Long): String? {
+        val bits = value.toRawBits()
+        val biased = ((bits ushr 52) and 0x7ff).toInt()
+        if (biased == 0) return null // subnormal: far more digits
+        var mantissa = (bits and 0xfffffffffffffL) or (1L shl 52)
+        var exponent = biased - 1075 // value = ±mantissa × 2^exponent
+        val shift = java.lang.Long.numberOfTrailingZeros(mantissa)
+        mantissa = mantissa ushr shift
+        exponent += shift
+        var digits = mantissa
+        if (exponent >= 0) { // an integer
+            if (exponent > 52 || digits > (limit - 1) ushr exponent) return null
+            digits = digits shl exponent
+            var zeros = 0
+            while (digits % 10 == 0L) {
+                digits /= 10
+                zeros++
+            }
+            return layout(value < 0, digits.toString(), -zeros)
+        }
+        // mantissa / 2^-exponent = mantissa × 5^-exponent / 10^-exponent; mantissa is odd, so no trailing zeros.
+        for (i in 0 until -exponent) {
+            if (digits > (limit - 1) / 5) return null
+            digits *= 5
+        }
+        return layout(value < 0, digits.toString(), -exponent)
+    }
+
     /** Digits d1..dk with value 0.d1..dk × 10^n, laid out as ECMAScript does. */
     private fun layout(negative: Boolean, number: BigDecimal): String {
         val stripped = number.stripTrailingZeros()
-        val digits = stripped.unscaledValue().toString()
+        return layout(negative, stripped.unscaledValue().toString(), stripped.scale())
+    }
+
+    /** [digits] (no trailing zeros) × 10^-[scale]. */
+    private fun layout(negative: Boolean, digits: String, scale: Int): String {
         val k = digits.length
-        val n = k - stripped.scale()
+        val n = k - scale
         val out = StringBuilder(k + 8)
         if (negative) out.append('-')
         when {

@@ -11,7 +11,7 @@ package org.broadcaster.analytics.newsandroid
  * writes nothing, like an empty collection.
  */
 public class ProtoWriter {
-    private var buf = ByteArray(128)
+    private var buf = ByteArray(INITIAL_CAPACITY)
     private var size = 0
 
     public fun toByteArray(): ByteArray = buf.copyOf(size)
@@ -35,7 +35,7 @@ public class ProtoWriter {
     public fun int32Opt(field: Int, value: Int?) {
         if (value == null) return
         tag(field, VARINT)
-        varint(value.toLong())
+        if (value >= 0) varint32(value) else varint(value.toLong())
     }
 
     public fun int64Opt(field: Int, value: Long?) {
@@ -47,7 +47,7 @@ public class ProtoWriter {
     public fun uint32Opt(field: Int, value: UInt?) {
         if (value == null) return
         tag(field, VARINT)
-        varint(value.toLong())
+        varint32(value.toInt())
     }
 
     public fun uint64Opt(field: Int, value: ULong?) {
@@ -86,7 +86,7 @@ public class ProtoWriter {
     public fun bytesOpt(field: Int, value: Bytes?) {
         if (value == null) return
         tag(field, LEN)
-        varint(value.size.toLong())
+        varint32(value.size)
         raw(value.unsafeArray())
     }
 
@@ -94,7 +94,7 @@ public class ProtoWriter {
     public fun enumValue(field: Int, value: ProtoEnum?) {
         if (value == null) return
         tag(field, VARINT)
-        varint(value.number.toLong())
+        varint32(value.number)
     }
 
     /** A nested message, written whenever set, even when it has no fields. */
@@ -157,12 +157,12 @@ public class ProtoWriter {
 
     public fun packedInt32(field: Int, values: List<Int>?) = packed(field, values) { varint(it.toLong()) }
     public fun packedInt64(field: Int, values: List<Long>?) = packed(field, values) { varint(it) }
-    public fun packedUint32(field: Int, values: List<UInt>?) = packed(field, values) { varint(it.toLong()) }
+    public fun packedUint32(field: Int, values: List<UInt>?) = packed(field, values) { varint32(it.toInt()) }
     public fun packedUint64(field: Int, values: List<ULong>?) = packed(field, values) { varint(it.toLong()) }
-    public fun packedBool(field: Int, values: List<Boolean>?) = packed(field, values) { byte(if (it) 1 else 0) }
-    public fun packedFloat(field: Int, values: List<Float>?) = packed(field, values) { fixed32(floatBits(it)) }
-    public fun packedDouble(field: Int, values: List<Double>?) = packed(field, values) { fixed64(doubleBits(it)) }
-    public fun packedEnum(field: Int, values: List<ProtoEnum>?) = packed(field, values) { varint(it.number.toLong()) }
+    public fun packedBool(field: Int, values: List<Boolean>?) = packedFixed(field, values, 1) { byte(if (it) 1 else 0) }
+    public fun packedFloat(field: Int, values: List<Float>?) = packedFixed(field, values, 4) { fixed32(floatBits(it)) }
+    public fun packedDouble(field: Int, values: List<Double>?) = packedFixed(field, values, 8) { fixed64(doubleBits(it)) }
+    public fun packedEnum(field: Int, values: List<ProtoEnum>?) = packed(field, values) { varint32(it.number) }
 
     public fun repeatedString(field: Int, values: List<String>?) { values?.forEach { stringOpt(field, it) } }
     public fun repeatedBytes(field: Int, values: List<Bytes>?) { values?.forEach { bytesOpt(field, it) } }
@@ -174,8 +174,26 @@ public class ProtoWriter {
         if (values.isNullOrEmpty()) return
         tag(field, LEN)
         val start = beginLength()
-        for (value in values) element(value)
+        forEachFast(values, element)
         endLength(start)
+    }
+
+    /** A packed record of fixed-width values: its length is known before the values are written. */
+    private inline fun <T> packedFixed(field: Int, values: List<T>?, width: Int, element: ProtoWriter.(T) -> Unit) {
+        if (values.isNullOrEmpty()) return
+        tag(field, LEN)
+        varint32(values.size * width)
+        ensure(values.size * width)
+        forEachFast(values, element)
+    }
+
+    /** By index where that is cheap (no iterator), else by iterator. */
+    private inline fun <T> forEachFast(values: List<T>, element: ProtoWriter.(T) -> Unit) {
+        if (values is RandomAccess) {
+            for (i in values.indices) element(values[i])
+        } else {
+            for (value in values) element(value)
+        }
     }
 
     /**
@@ -198,11 +216,31 @@ public class ProtoWriter {
 
     // --- primitives --------------------------------------------------------
 
-    private fun tag(field: Int, wireType: Int) = varint(((field.toLong()) shl 3) or wireType.toLong())
+    // Field numbers are at most 2^29 - 1, so a tag is a non-negative Int.
+    private fun tag(field: Int, wireType: Int) = varint32((field shl 3) or wireType)
+
+    /** Unsigned LEB128 of a non-negative Int (tags, lengths, enum numbers) or of a UInt's bits. */
+    private fun varint32(value: Int) {
+        ensure(5)
+        if (value and 0x7f.inv() == 0) {
+            buf[size++] = value.toByte()
+            return
+        }
+        var v = value
+        while (v and 0x7f.inv() != 0) {
+            buf[size++] = ((v and 0x7f) or 0x80).toByte()
+            v = v ushr 7
+        }
+        buf[size++] = v.toByte()
+    }
 
     /** Unsigned LEB128 of the 64-bit two's complement: negative numbers take 10 bytes. */
     private fun varint(value: Long) {
         ensure(10)
+        if (value and 0x7fL.inv() == 0L) {
+            buf[size++] = value.toByte()
+            return
+        }
         var v = value
         while (v and 0x7fL.inv() != 0L) {
             buf[size++] = ((v and 0x7f) or 0x80).toByte()
@@ -218,12 +256,18 @@ public class ProtoWriter {
 
     private fun fixed32(bits: Int) {
         ensure(4)
-        for (i in 0 until 4) buf[size++] = (bits ushr (8 * i)).toByte()
+        val b = buf
+        val at = size
+        b[at] = bits.toByte()
+        b[at + 1] = (bits ushr 8).toByte()
+        b[at + 2] = (bits ushr 16).toByte()
+        b[at + 3] = (bits ushr 24).toByte()
+        size = at + 4
     }
 
     private fun fixed64(bits: Long) {
-        ensure(8)
-        for (i in 0 until 8) buf[size++] = (bits ushr (8 * i)).toByte()
+        fixed32(bits.toInt())
+        fixed32((bits ushr 32).toInt())
     }
 
     private fun raw(bytes: ByteArray) {
@@ -241,6 +285,9 @@ public class ProtoWriter {
         private const val FIXED64 = 1
         private const val LEN = 2
         private const val FIXED32 = 5
+
+        // Room for a typical envelope, so it is written without growing.
+        private const val INITIAL_CAPACITY = 256
 
         /** NaN is canonicalized to the quiet NaN. */
         private fun floatBits(value: Float): Int = if (value.isNaN()) 0x7fc00000 else value.toRawBits()
@@ -284,6 +331,13 @@ internal object Utf8 {
     fun write(text: String, out: ByteArray, at: Int): Int {
         var n = at
         var i = 0
+        val length = text.length
+        while (i < length) { // the ASCII run most strings are, one compare a char
+            val c = text[i]
+            if (c.code >= 0x80) break
+            out[n++] = c.code.toByte()
+            i++
+        }
         while (i < text.length) {
             val c = text[i].code
             when {
