@@ -1,12 +1,12 @@
-"""One request's rows for the DuckDB store, as Arrow tables, made on the
-thread that decoded it.
+"""One request's rows for the DuckDB store, made on the thread that decoded it.
 
-The writer thread holds the GIL only for what it must do itself: while it
-built a micro-batch's Arrow tables (a few milliseconds of Python), the
-decoding thread kept taking the GIL back at each switch interval, and
-transactions took twice their CPU time in wall time. Built per request by
-the decoding thread, the writer only concatenates and filters (in C++),
-then hands everything to DuckDB in one call."""
+The writer thread holds the GIL only for what it must do itself. When it
+made a micro-batch's rows (a few milliseconds of Python), the decoding
+thread took the GIL back at each switch interval, and transactions took
+twice their CPU time in wall time. So each request's rows are tuples made
+by the decoding thread, and the writer turns a micro-batch's rows into one
+Arrow table per event table, in one conversion each (C++, which no switch
+interval interrupts), then hands everything to DuckDB in one call."""
 
 from __future__ import annotations
 
@@ -22,53 +22,40 @@ from codegen.collector.tables import TIMESTAMP, Tables
 @dataclass
 class Prepared:
     received: Received
-    ids: pa.Table  # event_id, event, received_at: one row per accepted event, in batch order
-    events: dict[str, tuple[list[Accepted], pa.Table]]  # table -> its events and their rows, in batch order
-    bad: pa.Table | None  # the rejected events' bad_events rows
+    events: dict[str, tuple[list[Accepted], list[tuple[Any, ...]]]]  # event name -> its events and rows
 
 
 def prepare(tables: Tables, received: Received) -> Prepared:
     by_event: dict[str, list[Accepted]] = {}
     for event in received.accepted:
         by_event.setdefault(event.event, []).append(event)
-    events = {}
-    for name, accepted in sorted(by_event.items()):
-        table = tables.events[name]
-        events[table.table] = (accepted, table.arrow([(received, e) for e in accepted]))
-    ids = pa.table({
-        "event_id": pa.array([e.event_id for e in received.accepted], pa.string()),
-        "event": pa.array([e.event for e in received.accepted], pa.string()),
-        "received_at": pa.array([received.received_at_us] * len(received.accepted), TIMESTAMP),
-    })
-    return Prepared(received, ids, events, tables.bad_events([received]) if received.rejected else None)
+    return Prepared(received, {name: (accepted, tables.events[name].rows(received, accepted))
+                               for name, accepted in by_event.items()})
 
 
 Keep = Callable[[Accepted], bool]
 
 
-def concatenated(requests: list[Prepared], keep: Keep | None) -> tuple[Any, dict[str, Any], Any]:
-    """The ids, the rows per event table and the bad_events rows of a
-    micro-batch, in order of arrival; only the events `keep` keeps (all
-    when it is None). Each is None when it has no rows."""
+def concatenated(tables: Tables, requests: list[Prepared], keep: Keep | None) -> tuple[Any, dict[str, Any], Any]:
+    """The event_ids rows, the rows per event table and the bad_events rows
+    of a micro-batch as Arrow tables, in order of arrival; only the events
+    `keep` keeps (all when it is None). Each is None when it has no rows."""
     ordered = sorted(requests, key=lambda p: p.received.received_at_us)
-    ids = [_kept(p.ids, p.received.accepted, keep) for p in ordered if p.received.accepted]
-    by_table: dict[str, list[pa.Table]] = {}
+    ids: tuple[list[str], list[str], list[int]] = ([], [], [])
+    by_event: dict[str, list[tuple[Any, ...]]] = {}
     for p in ordered:
-        for table, (accepted, rows) in p.events.items():
-            by_table.setdefault(table, []).append(_kept(rows, accepted, keep))
-    bad = [p.bad for p in ordered if p.bad is not None]
-    events = {t: _concat(parts) for t, parts in sorted(by_table.items())}
-    return _concat(ids), {t: rows for t, rows in events.items() if rows is not None}, _concat(bad)
-
-
-def _kept(rows: pa.Table, accepted: list[Accepted], keep: Keep | None) -> pa.Table:
-    if keep is None:
-        return rows
-    return rows.filter(pa.array([keep(e) for e in accepted], pa.bool_()))
-
-
-def _concat(parts: list[pa.Table]) -> pa.Table | None:
-    parts = [p for p in parts if p.num_rows]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else pa.concat_tables(parts)
+        at = p.received.received_at_us
+        for name, (accepted, rows) in p.events.items():
+            kept = by_event.setdefault(name, [])
+            for event, row in zip(accepted, rows):
+                if keep is None or keep(event):
+                    kept.append(row)
+                    ids[0].append(event.event_id)
+                    ids[1].append(name)
+                    ids[2].append(at)
+    events = {tables.events[name].table: tables.events[name].arrow(rows)
+              for name, rows in sorted(by_event.items()) if rows}
+    id_rows = pa.table({"event_id": pa.array(ids[0], pa.string()), "event": pa.array(ids[1], pa.string()),
+                        "received_at": pa.array(ids[2], TIMESTAMP)}) if ids[0] else None
+    rejected = [p.received for p in ordered if p.received.rejected]
+    return id_rows, events, tables.bad_events(rejected) if rejected else None

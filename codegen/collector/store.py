@@ -106,13 +106,13 @@ class DuckDBStore:
                 con.execute("BEGIN")
                 begin = ""
                 first = lambda e: candidates[e.event_id][1] is e  # noqa: E731
-                new_ids = self._claim(concatenated(requests, first)[0])
+                new_ids = self._claim(concatenated(self.tables, requests, first)[0])
                 fresh = set(new_ids)
-                ids, events, bad = concatenated(requests, lambda e: e.event_id in fresh and first(e))
+                ids, events, bad = concatenated(self.tables, requests, lambda e: e.event_id in fresh and first(e))
                 inserts = []
             else:
                 new_ids = list(candidates)
-                ids, events, bad = concatenated(requests, None if unique else
+                ids, events, bad = concatenated(self.tables, requests, None if unique else
                                                 lambda e: candidates[e.event_id][1] is e)
                 inserts = [(EVENT_IDS, ids)] if ids is not None else []
             inserts += list(events.items())

@@ -4,7 +4,8 @@ micro-batch)."""
 
 from __future__ import annotations
 
-from typing import Any
+import operator
+from typing import Any, Callable
 
 import pyarrow as pa
 
@@ -43,8 +44,15 @@ def arrow_type(type_ref: TypeRef, model: Model) -> pa.DataType:
     return _SCALARS[type_ref.scalar]
 
 
+_SERVER = ("received_at", "sent_at", "event_time", "client_ip", "pseudonym_key")
+
+
 class EventTable:
-    """The columns of one event's table and how each is filled."""
+    """The columns of one event's table and how each is filled: a row is a
+    tuple (the server's values, then the context's, then the event's),
+    made by three C-level getters; a whole micro-batch of rows becomes an
+    Arrow table in one conversion (one call per table, not one per column:
+    per column it cost twice as much at 50 events)."""
 
     def __init__(self, model: Model, event_name: str, table: str) -> None:
         event = next(e for e in model.events if e.name == event_name)
@@ -52,28 +60,33 @@ class EventTable:
         self.columns: tuple[Column, ...] = event_columns(model, event)
         self.schema = pa.schema([(c.name, arrow_type(c.prop.type, model) if c.prop
                                   else _SERVER_TYPES.get(c.name, TIMESTAMP)) for c in self.columns])
-        self._fill = [(c.scope, c.prop.name if c.prop else c.name) for c in self.columns]
+        server = sorted((c for c in self.columns if c.scope == "server"), key=lambda c: _SERVER.index(c.name))
+        context = [c for c in self.columns if c.scope == "context"]
+        payload = [c for c in self.columns if c.scope not in ("server", "context")]
+        self._server = _getter([_SERVER.index(c.name) for c in server])
+        self._context = _getter([c.prop.name for c in context if c.prop])
+        self._payload = _getter([c.prop.name for c in payload if c.prop])
+        self._struct = pa.struct([self.schema.field(c.name) for c in (*server, *context, *payload)])
 
-    def arrow(self, events: list[tuple[Received, Accepted]]) -> pa.Table:
-        """The events' rows; the row values (see plans.py) are Arrow-ready."""
-        data: list[list[Any]] = []
-        for scope, key in self._fill:
-            if scope == "context":
-                data.append([e.context[key] for _, e in events])
-            elif scope != "server":
-                data.append([e.payload[key] for _, e in events])
-            elif key == "received_at":
-                data.append([r.received_at_us for r, _ in events])
-            elif key == "sent_at":
-                data.append([r.sent_at_us for r, _ in events])
-            elif key == "client_ip":
-                data.append([e.client_ip for _, e in events])
-            elif key == "pseudonym_key":
-                data.append([e.pseudonym_key for _, e in events])
-            else:
-                data.append([e.event_time_us for _, e in events])
-        return pa.Table.from_arrays([pa.array(col, type=f.type) for col, f in zip(data, self.schema)],
-                                    schema=self.schema)
+    def rows(self, received: Received, events: list[Accepted]) -> list[tuple[Any, ...]]:
+        """The rows of one request's events; the row values (see plans.py) are Arrow-ready."""
+        server, context, payload = self._server, self._context, self._payload
+        at, sent = received.received_at_us, received.sent_at_us
+        return [server((at, sent, e.event_time_us, e.client_ip, e.pseudonym_key)) + context(e.context)
+                + payload(e.payload) for e in events]
+
+    def arrow(self, rows: list[tuple[Any, ...]]) -> pa.Table:
+        return pa.Table.from_struct_array(pa.array(rows, type=self._struct)).select(self.schema.names)
+
+
+def _getter(keys: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """values -> the tuple of values[k] for the keys (itemgetter, which gives a bare value for one key)."""
+    if not keys:
+        return lambda values: ()
+    if len(keys) == 1:
+        only = keys[0]
+        return lambda values: (values[only],)
+    return operator.itemgetter(*keys)
 
 
 class Tables:
