@@ -22,6 +22,7 @@ from codegen.collector.decoding import (
     media_type,
 )
 from codegen.collector.sinks import Saturated, Sink, SinkUnavailable
+from codegen.collector.sinks.base import Arrivals
 
 log = logging.getLogger("codegen.collector")
 
@@ -38,6 +39,7 @@ class CollectorApp:
         self.limits = limits
         self.dev = dev  # a DevStore in dev mode
         self.privacy = privacy  # a PrivacyStep: consent, client IP, pseudonyms
+        self.arrivals = getattr(sink, "arrivals", None) or Arrivals()  # requests read or decoded now
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -66,17 +68,23 @@ class CollectorApp:
     async def _batch(self, scope: Scope, receive: Receive, send: Send) -> None:
         received_at_us = time.time_ns() // 1000
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        self.arrivals.count += 1
         try:
             content_type = media_type(headers.get("content-type", ""))
             body = await _read_body(receive, headers, self.limits.max_request)
             body = decompress(body, headers.get("content-encoding", ""), self.limits.max_request)
             received = self.decoder.decode(body, content_type, received_at_us)
+            if self.privacy is not None:
+                client = scope.get("client")
+                received = self.privacy.apply(received, client[0] if client else None)
         except ProtocolError as exc:
+            self.arrivals.count -= 1
             await _error(send, exc.status, exc.code, exc.message)
             return
-        if self.privacy is not None:
-            client = scope.get("client")
-            received = self.privacy.apply(received, client[0] if client else None)
+        except BaseException:
+            self.arrivals.count -= 1
+            raise
+        self.arrivals.count -= 1
         try:
             stored = await self.sink.store(received)
         except Saturated as exc:

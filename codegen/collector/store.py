@@ -11,7 +11,7 @@ from typing import Any
 from codegen.exports.sql import BAD_EVENTS, EVENT_IDS, quote
 from codegen.ir import Model
 from codegen.collector.migrate import ensure_schema
-from codegen.collector.prepared import Prepared, concatenated, prepare
+from codegen.collector.prepared import Prepared, all_new, concatenated, prepare
 from codegen.collector.records import Accepted, Received, Stored
 from codegen.collector.sinks.base import SinkError
 from codegen.collector.tables import Tables
@@ -71,15 +71,26 @@ class DuckDBStore:
         When one is stored already, that transaction fails as a whole and
         the micro-batch is written again, claiming the ids one by one."""
         requests = [b if isinstance(b, Prepared) else self.prepare(b) for b in batch]
+        fast = all_new(self.tables, requests)
+        replayed = False
+        if fast is not None:
+            try:
+                self._insert(fast[1:], "BEGIN; ")
+                return [Stored(len(r.received.accepted), 0) for r in requests]
+            except self._conflict:  # a replay: claim the ids one by one
+                replayed = True
         candidates: dict[str, tuple[int, Accepted]] = {}
         count = 0
         for position, request in enumerate(requests):
             for event in request.received.accepted:
                 candidates.setdefault(event.event_id, (position, event))  # first wins
                 count += 1
-        try:
-            new_ids = self._transaction(requests, candidates, claim=False, unique=len(candidates) == count)
-        except self._conflict:
+        if not replayed:
+            try:
+                new_ids = self._transaction(requests, candidates, claim=False, unique=len(candidates) == count)
+            except self._conflict:
+                replayed = True
+        if replayed:
             new_ids = self._transaction(requests, candidates, claim=True, unique=False)
         fresh = set(new_ids)
         new_per_request = [0] * len(requests)
@@ -95,45 +106,57 @@ class DuckDBStore:
 
     def _transaction(self, requests: list[Prepared], candidates: dict[str, tuple[int, Accepted]],
                      claim: bool, unique: bool) -> list[str]:
-        """One transaction; the ids it stored. One DuckDB call for all its
-        tables (each call gives the GIL back and waits to take it again, up
-        to the switch interval while the decoding thread holds it): BEGIN,
-        an INSERT per table, COMMIT. `unique`: no event id twice in the batch."""
-        con = self.con
-        begin = "BEGIN; "
+        """One transaction; the ids it stored. `unique`: no event id twice
+        in the batch; `claim`: some may be stored already (ON CONFLICT)."""
+        first = lambda e: candidates[e.event_id][1] is e  # noqa: E731 (the first of an id in the batch)
+        if not claim:
+            self._insert(concatenated(self.tables, requests, None if unique else first), "BEGIN; ")
+            return list(candidates)
+        self.con.execute("BEGIN")
         try:
-            if claim:
-                con.execute("BEGIN")
-                begin = ""
-                first = lambda e: candidates[e.event_id][1] is e  # noqa: E731
-                new_ids = self._claim(concatenated(self.tables, requests, first)[0])
-                fresh = set(new_ids)
-                ids, events, bad = concatenated(self.tables, requests, lambda e: e.event_id in fresh and first(e))
-                inserts = []
-            else:
-                new_ids = list(candidates)
-                ids, events, bad = concatenated(self.tables, requests, None if unique else
-                                                lambda e: candidates[e.event_id][1] is e)
-                inserts = [(EVENT_IDS, ids)] if ids is not None else []
-            inserts += list(events.items())
-            if bad is not None:
-                inserts.append((BAD_EVENTS, bad))
+            new_ids = self._claim(concatenated(self.tables, requests, first)[0])
+            fresh = set(new_ids)
+            _, events, bad = concatenated(self.tables, requests, lambda e: e.event_id in fresh and first(e))
+        except BaseException:
+            self._rollback()
+            raise
+        self._insert((None, events, bad), "")
+        return new_ids
+
+    def _insert(self, rows: tuple[Any, dict[str, Any], Any], begin: str) -> None:
+        """Insert (event_ids rows, rows per event table, bad_events rows) and
+        commit, in one DuckDB call (each call gives the GIL back and waits
+        to take it again, up to the switch interval while the decoding
+        thread holds it); `begin` is "BEGIN; " unless one is open. A failure
+        rolls the transaction back and is raised."""
+        ids, events, bad = rows
+        inserts: list[tuple[str, Any]] = []
+        if ids is not None:
+            inserts.append((EVENT_IDS, ids))
+        inserts += list(events.items())
+        if bad is not None:
+            inserts.append((BAD_EVENTS, bad))
+        try:
+            if not inserts:
+                if not begin:
+                    self.con.execute("COMMIT")
+                return
             for start in range(0, len(inserts), len(_SCAN_NAMES)):
                 part = inserts[start:start + len(_SCAN_NAMES)]
                 statements = [f"INSERT INTO {quote(table)} BY NAME SELECT * FROM {name}"
                               for name, (table, _) in zip(_SCAN_NAMES, part)]
                 last = start + len(part) == len(inserts)
                 sql = (begin if start == 0 else "") + "; ".join(statements) + ("; COMMIT" if last else "")
-                _execute(con, sql, *(rows for _, rows in part))
-            if claim and not inserts:
-                con.execute("COMMIT")
+                _execute(self.con, sql, *(rows for _, rows in part))
         except BaseException:
-            try:
-                con.execute("ROLLBACK")
-            except Exception:  # no transaction: DuckDB ended the failed one, or it never began
-                pass
+            self._rollback()
             raise
-        return new_ids
+
+    def _rollback(self) -> None:
+        try:
+            self.con.execute("ROLLBACK")
+        except Exception:  # no transaction: DuckDB ended the failed one, or it never began
+            pass
 
     def _claim(self, ids: Any) -> list[str]:
         """Insert the ids not stored yet; those it inserted."""

@@ -23,6 +23,15 @@ class SinkUnavailable(Exception):
     retry_after = 5
 
 
+class Arrivals:
+    """How many requests the server is reading or decoding right now. A sink
+    that groups commits may wait a little for them (the DuckDB writer does);
+    the server counts, the sink only reads."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
 class Sink(Protocol):
     description: str
 

@@ -22,7 +22,7 @@ from codegen.ir import Model
 from codegen.collector.checkpoints import Checkpointer
 from codegen.collector.prepared import Prepared
 from codegen.collector.records import Received, Stored
-from codegen.collector.sinks.base import Saturated, SinkUnavailable
+from codegen.collector.sinks.base import Arrivals, Saturated, SinkUnavailable
 from codegen.collector.store import DuckDBStore
 
 log = logging.getLogger("codegen.collector")
@@ -33,7 +33,7 @@ _STOP = object()
 class DuckDBSink:
     def __init__(self, path: str, model: Model, max_pending_events: int = 20_000,
                  max_batch_events: int = 5_000, retention_interval: float = 86_400.0,
-                 checkpoint_bytes: int = 16 << 20) -> None:
+                 checkpoint_bytes: int = 16 << 20, linger: float = 0.004) -> None:
         self.model = model
         self.retention_interval = retention_interval  # seconds between two passes of the retention
         self._next_retention = 0.0
@@ -46,6 +46,8 @@ class DuckDBSink:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.checkpoint_bytes = checkpoint_bytes  # the write-ahead log's size that starts a checkpoint
+        self.linger = linger  # seconds a commit may wait for requests the server is decoding
+        self.arrivals = Arrivals()  # the server's count of them (CollectorApp sets its own)
         self._checkpointer: Checkpointer | None = None
 
     def start(self) -> None:
@@ -122,11 +124,22 @@ class DuckDBSink:
                 return
             items = [first]
             events = first[1]
+            linger_until = time.monotonic() + self.linger
             while events < self.max_batch_events:
                 try:
                     item = self._queue.get_nowait()
                 except queue.Empty:
-                    break
+                    # Requests still being decoded join this commit if they
+                    # come soon: one commit costs much the same for one
+                    # request as for seven, and concurrent clients fall into
+                    # step (a commit of one, then one of all the others).
+                    wait = linger_until - time.monotonic()
+                    if not self.arrivals.count or wait <= 0:
+                        break
+                    try:
+                        item = self._queue.get(timeout=wait)
+                    except queue.Empty:
+                        break
                 if item is _STOP:
                     self._queue.put(_STOP)
                     break
