@@ -71,9 +71,10 @@ struct CodableHeartbeat: Codable {
 
 let context = TrackingContext(
     product: .news, platform: .web, appName: "News web", appVersion: "4.12.1", sessionId: "s-42",
-    consent: ConsentState(granted: [.analytics]), locale: "en-GB")
+    locale: "en-GB")
 let transport = InMemoryTransport()
 let tracker = Tracker(transport: transport, context: context, clock: { clock }, idGenerator: { eventId })
+tracker.consent = [.analytics]  // stamped into the context as ["analytics"]
 let sdk = SdkInfo.current
 
 func ourProto() -> Int {
@@ -85,7 +86,7 @@ func ourProto() -> Int {
 func ourEnvelope() -> Int {
     let event = ourEvent()
     let auto = AutoValues(eventId: eventId, clientTimestamp: clock, modelVersion: sdk.modelVersion,
-                          sdkName: sdk.name, sdkVersion: sdk.version)
+                          sdkName: sdk.name, sdkVersion: sdk.version, consent: ["analytics"])
     let filled = context.withAuto(auto)
     var issues = event.validate()
     filled.validate(at: "context", into: &issues)
@@ -103,10 +104,11 @@ func track() -> Int {
 final class ProtobufSink: FormatTransport {
     let wireFormat = WireFormat.protobuf
     var last: [UInt8] = []
-    func enqueue(eventName: String, eventId: String, body: [UInt8]) throws { last = body }
+    func enqueue(eventName: String, eventId: String, body: [UInt8], purposes: [String]) throws { last = body }
 }
 let sink1 = ProtobufSink()
 let protobufOnly = Tracker(transport: sink1, context: context, clock: { clock }, idGenerator: { eventId })
+protobufOnly.consent = [.analytics]
 
 func trackProtobuf() -> Int {
     let sent = (try? protobufOnly.track(ourEvent())) ?? false
