@@ -45,7 +45,7 @@ class ContextReader:
             and not any(_changed_in_place(model, p) for p in model.context.properties))
         self.tag = context_number << 3 | LENGTH_DELIMITED
         self._memo: dict[bytes, dict[str, Any]] = {}
-        self.lookups = self.hits = 0
+        self.hits = 0  # reads answered from the memo
 
     def read(self, pb: Any, envelope: bytes) -> dict[str, Any]:
         """The row values of `pb`, the context decoded from `envelope`
@@ -57,7 +57,6 @@ class ContextReader:
         if key is None:
             return self.read_all(pb)
         shared = self._memo.get(key)
-        self.lookups += 1
         if shared is None:
             row = self.read_all(pb)
             if len(self._memo) >= MAX_ENTRIES:

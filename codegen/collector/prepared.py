@@ -73,10 +73,10 @@ def _id_rows(ids: list[str], names: list[str], times: list[int]) -> Any:
 Keep = Callable[[Accepted], bool]
 
 
-def concatenated(tables: Tables, requests: list[Prepared], keep: Keep | None) -> tuple[Any, dict[str, Any], Any]:
+def concatenated(tables: Tables, requests: list[Prepared], keep: Keep) -> tuple[Any, dict[str, Any], Any]:
     """(The general case of all_new.) The event_ids rows, the rows per event table and the bad_events rows
     of a micro-batch as Arrow tables, in order of arrival; only the events
-    `keep` keeps (all when it is None). Each is None when it has no rows."""
+    `keep` keeps. Each is None when it has no rows."""
     ordered = sorted(requests, key=lambda p: p.received.received_at_us)
     ids: tuple[list[str], list[str], list[int]] = ([], [], [])
     by_event: dict[str, list[tuple[Any, ...]]] = {}
@@ -85,7 +85,7 @@ def concatenated(tables: Tables, requests: list[Prepared], keep: Keep | None) ->
         for name, (accepted, rows) in p.events.items():
             kept = by_event.setdefault(name, [])
             for event, row in zip(accepted, rows):
-                if keep is None or keep(event):
+                if keep(event):
                     kept.append(row)
                     ids[0].append(event.event_id)
                     ids[1].append(name)

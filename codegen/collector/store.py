@@ -79,19 +79,18 @@ class DuckDBStore:
                 return [Stored(len(r.received.accepted), 0) for r in requests]
             except self._conflict:  # a replay: claim the ids one by one
                 replayed = True
+        # An id repeats in the batch, or one is stored already: the first of each id wins.
         candidates: dict[str, tuple[int, Accepted]] = {}
-        count = 0
         for position, request in enumerate(requests):
             for event in request.received.accepted:
-                candidates.setdefault(event.event_id, (position, event))  # first wins
-                count += 1
+                candidates.setdefault(event.event_id, (position, event))
         if not replayed:
             try:
-                new_ids = self._transaction(requests, candidates, claim=False, unique=len(candidates) == count)
+                new_ids = self._transaction(requests, candidates, claim=False)
             except self._conflict:
                 replayed = True
         if replayed:
-            new_ids = self._transaction(requests, candidates, claim=True, unique=False)
+            new_ids = self._transaction(requests, candidates, claim=True)
         fresh = set(new_ids)
         new_per_request = [0] * len(requests)
         for event_id in new_ids:
@@ -105,12 +104,12 @@ class DuckDBStore:
         return out
 
     def _transaction(self, requests: list[Prepared], candidates: dict[str, tuple[int, Accepted]],
-                     claim: bool, unique: bool) -> list[str]:
-        """One transaction; the ids it stored. `unique`: no event id twice
-        in the batch; `claim`: some may be stored already (ON CONFLICT)."""
+                     claim: bool) -> list[str]:
+        """One transaction; the ids it stored. `claim`: some may be stored
+        already (ON CONFLICT)."""
         first = lambda e: candidates[e.event_id][1] is e  # noqa: E731 (the first of an id in the batch)
         if not claim:
-            self._insert(concatenated(self.tables, requests, None if unique else first), "BEGIN; ")
+            self._insert(concatenated(self.tables, requests, first), "BEGIN; ")
             return list(candidates)
         self.con.execute("BEGIN")
         try:
