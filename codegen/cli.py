@@ -211,6 +211,13 @@ def export(settings: Settings, kind: str, out: Path | None, form: str) -> None:
         write_tree(out, encode(schemas))
 
 
+def _dedupe_option(func: Any) -> Any:
+    """The DuckDB store's dedupe window, shared by `collect` and `load`."""
+    return click.option("--dedupe-days", default=7.0, show_default=True, type=click.FloatRange(0, min_open=True),
+                        help="DuckDB: a replayed event_id received within this many days of the first is "
+                             "stored once; the ids of the window are held in memory.")(func)
+
+
 def _collector_options(func: Any) -> Any:
     """Options of the Kafka sink, shared by `collect` and `load`."""
     func = click.option("--topic", default=None, metavar="NAME",
@@ -234,6 +241,7 @@ def _collector_options(func: Any) -> Any:
 @click.option("--max-pending-events", default=20_000, show_default=True, type=click.IntRange(1),
               help="Events waiting for the sink before requests get 429.")
 @click.option("--dev", is_flag=True, help="Dev mode: /dev/all, /dev/good, /dev/bad and /dev/reset for tests.")
+@_dedupe_option
 @_collector_options
 @click.option("--key", "key_property", default="event_id", show_default=True, metavar="PROPERTY",
               help="Kafka: the context property whose value is each record's key.")
@@ -250,13 +258,13 @@ def _collector_options(func: Any) -> Any:
 def collect(settings: Settings, sink: str, host: str, port: int, max_request_bytes: int, max_event_bytes: int,
             skew_threshold: float, max_pending_events: int, dev: bool, topic: str | None, bad_topic: str | None,
             key_property: str, sink_timeout: float, schema_registry: str | None, pseudonym_key_file: str | None,
-            log_level: str) -> None:
+            log_level: str, dedupe_days: float) -> None:
     """Receive events (POST /v1/batch), validate them with the model and store them."""
     from codegen.collector.commands import run_collect
 
     run_collect(settings.model, sink, host, port, max_request_bytes, max_event_bytes, skew_threshold,
                 max_pending_events, dev, topic, bad_topic, key_property, sink_timeout, schema_registry, log_level,
-                pseudonym_key_file)
+                pseudonym_key_file, dedupe_days)
 
 
 @model_command()
@@ -278,18 +286,19 @@ def retention(settings: Settings, sink: str, as_of: str | None, dry_run: bool) -
 @click.option("--from", "source", required=True, metavar="kafka:HOST:PORT", help="The Kafka broker to read from.")
 @click.option("--sink", default="duckdb:events.duckdb", show_default=True, metavar="duckdb:PATH",
               help="The DuckDB file to load into.")
+@_dedupe_option
 @_collector_options
 @click.option("--group", default="codegen-loader", show_default=True, help="Kafka consumer group.")
 @click.option("--until-idle", default=None, type=click.FloatRange(0.1), metavar="SECONDS",
               help="Stop once no record arrived for this long (default: run until interrupted).")
 @click.pass_obj
 def load(settings: Settings, source: str, sink: str, topic: str | None, bad_topic: str | None, group: str,
-         until_idle: float | None) -> None:
+         until_idle: float | None, dedupe_days: float) -> None:
     """Load the Kafka topics of good and bad events into DuckDB (at least once; the
     event_id dedupe makes it exactly once)."""
     from codegen.collector.commands import run_load
 
-    run_load(settings.model, source, sink, topic, bad_topic, group, until_idle)
+    run_load(settings.model, source, sink, topic, bad_topic, group, until_idle, dedupe_days)
 
 
 @model_command()

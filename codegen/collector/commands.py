@@ -21,7 +21,7 @@ def run_collect(model_dir: Path, sink_spec: str, host: str, port: int, max_reque
                 max_event_bytes: int, skew_threshold: float, max_pending_events: int, dev: bool,
                 topic: str | None, bad_topic: str | None, key_property: str, sink_timeout: float,
                 schema_registry: str | None,
-                log_level: str, pseudonym_key_file: str | None = None) -> None:
+                log_level: str, pseudonym_key_file: str | None = None, dedupe_days: float = 7.0) -> None:
     from codegen.collector.checking import ModelNotCollectable
     from codegen.collector.decoding import Limits
     from codegen.collector.pseudonyms import PseudonymKeyError, load_key
@@ -40,6 +40,8 @@ def run_collect(model_dir: Path, sink_spec: str, host: str, port: int, max_reque
     if dev and kind != "duckdb":
         raise CommandFailed("--dev needs the DuckDB sink (--sink duckdb:PATH)")
     options: dict[str, object] = {"max_pending_events": max_pending_events}
+    if kind == "duckdb":
+        options["dedupe_window"] = dedupe_days * 86_400
     if kind == "kafka":
         good, bad = _topics(model.name, topic, bad_topic)
         options.update(topic=good, bad_topic=bad, key_property=key_property, schema_registry=schema_registry,
@@ -55,7 +57,7 @@ def run_collect(model_dir: Path, sink_spec: str, host: str, port: int, max_reque
 
 
 def run_load(model_dir: Path, source: str, sink_spec: str, topic: str | None, bad_topic: str | None,
-             group: str, until_idle: float | None) -> None:
+             group: str, until_idle: float | None, dedupe_days: float = 7.0) -> None:
     from codegen.collector.loader import load_topics
     from codegen.collector.sinks import SinkError
     from codegen.collector.migrate import SchemaConflict
@@ -71,7 +73,7 @@ def run_load(model_dir: Path, source: str, sink_spec: str, topic: str | None, ba
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         counts = load_topics(model, broker, path, good, bad, group, until_idle,
-                             progress=lambda m: click.echo(m, err=True))
+                             progress=lambda m: click.echo(m, err=True), dedupe_window=dedupe_days * 86_400)
     except (SinkError, SchemaConflict, ValueError) as exc:
         raise CommandFailed(str(exc)) from None
     click.echo(f"loaded {counts.accepted} events ({counts.duplicates} duplicates skipped) and "

@@ -25,6 +25,7 @@ from codegen.collector.pseudonyms import hashed_model
 from codegen.collector.records import Received, Rejected
 from codegen.collector.sinks import SinkError
 from codegen.collector.sinks.framing import MAGIC, unframe
+from codegen.collector.dedupe import DEFAULT_WINDOW
 from codegen.collector.store import DuckDBStore
 
 PROTOBUF = "application/x-protobuf"
@@ -106,10 +107,10 @@ def _is_json(value: bytes) -> bool:
 
 def load_topics(model: Model, broker: str, db_path: str, topic: str, bad_topic: str, group: str,
                 until_idle: float | None, progress: Callable[[str], None] = print,
-                batch_size: int = 2_000) -> Counts:
+                batch_size: int = 2_000, dedupe_window: float = DEFAULT_WINDOW) -> Counts:
     from confluent_kafka import Consumer, KafkaError, KafkaException
 
-    store = DuckDBStore(db_path, model)
+    store = DuckDBStore(db_path, model, dedupe_window)
     store.open()
     reader = RecordReader(model)
     consumer = Consumer({"bootstrap.servers": broker, "group.id": group, "auto.offset.reset": "earliest",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from codegen.exports.sql import quote, table_statements
+from codegen.exports.sql import EVENT_IDS, event_ids_columns, quote, table_statements
 
 
 
@@ -136,6 +136,8 @@ def ensure_schema(con: Any, model: Any) -> list[str]:
     """Create missing tables and extend existing ones; returns what changed."""
     changes = []
     existing = _existing(con)
+    if EVENT_IDS in existing and _has_primary_key(con, EVENT_IDS):
+        changes.append(_drop_primary_key(con))
     wanted: dict[str, list[tuple[str, str]]] = {}
     for table, statement in table_statements(model):
         if table not in existing:
@@ -163,3 +165,21 @@ def ensure_schema(con: Any, model: Any) -> list[str]:
             con.execute(f"ALTER TABLE {quote(table)} ALTER COLUMN {quote(column)} SET DATA TYPE {data_type}")
             changes.append(f"extended column {table}.{column} to {data_type}")
     return changes
+
+
+def _has_primary_key(con: Any, table: str) -> bool:
+    rows = con.execute("SELECT count(*) FROM duckdb_constraints() WHERE database_name = current_database() "
+                       "AND schema_name = 'main' AND table_name = ? AND constraint_type = 'PRIMARY KEY'",
+                       [table]).fetchone()
+    return bool(rows[0])
+
+
+def _drop_primary_key(con: Any) -> str:
+    """event_ids of a store made before the dedupe index moved into memory
+    (dedupe.py): the same rows in a table without the key."""
+    old = quote("_event_ids_with_key")
+    con.execute(f"ALTER TABLE {quote(EVENT_IDS)} RENAME TO {old}")
+    con.execute(f"CREATE TABLE {quote(EVENT_IDS)} ({', '.join(event_ids_columns())})")
+    con.execute(f"INSERT INTO {quote(EVENT_IDS)} SELECT event_id, event, received_at FROM {old} ORDER BY received_at")
+    con.execute(f"DROP TABLE {old}")
+    return f"rebuilt table {EVENT_IDS} without its PRIMARY KEY (the dedupe index is held in memory now)"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from codegen.collector.dedupe import forget_statement, is_open
 from codegen.exports.sql import BAD_EVENTS, EVENT_IDS, event_columns, event_tables, quote
 from codegen.ir import Kind, Model, Property
 
@@ -104,6 +105,7 @@ def _column_purposes(model: Model, prop: Property) -> set[str]:
 def apply_rules(con: Any, model: Model, now: datetime, dry_run: bool = False) -> Report:
     """Apply the retention on an open connection (one transaction)."""
     report = Report(now, dry_run)
+    indexed = is_open(con)  # a collector's store: its dedupe index forgets the deleted ids too
     con.execute("BEGIN")
     try:
         for rule in rules(model):
@@ -113,6 +115,8 @@ def apply_rules(con: Any, model: Model, now: datetime, dry_run: bool = False) ->
                 count = _count(con, f"SELECT count(*) FROM {table} WHERE received_at < ?", cutoff)
                 if count and not dry_run:
                     if rule.event is not None:
+                        if indexed:
+                            con.execute(forget_statement(), [rule.event, cutoff])
                         con.execute(f"DELETE FROM {quote(EVENT_IDS)} WHERE event = ? AND received_at < ?",
                                     [rule.event, cutoff])
                     con.execute(f"DELETE FROM {table} WHERE received_at < ?", [cutoff])
@@ -143,7 +147,7 @@ def apply_retention(model: Model, path: str, now: datetime, dry_run: bool = Fals
     if path != ":memory:" and not Path(path).is_file():
         raise RetentionError(f"there is no DuckDB store at {path}")
     store = DuckDBStore(path, model)
-    store.open()
+    store.open(dedupe=False)
     try:
         return apply_rules(store.con, model, now, dry_run)
     finally:

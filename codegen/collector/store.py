@@ -1,7 +1,8 @@
 """The DuckDB store: one file, one writer. A write is one transaction for a
-whole micro-batch of requests: new event_ids are claimed in `event_ids`
-(a replayed event is a duplicate and stores nothing), each event table gets
-one Arrow insert, rejected events go to `bad_events`."""
+whole micro-batch of requests: new event ids are claimed in the dedupe
+index (dedupe.py; a replayed event is a duplicate and stores nothing) and
+listed in `event_ids`, each event table gets one Arrow insert, rejected
+events go to `bad_events`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from codegen.exports.sql import BAD_EVENTS, EVENT_IDS, quote
 from codegen.ir import Model
+from codegen.collector.dedupe import DEFAULT_WINDOW, SeenIds, claim_statement, insert_statement
 from codegen.collector.migrate import ensure_schema
 from codegen.collector.prepared import Prepared, all_new, concatenated, prepare
 from codegen.collector.records import Accepted, Received, Stored
@@ -18,15 +20,19 @@ from codegen.collector.tables import Tables
 
 
 class DuckDBStore:
-    def __init__(self, path: str, model: Model) -> None:
+    def __init__(self, path: str, model: Model, dedupe_window: float = DEFAULT_WINDOW) -> None:
         self.path = path
+        self.dedupe_window = dedupe_window  # seconds: a replay within it stores nothing new
+        self.seen: SeenIds | None = None
         self.model = model
         self.tables = Tables(model)
         self.con: Any = None
         self._conflict: type[Exception] = Exception  # duckdb.ConstraintException once open
         self.changes: list[str] = []
 
-    def open(self) -> None:
+    def open(self, dedupe: bool = True) -> None:
+        """Open the file, make its tables current and, unless `dedupe` is
+        False (nothing will be written through `write`), load the dedupe index."""
         import duckdb
 
         if self.path != ":memory:":
@@ -53,6 +59,9 @@ class DuckDBStore:
         except Exception:
             self.con.execute("ROLLBACK")
             raise
+        if dedupe:
+            self.seen = SeenIds(self.con, self.dedupe_window)
+            self.seen.load()
 
     def close(self) -> None:
         if self.con is not None:
@@ -67,10 +76,28 @@ class DuckDBStore:
         """Store a micro-batch in one transaction; one Stored per request.
 
         Every event_id is taken to be new first (replays are rare): a plain
-        INSERT into event_ids costs a quarter of ON CONFLICT ... RETURNING.
+        INSERT into the dedupe index costs a quarter of ON CONFLICT ... RETURNING.
         When one is stored already, that transaction fails as a whole and
-        the micro-batch is written again, claiming the ids one by one."""
-        requests = [b if isinstance(b, Prepared) else self.prepare(b) for b in batch]
+        the micro-batch is written again, claiming the ids one by one.
+        Any other failure rebuilds the dedupe index from the file (a
+        transaction over two databases may fail halfway)."""
+        assert self.seen is not None, "open the store first"
+        if self.seen.prune_due():
+            self.seen.prune()
+        try:
+            return self._write([b if isinstance(b, Prepared) else self.prepare(b) for b in batch])
+        except BaseException:
+            self._reload_seen()
+            raise
+
+    def _reload_seen(self) -> None:
+        assert self.seen is not None
+        try:
+            self.seen.load()
+        except Exception:  # the store itself is failing: the caller reports the write's own error
+            pass
+
+    def _write(self, requests: list[Prepared]) -> list[Stored]:
         fast = all_new(self.tables, requests)
         replayed = False
         if fast is not None:
@@ -115,22 +142,25 @@ class DuckDBStore:
         try:
             new_ids = self._claim(concatenated(self.tables, requests, first)[0])
             fresh = set(new_ids)
-            _, events, bad = concatenated(self.tables, requests, lambda e: e.event_id in fresh and first(e))
+            ids, events, bad = concatenated(self.tables, requests, lambda e: e.event_id in fresh and first(e))
         except BaseException:
             self._rollback()
             raise
-        self._insert((None, events, bad), "")
+        self._insert((ids, events, bad), "", claim=False)
         return new_ids
 
-    def _insert(self, rows: tuple[Any, dict[str, Any], Any], begin: str) -> None:
+    def _insert(self, rows: tuple[Any, dict[str, Any], Any], begin: str, claim: bool = True) -> None:
         """Insert (event_ids rows, rows per event table, bad_events rows) and
         commit, in one DuckDB call (each call gives the GIL back and waits
         to take it again, up to the switch interval while the decoding
-        thread holds it); `begin` is "BEGIN; " unless one is open. A failure
-        rolls the transaction back and is raised."""
+        thread holds it); `begin` is "BEGIN; " unless one is open; `claim`:
+        the ids go into the dedupe index too (False: claimed already). A
+        failure rolls the transaction back and is raised."""
         ids, events, bad = rows
-        inserts: list[tuple[str, Any]] = []
+        inserts: list[tuple[str | None, Any]] = []
         if ids is not None:
+            if claim:
+                inserts.append((None, ids))  # None: the dedupe index
             inserts.append((EVENT_IDS, ids))
         inserts += list(events.items())
         if bad is not None:
@@ -142,7 +172,8 @@ class DuckDBStore:
                 return
             for start in range(0, len(inserts), len(_SCAN_NAMES)):
                 part = inserts[start:start + len(_SCAN_NAMES)]
-                statements = [f"INSERT INTO {quote(table)} BY NAME SELECT * FROM {name}"
+                statements = [insert_statement(name) if table is None else
+                              f"INSERT INTO {quote(table)} BY NAME SELECT * FROM {name}"
                               for name, (table, _) in zip(_SCAN_NAMES, part)]
                 last = start + len(part) == len(inserts)
                 sql = (begin if start == 0 else "") + "; ".join(statements) + ("; COMMIT" if last else "")
@@ -158,12 +189,10 @@ class DuckDBStore:
             pass
 
     def _claim(self, ids: Any) -> list[str]:
-        """Insert the ids not stored yet; those it inserted."""
+        """Claim the ids not stored yet in the dedupe index; those it claimed."""
         if ids is None:
             return []
-        rows = _execute(self.con, f"INSERT INTO {quote(EVENT_IDS)} SELECT * FROM _t0 ON CONFLICT DO NOTHING "
-                        "RETURNING event_id", ids).fetchall()
-        return [row[0] for row in rows]
+        return [row[0] for row in _execute(self.con, claim_statement("_t0"), ids).fetchall()]
 
     # --- dev mode -------------------------------------------------------------
 
@@ -172,6 +201,8 @@ class DuckDBStore:
         for table in (EVENT_IDS, BAD_EVENTS, *self.tables.names.values()):
             self.con.execute(f"DELETE FROM {quote(table)}")
         self.con.execute("COMMIT")
+        if self.seen is not None:
+            self._reload_seen()
 
 
 _SCAN_NAMES = tuple(f"_t{i}" for i in range(16))

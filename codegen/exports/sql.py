@@ -136,12 +136,19 @@ def _create(table: str, definitions: list[str], description: str) -> list[str]:
     return lines
 
 
+def event_ids_columns() -> list[str]:
+    """No PRIMARY KEY: DuckDB would write the whole index at every checkpoint
+    (codegen/collector/dedupe.py)."""
+    return [f"{quote('event_id')} VARCHAR NOT NULL", f"{quote('event')} VARCHAR NOT NULL",
+            f"{quote('received_at')} TIMESTAMPTZ NOT NULL"]
+
+
 def table_statements(model: Model) -> list[tuple[str, str]]:
     """(table, CREATE TABLE statement) of every table, in a stable order."""
     out = []
-    ids = [f"{quote('event_id')} VARCHAR PRIMARY KEY", f"{quote('event')} VARCHAR NOT NULL",
-           f"{quote('received_at')} TIMESTAMPTZ NOT NULL"]
-    out.append((EVENT_IDS, _create(EVENT_IDS, ids, "Every stored event_id: the collector deduplicates on it.")))
+    out.append((EVENT_IDS, _create(EVENT_IDS, event_ids_columns(), "Every stored event_id, its event and when it was "
+                                   "received: the collector deduplicates on the ids of the last days (its dedupe "
+                                   "window), held in memory.")))
     bad = [f"{quote(name)} {kind}" for name, kind, _ in BAD_EVENT_COLUMNS]
     out.append((BAD_EVENTS, _create(BAD_EVENTS, bad, "Events the collector rejected, with every reason.")))
     tables = event_tables(model)

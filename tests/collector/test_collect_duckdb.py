@@ -138,15 +138,18 @@ def test_every_invalid_case_of_the_test_plan_is_rejected_with_its_path(tmp_path:
 def test_export_sql_is_what_the_sink_creates(tmp_path: Path, bundled_model) -> None:
     from codegen.collector.store import DuckDBStore
 
+    def schema(con) -> list[tuple]:  # the file's tables (not the dedupe index in memory): columns, constraints
+        return con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                           "WHERE table_catalog = current_database() ORDER BY ALL").fetchall() + \
+            con.execute("SELECT table_name, constraint_type, constraint_column_names FROM duckdb_constraints() "
+                        "WHERE database_name = current_database() ORDER BY ALL").fetchall()
+
     store = DuckDBStore(str(tmp_path / "a.duckdb"), bundled_model)
     store.open()
-    made = store.con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                             "ORDER BY ALL").fetchall()
+    made = schema(store.con)
     store.close()
     con = duckdb.connect(str(tmp_path / "b.duckdb"))
     con.execute(render_sql(bundled_model))
-    exported = con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                           "ORDER BY ALL").fetchall()
-    assert made == exported
+    assert made == schema(con)
     columns = {c.name for c in event_columns(bundled_model, bundled_model.events[0])}
     assert {"received_at", "sent_at", "event_time", "event_id", "client_timestamp"} <= columns

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from codegen.ir import Model
 from codegen.collector.checkpoints import Checkpointer
+from codegen.collector.dedupe import DEFAULT_WINDOW
 from codegen.collector.prepared import Prepared
 from codegen.collector.records import Received, Stored
 from codegen.collector.sinks.base import Arrivals, Saturated, SinkUnavailable
@@ -33,11 +34,12 @@ _STOP = object()
 class DuckDBSink:
     def __init__(self, path: str, model: Model, max_pending_events: int = 20_000,
                  max_batch_events: int = 5_000, retention_interval: float = 86_400.0,
-                 checkpoint_bytes: int = 16 << 20, linger: float = 0.004) -> None:
+                 checkpoint_bytes: int = 16 << 20, linger: float = 0.004,
+                 dedupe_window: float = DEFAULT_WINDOW) -> None:
         self.model = model
         self.retention_interval = retention_interval  # seconds between two passes of the retention
         self._next_retention = 0.0
-        self.db = DuckDBStore(path, model)
+        self.db = DuckDBStore(path, model, dedupe_window)
         self.description = f"duckdb:{path}"
         self.max_pending_events = max_pending_events
         self.max_batch_events = max_batch_events
