@@ -37,6 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "collector"))
 import sdk  # noqa: E402  (the generated Python SDK and batch helpers)
 
+sys.path.insert(0, str(ROOT / "bench"))
+import checkpoint_cost  # noqa: E402
+
 BATCH = 50
 
 
@@ -263,6 +266,7 @@ def main() -> None:
         through_collector(work, json_batches, "application/json", connection_counts, args.seconds)
         bare_baseline(work, json_batches[:600])
         print_goal(results)
+    checkpoint_cost.main([0, 1_000_000])
 
 
 if __name__ == "__main__":

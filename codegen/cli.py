@@ -213,7 +213,7 @@ def export(settings: Settings, kind: str, out: Path | None, form: str) -> None:
 
 def _dedupe_option(func: Any) -> Any:
     """The DuckDB store's dedupe window, shared by `collect` and `load`."""
-    return click.option("--dedupe-days", default=7.0, show_default=True, type=click.FloatRange(0, min_open=True),
+    return click.option("--dedupe-days", default=2.0, show_default=True, type=click.FloatRange(0, min_open=True),
                         help="DuckDB: a replayed event_id received within this many days of the first is "
                              "stored once; the ids of the window are held in memory.")(func)
 

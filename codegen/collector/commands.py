@@ -21,7 +21,7 @@ def run_collect(model_dir: Path, sink_spec: str, host: str, port: int, max_reque
                 max_event_bytes: int, skew_threshold: float, max_pending_events: int, dev: bool,
                 topic: str | None, bad_topic: str | None, key_property: str, sink_timeout: float,
                 schema_registry: str | None,
-                log_level: str, pseudonym_key_file: str | None = None, dedupe_days: float = 7.0) -> None:
+                log_level: str, pseudonym_key_file: str | None = None, dedupe_days: float = 2.0) -> None:
     from codegen.collector.checking import ModelNotCollectable
     from codegen.collector.decoding import Limits
     from codegen.collector.pseudonyms import PseudonymKeyError, load_key
@@ -57,7 +57,7 @@ def run_collect(model_dir: Path, sink_spec: str, host: str, port: int, max_reque
 
 
 def run_load(model_dir: Path, source: str, sink_spec: str, topic: str | None, bad_topic: str | None,
-             group: str, until_idle: float | None, dedupe_days: float = 7.0) -> None:
+             group: str, until_idle: float | None, dedupe_days: float = 2.0) -> None:
     from codegen.collector.loader import load_topics
     from codegen.collector.sinks import SinkError
     from codegen.collector.migrate import SchemaConflict

@@ -9,9 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from codegen.exports.sql import BAD_EVENTS, EVENT_IDS, quote
 from codegen.ir import Model
-from codegen.collector.dedupe import DEFAULT_WINDOW, SeenIds, claim_statement, insert_statement
+from codegen.collector.dedupe import DEFAULT_WINDOW, SeenIds, claim_statements, insert_statement
 from codegen.collector.migrate import ensure_schema
 from codegen.collector.prepared import Prepared, all_new, concatenated, prepare
 from codegen.collector.records import Accepted, Received, Stored
@@ -192,7 +194,11 @@ class DuckDBStore:
         """Claim the ids not stored yet in the dedupe index; those it claimed."""
         if ids is None:
             return []
-        return [row[0] for row in _execute(self.con, claim_statement("_t0"), ids).fetchall()]
+        fresh_sql, claim_sql = claim_statements("_t0")
+        fresh = [row[0] for row in _execute(self.con, fresh_sql, ids).fetchall()]
+        if fresh:
+            _execute(self.con, claim_sql, pa.table({"event_id": pa.array(fresh, pa.string())}))
+        return fresh
 
     # --- dev mode -------------------------------------------------------------
 

@@ -79,17 +79,17 @@ def test_a_replay_after_a_restart_stores_nothing_new(tmp_path: Path, model, deco
 
 def test_ids_outside_the_window_are_not_held(tmp_path: Path, model, decoder) -> None:
     path = tmp_path / "s.duckdb"
-    store = DuckDBStore(str(path), model)  # the default window: 7 days
+    store = DuckDBStore(str(path), model)  # the default window: 2 days
     store.open()
-    store.write([decoder.decode(batch(0, 5), PROTOBUF, now_us() - 8 * DAY_US)])  # e.g. a lagging loader
-    store.write([decoder.decode(batch(100, 5), PROTOBUF, now_us() - 6 * DAY_US)])
+    store.write([decoder.decode(batch(0, 5), PROTOBUF, now_us() - 3 * DAY_US)])  # e.g. a lagging loader
+    store.write([decoder.decode(batch(100, 5), PROTOBUF, now_us() - 1 * DAY_US)])
     store.close()
     store = DuckDBStore(str(path), model)
     store.open()
     old = store.write([decoder.decode(batch(0, 5), PROTOBUF, now_us())])[0]
     recent = store.write([decoder.decode(batch(100, 5), PROTOBUF, now_us())])[0]
     store.close()
-    assert (old.accepted, old.duplicates) == (5, 0)  # first stored 8 days ago: stored again
+    assert (old.accepted, old.duplicates) == (5, 0)  # first stored 3 days ago: stored again
     assert (recent.accepted, recent.duplicates) == (0, 5)
     assert stored(path) == (15, 10)
 
