@@ -1,4 +1,4 @@
-"""The fast path of track() (runtime plans.py and envelope.ContextPlan)
+"""The fast path of track() (runtime writers.py, plans.py and envelope.ContextPlan)
 against the generic validator and encoder, on every conformance case of
 the three models, through the generated SDKs' typed API:
 - a plan returns bytes only for events validation accepts (None for every
@@ -52,7 +52,7 @@ class Capture:
 @pytest.mark.parametrize("key", sorted(MODELS))
 def test_plans_agree_with_validation_and_the_generic_encoder(key: str, sdks: dict[str, Any]) -> None:
     model, sdk, values = sdks[key]
-    plans = sys.modules[f"{PACKAGES[key]}._runtime.plans"]
+    plans = sys.modules[f"{PACKAGES[key]}._runtime.writers"]
     codec = sys.modules[f"{PACKAGES[key]}._runtime.codec"]
     checked = 0
     problems = []
@@ -96,7 +96,7 @@ def test_single_format_envelopes_equal_the_in_memory_ones(key: str, sdks: dict[s
 
 def test_unusual_values_take_the_generic_path(sdks: dict[str, Any]) -> None:
     model, sdk, values = sdks["bundled"]
-    plans = sys.modules["broadcaster_analytics._runtime.plans"]
+    plans = sys.modules["broadcaster_analytics._runtime.writers"]
 
     class Count(int):
         pass

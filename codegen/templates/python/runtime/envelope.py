@@ -12,7 +12,8 @@ from .codec import AutoValues, encode_message, json_message, specs_of
 from .errors import ValidationIssue
 from .jcs import canonical_json
 from .message import EventMessage, Message
-from .plans import ValueWriter, plan_for, tag, timestamp_payload, value_writer
+from .plans import ValueWriter, tag, timestamp_payload, value_writer
+from .writers import plan_for
 from .validation import validate_message
 from .wire import append_len, append_varint
 
@@ -106,7 +107,7 @@ class ContextPlan:
         if plan is None:
             return None
         body = bytearray()
-        if not plan.write(event, body):
+        if not plan(event, body):
             return None
         context = bytearray()
         for part in self.parts:

@@ -11,7 +11,7 @@ from .deprecations import deprecation_warnings
 from .errors import ValidationIssue
 from .fields import FieldSpec
 from .jcs import JsonValue, canonical_json
-from .plans import encode_fast
+from .writers import encode_fast
 from .validation import validate_message
 
 
