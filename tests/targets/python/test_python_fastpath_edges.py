@@ -188,3 +188,47 @@ def test_a_message_without_fields_and_a_missing_attribute() -> None:
     held = Slots()
     held.n = 300
     assert encode_fast(held) == encode_message(held) == b"\x08\xac\x02"
+
+
+def test_canonical_json_shortcuts_agree_with_the_general_layout() -> None:
+    # es_number's shortcut (repr's decimal layout) and _write's dispatch by
+    # type against the general digit layout, subclasses and ints beyond 2**53.
+    from codegen.templates.python.runtime import jcs
+
+    class Loud(float):
+        def __repr__(self) -> str:
+            return "loud"
+
+    class Big(int):
+        pass
+
+    draw = random.Random(15)
+    numbers = [x for x in FLOATS if type(x) is float and math.isfinite(x)]
+    numbers += [draw.uniform(-1e6, 1e6) for _ in range(2000)] + [10.0 ** e for e in range(-8, 23)]
+    numbers += [struct.unpack("<d", draw.getrandbits(64).to_bytes(8, "little"))[0] for _ in range(2000)]
+    for x in (x for x in numbers if math.isfinite(x)):
+        assert jcs.es_number(x) == _general_layout(x), x
+    assert jcs.canonical_json([Loud(12.0), Big(2**53 + 1), 2**53 + 1, -(2**53), True, None, {"b": 1.5, "a": ""}]) \
+        == '[12,9007199254740992,9007199254740992,-9007199254740992,true,null,{"a":"","b":1.5}]'
+
+
+def _general_layout(value: float) -> str:
+    # ECMAScript Number::toString from repr's shortest digits, without shortcuts.
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    mantissa, _, exp = repr(abs(value)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    point = len(whole) + int(exp or "0") - (len(whole + fraction) - len(digits))
+    digits = digits.rstrip("0")
+    k = len(digits)
+    if k <= point <= 21:
+        return sign + digits + "0" * (point - k)
+    if 0 < point <= 21:
+        return sign + digits[:point] + "." + digits[point:]
+    if -6 < point <= 0:
+        return sign + "0." + "0" * -point + digits
+    exponent = point - 1
+    tail = f"e+{exponent}" if exponent >= 0 else f"e-{-exponent}"
+    return sign + digits[0] + ("." + digits[1:] if k > 1 else "") + tail

@@ -382,7 +382,9 @@ def _list_writer(spec: FieldSpec) -> ValueWriter:
     return repeated
 
 
-def _packed_float_writer(spec: FieldSpec, count_ok: Callable[[int], bool]) -> ValueWriter:
+def _packed_float_writer(
+    spec: FieldSpec, count_ok: Callable[[int], bool]
+) -> ValueWriter:
     """A packed float or double list in one `struct` call when every item is
     a plain finite float whose narrowed value the bounds admit (the bounds
     checked on the values read back, as they go on the wire); anything else

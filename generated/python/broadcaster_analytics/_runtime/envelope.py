@@ -102,10 +102,6 @@ class ContextPlan:
         # The seconds of the last client_timestamp and their record (a
         # timestamp's payload is at most 17 bytes: its length is one byte).
         self._second: tuple[int | None, bytes] = (None, b"")
-        self.parts = [part for part in self.parts if part != b""]
-        # The seconds of the last client_timestamp and their record (a
-        # timestamp's payload is at most 17 bytes: its length is one byte).
-        self._second: tuple[int | None, bytes] = (None, b"")
 
     def envelope(
         self,

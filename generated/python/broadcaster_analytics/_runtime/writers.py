@@ -66,6 +66,13 @@ def encode_fast(message: object) -> bytes | None:
     return bytes(out) if write(message, out) else None
 
 
+def plainly_valid(message: object) -> bool:
+    """True when the fast path writes `message`: then validation reports
+    nothing (False says nothing; validation.py words the issues)."""
+    write = _WRITERS.get(type(message)) or plan_for(type(message))
+    return write is not None and write(message, bytearray())
+
+
 def compile_writer(specs: tuple[FieldSpec, ...]) -> MessageWriter:
     """One function that checks and writes every field of `specs` in order
     (an attribute the message lacks: False)."""
