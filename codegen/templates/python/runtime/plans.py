@@ -48,6 +48,9 @@ from .wire import (
 
 # write(value, out) -> False when the value is not plainly valid.
 ValueWriter = Callable[[Any, bytearray], bool]
+# The writer of a message class, or None (writers.plan_for; passed in, as
+# that module compiles its writers from these).
+MessageLookup = Callable[[type], "ValueWriter | None"]
 
 _F32 = struct.Struct("<f").pack
 _F64 = struct.Struct("<d").pack
@@ -78,14 +81,14 @@ def _put_len(out: bytearray, head: bytes, payload: bytes | bytearray) -> None:
     out += payload
 
 
-def value_writer(spec: FieldSpec) -> ValueWriter:
+def value_writer(spec: FieldSpec, messages: MessageLookup) -> ValueWriter:
     """The writer of a field's value: None is fine unless required."""
     if spec.label == LIST:
-        return _list_writer(spec)
+        return _list_writer(spec, messages)
     if spec.label == MAP:
-        return _map_writer(spec)
+        return _map_writer(spec, messages)
     implicit = not spec.presence and spec.kind not in (TIMESTAMP, MESSAGE)
-    put = element_writer(spec, spec.number, implicit)
+    put = element_writer(spec, spec.number, implicit, messages)
     required = spec.required
 
     def single(value: Any, out: bytearray) -> bool:
@@ -100,11 +103,16 @@ _WIRE_TYPES = {FLOAT: 5, DOUBLE: 1, STRING: 2, BYTES: 2, TIMESTAMP: 2, MESSAGE: 
 
 
 def element_writer(
-    spec: FieldSpec, number: int, implicit: bool, packed: bool = False
+    spec: FieldSpec,
+    number: int,
+    implicit: bool,
+    messages: MessageLookup,
+    packed: bool = False,
 ) -> ValueWriter:
     """Checks one non-None value of `spec`'s kind and constraints and writes
     it as field `number` (skipping the zero value when `implicit`; without
-    a tag inside a packed record)."""
+    a tag inside a packed record). `messages` finds the writer of a nested
+    message's class (writers.plan_for)."""
     kind = spec.kind
     head = b"" if packed else tag(number, _WIRE_TYPES.get(kind, 0))
     if kind == STRING:
@@ -127,7 +135,7 @@ def element_writer(
     if kind == TIMESTAMP:
         return _timestamp_writer(head)
     if kind == MESSAGE:
-        return _message_writer(head)
+        return _message_writer(head, messages)
     raise ValueError(f"unknown field kind {kind!r}")
 
 
@@ -310,11 +318,9 @@ def _timestamp_writer(head: bytes) -> ValueWriter:
     return write
 
 
-def _message_writer(head: bytes) -> ValueWriter:
-    from .writers import _WRITERS, plan_for  # the module that compiles them
-
+def _message_writer(head: bytes, messages: MessageLookup) -> ValueWriter:
     def write(value: Any, out: bytearray) -> bool:
-        plan = _WRITERS.get(type(value)) or plan_for(type(value))
+        plan = messages(type(value))
         if plan is None:
             return False
         body = bytearray()
@@ -338,14 +344,14 @@ def _count_checker(spec: FieldSpec) -> Callable[[int], bool]:
     return ok
 
 
-def _list_writer(spec: FieldSpec) -> ValueWriter:
+def _list_writer(spec: FieldSpec, messages: MessageLookup) -> ValueWriter:
     count_ok = _count_checker(spec)
     required = spec.required
     if spec.kind == FLOAT or spec.kind == DOUBLE:
-        return _packed_float_writer(spec, count_ok)
+        return _packed_float_writer(spec, count_ok, messages)
     if spec.kind in PACKABLE_KINDS:
         # Packed: every value (zeros included) in one record, none when empty.
-        put = element_writer(spec, spec.number, False, packed=True)
+        put = element_writer(spec, spec.number, False, messages, packed=True)
         head = tag(spec.number, 2)
 
         def packed(value: Any, out: bytearray) -> bool:
@@ -365,7 +371,7 @@ def _list_writer(spec: FieldSpec) -> ValueWriter:
             return True
 
         return packed
-    put = element_writer(spec, spec.number, False)
+    put = element_writer(spec, spec.number, False, messages)
 
     def repeated(value: Any, out: bytearray) -> bool:
         if value is None:
@@ -383,14 +389,14 @@ def _list_writer(spec: FieldSpec) -> ValueWriter:
 
 
 def _packed_float_writer(
-    spec: FieldSpec, count_ok: Callable[[int], bool]
+    spec: FieldSpec, count_ok: Callable[[int], bool], messages: MessageLookup
 ) -> ValueWriter:
     """A packed float or double list in one `struct` call when every item is
     a plain finite float whose narrowed value the bounds admit (the bounds
     checked on the values read back, as they go on the wire); anything else
     (ints, NaN, infinities, a float that overflows float32) goes item by
     item, which applies the rules that differ there."""
-    put = element_writer(spec, spec.number, False, packed=True)
+    put = element_writer(spec, spec.number, False, messages, packed=True)
     head = tag(spec.number, 2)
     required = spec.required
     code = "f" if spec.kind == FLOAT else "d"
@@ -438,10 +444,10 @@ def _packed_float_writer(
     return packed
 
 
-def _map_writer(spec: FieldSpec) -> ValueWriter:
+def _map_writer(spec: FieldSpec, messages: MessageLookup) -> ValueWriter:
     count_ok = _count_checker(spec)
     required = spec.required
-    put = element_writer(spec, 2, False)  # map values are always written
+    put = element_writer(spec, 2, False, messages)  # map values are always written
     head = tag(spec.number, 2)
 
     def write(value: Any, out: bytearray) -> bool:

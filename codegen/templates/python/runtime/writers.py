@@ -101,7 +101,7 @@ def _field_lines(spec: FieldSpec, key: str, scope: dict[str, Any]) -> list[str]:
         return [f"out += const{key}"]
     read = _read(spec, key, scope)
     if spec.label == LIST or spec.label == MAP:
-        scope["write" + key] = value_writer(spec)
+        scope["write" + key] = value_writer(spec, plan_for)
         return [f"if not write{key}({read}, out):", "    return False"]
     implicit = not spec.presence and spec.kind not in (TIMESTAMP, MESSAGE)
     scope["tag" + key] = tag(spec.number, 2 if spec.kind in (STRING, MESSAGE) else 0)
@@ -117,7 +117,7 @@ def _field_lines(spec: FieldSpec, key: str, scope: dict[str, Any]) -> list[str]:
     elif kind == MESSAGE:
         check = _message_lines(key)
     else:  # floats, bytes, timestamps: the value writers of plans.py
-        scope["put" + key] = element_writer(spec, spec.number, implicit)
+        scope["put" + key] = element_writer(spec, spec.number, implicit, plan_for)
         check = [f"if not put{key}(v, out):", "    return False"]
     if spec.required:
         return [f"v = {read}", "if v is None:", "    return False"] + check

@@ -85,17 +85,19 @@ class ContextPlan:
                 self.parts.append(spec.auto)
                 piece = bytearray()
                 if spec.auto == EVENT_ID:
-                    self.event_id = value_writer(spec)
+                    self.event_id = value_writer(spec, plan_for)
                 else:
                     self.timestamp_head = tag(spec.number, 2)
                 continue
             if spec.auto is not None:
-                ok = value_writer(spec)(sdk_values.get(spec.auto), piece)
+                ok = value_writer(spec, plan_for)(sdk_values.get(spec.auto), piece)
             elif spec.const is not None:
                 ok = True
                 piece += encode_message(_OneField(spec))
             else:
-                ok = value_writer(spec)(getattr(context, spec.attr, None), piece)
+                ok = value_writer(spec, plan_for)(
+                    getattr(context, spec.attr, None), piece
+                )
             self.fast = self.fast and ok
         self.parts.append(bytes(piece))
         self.parts = [part for part in self.parts if part != b""]
