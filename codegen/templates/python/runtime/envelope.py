@@ -12,7 +12,9 @@ from .codec import AutoValues, encode_message, json_message, specs_of
 from .errors import ValidationIssue
 from .jcs import canonical_json
 from .message import EventMessage, Message
-from .plans import ValueWriter, plan_for, tag, timestamp_payload, value_writer
+from .plans import ValueWriter, tag, value_writer
+from .timestamp import Timestamp
+from .writers import _WRITERS, plan_for
 from .validation import validate_message
 from .wire import append_len, append_varint
 
@@ -40,6 +42,9 @@ class FormatTransport(Protocol):
 # Automatic values that change with every event; the others are the SDK's.
 EVENT_ID = "event_id"
 CLIENT_TIMESTAMP = "client_timestamp"
+_MIN_SECONDS = Timestamp.MIN_SECONDS
+_MAX_SECONDS = Timestamp.MAX_SECONDS
+_NANOS = 1_000_000_000
 
 
 def envelope_protobuf(
@@ -79,19 +84,25 @@ class ContextPlan:
                 self.parts.append(spec.auto)
                 piece = bytearray()
                 if spec.auto == EVENT_ID:
-                    self.event_id = value_writer(spec)
+                    self.event_id = value_writer(spec, plan_for)
                 else:
                     self.timestamp_head = tag(spec.number, 2)
                 continue
             if spec.auto is not None:
-                ok = value_writer(spec)(sdk_values.get(spec.auto), piece)
+                ok = value_writer(spec, plan_for)(sdk_values.get(spec.auto), piece)
             elif spec.const is not None:
                 ok = True
                 piece += encode_message(_OneField(spec))
             else:
-                ok = value_writer(spec)(getattr(context, spec.attr, None), piece)
+                ok = value_writer(spec, plan_for)(
+                    getattr(context, spec.attr, None), piece
+                )
             self.fast = self.fast and ok
         self.parts.append(bytes(piece))
+        self.parts = [part for part in self.parts if part != b""]
+        # The seconds of the last client_timestamp and their record (a
+        # timestamp's payload is at most 17 bytes: its length is one byte).
+        self._second: tuple[int | None, bytes] = (None, b"")
 
     def envelope(
         self,
@@ -102,11 +113,12 @@ class ContextPlan:
     ) -> bytes | None:
         """The envelope's Protobuf bytes, or None when the event (or an
         automatic value) is not plainly valid: then take the generic path."""
-        plan = plan_for(type(event))
-        if plan is None:
+        cls = type(event)
+        write = _WRITERS.get(cls) or plan_for(cls)
+        if write is None:
             return None
         body = bytearray()
-        if not plan.write(event, body):
+        if not write(event, body):
             return None
         context = bytearray()
         for part in self.parts:
@@ -117,19 +129,48 @@ class ContextPlan:
                 if not self.event_id(event_id, context):
                     return None
             else:
-                stamp = timestamp_payload(seconds, nanos)
+                stamp = self._timestamp(seconds, nanos)
                 if stamp is None:
                     return None
-                context += self.timestamp_head
-                append_varint(context, len(stamp))
                 context += stamp
-        out = bytearray(b"\x0a")
-        append_varint(out, len(context))
+        head = _HEADS.get(cls) or _event_head(cls, event.EVENT_NUMBER)
+        size = len(context)
+        if size < 0x80:
+            out = bytearray((0x0A, size))
+        else:
+            out = bytearray(b"\x0a")
+            append_varint(out, size)
         out += context
-        out += _event_head(type(event), event.EVENT_NUMBER)
-        append_varint(out, len(body))
+        out += head
+        size = len(body)
+        if size < 0x80:
+            out.append(size)
+        else:
+            append_varint(out, size)
         out += body
         return bytes(out)
+
+    def _timestamp(self, seconds: int, nanos: int) -> bytes | None:
+        """The client_timestamp record; the seconds' part is kept for the
+        next event (events of one second share it)."""
+        if type(seconds) is not int or type(nanos) is not int:
+            return None
+        if not (_MIN_SECONDS <= seconds <= _MAX_SECONDS and 0 <= nanos < _NANOS):
+            return None
+        last, record = self._second
+        if last != seconds:
+            seconds_part = bytearray()
+            if seconds:
+                seconds_part.append(0x08)
+                append_varint(seconds_part, seconds)
+            record = bytes(seconds_part)
+            self._second = (seconds, record)
+        if nanos:
+            payload = bytearray(record)
+            payload.append(0x10)
+            append_varint(payload, nanos)
+            return self.timestamp_head + bytes((len(payload),)) + payload
+        return self.timestamp_head + bytes((len(record),)) + record
 
 
 class _OneField:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from json.encoder import encode_basestring as _encode_string
 from typing import Union
 
@@ -15,6 +16,11 @@ JsonValue = Union[
 ]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_F32 = struct.Struct("<f")
+_pack_f32, _unpack_f32 = _F32.pack, _F32.unpack
+_float_repr = float.__repr__
+# 6 to 9 significant digits, in scientific notation.
+_SIGNIFICANT = tuple(f"%.{digits - 1}e" for digits in range(6, 10))
 
 
 def es_number(value: float) -> str:
@@ -23,6 +29,11 @@ def es_number(value: float) -> str:
         raise ValueError(f"{value} has no JSON form")
     if value == 0:
         return "0"
+    text = _float_repr(value)  # not a subclass's __repr__
+    if "e" not in text:
+        # 1e-4 <= |value| < 1e16: repr's decimal layout is ECMAScript's,
+        # but for the ".0" of an integral value.
+        return text[:-2] if text.endswith(".0") else text
     sign = "-" if value < 0 else ""
     # repr() gives the shortest round-tripping digits, the same choice as
     # ECMAScript; only the layout around them differs.
@@ -51,13 +62,21 @@ def float32_json(value: float) -> float:
     """The JSON number of a float field: the value narrowed to float32, then
     the shortest decimal of at least 6 significant digits that narrows back
     to it (what the official protobuf library prints), read as a double."""
-    narrowed = narrow_float32(value)
-    if math.isnan(narrowed) or math.isinf(narrowed) or narrowed == 0:
+    narrowed: float
+    try:
+        narrowed = _unpack_f32(_pack_f32(value))[0]
+    except OverflowError:  # beyond float32 (or its overflow midpoint)
+        narrowed = narrow_float32(value)
+    if narrowed == 0 or not narrowed - narrowed == 0:  # zeros, NaN, infinities
         return narrowed
-    for precision in range(6, 10):
-        candidate = float(f"{narrowed:.{precision - 1}e}")
-        if narrow_float32(candidate) == narrowed:
-            return candidate
+    for form in _SIGNIFICANT:
+        candidate = float(form % narrowed)
+        try:
+            if _unpack_f32(_pack_f32(candidate))[0] == narrowed:
+                return candidate
+        except OverflowError:
+            if narrow_float32(candidate) == narrowed:
+                return candidate
     return narrowed
 
 
@@ -83,6 +102,20 @@ def canonical_json(value: JsonValue) -> str:
 
 
 def _write(value: JsonValue, out: list[str]) -> None:
+    kind = type(value)  # the plain types first, by identity
+    if kind is str:
+        out.append(json_string(value))  # type: ignore[arg-type]
+    elif kind is float:
+        out.append(es_number(value))  # type: ignore[arg-type]
+    elif kind is int:
+        out.append(str(value) if abs(value) <= 2**53 else es_number(float(value)))  # type: ignore[arg-type]
+    elif kind is dict or kind is list:
+        _write_container(value, out)  # type: ignore[arg-type]
+    else:
+        _write_other(value, out)
+
+
+def _write_other(value: JsonValue, out: list[str]) -> None:
     if value is None:
         out.append("null")
     elif value is True:
@@ -95,7 +128,16 @@ def _write(value: JsonValue, out: list[str]) -> None:
         out.append(es_number(float(value)) if abs(value) > 2**53 else str(value))
     elif isinstance(value, float):
         out.append(es_number(value))
-    elif isinstance(value, list):
+    elif isinstance(value, (list, dict)):
+        _write_container(value, out)
+    else:
+        raise TypeError(f"{type(value).__name__} is not a JSON value")
+
+
+def _write_container(
+    value: list[JsonValue] | dict[str, JsonValue], out: list[str]
+) -> None:
+    if isinstance(value, list):
         out.append("[")
         for index, item in enumerate(value):
             if index:
@@ -114,5 +156,3 @@ def _write(value: JsonValue, out: list[str]) -> None:
             out.append(":")
             _write(value[key], out)
         out.append("}")
-    else:
-        raise TypeError(f"{type(value).__name__} is not a JSON value")

@@ -10,7 +10,7 @@ from .deprecations import deprecation_warnings
 from .errors import ValidationIssue
 from .fields import FieldSpec
 from .jcs import JsonValue, canonical_json
-from .plans import encode_fast
+from .writers import encode_fast, plainly_valid
 from .validation import validate_message
 
 
@@ -27,6 +27,8 @@ class Message:
 
     def validate(self) -> list[ValidationIssue]:
         """Every broken rule (empty when the message is valid)."""
+        if plainly_valid(self):  # the fast path accepts only valid messages
+            return []
         return validate_message(self)
 
     def to_protobuf(self) -> bytes:

@@ -1,6 +1,7 @@
 # (Hand-written runtime of the Python SDK, copied verbatim into every package.)
 """The fast path of `track()`: per message class, one pass that checks every
-value against the model's rules and writes its Protobuf bytes.
+value against the model's rules and writes its Protobuf bytes (writers.py
+compiles that pass per class; here are the writers of one value).
 
 A plan never decides on its own: it answers False whenever a value is
 invalid, of an unusual type (an int subclass, a list-like that is not a list
@@ -47,112 +48,18 @@ from .wire import (
 
 # write(value, out) -> False when the value is not plainly valid.
 ValueWriter = Callable[[Any, bytearray], bool]
-# write(message, out) for one field of a message.
-FieldWriter = Callable[[Any, bytearray], bool]
+# The writer of a message class, or None (writers.plan_for; passed in, as
+# that module compiles its writers from these).
+MessageLookup = Callable[[type], "ValueWriter | None"]
 
 _F32 = struct.Struct("<f").pack
 _F64 = struct.Struct("<d").pack
 _ZERO32 = b"\x00" * 4
 _ZERO64 = b"\x00" * 8
+_FLOAT_ONLY = frozenset({float})
 _MIN_SECONDS = Timestamp.MIN_SECONDS
 _MAX_SECONDS = Timestamp.MAX_SECONDS
 _NANOS = 1_000_000_000
-
-
-class MessagePlan:
-    """The writers of one message class, in field-number order."""
-
-    __slots__ = ("writers",)
-
-    def __init__(self, writers: tuple[FieldWriter, ...]) -> None:
-        self.writers = writers
-
-    def write(self, message: object, out: bytearray) -> bool:
-        for write in self.writers:
-            if not write(message, out):
-                return False
-        return True
-
-
-_PLANS: dict[type, MessagePlan | None] = {}
-
-
-def plan_for(cls: type) -> MessagePlan | None:
-    """The plan of a generated message class (None for anything else:
-    objects whose `_SPECS` belong to the instance take the generic path)."""
-    try:
-        return _PLANS[cls]
-    except KeyError:
-        pass
-    specs = cls.__dict__.get("_SPECS")
-    if specs is None:
-        specs = next(
-            (b.__dict__["_SPECS"] for b in cls.__mro__ if "_SPECS" in b.__dict__), None
-        )
-    plan = None if specs is None else MessagePlan(tuple(_field_writers(specs)))
-    _PLANS[cls] = plan
-    return plan
-
-
-def encode_fast(message: object) -> bytes | None:
-    """The Protobuf bytes of a valid message, or None (see the module doc)."""
-    plan = plan_for(type(message))
-    if plan is None:
-        return None
-    out = bytearray()
-    return bytes(out) if plan.write(message, out) else None
-
-
-def _field_writers(specs: tuple[FieldSpec, ...]) -> list[FieldWriter]:
-    writers = []
-    for spec in specs:
-        if spec.auto is not None:
-            continue  # only an envelope's context has them (ContextPlan)
-        if spec.const is not None:
-            writers.append(_const_writer(spec))
-        elif spec.label == LIST or spec.label == MAP:
-            writers.append(_attribute_writer(spec.attr, value_writer(spec)))
-        else:
-            writers.append(_single_writer(spec))
-    return writers
-
-
-def _attribute_writer(attr: str, write: ValueWriter) -> FieldWriter:
-    def field(message: Any, out: bytearray) -> bool:
-        return write(getattr(message, attr, None), out)
-
-    return field
-
-
-def _single_writer(spec: FieldSpec) -> FieldWriter:
-    # value_writer's `single`, fused with the attribute read: one call less
-    # per field on the hot path.
-    implicit = not spec.presence and spec.kind not in (TIMESTAMP, MESSAGE)
-    put = element_writer(spec, spec.number, implicit)
-    attr, required = spec.attr, spec.required
-
-    def field(message: Any, out: bytearray) -> bool:
-        value = getattr(message, attr, None)
-        if value is None:
-            return not required
-        return put(value, out)
-
-    return field
-
-
-def _const_writer(spec: FieldSpec) -> FieldWriter:
-    from .codec import encode_message  # the generic encoder decides the bytes
-
-    class _Const:
-        _SPECS = (spec,)
-
-    data = encode_message(_Const())
-
-    def field(message: Any, out: bytearray) -> bool:
-        out += data
-        return True
-
-    return field
 
 
 # --- one field ----------------------------------------------------------------
@@ -174,14 +81,14 @@ def _put_len(out: bytearray, head: bytes, payload: bytes | bytearray) -> None:
     out += payload
 
 
-def value_writer(spec: FieldSpec) -> ValueWriter:
+def value_writer(spec: FieldSpec, messages: MessageLookup) -> ValueWriter:
     """The writer of a field's value: None is fine unless required."""
     if spec.label == LIST:
-        return _list_writer(spec)
+        return _list_writer(spec, messages)
     if spec.label == MAP:
-        return _map_writer(spec)
+        return _map_writer(spec, messages)
     implicit = not spec.presence and spec.kind not in (TIMESTAMP, MESSAGE)
-    put = element_writer(spec, spec.number, implicit)
+    put = element_writer(spec, spec.number, implicit, messages)
     required = spec.required
 
     def single(value: Any, out: bytearray) -> bool:
@@ -196,11 +103,16 @@ _WIRE_TYPES = {FLOAT: 5, DOUBLE: 1, STRING: 2, BYTES: 2, TIMESTAMP: 2, MESSAGE: 
 
 
 def element_writer(
-    spec: FieldSpec, number: int, implicit: bool, packed: bool = False
+    spec: FieldSpec,
+    number: int,
+    implicit: bool,
+    messages: MessageLookup,
+    packed: bool = False,
 ) -> ValueWriter:
     """Checks one non-None value of `spec`'s kind and constraints and writes
     it as field `number` (skipping the zero value when `implicit`; without
-    a tag inside a packed record)."""
+    a tag inside a packed record). `messages` finds the writer of a nested
+    message's class (writers.plan_for)."""
     kind = spec.kind
     head = b"" if packed else tag(number, _WIRE_TYPES.get(kind, 0))
     if kind == STRING:
@@ -223,7 +135,7 @@ def element_writer(
     if kind == TIMESTAMP:
         return _timestamp_writer(head)
     if kind == MESSAGE:
-        return _message_writer(head)
+        return _message_writer(head, messages)
     raise ValueError(f"unknown field kind {kind!r}")
 
 
@@ -314,23 +226,23 @@ def _as_float(value: Any) -> float | None:
     return None
 
 
+def _float_bounds(spec: FieldSpec) -> tuple[float | None, float | None]:
+    # As validation.py: a bound admits finite numbers only, and a float is
+    # compared as it goes on the wire, against bounds narrowed alike.
+    single = spec.kind == FLOAT
+    low, high = spec.minimum, spec.maximum
+    return (
+        None if low is None else (narrow_float32(low) if single else low),
+        None if high is None else (narrow_float32(high) if single else high),
+    )
+
+
 def _float_writer(spec: FieldSpec, head: bytes, implicit: bool) -> ValueWriter:
     to_bytes = _float_bytes(spec.kind)
     single = spec.kind == FLOAT
     zero = _ZERO32 if single else _ZERO64
     bounded = spec.minimum is not None or spec.maximum is not None
-    # As validation.py: a bound admits finite numbers only, and a float is
-    # compared as it goes on the wire, against bounds narrowed alike.
-    low = (
-        None
-        if spec.minimum is None
-        else (narrow_float32(spec.minimum) if single else spec.minimum)
-    )
-    high = (
-        None
-        if spec.maximum is None
-        else (narrow_float32(spec.maximum) if single else spec.maximum)
-    )
+    low, high = _float_bounds(spec)
 
     def write(value: Any, out: bytearray) -> bool:
         x = _as_float(value)
@@ -406,13 +318,13 @@ def _timestamp_writer(head: bytes) -> ValueWriter:
     return write
 
 
-def _message_writer(head: bytes) -> ValueWriter:
+def _message_writer(head: bytes, messages: MessageLookup) -> ValueWriter:
     def write(value: Any, out: bytearray) -> bool:
-        plan = _PLANS.get(type(value)) or plan_for(type(value))
+        plan = messages(type(value))
         if plan is None:
             return False
         body = bytearray()
-        if not plan.write(value, body):
+        if not plan(value, body):
             return False
         _put_len(out, head, body)
         return True
@@ -432,12 +344,14 @@ def _count_checker(spec: FieldSpec) -> Callable[[int], bool]:
     return ok
 
 
-def _list_writer(spec: FieldSpec) -> ValueWriter:
+def _list_writer(spec: FieldSpec, messages: MessageLookup) -> ValueWriter:
     count_ok = _count_checker(spec)
     required = spec.required
+    if spec.kind == FLOAT or spec.kind == DOUBLE:
+        return _packed_float_writer(spec, count_ok, messages)
     if spec.kind in PACKABLE_KINDS:
         # Packed: every value (zeros included) in one record, none when empty.
-        put = element_writer(spec, spec.number, False, packed=True)
+        put = element_writer(spec, spec.number, False, messages, packed=True)
         head = tag(spec.number, 2)
 
         def packed(value: Any, out: bytearray) -> bool:
@@ -457,7 +371,7 @@ def _list_writer(spec: FieldSpec) -> ValueWriter:
             return True
 
         return packed
-    put = element_writer(spec, spec.number, False)
+    put = element_writer(spec, spec.number, False, messages)
 
     def repeated(value: Any, out: bytearray) -> bool:
         if value is None:
@@ -474,10 +388,66 @@ def _list_writer(spec: FieldSpec) -> ValueWriter:
     return repeated
 
 
-def _map_writer(spec: FieldSpec) -> ValueWriter:
+def _packed_float_writer(
+    spec: FieldSpec, count_ok: Callable[[int], bool], messages: MessageLookup
+) -> ValueWriter:
+    """A packed float or double list in one `struct` call when every item is
+    a plain finite float whose narrowed value the bounds admit (the bounds
+    checked on the values read back, as they go on the wire); anything else
+    (ints, NaN, infinities, a float that overflows float32) goes item by
+    item, which applies the rules that differ there."""
+    put = element_writer(spec, spec.number, False, messages, packed=True)
+    head = tag(spec.number, 2)
+    required = spec.required
+    code = "f" if spec.kind == FLOAT else "d"
+    narrowed = spec.kind == FLOAT
+    low, high = _float_bounds(spec)
+    structs: dict[int, struct.Struct] = {}
+
+    def packed(value: Any, out: bytearray) -> bool:
+        if value is None:
+            return not required
+        if (type(value) is not list and type(value) is not tuple) or not count_ok(
+            len(value)
+        ):
+            return False
+        if not value:
+            return True
+        if _FLOAT_ONLY.issuperset(map(type, value)):
+            count = len(value)
+            layout = structs.get(count)
+            if layout is None:
+                layout = struct.Struct(f"<{count}{code}")
+                if len(structs) < 64:
+                    structs[count] = layout
+            try:
+                data = layout.pack(*value)
+            except OverflowError:  # beyond float32: the item rules decide
+                data = b""
+            if data:
+                wire = layout.unpack(data) if narrowed else value
+                total = sum(wire)
+                if total - total == 0.0:  # every item finite (NaN and inf are not)
+                    if (low is not None and min(wire) < low) or (
+                        high is not None and max(wire) > high
+                    ):
+                        return False
+                    _put_len(out, head, data)
+                    return True
+        body = bytearray()
+        for item in value:
+            if item is None or not put(item, body):
+                return False
+        _put_len(out, head, body)
+        return True
+
+    return packed
+
+
+def _map_writer(spec: FieldSpec, messages: MessageLookup) -> ValueWriter:
     count_ok = _count_checker(spec)
     required = spec.required
-    put = element_writer(spec, 2, False)  # map values are always written
+    put = element_writer(spec, 2, False, messages)  # map values are always written
     head = tag(spec.number, 2)
 
     def write(value: Any, out: bytearray) -> bool:
