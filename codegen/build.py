@@ -354,7 +354,8 @@ class _Reuse:
         self.code = code
         self.plan_path = out / STAMP_DIR / "plan.memo.json"
         # Read when the vectors are rendered (in a build with workers, while they render).
-        self.plan = StoredMemo(self.shared, self.events, lambda: read_memo(self.plan_path, code), lambda rel: False)
+        self.plan = StoredMemo(self.shared, self.events, lambda: read_memo(self.plan_path, code, raw=True),
+                               lambda rel: False)
         use_memo(model, self.plan)
 
     def shared_of(self, model: Model) -> str:
@@ -366,16 +367,16 @@ class _Reuse:
     def save_plan(self) -> None:
         from codegen.output import atomic_write
 
-        if self.plan.texts:  # the vectors were rendered in this process
+        if self.plan.data:  # the vectors were rendered in this process
             atomic_write(self.plan_path, self.plan.stored(self.code))
 
 
 def _shared_work(model: Model) -> str:
     """What every built-in target of the whole model asks for: the test
     plan's vectors (see codegen.sdk.vectors)."""
-    from codegen.sdk.vectors import plan_vectors
+    from codegen.sdk.vectors import plan_vectors_data
 
-    return plan_vectors(model)
+    return plan_vectors_data(model)
 
 
 def _take_shared(model: Model, fetch: Callable[[], object]) -> None:

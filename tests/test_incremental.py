@@ -174,7 +174,7 @@ def test_workers_take_several_jobs_and_share_the_parents_work(tmp_path: Path, mo
     the parent reaches every job that asks, progress heard once per job."""
     monkeypatch.setenv("CODEGEN_JOBS", "2")
     heard: list[str] = []
-    results = build_jobs.run(_Events, _jobs(tmp_path, None), shared=lambda: "from the parent",  # type: ignore[arg-type]
+    results = build_jobs.run(_Events, _jobs(tmp_path, None), shared=lambda: b"from the parent",  # type: ignore[arg-type]
                              progress=lambda n, name: heard.append(name))
     assert list(results) == ["shared-a", "b", "shared-c", "d", "e"]
     assert sorted(heard) == sorted(results)
@@ -185,5 +185,5 @@ def test_workers_take_several_jobs_and_share_the_parents_work(tmp_path: Path, mo
 def test_a_job_that_fails_to_render_leaves_nothing_written(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("CODEGEN_JOBS", "2")
     with pytest.raises(ValueError, match="d cannot render"):
-        build_jobs.run(_Events, _jobs(tmp_path, "d"), shared=lambda: "from the parent")  # type: ignore[arg-type]
+        build_jobs.run(_Events, _jobs(tmp_path, "d"), shared=lambda: b"from the parent")  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
