@@ -218,6 +218,36 @@ def _states_match(root: str, states: dict[str, list[int]]) -> bool:
             os.close(fd)
 
 
+def _intact_files(root: str, states: dict[str, list[int]]) -> set[str]:
+    """The files that still have their recorded (size, mtime, inode), each
+    looked up in its open folder."""
+    intact: set[str] = set()
+    folders: dict[str, int | None] = {}
+    try:
+        for rel, state in states.items():
+            folder, _, file = rel.rpartition("/")
+            if folder not in folders:
+                try:
+                    folders[folder] = os.open(os.path.join(root, folder) if folder else root,
+                                              os.O_RDONLY | os.O_DIRECTORY)
+                except OSError:
+                    folders[folder] = None
+            fd = folders[folder]
+            if fd is None:
+                continue
+            try:
+                info = os.stat(file, dir_fd=fd)
+            except OSError:
+                continue
+            if state == [info.st_size, info.st_mtime_ns, info.st_ino]:
+                intact.add(rel)
+        return intact
+    finally:
+        for fd in folders.values():
+            if fd is not None:
+                os.close(fd)
+
+
 def _write_stamp(out: Path, unit: Unit, key: str, template_dir: Path, files: dict[str, bytes | None],
                  kept: dict[str, list[int]]) -> None:
     """The stamp of a written SDK: the states of its files (those the memo
@@ -354,7 +384,8 @@ class _Reuse:
         self.code = code
         self.plan_path = out / STAMP_DIR / "plan.memo.json"
         # Read when the vectors are rendered (in a build with workers, while they render).
-        self.plan = StoredMemo(self.shared, self.events, lambda: read_memo(self.plan_path, code), lambda rel: False)
+        self.plan = StoredMemo(self.shared, self.events, lambda: read_memo(self.plan_path, code, raw=True),
+                               lambda rel: False)
         use_memo(model, self.plan)
 
     def shared_of(self, model: Model) -> str:
@@ -366,16 +397,16 @@ class _Reuse:
     def save_plan(self) -> None:
         from codegen.output import atomic_write
 
-        if self.plan.texts:  # the vectors were rendered in this process
+        if self.plan.data:  # the vectors were rendered in this process
             atomic_write(self.plan_path, self.plan.stored(self.code))
 
 
 def _shared_work(model: Model) -> str:
     """What every built-in target of the whole model asks for: the test
     plan's vectors (see codegen.sdk.vectors)."""
-    from codegen.sdk.vectors import plan_vectors
+    from codegen.sdk.vectors import plan_vectors_data
 
-    return plan_vectors(model)
+    return plan_vectors_data(model)
 
 
 def _take_shared(model: Model, fetch: Callable[[], object]) -> None:
@@ -392,17 +423,12 @@ def _job(model: Model, unit: Unit, target: Target, out: Path, keys: tuple[str, s
     root = unit.folder(out)
     memo_path = _memo_path(out, unit)
     states: dict[str, list[int]] = stamp.get("files", {}) if stamp and isinstance(stamp.get("files"), dict) else {}
-    base = str(root)
+    found: list[set[str]] = []
 
     def intact(rel: str) -> bool:
-        state = states.get(rel)
-        if state is None:
-            return False
-        try:
-            info = os.stat(os.path.join(base, rel))
-        except OSError:
-            return False
-        return state == [info.st_size, info.st_mtime_ns, info.st_ino]
+        if not found:  # every file's state at once, when the memo first asks
+            found.append(_intact_files(str(root), states))
+        return rel in found[0]
 
     def render_target() -> object:
         from codegen.output import encode

@@ -110,7 +110,9 @@ class StoredMemo(Memo):
         self._intact = intact
         self.files: dict[str, list[str]] = {}
         self.texts: dict[str, str] = {}
+        self.data: dict[str, bytes | memoryview] = {}  # pieces kept in UTF-8 (event_data)
         self.reused = 0
+        self._bases: dict[str, Any] = {}  # the digest of (kind, shared) by kind, to be continued per key
 
     @cached_property
     def _stored(self) -> dict[str, Any]:
@@ -125,7 +127,17 @@ class StoredMemo(Memo):
         return self._stored.get("texts", {})  # type: ignore[no-any-return]
 
     def _key(self, kind: str, event: Event | None, extra: tuple[str, ...]) -> str:
-        return _digest(kind, self.shared, self.events[event.name] if event is not None else "", *extra)
+        """_digest(kind, shared, the event's key, *extra), from a digest of the first two made once."""
+        base = self._bases.get(kind)
+        if base is None:
+            base = self._bases[kind] = hashlib.blake2b(digest_size=16)
+            base.update(kind.encode() + b"\0" + self.shared.encode("utf-8", "surrogatepass") + b"\0")
+        digest = base.copy()
+        digest.update(self.events[event.name].encode("utf-8", "surrogatepass") + b"\0" if event is not None
+                      else b"\0")
+        for part in extra:
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        return digest.hexdigest()
 
     def event_files(self, event: Event, extra: tuple[str, ...],
                     compute: Callable[[], list[OutputFile]]) -> list[OutputFile]:
@@ -141,6 +153,11 @@ class StoredMemo(Memo):
 
     def _text(self, key: str, compute: Callable[[], str]) -> str:
         text = self._texts.get(key)
+        if not isinstance(text, str):
+            try:
+                text = None if text is None else str(text, "utf-8")  # a raw memo's
+            except (TypeError, UnicodeDecodeError):
+                text = None
         if text is None:
             text = compute()
         self.texts[key] = text
@@ -149,6 +166,21 @@ class StoredMemo(Memo):
     def event_text(self, event: Event, extra: tuple[str, ...], compute: Callable[[], str]) -> str:
         return self._text(self._key("text", event, extra), compute)
 
+    def event_data(self, event: Event, extra: tuple[str, ...], compute: Callable[[], str]) -> bytes:
+        key = self._key("data", event, extra)
+        data = self._texts.get(key)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        elif data is None:
+            data = compute().encode("utf-8")
+        self.data[key] = data
+        return data  # type: ignore[return-value]
+
+    def discard(self) -> None:
+        self._previous = {}
+        self.__dict__.pop("_stored", None)
+        self.files, self.texts, self.data, self.reused = {}, {}, {}, 0
+
     def shared_text(self, extra: tuple[str, ...], compute: Callable[[], str]) -> str:
         return self._text(self._key("shared", None, extra), compute)
 
@@ -156,16 +188,19 @@ class StoredMemo(Memo):
         """A line of JSON (the code, the files, each text's key and length
         in UTF-8), then the texts one after the other: megabytes of generated
         code read and written without JSON's escapes."""
-        texts = [text.encode("utf-8") for text in self.texts.values()]
+        keys = [*self.texts, *self.data]
+        texts = [*(text.encode("utf-8") for text in self.texts.values()), *self.data.values()]
         head = json.dumps({"code": code, "files": self.files,
-                           "texts": [[key, len(text)] for key, text in zip(self.texts, texts)]},
+                           "texts": [[key, len(text)] for key, text in zip(keys, texts)]},
                           ensure_ascii=False, separators=(",", ":"))
         return head.encode("utf-8") + b"\n" + b"".join(texts)
 
 
-def read_memo(path: Path, code: str) -> dict[str, Any]:
+def read_memo(path: Path, code: str, raw: bool = False) -> dict[str, Any]:
     """The stored memo, if it was written by the same code and templates
-    (texts in JSON, as an older memo has them, or after its first line)."""
+    (texts in JSON, as an older memo has them, or after its first line).
+    `raw`: the texts after the first line stay UTF-8, undecoded (for
+    `event_data`, whose caller checks them)."""
     try:
         data = path.read_bytes()
         end = data.find(b"\n")
@@ -176,21 +211,24 @@ def read_memo(path: Path, code: str) -> dict[str, Any]:
         return {}
     files, texts = stored.get("files"), stored.get("texts")
     if isinstance(texts, list):
-        texts = _texts_of(texts, memoryview(data)[end + 1:] if end >= 0 else memoryview(b""))
+        texts = _texts_of(texts, memoryview(data)[end + 1:] if end >= 0 else memoryview(b""), raw)
     if not isinstance(files, dict) or not isinstance(texts, dict):
         return {}
     return {"files": files, "texts": texts}
 
 
-def _texts_of(lengths: list[Any], body: memoryview) -> dict[str, str] | None:
-    """Each text decoded on its own: most are ASCII, which decodes fastest."""
-    texts, at = {}, 0
+def _texts_of(lengths: list[Any], body: memoryview, raw: bool = False) -> dict[str, Any] | None:
+    """Each text decoded on its own: most are ASCII, which decodes fastest
+    (`raw`: each a slice of the body, not decoded)."""
+    texts: dict[str, Any] = {}
+    at = 0
     try:
         for entry in lengths:
             if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
                     and type(entry[1]) is int and entry[1] >= 0):
                 return None
-            texts[entry[0]] = str(body[at:at + entry[1]], "utf-8")
+            piece = body[at:at + entry[1]]
+            texts[entry[0]] = piece if raw else str(piece, "utf-8")
             at += entry[1]
     except UnicodeDecodeError:
         return None

@@ -97,7 +97,9 @@ def encode(files: list[OutputFile]) -> dict[str, bytes]:
         if isinstance(item, KeptFile):
             data = None
         else:
-            data = item.content.encode("utf-8")
+            data = getattr(item.content, "utf8", None)  # an EncodedText's
+            if type(data) is not bytes:
+                data = item.content.encode("utf-8")
             if GENERATED_MARKER.encode() not in data[:MARKER_WINDOW]:
                 raise OutputError(f"{item.path}: the target produced a file without the generated-file marker")
         if item.path in result or item.path == MANIFEST:

@@ -119,8 +119,8 @@ class EventCases:
             if values in seen:
                 continue
             seen.append(values)
-            encoded = self.ref.event(event.name, values)
-            warnings = tuple(self.ref.deprecation_warnings(event.name, values))
+            encoded, found = self.ref.event_and_warnings(event.name, values)
+            warnings = tuple(found)
             out.append(SampleCase(event.name, f"{event.name}_{variant}", values, encoded.proto_hex, encoded.json,
                                   warnings))
         return out

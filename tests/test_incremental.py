@@ -174,7 +174,7 @@ def test_workers_take_several_jobs_and_share_the_parents_work(tmp_path: Path, mo
     the parent reaches every job that asks, progress heard once per job."""
     monkeypatch.setenv("CODEGEN_JOBS", "2")
     heard: list[str] = []
-    results = build_jobs.run(_Events, _jobs(tmp_path, None), shared=lambda: "from the parent",  # type: ignore[arg-type]
+    results = build_jobs.run(_Events, _jobs(tmp_path, None), shared=lambda: b"from the parent",  # type: ignore[arg-type]
                              progress=lambda n, name: heard.append(name))
     assert list(results) == ["shared-a", "b", "shared-c", "d", "e"]
     assert sorted(heard) == sorted(results)
@@ -185,5 +185,56 @@ def test_workers_take_several_jobs_and_share_the_parents_work(tmp_path: Path, mo
 def test_a_job_that_fails_to_render_leaves_nothing_written(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("CODEGEN_JOBS", "2")
     with pytest.raises(ValueError, match="d cannot render"):
-        build_jobs.run(_Events, _jobs(tmp_path, "d"), shared=lambda: "from the parent")  # type: ignore[arg-type]
+        build_jobs.run(_Events, _jobs(tmp_path, "d"), shared=lambda: b"from the parent")  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
+
+
+def _plan_memo(out: Path) -> Path:
+    return out / ".codegen" / "plan.memo.json"
+
+
+def test_an_edit_renders_the_vectors_of_its_event_only(tmp_path: Path, monkeypatch) -> None:
+    """The plan memo keeps every other event's line of the vectors file."""
+    from codegen.sdk import vectors
+
+    model = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, model)
+    header = (model / "model.yaml").read_text(encoding="utf-8")
+    (model / "model.yaml").write_text(header[:header.index("\nsources:")] + "\n", encoding="utf-8")
+    out = tmp_path / "out"  # the model's SDKs only (a source's SDK has its own model and vectors)
+    build(model, out)
+    computed: list[str] = []
+    entry = vectors.event_entry
+    monkeypatch.setattr(vectors, "event_entry", lambda codec, event, *rest: computed.append(event.name) or
+                        entry(codec, event, *rest))
+    _edit(model / "events/video.yaml", "description: The playback this heartbeat belongs to.",
+          "description: The playback this heartbeat belongs to (edited).")
+    build(model, out)
+    assert computed == ["video_heartbeat"]
+
+
+@pytest.mark.parametrize("damage", ["not UTF-8", "not JSON"])
+def test_a_damaged_piece_of_the_plan_memo_is_ignored(tmp_path: Path, damage: str) -> None:
+    """A piece that does not decode is not used: the vectors are rendered
+    again, as a forced build renders them, and the memo is written anew."""
+    model = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, model)
+    out = tmp_path / "out"
+    build(model, out)
+    memo = _plan_memo(out)
+    head, _, body = memo.read_bytes().partition(b"\n")
+    # The first piece: an event's line of the vectors, a line end, the object constraints it covered.
+    line_end = body.index(b"\n")
+    if damage == "not UTF-8":
+        body = body[:10] + b"\xff" + body[11:]
+    else:
+        body = body[:line_end + 1] + b"{" + body[line_end + 2:]
+    memo.write_bytes(head + b"\n" + body)
+    _edit(model / "events/video.yaml", "max_items: 30", "max_items: 29")
+    build(model, out)
+    fresh = tmp_path / "fresh"
+    build(model, fresh, force=True)
+    assert _tree(out) == _tree(fresh)
+    head, _, body = _plan_memo(out).read_bytes().partition(b"\n")
+    assert b"\xff" not in body
+    body.decode("utf-8")

@@ -88,6 +88,8 @@ class ReferenceEncoder:
                                 for v in e.values} for e in model.enums}
         self._specs: dict[str, tuple[FieldSpec, ...]] = {}
         self._conv: dict[str, dict[str, Any]] = {}
+        self._redacts: dict[str, bool] = {}
+        self._event_facts: dict[str, tuple[str | None, frozenset[str]]] = {}  # warning, purposes
         self.rules = purpose_rules(model)
 
     # --- values -------------------------------------------------------------
@@ -134,17 +136,23 @@ class ReferenceEncoder:
         for k, v in values.items():
             type_ref = table[k]  # KeyError: not a property of this message
             converted[k] = v if type_ref is None else self.value(type_ref, v)
+        redacts = self._redacts.get(key)
+        if redacts is None:
+            redacts = self._redacts[key] = self.rules.message_redacts(properties)
         return RefMessage(self._message_specs(key, properties), converted, name, number, deprecated, purposes,
-                          self.rules.message_redacts(properties))
+                          redacts)
 
     def object_message(self, name: str, values: Mapping[str, Any]) -> RefMessage:
         return self._message(f"object:{name}", self._objects[name].properties, values)
 
     def event_message(self, name: str, values: Mapping[str, Any]) -> RefMessage:
         event = self._events[name]
-        warning = deprecation_warning(event_subject(name), event.deprecation) if event.deprecation else None
-        return self._message(f"event:{name}", event.properties, values, event.name, event.number, warning,
-                             self.rules.event_needs(event))
+        facts = self._event_facts.get(name)
+        if facts is None:
+            facts = self._event_facts[name] = (
+                deprecation_warning(event_subject(name), event.deprecation) if event.deprecation else None,
+                self.rules.event_needs(event))
+        return self._message(f"event:{name}", event.properties, values, event.name, event.number, *facts)
 
     def context_message(self, values: Mapping[str, Any]) -> RefMessage:
         return self._message("context:", self.model.context.properties, values,
@@ -222,6 +230,11 @@ class ReferenceEncoder:
     def deprecation_warnings(self, name: str, values: Mapping[str, Any]) -> list[str]:
         """The deprecation warnings every SDK's event reports for these values."""
         return deprecations.deprecation_warnings(self.event_message(name, values), name + ".")
+
+    def event_and_warnings(self, name: str, values: Mapping[str, Any]) -> tuple[Encoded, list[str]]:
+        """`event` and `deprecation_warnings` of the same values, from one message."""
+        message = self.event_message(name, values)
+        return self.encode(message), deprecations.deprecation_warnings(message, name + ".")
 
 
 def _plain(type_ref: TypeRef) -> bool:

@@ -32,6 +32,20 @@ class OutputFile:
     content: str
 
 
+class EncodedText(str):
+    """A file's text that comes with its UTF-8 bytes (`utf8`), made from
+    them: the build writes those instead of encoding the text again."""
+
+    utf8: bytes
+
+    @classmethod
+    def of(cls, data: bytes) -> EncodedText:
+        """The text of `data` (UnicodeDecodeError when it is not UTF-8)."""
+        text = cls(data.decode("utf-8"))
+        text.utf8 = data
+        return text
+
+
 O = TypeVar("O", bound="TargetOptions")
 
 

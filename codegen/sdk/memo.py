@@ -43,6 +43,16 @@ class Memo:
         a test module) that only `event` decides."""
         return compute()
 
+    def event_data(self, event: Event, extra: tuple[str, ...], compute: Callable[[], str]) -> bytes:
+        """As `event_text`, in UTF-8: a piece the caller joins as bytes (the
+        stored one is handed back as read, without decoding). The caller
+        checks what it joins (it decodes the whole) and calls `discard`
+        when that fails."""
+        return compute().encode("utf-8")
+
+    def discard(self) -> None:
+        """Forget what the previous build stored (a piece of it was damaged)."""
+
     def shared_text(self, extra: tuple[str, ...], compute: Callable[[], str]) -> str:
         """A piece that only the shared part (and `extra`) decides."""
         return compute()

@@ -69,10 +69,12 @@ class NameAllocator:
                 and (self.valid is None or self.valid(name)))
 
     def claim(self, scope: Hashable, name: str, policy: Policy | None = None) -> str:
-        taken = self.taken(scope)
+        taken = self._taken.get(scope)
+        if taken is None:
+            taken = self._taken[scope] = set()
         chosen = policy or self.policy
         # Most names are free as they are: the built-in policies try the name itself first.
-        if getattr(chosen, "name_first", False) and name not in taken and name not in self.reserved and (
+        if name not in taken and name not in self.reserved and getattr(chosen, "name_first", False) and (
                 self.valid is None or self.valid(name)):
             taken.add(name)
             return name

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from codegen.ir import Kind, Model, Property, Scalar, TypeRef
 from codegen.reference.values import TimestampValue
-from codegen.sdk.contract import GENERATED_MARKER
+from codegen.sdk.contract import GENERATED_MARKER, EncodedText
 from codegen.sdk.memo import NO_MEMO, Memo
 from codegen.invisible import FORMAT_CLASS
 
@@ -160,7 +160,14 @@ def document(lines: list[str]) -> str:
     return f'{{\n "//": {dumps(GENERATED_MARKER)},\n "about": {dumps(VECTORS_NOTE)},\n "events": {body}\n}}\n'
 
 
-_TEXTS: list[tuple[Model, str]] = []
+def document_bytes(lines: list[bytes]) -> bytes:
+    """`document` in UTF-8, from the lines in UTF-8 (joined as bytes: the
+    lines of a model are megabytes of text, most of it not Latin-1)."""
+    head, _, tail = document(["\0"]).partition("\0")
+    return head.encode("utf-8") + b",\n  ".join(lines) + tail.encode("utf-8") if lines else document([]).encode()
+
+
+_TEXTS: list[tuple[Model, EncodedText]] = []
 _MEMOS: list[tuple[Model, Memo]] = []
 _PROVIDERS: list[tuple[Model, Callable[[], object]]] = []
 
@@ -177,20 +184,35 @@ def use_provider(model: Model, provide: Callable[[], object]) -> None:
     _PROVIDERS[:] = [(model, provide)]
 
 
-def plan_vectors(model: Model) -> str:
+def plan_vectors(model: Model) -> EncodedText:
     """The vectors file of the model's test plan, rendered once for every
     target that asks while the same model object is passed; each event's
     line comes from the memo when it has it."""
     if _TEXTS and _TEXTS[0][0] is model:
         return _TEXTS[0][1]
     if _PROVIDERS and _PROVIDERS[0][0] is model:
-        provided = _PROVIDERS[0][1]()
-        assert isinstance(provided, str)
-        _TEXTS[:] = [(model, provided)]
-        return provided
+        provided = _PROVIDERS[0][1]()  # the file in UTF-8 (plan_vectors_data)
+        assert isinstance(provided, bytes)
+        text = EncodedText.of(provided)
+    else:
+        memo = _MEMOS[0][1] if _MEMOS and _MEMOS[0][0] is model else NO_MEMO
+        try:
+            text = EncodedText.of(_render_vectors(model, memo))
+        except (ValueError, TypeError):  # a damaged piece of the memo (not UTF-8, not JSON)
+            memo.discard()
+            text = EncodedText.of(_render_vectors(model, memo))
+    _TEXTS[:] = [(model, text)]
+    return text
+
+
+def plan_vectors_data(model: Model) -> bytes:
+    """The vectors file in UTF-8 (what a build worker is handed)."""
+    return plan_vectors(model).utf8
+
+
+def _render_vectors(model: Model, memo: Memo) -> bytes:
     from codegen.testplan import SDK_VARIANTS, EventCases
 
-    memo = _MEMOS[0][1] if _MEMOS and _MEMOS[0][0] is model else NO_MEMO
     codec = ValueCodec(model)
     found: list[EventCases] = []
     covered: set[tuple[str, str, str]] = set()  # object constraints whose invalid case an earlier event has
@@ -209,14 +231,16 @@ def plan_vectors(model: Model) -> str:
         return dumps(entry) + "\n" + dumps(sorted(cases.object_coverage() - covered))
 
     lines = []
+    covered_text = dumps(sorted(covered))  # written again only when it grows
     for event in model.events:
-        line, _, covers = memo.event_text(event, (dumps(sorted(covered)),), partial(event_chunk, event)).partition("\n")
-        lines.append(line)
-        if covers != "[]":
+        chunk = bytes(memo.event_data(event, (covered_text,), partial(event_chunk, event)))
+        end = chunk.index(b"\n")
+        lines.append(chunk[:end])
+        covers = chunk[end + 1:]
+        if covers != b"[]":
             covered |= {(owner, name, kind) for owner, name, kind in json.loads(covers)}
-    text = document(lines)
-    _TEXTS[:] = [(model, text)]
-    return text
+            covered_text = dumps(sorted(covered))
+    return document_bytes(lines)
 
 
 Reader = Callable[[str], str]

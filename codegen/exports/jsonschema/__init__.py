@@ -73,7 +73,11 @@ def _root(model: Model, path: str, extra: dict[str, Any]) -> dict[str, Any]:
 
 def event_schema(model: Model, event_name: str) -> dict[str, Any]:
     event = next(e for e in model.events if e.name == event_name)
-    body = _event_body(event, model)
+    return _event_schema(model, event, _event_body(event, model))
+
+
+def _event_schema(model: Model, event: Event, body: dict[str, Any]) -> dict[str, Any]:
+    body = dict(body)
     event_meta = json.loads(body.pop("$comment"))
     schema = {**_root(model, event_path(event.name), event_meta), **body}
     names = _referenced_objects(event.properties, model, set())
@@ -105,19 +109,20 @@ def _envelope_body(model: Model) -> dict[str, Any]:
     }
 
 
-def _all_defs(model: Model) -> dict[str, Any]:
+def _all_defs(model: Model, bodies: dict[str, Any] | None = None) -> dict[str, Any]:
     names = {o.name for o in model.objects}
     defs: dict[str, Any] = {"context": _context_body(model)}
-    defs.update({f"event.{e.name}": _event_body(e, model) for e in model.events})
+    defs.update({f"event.{e.name}": bodies[e.name] if bodies is not None else _event_body(e, model)
+                 for e in model.events})
     defs.update(_object_defs(names, model))
     return defs
 
 
-def envelope_schema(model: Model) -> dict[str, Any]:
-    return {**_root(model, "envelope.schema.json", {}), **_envelope_body(model), "$defs": _all_defs(model)}
+def envelope_schema(model: Model, bodies: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {**_root(model, "envelope.schema.json", {}), **_envelope_body(model), "$defs": _all_defs(model, bodies)}
 
 
-def batch_schema(model: Model) -> dict[str, Any]:
+def batch_schema(model: Model, bodies: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         **_root(model, "batch.schema.json", {}),
         "title": "batch",
@@ -131,18 +136,52 @@ def batch_schema(model: Model) -> dict[str, Any]:
         },
         "required": ["events", "sent_at"],
         "additionalProperties": False,
-        "$defs": {"envelope": _envelope_body(model), **_all_defs(model)},
+        "$defs": {"envelope": _envelope_body(model), **_all_defs(model, bodies)},
     }
 
 
+class _Dumped(str):
+    """A value already written as JSON (at nesting level 0), to be placed
+    into a larger document as json.dumps(indent=2) would write it there."""
+
+
 def _dump(schema: dict[str, Any]) -> str:
-    return json_safe(json.dumps(schema, indent=2, ensure_ascii=False)) + "\n"
+    return json_safe(_text(schema, 0)) + "\n"
+
+
+def _text(value: Any, level: int) -> str:
+    """`value` as json.dumps(value, indent=2, ensure_ascii=False) writes it
+    nested `level` deep; the pieces written already (`_Dumped`) are
+    re-indented, not written again."""
+    if isinstance(value, _Dumped):
+        return value.replace("\n", "\n" + "  " * level) if level else str(value)
+    if isinstance(value, dict) and _holds_dumped(value):
+        inner = "\n" + "  " * (level + 1)
+        items = [f"{json.dumps(key, ensure_ascii=False)}: {_text(item, level + 1)}" for key, item in value.items()]
+        return "{" + inner + ("," + inner).join(items) + "\n" + "  " * level + "}"
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return text.replace("\n", "\n" + "  " * level) if level else text
+
+
+def _holds_dumped(value: dict[str, Any]) -> bool:
+    return any(isinstance(v, _Dumped) or (isinstance(v, dict) and _holds_dumped(v)) for v in value.values())
 
 
 def render_jsonschemas(model: Model) -> list[OutputFile]:
-    """events/<event>.schema.json, context.schema.json, envelope.schema.json, batch.schema.json."""
-    files = [OutputFile(event_path(e.name), _dump(event_schema(model, e.name))) for e in model.events]
+    """events/<event>.schema.json, context.schema.json, envelope.schema.json, batch.schema.json.
+    Each event's body is made and written as JSON once, for its own file,
+    the envelope's and the batch's `$defs`."""
+    bodies: dict[str, Any] = {}
+    files = []
+    for event in model.events:
+        body = _event_body(event, model)
+        schema = _event_schema(model, event, body)
+        # The body as its own file has it (its members after the header), and alone.
+        written = {key: _Dumped(_text(schema[key], 0)) if key in body else value for key, value in schema.items()}
+        bodies[event.name] = {key: written[key] if key in written and key != "$comment" else _Dumped(_text(v, 0))
+                              for key, v in body.items()}
+        files.append(OutputFile(event_path(event.name), _dump(written)))
     files.append(OutputFile("context.schema.json", _dump(context_schema(model))))
-    files.append(OutputFile("envelope.schema.json", _dump(envelope_schema(model))))
-    files.append(OutputFile("batch.schema.json", _dump(batch_schema(model))))
+    files.append(OutputFile("envelope.schema.json", _dump(envelope_schema(model, bodies))))
+    files.append(OutputFile("batch.schema.json", _dump(batch_schema(model, bodies))))
     return files

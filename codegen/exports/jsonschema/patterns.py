@@ -10,6 +10,8 @@ a final newline.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 END = r"$(?!\n)"
 
 # RFC 3339 in UTC as the SDKs write it: years 0001-9999, real calendar dates
@@ -38,6 +40,7 @@ def whole_string(model_pattern: str) -> str:
     return f"^{_NO_SURROGATE_AHEAD}(?:{model_pattern}){END}"
 
 
+@lru_cache(maxsize=4096)  # a model repeats its few ranges on many properties
 def integer_range(low: int, high: int) -> str:
     """Exactly the canonical decimal forms ("-5", "0", "42"; never "+5",
     "05" or "-0") of the integers from `low` to `high`."""
