@@ -34,6 +34,7 @@ STAMP_DIR = ".codegen"
 SOURCES_DIR = "sources"  # OUT/sources/<source>/<target>/: the SDKs of each source
 SOURCES_STAMP = "sources.json"
 MODEL_CACHE = "model"  # OUT/.codegen/model/: the model files as the last build read them
+KEYS_RECORD = "keys.json"  # OUT/.codegen/keys.json: the content keys of the last build's events
 
 
 @dataclass(frozen=True)
@@ -355,9 +356,12 @@ def build(
                     _unit_hash(code, unit, modules, template_dir, overrides))
             jobs.append(_job(model, unit, target, out, keys, overrides, stamps[unit], reuse))
         report = None if progress is None else (lambda n, label: progress(n, len(stale), label))
-        done = build_jobs.run(model, jobs, shared=lambda: _shared_work(model), progress=report)
+        done = build_jobs.run(model, jobs, shared=lambda: _shared_work(model), progress=report,
+                              changed=None if reuse is None else reuse.changed_events())
         if reuse is not None:
             reuse.save_plan()
+        else:
+            (out / STAMP_DIR / KEYS_RECORD).unlink(missing_ok=True)
     results = []
     for unit in chosen:
         if unit.label not in done:
@@ -383,6 +387,7 @@ class _Reuse:
         self.events = event_keys(model, model_texts(model_dir))
         self.code = code
         self.plan_path = out / STAMP_DIR / "plan.memo.json"
+        self.keys_path = out / STAMP_DIR / KEYS_RECORD
         # Read when the vectors are rendered (in a build with workers, while they render).
         self.plan = StoredMemo(self.shared, self.events, lambda: read_memo(self.plan_path, code, raw=True),
                                lambda rel: False)
@@ -394,11 +399,26 @@ class _Reuse:
 
         return shared_key(model)
 
+    def changed_events(self) -> int | None:
+        """How many events differ from the previous build's (None: it is
+        unknown, or what they share changed), which decides whether the
+        SDKs are rendered in worker processes."""
+        recorded = _read_json(self.keys_path)
+        if recorded is None or recorded.get("code") != self.code or recorded.get("shared") != self.shared:
+            return None
+        before = recorded.get("events")
+        if not isinstance(before, dict):
+            return None
+        return (sum(1 for name, key in self.events.items() if before.get(name) != key)
+                + sum(1 for name in before if name not in self.events))
+
     def save_plan(self) -> None:
         from codegen.output import atomic_write
 
         if self.plan.data:  # the vectors were rendered in this process
             atomic_write(self.plan_path, self.plan.stored(self.code))
+        atomic_write(self.keys_path, json.dumps({"code": self.code, "shared": self.shared, "events": self.events},
+                                                separators=(",", ":")).encode())
 
 
 def _shared_work(model: Model) -> str:

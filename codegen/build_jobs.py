@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # the up-to-date path imports this module: keep it light
 
     from codegen.ir import Model
 
-# Below this many events the fork costs more than the second core saves.
+# Below this many events to render anew (all of them, or those an edit
+# changed) the fork costs more than the second core saves.
 PARALLEL_EVENTS = 200
 
 
@@ -39,22 +40,27 @@ class Job:
     shared: Callable[[Callable[[], object]], None] | None = None
 
 
-def workers_for(model: Model, jobs: int) -> int:
+def workers_for(model: Model, jobs: int, changed: int | None = None) -> int:
+    """How many processes render `jobs` SDKs; `changed`: how many events
+    differ from the previous build (None: all of them). After a small edit
+    the SDKs reuse nearly everything, and one process is faster than forking."""
     wanted = os.environ.get("CODEGEN_JOBS", "")
     limit = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
-    if jobs < 2 or len(model.events) < PARALLEL_EVENTS or not hasattr(os, "fork"):
+    events = len(model.events) if changed is None else min(changed, len(model.events))
+    if jobs < 2 or events < PARALLEL_EVENTS or not hasattr(os, "fork"):
         return 1
     return min(limit, jobs)
 
 
 def run(model: Model, jobs: list[Job], shared: Callable[[], object] | None = None,
-        progress: Callable[[int, str], None] | None = None) -> dict[str, tuple[int, int, int]]:
+        progress: Callable[[int, str], None] | None = None,
+        changed: int | None = None) -> dict[str, tuple[int, int, int]]:
     """(files, written, deleted) of every job, by name in job order.
     `shared` is work the jobs may need (the test plan's vectors): in one
     process the jobs do it when they need it; with workers, the parent does
     it while they render. `progress` hears (rendered so far, name) after
-    each job has rendered."""
-    workers = workers_for(model, len(jobs))
+    each job has rendered; `changed` as in `workers_for`."""
+    workers = workers_for(model, len(jobs), changed)
     if workers == 1:
         rendered = []
         for done, job in enumerate(jobs, 1):

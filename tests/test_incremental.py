@@ -238,3 +238,30 @@ def test_a_damaged_piece_of_the_plan_memo_is_ignored(tmp_path: Path, damage: str
     head, _, body = _plan_memo(out).read_bytes().partition(b"\n")
     assert b"\xff" not in body
     body.decode("utf-8")
+
+
+def test_an_edit_of_few_events_renders_in_one_process(tmp_path: Path, monkeypatch) -> None:
+    """The keys of the previous build tell how many events an edit changed:
+    below PARALLEL_EVENTS no worker is forked; a change of what the events
+    share, a forced build or a damaged record counts every event."""
+    seen: list[int | None] = []
+    run = build_jobs.run
+    monkeypatch.setattr(build_jobs, "run", lambda *a, **k: (seen.append(k.get("changed")), run(*a, **k))[1])
+    model = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, model)
+    out = tmp_path / "out"
+    build(model, out)
+    _edit(model / "events/video.yaml", "max_items: 30", "max_items: 29")
+    build(model, out)
+    _edit(model / "enums.yaml", "A written article.", "A written article (edited).")
+    build(model, out)
+    _edit(model / "events/video.yaml", "max_items: 29", "max_items: 28")
+    build(model, out, force=True)
+    assert not (out / ".codegen" / "keys.json").exists()
+    _edit(model / "events/video.yaml", "max_items: 28", "max_items: 27")
+    build(model, out)
+    (out / ".codegen" / "keys.json").write_text('{"code": [')
+    _edit(model / "events/video.yaml", "max_items: 27", "max_items: 26")
+    build(model, out)
+    assert seen == [None, 1, None, None, None, None]
+    assert build_jobs.workers_for(load_model(model), 4, 1) == 1
