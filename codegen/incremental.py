@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from codegen.sdk.contract import OutputFile
-from codegen.sdk.memo import KeptFile, Memo
+from codegen.sdk.memo import UNREADABLE, KeptFile, Memo, T
 
 if TYPE_CHECKING:
     from codegen.ir import Event, Model
@@ -183,6 +183,27 @@ class StoredMemo(Memo):
 
     def shared_text(self, extra: tuple[str, ...], compute: Callable[[], str]) -> str:
         return self._text(self._key("shared", None, extra), compute)
+
+    def shared_value(self, extra: tuple[str, ...], compute: Callable[[], T], encode: Callable[[T], str],
+                     decode: Callable[[str], T]) -> T:
+        key = self._key("value", None, extra)
+        text = self._texts.get(key)
+        if text is not None and not isinstance(text, str):
+            try:
+                text = str(text, "utf-8")  # a raw memo's
+            except (TypeError, UnicodeDecodeError):
+                text = None
+        if isinstance(text, str):
+            try:
+                value = decode(text)
+            except UNREADABLE:
+                pass  # damaged: computed and kept anew
+            else:
+                self.texts[key] = text
+                return value
+        value = compute()
+        self.texts[key] = encode(value)
+        return value
 
     def stored(self, code: str) -> bytes:
         """A line of JSON (the code, the files, each text's key and length

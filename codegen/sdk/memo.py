@@ -14,12 +14,16 @@ build, or for `codegen check`, `NO_MEMO` computes everything.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from codegen.sdk.contract import OutputFile
 
 if TYPE_CHECKING:
     from codegen.ir import Event
+
+T = TypeVar("T")
+# What `decode` raises on stored text it cannot read back: the value is computed again.
+UNREADABLE = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,15 @@ class Memo:
 
     def shared_text(self, extra: tuple[str, ...], compute: Callable[[], str]) -> str:
         """A piece that only the shared part (and `extra`) decides."""
+        return compute()
+
+    def shared_value(self, extra: tuple[str, ...], compute: Callable[[], T], encode: Callable[[T], str],
+                     decode: Callable[[str], T]) -> T:
+        """A value that only the shared part and `extra` decide (say, every
+        identifier of the model, with a digest of the names in `extra`),
+        kept as the text `encode` makes; `decode` checks what it reads and
+        raises one of UNREADABLE when it cannot, and the value is computed
+        again (and kept anew)."""
         return compute()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any
 
 from codegen.ir import (
     ConstValue,
@@ -33,6 +34,8 @@ from codegen.sdk.docs import (
     event_facts,
     event_subject,
 )
+from codegen.sdk.kept_names import kept, scoped, scoped_rows, text, text_map
+from codegen.sdk.memo import Memo
 from codegen.sdk.names import NameAllocator
 from codegen.sdk.runtime_files import copy_runtime, generated_header
 from codegen.sdk.templates import TemplateSet
@@ -100,6 +103,18 @@ class Names:
             for kind, owner, properties, _ in model.property_scopes
         }
         return Names(types, codecs, members)
+
+    @staticmethod
+    def kept(model: Model, memo: Memo) -> Names:
+        """`of`, or what it gave the previous build (codegen.sdk.kept_names)."""
+        return kept(memo, model, ("javascript",), lambda: Names.of(model), Names._data, Names._read)
+
+    def _data(self) -> dict[str, Any]:
+        return {"types": scoped_rows(self.types), "codecs": self.codecs, "members": scoped_rows(self.members)}
+
+    @staticmethod
+    def _read(data: Any) -> Names:
+        return Names(scoped(data["types"], text), text_map(data["codecs"]), scoped(data["members"], text_map))
 
     def type_of(self, ref: TypeRef) -> str:
         return TypeSyntax(TS_TYPES, lambda kind, name: self.types[(kind.value, name)],
@@ -308,7 +323,7 @@ class Renderer:
     def __init__(self, model: Model, templates: TemplateSet, options: Options | None = None) -> None:
         self.model = model
         self.templates = templates
-        self.names = Names.of(model)
+        self.names = Names.kept(model, templates.memo)
         self.package = (options or Options.of(model, "javascript")).package or DEFAULT_PACKAGE
         # The comment macro, called from here once per member (not per use).
         self.doc = templates.env.get_template("_macros.j2").module.doc  # type: ignore[attr-defined]

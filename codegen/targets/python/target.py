@@ -55,7 +55,7 @@ class PythonTarget:
                 for name, sample in minimal_events(model)}
 
     def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
-        views = ViewBuilder(model, Options.of(model, self.target.name))
+        views = ViewBuilder(model, Options.of(model, self.target.name), templates.memo)
         out = self.render_package(model, templates, views)
         for path, template, context in sdktests.test_files(views, templates.memo):
             out.append(OutputFile(path, templates.render(template, marker=GENERATED_MARKER, model=model,
@@ -67,7 +67,7 @@ class PythonTarget:
                        views: ViewBuilder | None = None) -> list[OutputFile]:
         """Everything but the tests (which need the test plan)."""
         templates.add_filters({"docstring": lexical.docstring, "fit": lexical.fit})
-        views = views or ViewBuilder(model, Options.of(model, self.target.name))
+        views = views or ViewBuilder(model, Options.of(model, self.target.name), templates.memo)
         pkg = views.names.package
         common = {"marker": GENERATED_MARKER, "model": model}
         out: list[OutputFile] = []

@@ -23,6 +23,8 @@ from codegen.sdk.docs import (
     event_subject,
     property_can_warn,
 )
+from codegen.sdk.kept_names import kept, scoped, scoped_rows, text, text_map
+from codegen.sdk.memo import NO_MEMO, Memo
 from codegen.sdk.names import NameAllocator, kind_suffix, repeat_suffix
 from codegen.sdk.walkers import TypeSyntax
 from codegen.targets.python import lexical as names
@@ -130,6 +132,23 @@ def derive_names(model: Model, options: Options) -> Names:
     return Names(package_name(model, options), types, attrs, members, modules, purpose_type, purposes)
 
 
+def kept_names(model: Model, options: Options, memo: Memo) -> Names:
+    """derive_names, or what it gave the previous build (codegen.sdk.kept_names)."""
+    return kept(memo, model, ("python", package_name(model, options)), lambda: derive_names(model, options),
+                _names_data, _names_of)
+
+
+def _names_data(nm: Names) -> dict[str, Any]:
+    return {"package": nm.package, "types": scoped_rows(nm.types), "attrs": scoped_rows(nm.attrs),
+            "members": nm.members, "modules": nm.modules, "purpose_type": nm.purpose_type, "purposes": nm.purposes}
+
+
+def _names_of(data: Any) -> Names:
+    return Names(text(data["package"]), scoped(data["types"], text), scoped(data["attrs"], text_map),
+                 {text(enum): text_map(members) for enum, members in data["members"].items()},
+                 text_map(data["modules"]), text(data["purpose_type"]), text_map(data["purposes"]))
+
+
 # --- views ----------------------------------------------------------------
 
 
@@ -180,10 +199,10 @@ class ModuleView:
 class ViewBuilder:
     """Builds the views of one model (names resolved once)."""
 
-    def __init__(self, model: Model, options: Options) -> None:
+    def __init__(self, model: Model, options: Options, memo: Memo = NO_MEMO) -> None:
         self.model = model
         self.options = options
-        self.names = derive_names(model, options)
+        self.names = kept_names(model, options, memo)
         self._enum_names = {e.name: e for e in model.enums}
 
     def const_expr(self, prop: Property) -> Expr:

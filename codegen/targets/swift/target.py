@@ -17,7 +17,15 @@ from codegen.sdk.walkers import minimal_events
 from codegen.targets.swift.options import Options
 from codegen.targets.swift.packaging import PACKAGING
 from codegen.targets.swift.testvalues import ValueWriter
-from codegen.targets.swift.views import context_view, derive_names, enum_view, event_view, object_view, purpose_view
+from codegen.targets.swift.views import (
+    context_view,
+    derive_names,
+    enum_view,
+    event_view,
+    kept_names,
+    object_view,
+    purpose_view,
+)
 
 RUNTIME_HEADER = generated_header("//")
 
@@ -46,7 +54,7 @@ class SwiftTarget:
         return {name: f"try tracker.track({writer.event(name, sample)})" for name, sample in minimal_events(model)}
 
     def render(self, model: Model, templates: TemplateSet) -> list[OutputFile]:
-        nm = derive_names(model)
+        nm = kept_names(model, templates.memo)
         src = f"Sources/{nm.module}"
         common = {"marker": GENERATED_MARKER, "module": nm.module}
         files = [OutputFile("Package.swift", templates.render(

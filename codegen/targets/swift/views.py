@@ -23,6 +23,8 @@ from codegen.sdk.docs import (
     event_subject,
     object_can_warn,
 )
+from codegen.sdk.kept_names import kept, scoped, scoped_rows, text, text_map
+from codegen.sdk.memo import Memo
 from codegen.sdk.names import NameAllocator
 from codegen.sdk.walkers import TypeSyntax
 from codegen.targets.swift import lexical as names
@@ -96,6 +98,24 @@ def derive_names(model: Model) -> Names:
     }
     purposes = {p.name: case_scope.claim("purposes", names.case_base(p.name, 0)) for p in model.purposes}
     return Names(module, types, members, cases, purpose_type=purpose_type, purposes=purposes)
+
+
+def kept_names(model: Model, memo: Memo) -> Names:
+    """derive_names, or what it gave the previous build (codegen.sdk.kept_names)."""
+    return kept(memo, model, ("swift", module_name(model)), lambda: derive_names(model), _names_data, _names_of)
+
+
+def _names_data(nm: Names) -> dict[str, Any]:
+    return {"module": nm.module, "types": scoped_rows(nm.types), "members": scoped_rows(nm.members),
+            "cases": nm.cases, "context_type": nm.context_type, "purpose_type": nm.purpose_type,
+            "purposes": nm.purposes}
+
+
+def _names_of(data: Any) -> Names:
+    return Names(text(data["module"]), scoped(data["types"], text), scoped(data["members"], text_map),
+                 {text(enum): text_map(cases) for enum, cases in data["cases"].items()},
+                 context_type=text(data["context_type"]), purpose_type=text(data["purpose_type"]),
+                 purposes=text_map(data["purposes"]))
 
 
 # --- property views ------------------------------------------------------
