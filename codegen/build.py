@@ -34,6 +34,7 @@ STAMP_DIR = ".codegen"
 SOURCES_DIR = "sources"  # OUT/sources/<source>/<target>/: the SDKs of each source
 SOURCES_STAMP = "sources.json"
 MODEL_CACHE = "model"  # OUT/.codegen/model/: the model files as the last build read them
+RESERVED_CACHE = "reserved"  # OUT/.codegen/reserved/: what each target's lexical module derived
 KEYS_RECORD = "keys.json"  # OUT/.codegen/keys.json: the content keys of the last build's events
 
 
@@ -356,8 +357,15 @@ def build(
                     _unit_hash(code, unit, modules, template_dir, overrides))
             jobs.append(_job(model, unit, target, out, keys, overrides, stamps[unit], reuse))
         report = None if progress is None else (lambda n, label: progress(n, len(stale), label))
-        done = build_jobs.run(model, jobs, shared=lambda: _shared_work(model), progress=report,
-                              changed=None if reuse is None else reuse.changed_events())
+        from codegen.sdk import reserved
+
+        # The names the targets read off their own sources, kept (keyed by those sources) unless forced.
+        reserved.CACHE_DIR = None if force else out / STAMP_DIR / RESERVED_CACHE
+        try:
+            done = build_jobs.run(model, jobs, shared=lambda: _shared_work(model), progress=report,
+                                  changed=None if reuse is None else reuse.changed_events())
+        finally:
+            reserved.CACHE_DIR = None
         if reuse is not None:
             reuse.save_plan()
         else:

@@ -87,3 +87,46 @@ def test_a_damaged_entry_is_derived_again_and_written_anew(tmp_path: Path, monke
     rewritten = memo.read_bytes()
     assert rewritten.index(damage, rewritten.index(DERIVATIONS[target][2])) >= 0
     assert broken not in rewritten[rewritten.index(DERIVATIONS[target][2]):][:len(damage) + 200]
+
+
+def test_reserved_names_are_kept_per_bytes_of_their_sources(tmp_path: Path, monkeypatch) -> None:
+    """codegen.sdk.reserved.derived: derived once, then read back while the
+    sources are the same bytes; an edited source derives them again; a
+    damaged entry (not JSON, another shape, a field missing) is derived
+    again and written anew; what it reads back is what deriving gives."""
+    from codegen.sdk import reserved
+    from codegen.targets.python import lexical
+
+    sources = tmp_path / "sources"
+    shutil.copytree(lexical._TEMPLATES, sources, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(lexical, "_TEMPLATES", sources)
+    monkeypatch.setattr(reserved, "CACHE_DIR", tmp_path / "cache")
+    fields = ("runtime", "members", "template")
+    calls: list[int] = []
+
+    def derive() -> dict[str, frozenset[str]]:
+        calls.append(1)
+        return lexical._derive()
+
+    def kept() -> dict[str, frozenset[str]]:
+        return reserved.derived("python", fields, (Path(lexical.__file__), sources), derive)
+
+    expected = {"runtime": lexical.RUNTIME_NAMES, "members": lexical.MESSAGE_MEMBERS,
+                "template": lexical.TEMPLATE_NAMES}
+    assert kept() == expected and calls == [1]
+    assert kept() == expected and calls == [1]
+    runtime = sorted((sources / "runtime").glob("*.py"))[0]
+    runtime.write_text(runtime.read_text(encoding="utf-8") + "\nclass AddedByTheTest:\n    pass\n",
+                       encoding="utf-8")
+    changed = kept()
+    assert calls == [1, 1] and changed["runtime"] == expected["runtime"] | {"AddedByTheTest"}
+    entry = tmp_path / "cache" / "python.json"
+    good = entry.read_text(encoding="utf-8")
+    for damaged in ("{not json", good.replace('"runtime": [', '"runtime": [1, '), good.replace('"template"', '"x"')):
+        entry.write_text(damaged, encoding="utf-8")
+        calls.clear()
+        assert kept() == changed and calls == [1]
+        assert entry.read_text(encoding="utf-8") == good
+    monkeypatch.setattr(reserved, "CACHE_DIR", None)
+    calls.clear()
+    assert kept() == changed and calls == [1]  # no cache: `codegen check`, and a forced build

@@ -6,9 +6,13 @@ toolchain into a data file beside the target."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import sys
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
@@ -56,4 +60,51 @@ def _names_in(group: str) -> list[str]:
         match = _IMPORT_ITEM.search(item)
         if match:
             names.append(match.group(2) or match.group(1))
+    return names
+
+
+CACHE_DIR: Path | None = None
+"""Where `derived` keeps what it derived (the build sets OUT/.codegen/reserved
+while it renders); None: derived every time (`codegen check`, tests)."""
+
+
+def derived(name: str, fields: tuple[str, ...], sources: Iterable[Path],
+            derive: Callable[[], dict[str, frozenset[str]]]) -> dict[str, frozenset[str]]:
+    """`derive()`, a set of names by each of `fields`: the names a target reads off its own sources (the files
+    and folders `sources`, which include the module deriving them), or what
+    it gave the last time, for the same bytes of every one of them and this
+    module, from CACHE_DIR. What is read back is checked: a damaged entry is
+    derived again and written anew."""
+    folder = CACHE_DIR
+    if folder is None:
+        return derive()
+    digest = hashlib.blake2b(f"{sys.version}\0".encode(), digest_size=16)
+    for source in (Path(__file__), *sources):
+        paths = sorted(p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+            if source.is_dir() else [source]
+        for path in paths:
+            digest.update(str(path).encode("utf-8", "surrogatepass") + b"\0" + path.read_bytes() + b"\0")
+    key = digest.hexdigest()
+    path = folder / f"{name}.json"
+    try:
+        stored = json.loads(path.read_bytes())
+        if stored["key"] == key and sorted(stored["names"]) == sorted(fields):
+            return {field: frozenset(_strings(names)) for field, names in stored["names"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        pass  # none yet, or damaged: derived and written anew
+    found = derive()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{name}.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps({"key": key, "names": {f: sorted(n) for f, n in found.items()}}),
+                             encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass  # only slower next time
+    return found
+
+
+def _strings(names: object) -> list[str]:
+    if type(names) is not list or not all(type(n) is str for n in names):
+        raise TypeError("not a list of names")
     return names

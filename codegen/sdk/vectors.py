@@ -285,15 +285,22 @@ def read_expression(reads: TypeReads, ref: TypeRef, node: str, item_node: str = 
     return reads.scalar(ref.scalar, node)
 
 
-def builder_messages(model: Model) -> list[tuple[str, str, tuple[Property, ...]]]:
+_BUILDERS: list[tuple[Model, tuple[tuple[str, str, tuple[Property, ...]], ...]]] = []
+
+
+def builder_messages(model: Model) -> tuple[tuple[str, str, tuple[Property, ...]], ...]:
     """(kind, name, parameters) of every message a builder is written for:
     the objects that events hold (directly or inside other objects), then
-    the events, each with the properties callers pass."""
+    the events, each with the properties callers pass (computed once per
+    model object: every target asks)."""
+    if _BUILDERS and _BUILDERS[0][0] is model:
+        return _BUILDERS[0][1]
     used = used_types(model)
     out = [("object", o.name, tuple(p for p in o.properties if p.is_parameter))
            for o in model.objects if ("object", o.name) in used]
     out += [("event", e.name, tuple(p for p in e.properties if p.is_parameter)) for e in model.events]
-    return out
+    _BUILDERS[:] = [(model, tuple(out))]
+    return _BUILDERS[0][1]
 
 
 _USED: list[tuple[Model, set[tuple[str, str]]]] = []

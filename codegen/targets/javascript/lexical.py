@@ -13,7 +13,7 @@ from functools import lru_cache
 from codegen.ir import Scalar
 from codegen.sdk.contract import Lexicon
 from codegen.sdk.names import escaper, repeat_suffix
-from codegen.sdk.reserved import matches, read_names, source_texts
+from codegen.sdk.reserved import derived, matches, read_names, source_texts
 from codegen.invisible import FORMAT_CLASS, FORMAT_CODES
 from codegen.sdk.templates import builtin_templates
 
@@ -31,24 +31,33 @@ KEYWORDS = frozenset(
 )
 
 _TEMPLATES = builtin_templates("javascript")
-_SOURCES = source_texts(_TEMPLATES, (".ts", ".j2"))
 
 # ECMAScript globals of the libraries the generated tsconfig names and the
 # members of Object.prototype (a property named so would read the
 # prototype's value when unset), read off the pinned TypeScript and node.
 IMPLICIT_SCOPE = read_names(Path(__file__).with_name("implicit_scope.txt"))
-# Everything the runtime and the templates declare or import at the top of a module.
-MODULE_NAMES = matches(_SOURCES, re.compile(
-    r"^(?:export\s+)?(?:declare\s+)?(?:abstract\s+)?(?:class|interface|type|function|const|let|var|enum)\s+"
-    r"([A-Za-z_$][\w$]*)", re.M), re.compile(r"^(?:import|export)\s+(?:type\s+)?\{([^}]*)\}", re.M))
-# Members of the runtime interfaces that the templates' classes implement.
-IMPLEMENTED = matches(_SOURCES, re.compile(r"\bclass\s+\S*\s+implements\s+([\w$, ]+?)\s*\{"))
 _INTERFACE = re.compile(r"^export\s+interface\s+(\w+)[^{\n]*\{(.*?)^\}", re.M | re.S)
-MEMBER_NAMES = matches([m.group(2) for text in _SOURCES for m in _INTERFACE.finditer(text)
-                        if m.group(1) in IMPLEMENTED],
-                       re.compile(r"^\s+(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*[(:]", re.M)) | matches(
-    source_texts(_TEMPLATES, (".ts.j2",)),  # ... and the methods the templates' classes add
-    re.compile(r"^ {2}(?:static\s+|readonly\s+|get\s+)*([A-Za-z_$][\w$]*)\s*[(<]", re.M))
+
+
+def _derive() -> dict[str, frozenset[str]]:
+    sources = source_texts(_TEMPLATES, (".ts", ".j2"))
+    # Everything the runtime and the templates declare or import at the top of a module.
+    module = matches(sources, re.compile(
+        r"^(?:export\s+)?(?:declare\s+)?(?:abstract\s+)?(?:class|interface|type|function|const|let|var|enum)\s+"
+        r"([A-Za-z_$][\w$]*)", re.M), re.compile(r"^(?:import|export)\s+(?:type\s+)?\{([^}]*)\}", re.M))
+    # Members of the runtime interfaces that the templates' classes implement.
+    implemented = matches(sources, re.compile(r"\bclass\s+\S*\s+implements\s+([\w$, ]+?)\s*\{"))
+    members = matches([m.group(2) for text in sources for m in _INTERFACE.finditer(text)
+                       if m.group(1) in implemented],
+                      re.compile(r"^\s+(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*[(:]", re.M)) | matches(
+        source_texts(_TEMPLATES, (".ts.j2",)),  # ... and the methods the templates' classes add
+        re.compile(r"^ {2}(?:static\s+|readonly\s+|get\s+)*([A-Za-z_$][\w$]*)\s*[(<]", re.M))
+    return {"module": module, "implemented": implemented, "members": members}
+
+
+# Read off the sources (kept between builds: codegen.sdk.reserved.derived).
+_DERIVED = derived("javascript", ("module", "implemented", "members"), (Path(__file__), _TEMPLATES), _derive)
+MODULE_NAMES, IMPLEMENTED, MEMBER_NAMES = _DERIVED["module"], _DERIVED["implemented"], _DERIVED["members"]
 
 RESERVED = KEYWORDS | IMPLICIT_SCOPE | MODULE_NAMES | MEMBER_NAMES | {"__proto__", "prototype"}
 

@@ -16,7 +16,7 @@ from codegen.ir import Scalar
 from codegen.naming import camel, enum_value_token, pascal
 from codegen.reference import narrow_float32
 from codegen.sdk.contract import Lexicon
-from codegen.sdk.reserved import matches, read_names, source_texts
+from codegen.sdk.reserved import derived, matches, read_names, source_texts
 from codegen.invisible import FORMAT_CLASS
 from codegen.sdk.templates import builtin_templates
 
@@ -27,14 +27,39 @@ KEYWORDS = frozenset(
 )
 
 _TEMPLATES = builtin_templates("kotlin")
-_SOURCES = source_texts(_TEMPLATES, (".kt", ".j2"))
+_INTERFACE = re.compile(r"^(?:public\s+|internal\s+)?(?:sealed\s+|fun\s+)?interface\s+\w+[^{\n]*\{(.*?)^\}",
+                        re.M | re.S)
+
+
+def _derive() -> dict[str, frozenset[str]]:
+    sources = source_texts(_TEMPLATES, (".kt", ".j2"))
+    return {
+        # Types declared at the top of a runtime file or a template, and types the templates import.
+        "runtime_types": matches(sources, re.compile(
+            r"^(?:@[\w.]+(?:\([^)]*\))?\s+)*(?:(?:public|internal|private|protected|data|enum|sealed|abstract|"
+            r"open|annotation|inline|value|inner|expect|actual|fun)\s+)*(?:class|interface|object|typealias)\s+"
+            r"(\w+)", re.M)),
+        "imported_types": matches(sources, re.compile(r"^import\s+(?:\w+\.)*(\w+)\s*$", re.M)),
+        # Members of the runtime interfaces, the runtime's top-level callables, the templates' locals (below).
+        "interface_members": matches([m.group(1) for text in sources for m in _INTERFACE.finditer(text)],
+                                     re.compile(r"\b(?:val|var|fun)\s+(?:<[^>]*>\s*)?(\w+)")),
+        "top_level_callables": matches(sources, re.compile(
+            r"^(?:(?:public|internal|private|inline|const)\s+)*(?:fun|val|var)\s+(?:<[^>]*>\s*)?(?:[\w.]+\.)?(\w+)",
+            re.M)),
+        "template_locals": matches(source_texts(_TEMPLATES, (".j2",)), re.compile(r"\bfun\s+\w+\(\s*(\w+)\s*:"),
+                                   re.compile(r"[(,]\s*(\w+)\s*:\s*[A-Z]"), re.compile(r"\{\s*(\w+)\s*->"),
+                                   re.compile(r"\b(?:val|var)\s+(\w+)\s*=")),
+    }
+
+
+# Read off the sources (kept between builds: codegen.sdk.reserved.derived).
+_DERIVED = derived("kotlin", ("runtime_types", "imported_types", "interface_members", "top_level_callables",
+                              "template_locals"), (Path(__file__), _TEMPLATES), _derive)
 
 # Types declared at the top of a runtime file or a template, types the
 # templates import, and the default imports of Kotlin and java.lang.
-RUNTIME_TYPES = matches(_SOURCES, re.compile(
-    r"^(?:@[\w.]+(?:\([^)]*\))?\s+)*(?:(?:public|internal|private|protected|data|enum|sealed|abstract|open|"
-    r"annotation|inline|value|inner|expect|actual|fun)\s+)*(?:class|interface|object|typealias)\s+(\w+)", re.M))
-IMPORTED_TYPES = matches(_SOURCES, re.compile(r"^import\s+(?:\w+\.)*(\w+)\s*$", re.M))
+RUNTIME_TYPES = _DERIVED["runtime_types"]
+IMPORTED_TYPES = _DERIVED["imported_types"]
 IMPLICIT_SCOPE = read_names(Path(__file__).with_name("implicit_scope.txt"))
 CONTEXT_CLASS = "TrackingContext"  # the types the views name themselves
 BUILDER_CLASS = "Builder"  # nested in every message class: it would shadow a model type of that name there
@@ -47,15 +72,9 @@ RESERVED_TYPES = KEYWORDS | RUNTIME_TYPES | IMPORTED_TYPES | IMPLICIT_SCOPE | {C
 # templates' functions and lambdas, which sit beside property references.
 DATA_CLASS_MEMBERS = frozenset("copy equals hashCode toString javaClass it".split()) | frozenset(
     f"component{i}" for i in range(1, 1000))
-_INTERFACE = re.compile(r"^(?:public\s+|internal\s+)?(?:sealed\s+|fun\s+)?interface\s+\w+[^{\n]*\{(.*?)^\}",
-                        re.M | re.S)
-INTERFACE_MEMBERS = matches([m.group(1) for text in _SOURCES for m in _INTERFACE.finditer(text)],
-                            re.compile(r"\b(?:val|var|fun)\s+(?:<[^>]*>\s*)?(\w+)"))
-TOP_LEVEL_CALLABLES = matches(_SOURCES, re.compile(
-    r"^(?:(?:public|internal|private|inline|const)\s+)*(?:fun|val|var)\s+(?:<[^>]*>\s*)?(?:[\w.]+\.)?(\w+)", re.M))
-TEMPLATE_LOCALS = matches(source_texts(_TEMPLATES, (".j2",)), re.compile(r"\bfun\s+\w+\(\s*(\w+)\s*:"),
-                          re.compile(r"[(,]\s*(\w+)\s*:\s*[A-Z]"), re.compile(r"\{\s*(\w+)\s*->"),
-                          re.compile(r"\b(?:val|var)\s+(\w+)\s*="))
+INTERFACE_MEMBERS = _DERIVED["interface_members"]
+TOP_LEVEL_CALLABLES = _DERIVED["top_level_callables"]
+TEMPLATE_LOCALS = _DERIVED["template_locals"]
 RESERVED_MEMBERS = KEYWORDS | DATA_CLASS_MEMBERS | INTERFACE_MEMBERS | TOP_LEVEL_CALLABLES | TEMPLATE_LOCALS
 
 # Members of every generated enum class.

@@ -20,12 +20,13 @@ import keyword
 import math
 import re
 import unicodedata
+from pathlib import Path
 
 from codegen import naming
 from codegen.ir import Scalar
 from codegen.sdk.contract import Lexicon
 from codegen.sdk.names import escaper, repeat_suffix
-from codegen.sdk.reserved import matches, source_texts
+from codegen.sdk.reserved import derived, matches, source_texts
 from codegen.sdk.templates import builtin_templates
 
 LINE_LENGTH = 88
@@ -68,14 +69,22 @@ def _bound_names(node: ast.stmt) -> list[str]:
     return []
 
 
-RUNTIME_NAMES, MESSAGE_MEMBERS = _runtime_names()
-# Names the templates import or define at the top of a generated module
-# (the tests import pytest, json, Path...: a model type must not shadow them).
-TEMPLATE_NAMES = matches(source_texts(_TEMPLATES, (".py.j2",)),
-                         re.compile(r"^from\s+[\w.]+\s+import\s+([\w ,]+?)(?:\s*#.*)?$", re.M),
-                         re.compile(r"^import\s+([\w.]+)", re.M),
-                         re.compile(r"^(?:class|def)\s+(\w+)", re.M),
-                         re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=\n]+)?=", re.M))
+def _derive() -> dict[str, frozenset[str]]:
+    runtime, members = _runtime_names()
+    # Names the templates import or define at the top of a generated module
+    # (the tests import pytest, json, Path...: a model type must not shadow them).
+    template = matches(source_texts(_TEMPLATES, (".py.j2",)),
+                       re.compile(r"^from\s+[\w.]+\s+import\s+([\w ,]+?)(?:\s*#.*)?$", re.M),
+                       re.compile(r"^import\s+([\w.]+)", re.M),
+                       re.compile(r"^(?:class|def)\s+(\w+)", re.M),
+                       re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=\n]+)?=", re.M))
+    return {"runtime": runtime, "members": members, "template": template}
+
+
+# Read off the sources (kept between builds: codegen.sdk.reserved.derived).
+_DERIVED = derived("python", ("runtime", "members", "template"), (Path(__file__), _TEMPLATES), _derive)
+RUNTIME_NAMES, MESSAGE_MEMBERS, TEMPLATE_NAMES = _DERIVED["runtime"], _DERIVED["members"], _DERIVED["template"]
+
 BUILTIN_NAMES = frozenset(dir(builtins))
 # A field named like a builtin type would break annotations later in the
 # same class body (`int: int | None`, then `count: int`).

@@ -23,7 +23,7 @@ from codegen.ir import Scalar
 from codegen.reference import narrow_float32
 from codegen.sdk.contract import Lexicon
 from codegen.sdk.names import escaper, repeat_suffix
-from codegen.sdk.reserved import matches, read_names, source_texts
+from codegen.sdk.reserved import derived, matches, read_names, source_texts
 from codegen.invisible import FORMAT_CLASS
 from codegen.sdk.templates import builtin_templates
 
@@ -41,35 +41,50 @@ KEYWORDS = frozenset(
 )
 
 _TEMPLATES = builtin_templates("swift")
-_SOURCES = source_texts(_TEMPLATES, (".swift", ".j2"))
 _DECLARATION = re.compile(r"^(?:@[\w.]+(?:\([^)\n]*\))?\s+)*(?:(?:public|internal|fileprivate|private|open|final|"
                           r"indirect)\s+)*(?:struct|class|enum|protocol|typealias|actor)\s+(\w+)", re.M)
+
+CONFORMED = ("ProtoMessage", "TrackableEvent", "ContextMessage")
+MESSAGE_TEMPLATES = ("_struct.swift.j2", "event.swift.j2", "object.swift.j2", "context.swift.j2")
+_PROTOCOL = re.compile(r"^(?:public\s+)?(?:protocol|extension)\s+(\w+)[^{\n]*\{(.*?)^\}", re.M | re.S)
+_MEMBER = re.compile(r"^\s+(?:(?:public|static|mutating|private|fileprivate)\s+)*(?:func|var|let)\s+(\w+)", re.M)
+
+
+def _derive() -> dict[str, frozenset[str]]:
+    sources = source_texts(_TEMPLATES, (".swift", ".j2"))
+    return {
+        "declared": matches(sources, _DECLARATION),
+        "imported": matches(sources, re.compile(r"^(?:@testable\s+)?import\s+(\w+)", re.M)),
+        "struct_members": matches([m.group(2) for text in sources for m in _PROTOCOL.finditer(text)
+                                   if m.group(1) in CONFORMED], _MEMBER) | matches(
+            source_texts(_TEMPLATES, MESSAGE_TEMPLATES, recursive=False), _MEMBER),
+        "enum_members": matches([m.group(2) for text in sources for m in _PROTOCOL.finditer(text)
+                                 if m.group(1) == "ProtoEnum"], _MEMBER),
+    }
+
+
+# Read off the sources (kept between builds: codegen.sdk.reserved.derived).
+_DERIVED = derived("swift", ("declared", "imported", "struct_members", "enum_members"), (Path(__file__), _TEMPLATES),
+                   _derive)
 
 # Types: the implicit scope of Swift, _Concurrency, Foundation (and what it
 # re-exports) and XCTest, read off the toolchain; every type the runtime and
 # the templates (tests and their helpers included) declare; the modules they
 # import; the context type the views name.
 IMPLICIT_SCOPE = read_names(Path(__file__).with_name("implicit_scope.txt"))
-DECLARED_TYPES = matches(_SOURCES, _DECLARATION)
-IMPORTED_MODULES = matches(_SOURCES, re.compile(r"^(?:@testable\s+)?import\s+(\w+)", re.M)) | {"Swift"}
+DECLARED_TYPES = _DERIVED["declared"]
+IMPORTED_MODULES = _DERIVED["imported"] | {"Swift"}
 CONTEXT_TYPE = "TrackingContext"
 TYPE_NAMES = IMPLICIT_SCOPE | DECLARED_TYPES | IMPORTED_MODULES | {CONTEXT_TYPE}
 
 # Struct members: the requirements of the runtime protocols the generated
 # structs conform to, the members the templates give every struct, and what
 # every Swift value has.
-CONFORMED = ("ProtoMessage", "TrackableEvent", "ContextMessage")
-MESSAGE_TEMPLATES = ("_struct.swift.j2", "event.swift.j2", "object.swift.j2", "context.swift.j2")
-_PROTOCOL = re.compile(r"^(?:public\s+)?(?:protocol|extension)\s+(\w+)[^{\n]*\{(.*?)^\}", re.M | re.S)
-_MEMBER = re.compile(r"^\s+(?:(?:public|static|mutating|private|fileprivate)\s+)*(?:func|var|let)\s+(\w+)", re.M)
-STRUCT_MEMBERS = matches([m.group(2) for text in _SOURCES for m in _PROTOCOL.finditer(text)
-                          if m.group(1) in CONFORMED], _MEMBER) | matches(
-    source_texts(_TEMPLATES, MESSAGE_TEMPLATES, recursive=False), _MEMBER) | frozenset({"init", "self", "hashValue"})
+STRUCT_MEMBERS = _DERIVED["struct_members"] | frozenset({"init", "self", "hashValue"})
 
 # Enum cases: the ProtoEnum requirements, RawRepresentable's and CaseIterable's
 # members, and Optional's cases (`.none` on an optional enum would be ambiguous).
-ENUM_MEMBERS = matches([m.group(2) for text in _SOURCES for m in _PROTOCOL.finditer(text)
-                        if m.group(1) == "ProtoEnum"], _MEMBER) | frozenset(
+ENUM_MEMBERS = _DERIVED["enum_members"] | frozenset(
     {"allCases", "rawValue", "init", "self", "hashValue", "none", "some"})
 
 RESERVED = KEYWORDS | TYPE_NAMES | STRUCT_MEMBERS | ENUM_MEMBERS
