@@ -451,12 +451,9 @@ def _job(model: Model, unit: Unit, target: Target, out: Path, keys: tuple[str, s
     root = unit.folder(out)
     memo_path = _memo_path(out, unit)
     states: dict[str, list[int]] = stamp.get("files", {}) if stamp and isinstance(stamp.get("files"), dict) else {}
-    found: list[set[str]] = []
 
-    def intact(rel: str) -> bool:
-        if not found:  # every file's state at once, when the memo first asks
-            found.append(_intact_files(str(root), states))
-        return rel in found[0]
+    def intact() -> set[str]:  # every file's state at once, when the memo first asks
+        return _intact_files(str(root), states)
 
     def render_target() -> object:
         from codegen.output import encode
@@ -470,7 +467,7 @@ def _job(model: Model, unit: Unit, target: Target, out: Path, keys: tuple[str, s
             from codegen.incremental import StoredMemo, read_memo
 
             shared = reuse.shared if unit.source is None else reuse.shared_of(unit_view)
-            memo = StoredMemo(shared, reuse.events, read_memo(memo_path, keys[1]), intact)
+            memo = StoredMemo(shared, reuse.events, read_memo(memo_path, keys[1]), intact, at_once=True)
             templates.memo = memo
         return encode(target.render(unit_view, templates)), memo
 

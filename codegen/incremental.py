@@ -103,11 +103,14 @@ class StoredMemo(Memo):
     build used, to be stored for the next one."""
 
     def __init__(self, shared: str, events: dict[str, str], previous: dict[str, Any] | Callable[[], dict[str, Any]],
-                 intact: Callable[[str], bool]) -> None:
+                 intact: Callable[[str], bool] | Callable[[], set[str]], at_once: bool = False) -> None:
         self.shared = shared
         self.events = events
         self._previous = previous  # or how to read it, when it is first needed
+        # Whether a file is on disk as the previous build wrote it; `at_once`:
+        # `intact()` gives every such file (asked when first needed).
         self._intact = intact
+        self._at_once = at_once
         self.files: dict[str, list[str]] = {}
         self.texts: dict[str, str] = {}
         self.data: dict[str, bytes | memoryview] = {}  # pieces kept in UTF-8 (event_data)
@@ -117,6 +120,10 @@ class StoredMemo(Memo):
     @cached_property
     def _stored(self) -> dict[str, Any]:
         return self._previous if isinstance(self._previous, dict) else self._previous()
+
+    @cached_property
+    def _kept_files(self) -> set[str]:
+        return self._intact()  # type: ignore[call-arg,return-value]
 
     @property
     def _files(self) -> dict[str, list[str]]:
@@ -143,7 +150,8 @@ class StoredMemo(Memo):
                     compute: Callable[[], list[OutputFile]]) -> list[OutputFile]:
         key = self._key("files", event, extra)
         paths = self._files.get(key)
-        if paths is not None and all(self._intact(p) for p in paths):
+        if paths is not None and (self._kept_files.issuperset(paths) if self._at_once
+                                  else all(self._intact(p) for p in paths)):  # type: ignore[call-arg]
             self.files[key] = paths
             self.reused += len(paths)
             return [KeptFile(p) for p in paths]

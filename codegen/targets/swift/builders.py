@@ -64,12 +64,15 @@ def builders_view(model: Model, nm: Any, memo: Memo = NO_MEMO) -> dict[str, Any]
     events = []
     for event in model.events:
         function = function_name(nm, "event", event.name)
-        params = tuple(p for p in event.properties if p.is_parameter)
-        functions.append(memo.event_text(event, (function,), partial(_function, reads, "event", event.name, params,
-                                                                     event.deprecation is not None)))
+        functions.append(memo.event_text(event, (function,), partial(_event_function, reads, event)))
         events.append({"wire": names.string_literal(event.name), "function": function})
     deprecated = any(e.deprecation for e in model.events)
     return {"functions": functions, "events": events, "attributes": [DEPRECATED_TEST] if deprecated else []}
+
+
+def _event_function(reads: SwiftReads, event: Any) -> str:
+    params = tuple(p for p in event.properties if p.is_parameter)
+    return _function(reads, "event", event.name, params, event.deprecation is not None)
 
 
 def _function(reads: SwiftReads, kind: str, name: str, params: tuple[Property, ...], deprecated: bool = False) -> str:
