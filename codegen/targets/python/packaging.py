@@ -5,7 +5,6 @@ with `twine` to a PyPI-compatible index."""
 
 from __future__ import annotations
 
-import html.parser
 import re
 import sys
 from importlib.util import find_spec
@@ -37,23 +36,6 @@ def project_metadata(model: Model) -> dict[str, object]:
 def normalized(name: str) -> str:
     """PEP 503's normalized project name."""
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-class _Links(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: list[str] = []
-        self._in_link = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._in_link = tag == "a"
-
-    def handle_data(self, data: str) -> None:
-        if self._in_link and data.strip():
-            self.names.append(data.strip())
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_link = False
 
 
 def file_version(filename: str, project: str) -> str | None:
@@ -89,7 +71,9 @@ class PythonPackaging:
         page = url_text(f"{index.rstrip('/')}/{normalized(coordinates.name)}/", f"the index {index}")
         if page is None:
             return False
-        links = _Links()
+        from codegen.targets.python.index_links import IndexLinks
+
+        links = IndexLinks()
         links.feed(page)
         return any(file_version(name, coordinates.name) == coordinates.version for name in links.names)
 
