@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Protocol, Sequence
@@ -82,6 +81,8 @@ class Tools:
 
     def run(self, args: Sequence[object], cwd: Path, env: Mapping[str, str] | None = None,
             timeout: float = 900) -> str:
+        import subprocess  # only packaging runs tools: kept off the build's path
+
         words = [str(a) for a in args]
         self.log(f"$ {' '.join(words)}  (in {cwd})")
         try:
