@@ -56,14 +56,15 @@ def _check_type_names(model: Model, errors: Collector) -> None:
     for kind, name, loc in sorted(kinds, key=lambda k: k[2]):
         _snake(name, loc, kind, errors)
         too_long(name, loc, f"{kind} name", errors)
-        if pascal(name) in RESERVED_TYPE_NAMES:
+        mine = pascal(name)
+        if mine in RESERVED_TYPE_NAMES:
             errors.error(loc, f"{kind} name '{name}' is reserved for the envelope's own types "
-                              f"('{pascal(name)}' in the .proto)",
+                              f"('{mine}' in the .proto)",
                          f"rename it, e.g. '{name}_info'")
-        key = pascal(name).lower()
+        key = mine.lower()
         if key in seen:
             other_kind, other_name, other_loc = seen[key]
-            mine, theirs = pascal(name), pascal(other_name)
+            theirs = pascal(other_name)
             if mine == theirs:
                 message = (f"{kind} '{name}' and {other_kind} '{other_name}' (at {other_loc}) both become "
                            f"the type '{mine}' in generated code")
