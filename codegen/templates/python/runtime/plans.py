@@ -41,6 +41,7 @@ from .wire import (
     FLT_MAX,
     INT_RANGES,
     NAN_F64,
+    append_record,
     append_varint,
     float32_bytes,
     narrow_float32,
@@ -69,16 +70,6 @@ def tag(number: int, wire_type: int) -> bytes:
     out = bytearray()
     append_varint(out, (number << 3) | wire_type)
     return bytes(out)
-
-
-def _put_len(out: bytearray, head: bytes, payload: bytes | bytearray) -> None:
-    out += head
-    size = len(payload)
-    if size < 0x80:
-        out.append(size)
-    else:
-        append_varint(out, size)
-    out += payload
 
 
 def value_writer(spec: FieldSpec, messages: MessageLookup) -> ValueWriter:
@@ -165,7 +156,7 @@ def _string_writer(spec: FieldSpec, head: bytes, implicit: bool) -> ValueWriter:
         except UnicodeEncodeError:  # an unpaired surrogate
             return False
         if data or not implicit:
-            _put_len(out, head, data)
+            append_record(out, head, data)
         return True
 
     return write
@@ -272,7 +263,7 @@ def _bytes_writer(head: bytes, implicit: bool) -> ValueWriter:
             return False
         data = bytes(value)
         if data or not implicit:
-            _put_len(out, head, data)
+            append_record(out, head, data)
         return True
 
     return write
@@ -312,7 +303,7 @@ def _timestamp_writer(head: bytes) -> ValueWriter:
         data = timestamp_payload(value.seconds, value.nanos)
         if data is None:
             return False
-        _put_len(out, head, data)
+        append_record(out, head, data)
         return True
 
     return write
@@ -326,7 +317,7 @@ def _message_writer(head: bytes, messages: MessageLookup) -> ValueWriter:
         body = bytearray()
         if not plan(value, body):
             return False
-        _put_len(out, head, body)
+        append_record(out, head, body)
         return True
 
     return write
@@ -367,7 +358,7 @@ def _list_writer(spec: FieldSpec, messages: MessageLookup) -> ValueWriter:
             for item in value:
                 if item is None or not put(item, body):
                     return False
-            _put_len(out, head, body)
+            append_record(out, head, body)
             return True
 
         return packed
@@ -432,13 +423,13 @@ def _packed_float_writer(
                         high is not None and max(wire) > high
                     ):
                         return False
-                    _put_len(out, head, data)
+                    append_record(out, head, data)
                     return True
         body = bytearray()
         for item in value:
             if item is None or not put(item, body):
                 return False
-        _put_len(out, head, body)
+        append_record(out, head, body)
         return True
 
     return packed
@@ -465,10 +456,10 @@ def _map_writer(spec: FieldSpec, messages: MessageLookup) -> ValueWriter:
             except UnicodeEncodeError:
                 return False
             entry = bytearray()
-            _put_len(entry, b"\x0a", data)
+            append_record(entry, b"\x0a", data)
             if item is None or not put(item, entry):
                 return False
-            _put_len(out, head, entry)
+            append_record(out, head, entry)
         return True
 
     return write

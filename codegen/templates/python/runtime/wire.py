@@ -49,6 +49,18 @@ def append_len(out: bytearray, number: int, payload: bytes | bytearray) -> None:
     out += payload
 
 
+def append_record(out: bytearray, head: bytes, payload: bytes | bytearray) -> None:
+    """Append a length-delimited record whose tag bytes `head` are made
+    once (the encoders' hot path: a one-byte length needs no varint loop)."""
+    out += head
+    size = len(payload)
+    if size < 0x80:
+        out.append(size)
+    else:
+        append_varint(out, size)
+    out += payload
+
+
 def check_int(kind: str, value: int) -> int:
     low, high = INT_RANGES[kind]
     if not low <= value <= high:

@@ -17,7 +17,7 @@ from .plans import ValueWriter, tag, value_writer
 from .timestamp import Timestamp
 from .writers import _WRITERS, plan_for
 from .validation import validate_message
-from .wire import append_len, append_varint
+from .wire import append_len, append_record, append_varint
 
 WireFormat = Literal["protobuf", "json"]
 PROTOBUF: WireFormat = "protobuf"
@@ -142,13 +142,7 @@ class ContextPlan:
             out = bytearray(b"\x0a")
             append_varint(out, size)
         out += context
-        out += head
-        size = len(body)
-        if size < 0x80:
-            out.append(size)
-        else:
-            append_varint(out, size)
-        out += body
+        append_record(out, head, body)
         return bytes(out)
 
     def _timestamp(self, seconds: int, nanos: int) -> bytes | None:
