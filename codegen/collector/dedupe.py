@@ -84,10 +84,11 @@ def insert_statement(scan: str) -> str:
 
 
 def claim_statements(scan: str) -> tuple[str, str]:
-    """(The ids of `scan` not held yet, then: claim them.) `scan` holds each
-    id once; one writer, so nothing comes between the two."""
-    fresh = f"SELECT event_id FROM {scan} WHERE md5_number(event_id) NOT IN (SELECT digest FROM {SEEN})"
-    return fresh, f"INSERT INTO {SEEN} SELECT md5_number(event_id) FROM {scan}"
+    """(Each id of `scan` with its digest; then: claim the digests not held
+    yet, returning those claimed.) Both go through the index row by row, so
+    a replay costs the size of its batch, not of the window."""
+    return (f"SELECT event_id, md5_number(event_id) FROM {scan}",
+            f"INSERT INTO {SEEN} SELECT md5_number(event_id) FROM {scan} ON CONFLICT DO NOTHING RETURNING digest")
 
 
 def forget_statement() -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 
 from codegen.exports.sql import BAD_EVENTS, EVENT_IDS, quote
 from codegen.ir import Model
@@ -194,11 +193,9 @@ class DuckDBStore:
         """Claim the ids not stored yet in the dedupe index; those it claimed."""
         if ids is None:
             return []
-        fresh_sql, claim_sql = claim_statements("_t0")
-        fresh = [row[0] for row in _execute(self.con, fresh_sql, ids).fetchall()]
-        if fresh:
-            _execute(self.con, claim_sql, pa.table({"event_id": pa.array(fresh, pa.string())}))
-        return fresh
+        digests_sql, claim_sql = claim_statements("_t0")  # the ids of a claim are distinct
+        by_digest = {digest: event_id for event_id, digest in _execute(self.con, digests_sql, ids).fetchall()}
+        return [by_digest[row[0]] for row in _execute(self.con, claim_sql, ids).fetchall()]
 
     # --- dev mode -------------------------------------------------------------
 
