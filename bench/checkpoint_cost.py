@@ -4,7 +4,14 @@ the same checkpoint with the ids under a PRIMARY KEY in the file (the
 design before the index moved into memory): DuckDB writes a table's whole
 index at every checkpoint, so that one grows with every id stored.
 
-Each row: ids held (made by SQL, as the store holds them), then 1,000 new
+Then "row group size": the wall time of each checkpoint of 20,000 page
+views as `page_view` grows to 200,000 rows, with the store's row group size
+and with DuckDB's default (store.py, ROW_GROUP_SIZE).
+
+Last, "commit size": the wall time of one write of 50 and of 500 page
+views (one transaction each): a commit has a fixed cost, whatever its size.
+
+Each row of the first part: ids held (made by SQL, as the store holds them), then 1,000 new
 events written through the store, then CHECKPOINT, timed in CPU seconds
 (the minimum of 3). Part of bench/collector.py; alone:
 .venv/bin/python bench/checkpoint_cost.py [--ids 0,1000000]
@@ -26,11 +33,11 @@ import sdk  # noqa: E402  (the generated Python SDK and batch helpers)
 NEW_EVENTS, REPEATS = 1_000, 3
 
 
-def _events(first: int) -> list[bytes]:
+def _events(first: int, count: int = NEW_EVENTS) -> list[bytes]:
     recorder = sdk.Recorder(prefix=f"bench-{first}-")
     return [sdk.protobuf_batch(e.protobuf for e in recorder.track(*[sdk.page_view(first + b * 50 + i)
                                                                       for i in range(50)]))
-            for b in range(NEW_EVENTS // 50)]
+            for b in range(count // 50)]
 
 
 def _checkpoint_cpu(con: Any) -> float:
@@ -93,9 +100,84 @@ def primary_key_rows(held_counts: list[int]) -> None:
               f"{min(times) * 1000:.1f} ms CPU", flush=True)
 
 
+def row_group_rows(total: int = 200_000, every: int = 20_000) -> None:
+    from codegen.collector import store as store_module
+    from codegen.collector.checking import EnvelopeChecker
+    from codegen.collector.decoding import PROTOBUF, BatchDecoder, Limits
+    from codegen.collector.descriptors import build_messages
+    from codegen.loader import load_model
+
+    model = load_model(ROOT / "event_model")
+    messages = build_messages(model)
+    decoder = BatchDecoder(EnvelopeChecker(model, messages), messages, Limits())
+    received = [decoder.decode(body, PROTOBUF, time.time_ns() // 1000) for body in _events(0, total)]
+    store_size = store_module.ROW_GROUP_SIZE
+    for label, size in ((f"{store_size:,} rows (the store's)", store_size), ("122,880 rows (DuckDB's default)", 122_880)):
+        store_module.ROW_GROUP_SIZE = size
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                store = store_module.DuckDBStore(str(Path(tmp) / "bench.duckdb"), model)
+                store.open()
+                store.con.execute("SET checkpoint_threshold = '1GiB'")
+                walls = []
+                for start in range(0, len(received), 10):  # micro-batches of 500 events
+                    store.write([store.prepare(r) for r in received[start:start + 10]])
+                    if (start + 10) * 50 % every == 0:
+                        started = time.perf_counter()
+                        store.con.execute("CHECKPOINT")
+                        walls.append(time.perf_counter() - started)
+                used = store.con.execute("SELECT used_blocks * block_size FROM pragma_database_size()").fetchone()[0]
+                query = _query_seconds(store.con)
+                store.close()
+        finally:
+            store_module.ROW_GROUP_SIZE = store_size
+        print(f"row group size {label}: checkpoints of {every:,} page views up to {total:,} rows: "
+              f"mean {sum(walls) / len(walls) * 1000:.0f} ms, max {max(walls) * 1000:.0f} ms; "
+              f"file {used / 1e6:.1f} MB in use; a GROUP BY over the table {query * 1000:.1f} ms", flush=True)
+
+
+def _query_seconds(con: Any) -> float:
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        con.execute("SELECT content.kind, count(*), count(DISTINCT session_id) FROM page_view "
+                    "WHERE received_at > now() - INTERVAL 1 DAY GROUP BY ALL").fetchall()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def commit_rows(writes: int = 100) -> None:
+    from codegen.collector.checking import EnvelopeChecker
+    from codegen.collector.decoding import PROTOBUF, BatchDecoder, Limits
+    from codegen.collector.descriptors import build_messages
+    from codegen.collector.store import DuckDBStore
+    from codegen.loader import load_model
+
+    model = load_model(ROOT / "event_model")
+    messages = build_messages(model)
+    decoder = BatchDecoder(EnvelopeChecker(model, messages), messages, Limits())
+    received = [decoder.decode(body, PROTOBUF, time.time_ns() // 1000) for body in _events(0, writes * 500)]
+    for per_write in (50, 500):
+        with tempfile.TemporaryDirectory() as tmp:
+            store = DuckDBStore(str(Path(tmp) / "bench.duckdb"), model)
+            store.open()
+            store.con.execute("SET checkpoint_threshold = '1GiB'")  # no checkpoint in the times
+            requests = [store.prepare(r) for r in received[:writes * per_write // 50]]
+            step = per_write // 50
+            started = time.perf_counter()
+            for start in range(0, len(requests), step):
+                store.write(requests[start:start + step])
+            elapsed = time.perf_counter() - started
+            store.close()
+        print(f"commit size: a write of {per_write} page views {elapsed / writes * 1000:.1f} ms "
+              f"({elapsed / writes / per_write * 1e6:.0f} us per event)", flush=True)
+
+
 def main(held_counts: list[int]) -> None:
     store_rows(held_counts)
     primary_key_rows(held_counts)
+    row_group_rows()
+    commit_rows()
 
 
 if __name__ == "__main__":

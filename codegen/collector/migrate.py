@@ -125,7 +125,8 @@ def extends(old: Type, new: Type) -> bool:
 
 def _existing(con: Any) -> dict[str, dict[str, str]]:
     rows = con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                       "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall()
+                       "WHERE table_catalog = current_database() AND table_schema = 'main' "
+                       "ORDER BY table_name, ordinal_position").fetchall()
     tables: dict[str, dict[str, str]] = {}
     for table, column, data_type in rows:
         tables.setdefault(table, {})[column] = data_type

@@ -56,3 +56,25 @@ def test_checkpoints_run_beside_the_writer_and_lose_nothing(tmp_path: Path) -> N
             REQUESTS * PER_REQUEST, REQUESTS * PER_REQUEST)
     finally:
         con.close()
+
+
+def test_the_store_appends_in_row_groups_of_its_own_size(tmp_path: Path) -> None:
+    """Every open attaches the file with ROW_GROUP_SIZE (DuckDB does not keep it
+    in the file); a path with a quote in it is quoted."""
+    from codegen.collector.store import ROW_GROUP_SIZE, DuckDBStore
+
+    model = load_model(MODEL_DIR)
+    path = tmp_path / "it's.duckdb"
+    for _ in range(2):  # a new file, then the same one opened again
+        store = DuckDBStore(str(path), model)
+        store.open(dedupe=False)
+        try:
+            store.con.execute("INSERT INTO event_ids SELECT uuid()::VARCHAR, 'page_view', now() "
+                              f"FROM range({ROW_GROUP_SIZE * 2 + 1})")
+            store.con.execute("CHECKPOINT")
+            groups = store.con.execute("SELECT row_group_id, max(start + count) - min(start) FROM "
+                                       "pragma_storage_info('event_ids') GROUP BY ALL").fetchall()
+        finally:
+            store.close()
+        assert len(groups) >= 3 and max(rows for _, rows in groups) == ROW_GROUP_SIZE
+    assert ROW_GROUP_SIZE < 122_880 and ROW_GROUP_SIZE % 2048 == 0  # DuckDB's default; a vector's size
