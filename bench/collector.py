@@ -14,7 +14,7 @@ collector process) is checked against the best Protobuf run.
 
 Bounded: --batches batches per Protobuf run (a third of them per JSON run)
 and at most --seconds seconds per run.
-Run: make bench   (or .venv/bin/python bench/collector.py [--batches 1200] [--connections 4,8,16])
+Run: make bench   (or .venv/bin/python bench/collector.py [--batches 1200] [--connections 4,8,12,16])
 """
 
 from __future__ import annotations
@@ -246,7 +246,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--batches", type=int, default=1200, help="batches per Protobuf run")
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--connections", default="4,8,16", help="comma-separated concurrency levels")
+    parser.add_argument("--connections", default="4,8,12,16", help="comma-separated concurrency levels")
     args = parser.parse_args()
     connection_counts = [int(c) for c in args.connections.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
