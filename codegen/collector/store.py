@@ -42,11 +42,8 @@ class DuckDBStore:
                 raise SinkError(f"cannot open {self.path}: the folder {parent} does not exist")
         try:
             self.con = _connect(duckdb, self.path)
-        except duckdb.IOException as exc:
-            raise SinkError(f"cannot open {self.path}: {_first_line(exc)} (is another collector or loader "
-                            "using it? DuckDB allows one writing process per file)") from None
         except duckdb.Error as exc:
-            raise SinkError(f"cannot open {self.path}: {_first_line(exc)}") from None
+            raise SinkError(f"cannot open {self.path}: {_first_line(exc)}{_open_hint(exc)}") from None
         self._conflict = duckdb.ConstraintException
         self.con.execute("SET TimeZone = 'UTC'")
         # The store appends micro-batches: DuckDB's worker threads cost more
@@ -246,6 +243,16 @@ def _execute(con: Any, sql: str, _t0: Any = None, _t1: Any = None, _t2: Any = No
     register/unregister; no table of the store starts with "_"). BY NAME in
     the statements: columns added by a migration sit at the end of a table."""
     return con.execute(sql)
+
+
+def _open_hint(exc: Exception) -> str:
+    """What to do about a file DuckDB would not open, where its message leaves it unsaid."""
+    text = str(exc)
+    if "lock" in text:
+        return " (is another collector or loader using it? DuckDB allows one writing process per file)"
+    if "not a valid DuckDB database" in text:
+        return " (give the path of a DuckDB file, or of one to create: --sink duckdb:PATH)"
+    return ""
 
 
 def _first_line(exc: Exception) -> str:

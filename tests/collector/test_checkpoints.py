@@ -4,6 +4,8 @@ writer: requests keep being stored while one runs, and nothing is lost."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -78,3 +80,32 @@ def test_the_store_appends_in_row_groups_of_its_own_size(tmp_path: Path) -> None
             store.close()
         assert len(groups) >= 3 and max(rows for _, rows in groups) == ROW_GROUP_SIZE
     assert ROW_GROUP_SIZE < 122_880 and ROW_GROUP_SIZE % 2048 == 0  # DuckDB's default; a vector's size
+
+
+def test_a_file_the_store_cannot_open_is_named_with_what_to_do(tmp_path: Path) -> None:
+    from codegen.collector.sinks.base import SinkError
+    from codegen.collector.store import DuckDBStore
+
+    model = load_model(MODEL_DIR)
+    other = tmp_path / "notes.duckdb"
+    other.write_text("not a database\n")
+    locked = tmp_path / "events.duckdb"  # held by another process: DuckDB's lock is per process
+    script = ("import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True); "
+              "time.sleep(30)")
+    process = subprocess.Popen([sys.executable, "-c", script, str(locked)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None and process.stdout.readline().strip() == "open"
+        for path, hint in ((other, "give the path of a DuckDB file"), (locked, "is another collector or loader")):
+            store = DuckDBStore(str(path), model)
+            try:
+                store.open()
+            except SinkError as exc:
+                message = str(exc)
+            else:
+                store.close()
+                raise AssertionError(f"{path} opened")
+            assert message.startswith(f"cannot open {path}: ") and hint in message, message
+            assert "\n" not in message
+    finally:
+        process.kill()
+        process.wait(timeout=10)
