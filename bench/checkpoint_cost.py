@@ -23,8 +23,10 @@ import argparse
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "collector"))
@@ -46,32 +48,56 @@ def _checkpoint_cpu(con: Any) -> float:
     return time.process_time() - started
 
 
-def store_rows(held_counts: list[int]) -> None:
+@dataclass
+class Setup:
+    model: Any
+    decoder: Any
+
+    def received(self, bodies: list[bytes]) -> list[Any]:
+        from codegen.collector.decoding import PROTOBUF
+
+        return [self.decoder.decode(body, PROTOBUF, time.time_ns() // 1000) for body in bodies]
+
+
+def setup() -> Setup:
     from codegen.collector.checking import EnvelopeChecker
-    from codegen.collector.decoding import PROTOBUF, BatchDecoder, Limits
-    from codegen.collector.dedupe import SEEN
+    from codegen.collector.decoding import BatchDecoder, Limits
     from codegen.collector.descriptors import build_messages
-    from codegen.collector.store import DuckDBStore
     from codegen.loader import load_model
 
     model = load_model(ROOT / "event_model")
     messages = build_messages(model)
-    decoder = BatchDecoder(EnvelopeChecker(model, messages), messages, Limits())
+    return Setup(model, BatchDecoder(EnvelopeChecker(model, messages), messages, Limits()))
+
+
+@contextmanager
+def bench_store(model: Any, row_group_size: int | None = None) -> Iterator[Any]:
+    """An open store in a folder of its own that checkpoints only when told (so only those are timed)."""
+    from codegen.collector.store import DuckDBStore
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = DuckDBStore(str(Path(tmp) / "bench.duckdb"), model, row_group_size=row_group_size)
+        store.open()
+        try:
+            store.con.execute("SET checkpoint_threshold = '1GiB'")
+            yield store
+        finally:
+            store.close()
+
+
+def store_rows(run: Setup, held_counts: list[int]) -> None:
+    from codegen.collector.dedupe import SEEN
+
     for held in held_counts:
-        with tempfile.TemporaryDirectory() as tmp:
-            store = DuckDBStore(str(Path(tmp) / "bench.duckdb"), model)
-            store.open()
-            store.con.execute("SET checkpoint_threshold = '1GiB'")  # only the checkpoints timed here
+        with bench_store(run.model) as store:
             store.con.execute(f"INSERT INTO event_ids SELECT gen_random_uuid()::VARCHAR, 'page_view', now() "
                               f"FROM range({held})")
             store.con.execute(f"INSERT INTO {SEEN} SELECT md5_number(event_id) FROM event_ids")
             store.con.execute("CHECKPOINT")
             times = []
             for repeat in range(REPEATS):
-                store.write([decoder.decode(body, PROTOBUF, time.time_ns() // 1000)
-                             for body in _events(repeat * NEW_EVENTS)])
+                store.write(run.received(_events(repeat * NEW_EVENTS)))
                 times.append(_checkpoint_cpu(store.con))
-            store.close()
         print(f"checkpoint after {NEW_EVENTS:,} new events, {held:,} ids held (index in memory): "
               f"{min(times) * 1000:.1f} ms CPU", flush=True)
 
@@ -100,38 +126,22 @@ def primary_key_rows(held_counts: list[int]) -> None:
               f"{min(times) * 1000:.1f} ms CPU", flush=True)
 
 
-def row_group_rows(total: int = 200_000, every: int = 20_000) -> None:
-    from codegen.collector import store as store_module
-    from codegen.collector.checking import EnvelopeChecker
-    from codegen.collector.decoding import PROTOBUF, BatchDecoder, Limits
-    from codegen.collector.descriptors import build_messages
-    from codegen.loader import load_model
+def row_group_rows(run: Setup, received: list[Any], every: int = 20_000) -> None:
+    from codegen.collector.store import ROW_GROUP_SIZE
 
-    model = load_model(ROOT / "event_model")
-    messages = build_messages(model)
-    decoder = BatchDecoder(EnvelopeChecker(model, messages), messages, Limits())
-    received = [decoder.decode(body, PROTOBUF, time.time_ns() // 1000) for body in _events(0, total)]
-    store_size = store_module.ROW_GROUP_SIZE
-    for label, size in ((f"{store_size:,} rows (the store's)", store_size), ("122,880 rows (DuckDB's default)", 122_880)):
-        store_module.ROW_GROUP_SIZE = size
-        try:
-            with tempfile.TemporaryDirectory() as tmp:
-                store = store_module.DuckDBStore(str(Path(tmp) / "bench.duckdb"), model)
-                store.open()
-                store.con.execute("SET checkpoint_threshold = '1GiB'")
-                walls = []
-                for start in range(0, len(received), 10):  # micro-batches of 500 events
-                    store.write([store.prepare(r) for r in received[start:start + 10]])
-                    if (start + 10) * 50 % every == 0:
-                        started = time.perf_counter()
-                        store.con.execute("CHECKPOINT")
-                        walls.append(time.perf_counter() - started)
-                used = store.con.execute("SELECT used_blocks * block_size FROM pragma_database_size()").fetchone()[0]
-                query = _query_seconds(store.con)
-                store.close()
-        finally:
-            store_module.ROW_GROUP_SIZE = store_size
-        print(f"row group size {label}: checkpoints of {every:,} page views up to {total:,} rows: "
+    for label, size in ((f"{ROW_GROUP_SIZE:,} rows (the store's)", ROW_GROUP_SIZE),
+                        ("122,880 rows (DuckDB's default)", 122_880)):
+        with bench_store(run.model, size) as store:
+            walls = []
+            for start in range(0, len(received), 10):  # micro-batches of 500 events
+                store.write([store.prepare(r) for r in received[start:start + 10]])
+                if (start + 10) * 50 % every == 0:
+                    started = time.perf_counter()
+                    store.con.execute("CHECKPOINT")
+                    walls.append(time.perf_counter() - started)
+            used = store.con.execute("SELECT used_blocks * block_size FROM pragma_database_size()").fetchone()[0]
+            query = _query_seconds(store.con)
+        print(f"row group size {label}: checkpoints of {every:,} page views up to {len(received) * 50:,} rows: "
               f"mean {sum(walls) / len(walls) * 1000:.0f} ms, max {max(walls) * 1000:.0f} ms; "
               f"file {used / 1e6:.1f} MB in use; a GROUP BY over the table {query * 1000:.1f} ms", flush=True)
 
@@ -146,38 +156,26 @@ def _query_seconds(con: Any) -> float:
     return min(times)
 
 
-def commit_rows(writes: int = 100) -> None:
-    from codegen.collector.checking import EnvelopeChecker
-    from codegen.collector.decoding import PROTOBUF, BatchDecoder, Limits
-    from codegen.collector.descriptors import build_messages
-    from codegen.collector.store import DuckDBStore
-    from codegen.loader import load_model
-
-    model = load_model(ROOT / "event_model")
-    messages = build_messages(model)
-    decoder = BatchDecoder(EnvelopeChecker(model, messages), messages, Limits())
-    received = [decoder.decode(body, PROTOBUF, time.time_ns() // 1000) for body in _events(0, writes * 500)]
+def commit_rows(run: Setup, received: list[Any], writes: int = 100) -> None:
     for per_write in (50, 500):
-        with tempfile.TemporaryDirectory() as tmp:
-            store = DuckDBStore(str(Path(tmp) / "bench.duckdb"), model)
-            store.open()
-            store.con.execute("SET checkpoint_threshold = '1GiB'")  # no checkpoint in the times
+        with bench_store(run.model) as store:
             requests = [store.prepare(r) for r in received[:writes * per_write // 50]]
             step = per_write // 50
             started = time.perf_counter()
             for start in range(0, len(requests), step):
                 store.write(requests[start:start + step])
             elapsed = time.perf_counter() - started
-            store.close()
         print(f"commit size: a write of {per_write} page views {elapsed / writes * 1000:.1f} ms "
               f"({elapsed / writes / per_write * 1e6:.0f} us per event)", flush=True)
 
 
 def main(held_counts: list[int]) -> None:
-    store_rows(held_counts)
+    run = setup()
+    store_rows(run, held_counts)
     primary_key_rows(held_counts)
-    row_group_rows()
-    commit_rows()
+    received = run.received(_events(NEW_EVENTS * REPEATS, 200_000))  # ids of their own; requests of 50
+    row_group_rows(run, received)
+    commit_rows(run, received)
 
 
 if __name__ == "__main__":

@@ -21,8 +21,10 @@ from codegen.collector.tables import Tables
 
 
 class DuckDBStore:
-    def __init__(self, path: str, model: Model, dedupe_window: float = DEFAULT_WINDOW) -> None:
+    def __init__(self, path: str, model: Model, dedupe_window: float = DEFAULT_WINDOW,
+                 row_group_size: int | None = None) -> None:
         self.path = path
+        self.row_group_size = row_group_size or ROW_GROUP_SIZE
         self.dedupe_window = dedupe_window  # seconds: a replay within it stores nothing new
         self.seen: SeenIds | None = None
         self.model = model
@@ -41,7 +43,7 @@ class DuckDBStore:
             if not parent.is_dir():
                 raise SinkError(f"cannot open {self.path}: the folder {parent} does not exist")
         try:
-            self.con = _connect(duckdb, self.path)
+            self.con = _connect(duckdb, self.path, self.row_group_size)
         except duckdb.Error as exc:
             raise SinkError(f"cannot open {self.path}: {_first_line(exc)}{_open_hint(exc)}") from None
         self._conflict = duckdb.ConstraintException
@@ -215,15 +217,15 @@ class DuckDBStore:
 ROW_GROUP_SIZE = 24_576
 
 
-def _connect(duckdb: Any, path: str) -> Any:
-    """A connection to the store's file, with the store's row group size
-    (an option of ATTACH, not kept in the file); `:memory:` as it is."""
+def _connect(duckdb: Any, path: str, row_group_size: int) -> Any:
+    """A connection to the store's file, with its row group size (an option
+    of ATTACH, not kept in the file); `:memory:` as it is."""
     if path == ":memory:":
         return duckdb.connect(path)
     con = duckdb.connect()
     try:
         literal = "'" + path.replace("'", "''") + "'"
-        con.execute(f"ATTACH {literal} AS store (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+        con.execute(f"ATTACH {literal} AS store (ROW_GROUP_SIZE {int(row_group_size)})")
         con.execute("USE store")
     except BaseException:
         con.close()
