@@ -14,7 +14,7 @@ collector process) is checked against the best Protobuf run.
 
 Bounded: --batches batches per Protobuf run (a third of them per JSON run)
 and at most --seconds seconds per run.
-Run: make bench   (or .venv/bin/python bench/collector.py [--batches 1200] [--connections 4,8,12,16])
+Run: make bench   (or .venv/bin/python bench/collector.py [--batches 2400] [--connections 4,8,12,16])
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import sdk  # noqa: E402  (the generated Python SDK and batch helpers)
 
 sys.path.insert(0, str(ROOT / "bench"))
 import checkpoint_cost  # noqa: E402
+import gil_handoff  # noqa: E402
 
 BATCH = 50
 
@@ -244,7 +245,7 @@ def bare_baseline(work: Path, batches: list[bytes]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--batches", type=int, default=1200, help="batches per Protobuf run")
+    parser.add_argument("--batches", type=int, default=2400, help="batches per Protobuf run")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--connections", default="4,8,12,16", help="comma-separated concurrency levels")
     args = parser.parse_args()
@@ -267,6 +268,7 @@ def main() -> None:
         bare_baseline(work, json_batches[:600])
         print_goal(results)
     checkpoint_cost.main([0, 1_000_000])
+    gil_handoff.main()
 
 
 if __name__ == "__main__":
