@@ -11,7 +11,7 @@ and with DuckDB's default (store.py, ROW_GROUP_SIZE).
 Last, "commit size": the wall time of one write of 50 and of 500 page
 views (one transaction each): a commit has a fixed cost, whatever its size.
 
-Each row of the first part: ids held (made by SQL, as the store holds them), then 1,000 new
+Each row of the first part: ids held (rows made by SQL in event_ids, loaded into the index), then 1,000 new
 events written through the store, then CHECKPOINT, timed in CPU seconds
 (the minimum of 3). Part of bench/collector.py; alone:
 .venv/bin/python bench/checkpoint_cost.py [--ids 0,1000000]
@@ -86,13 +86,11 @@ def bench_store(model: Any, row_group_size: int | None = None) -> Iterator[Any]:
 
 
 def store_rows(run: Setup, held_counts: list[int]) -> None:
-    from codegen.collector.dedupe import SEEN
-
     for held in held_counts:
         with bench_store(run.model) as store:
             store.con.execute(f"INSERT INTO event_ids SELECT gen_random_uuid()::VARCHAR, 'page_view', now() "
                               f"FROM range({held})")
-            store.con.execute(f"INSERT INTO {SEEN} SELECT md5_number(event_id) FROM event_ids")
+            store.seen.load()
             store.con.execute("CHECKPOINT")
             times = []
             for repeat in range(REPEATS):

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 import pyarrow as pa
 
+from codegen.collector.dedupe import SeenIds, digest
 from codegen.collector.records import Accepted, Received
 from codegen.collector.tables import TIMESTAMP, Tables
 
@@ -24,7 +25,7 @@ from codegen.collector.tables import TIMESTAMP, Tables
 class Prepared:
     received: Received
     events: dict[str, tuple[list[Accepted], list[tuple[Any, ...]]]]  # event name -> its events and rows
-    ids: set[str]  # its accepted events' ids (fewer than its events when one is repeated)
+    ids: dict[str, int]  # its accepted events' ids (fewer than its events when one repeats) -> their digests
 
 
 def prepare(tables: Tables, received: Received) -> Prepared:
@@ -33,16 +34,19 @@ def prepare(tables: Tables, received: Received) -> Prepared:
         by_event.setdefault(event.event, []).append(event)
     return Prepared(received, {name: (accepted, tables.events[name].rows(received, accepted))
                                for name, accepted in by_event.items()},
-                    {e.event_id for e in received.accepted})
+                    {e.event_id: digest(e.event_id) for e in received.accepted})
 
 
-def all_new(tables: Tables, requests: list[Prepared]) -> tuple[list[str], Any, dict[str, Any], Any] | None:
-    """The rows of a micro-batch in which no event id repeats, made with
-    C-level steps only (chains, no loop per event), so the writer is not
-    made to wait for the GIL halfway through: (ids, event_ids rows, rows per
-    event table, bad_events rows). None when an id repeats (see concatenated)."""
+def all_new(tables: Tables, requests: list[Prepared], seen: SeenIds) -> tuple[Any, dict[str, Any], Any] | None:
+    """The rows of a micro-batch in which no event id repeats and none is
+    held already, made with C-level steps only (chains, no loop per event),
+    so the writer is not made to wait for the GIL halfway through:
+    (event_ids rows, rows per event table, bad_events rows). None when an
+    id repeats or is held (see concatenated)."""
     count = sum(len(p.received.accepted) for p in requests)
     if len(set().union(*(p.ids for p in requests))) != count:
+        return None
+    if seen.holds_any(chain.from_iterable(p.ids.values() for p in requests)):
         return None
     ordered = sorted(requests, key=lambda p: p.received.received_at_us)
     by_event: dict[str, list[list[tuple[Any, ...]]]] = {}
@@ -55,12 +59,12 @@ def all_new(tables: Tables, requests: list[Prepared]) -> tuple[list[str], Any, d
             ids.append([e.event_id for e in accepted])
             names.append([name] * len(accepted))
             times.append([p.received.received_at_us] * len(accepted))
-    id_list = list(chain.from_iterable(ids))
     events = {tables.events[name].table: tables.events[name].arrow(list(chain.from_iterable(parts)))
               for name, parts in sorted(by_event.items())}
-    id_rows = _id_rows(id_list, list(chain.from_iterable(names)), list(chain.from_iterable(times)))
+    id_rows = _id_rows(list(chain.from_iterable(ids)), list(chain.from_iterable(names)),
+                       list(chain.from_iterable(times)))
     rejected = [p.received for p in ordered if p.received.rejected]
-    return id_list, id_rows, events, tables.bad_events(rejected) if rejected else None
+    return id_rows, events, tables.bad_events(rejected) if rejected else None
 
 
 def _id_rows(ids: list[str], names: list[str], times: list[int]) -> Any:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from codegen.collector.dedupe import forget_statement, is_open
+from codegen.collector.dedupe import SeenIds
 from codegen.exports.sql import BAD_EVENTS, EVENT_IDS, event_columns, event_tables, quote
 from codegen.ir import Kind, Model, Property
 
@@ -102,10 +102,12 @@ def _column_purposes(model: Model, prop: Property) -> set[str]:
     return found
 
 
-def apply_rules(con: Any, model: Model, now: datetime, dry_run: bool = False) -> Report:
-    """Apply the retention on an open connection (one transaction)."""
+def apply_rules(con: Any, model: Model, now: datetime, dry_run: bool = False,
+                seen: SeenIds | None = None) -> Report:
+    """Apply the retention on an open connection (one transaction); `seen`:
+    the dedupe index of the store's writer, told the ids deleted once committed."""
     report = Report(now, dry_run)
-    indexed = is_open(con)  # a collector's store: its dedupe index forgets the deleted ids too
+    forgotten: list[int] = []  # the digests of deleted ids the index holds
     con.execute("BEGIN")
     try:
         for rule in rules(model):
@@ -115,8 +117,8 @@ def apply_rules(con: Any, model: Model, now: datetime, dry_run: bool = False) ->
                 count = _count(con, f"SELECT count(*) FROM {table} WHERE received_at < ?", cutoff)
                 if count and not dry_run:
                     if rule.event is not None:
-                        if indexed:
-                            con.execute(forget_statement(), [rule.event, cutoff])
+                        if seen is not None:
+                            forgotten += seen.held_before(con, rule.event, cutoff)
                         con.execute(f"DELETE FROM {quote(EVENT_IDS)} WHERE event = ? AND received_at < ?",
                                     [rule.event, cutoff])
                     con.execute(f"DELETE FROM {table} WHERE received_at < ?", [cutoff])
@@ -131,6 +133,8 @@ def apply_rules(con: Any, model: Model, now: datetime, dry_run: bool = False) ->
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    if seen is not None and forgotten:
+        seen.forget(forgotten)
     return report
 
 

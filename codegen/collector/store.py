@@ -1,18 +1,18 @@
 """The DuckDB store: one file, one writer. A write is one transaction for a
-whole micro-batch of requests: new event ids are claimed in the dedupe
-index (dedupe.py; a replayed event is a duplicate and stores nothing) and
-listed in `event_ids`, each event table gets one Arrow insert, rejected
-events go to `bad_events`."""
+whole micro-batch of requests: ids the dedupe index holds (dedupe.py) are
+duplicates and store nothing, new ones are listed in `event_ids`, each
+event table gets one Arrow insert, rejected events go to `bad_events`."""
 
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 
 from codegen.exports.sql import BAD_EVENTS, EVENT_IDS, quote
 from codegen.ir import Model
-from codegen.collector.dedupe import DEFAULT_WINDOW, SeenIds, claim_statements, insert_statement
+from codegen.collector.dedupe import DEFAULT_WINDOW, SeenIds
 from codegen.collector.migrate import ensure_schema
 from codegen.collector.prepared import Prepared, all_new, concatenated, prepare
 from codegen.collector.records import Accepted, Received, Stored
@@ -30,7 +30,6 @@ class DuckDBStore:
         self.model = model
         self.tables = Tables(model)
         self.con: Any = None
-        self._conflict: type[Exception] = Exception  # duckdb.ConstraintException once open
         self.changes: list[str] = []
 
     def open(self, dedupe: bool = True) -> None:
@@ -46,7 +45,6 @@ class DuckDBStore:
             self.con = _connect(duckdb, self.path, self.row_group_size)
         except duckdb.Error as exc:
             raise SinkError(f"cannot open {self.path}: {_first_line(exc)}{_open_hint(exc)}") from None
-        self._conflict = duckdb.ConstraintException
         self.con.execute("SET TimeZone = 'UTC'")
         # The store appends micro-batches: DuckDB's worker threads cost more
         # in hand-offs than they save (about a third of its CPU time per
@@ -75,15 +73,11 @@ class DuckDBStore:
     def write(self, batch: list[Received | Prepared]) -> list[Stored]:
         """Store a micro-batch in one transaction; one Stored per request.
 
-        Every event_id is taken to be new first (replays are rare): a plain
-        INSERT into the dedupe index costs a quarter of ON CONFLICT ... RETURNING.
-        When one is stored already, that transaction fails as a whole and
-        the micro-batch is written again, claiming the ids one by one.
-        Any other failure rebuilds the dedupe index from the file (a
-        transaction over two databases may fail halfway)."""
+        The dedupe index learns the new ids once the transaction is
+        committed. A failed write rebuilds it from the file: whether a
+        commit that failed is in the file is the file's to say."""
         assert self.seen is not None, "open the store first"
-        if self.seen.prune_due():
-            self.seen.prune()
+        self.seen.prune()
         try:
             return self._write([b if isinstance(b, Prepared) else self.prepare(b) for b in batch])
         except BaseException:
@@ -98,85 +92,49 @@ class DuckDBStore:
             pass
 
     def _write(self, requests: list[Prepared]) -> list[Stored]:
-        fast = all_new(self.tables, requests)
-        replayed = False
-        if fast is not None:
-            try:
-                self._insert(fast[1:], "BEGIN; ")
-                return [Stored(len(r.received.accepted), 0) for r in requests]
-            except self._conflict:  # a replay: claim the ids one by one
-                replayed = True
-        # An id repeats in the batch, or one is stored already: the first of each id wins.
-        candidates: dict[str, tuple[int, Accepted]] = {}
-        for position, request in enumerate(requests):
+        assert self.seen is not None
+        latest = max(r.received.received_at_us for r in requests)
+        fast = all_new(self.tables, requests, self.seen)
+        if fast is not None:  # the common case
+            self._insert(fast)
+            self.seen.add(list(chain.from_iterable(r.ids.values() for r in requests)), latest)
+            return [Stored(len(r.received.accepted), 0) for r in requests]
+        # An id repeats in the batch, or one is stored already: the first of each new id wins.
+        first: dict[str, tuple[Accepted, int]] = {}
+        for request in requests:
             for event in request.received.accepted:
-                candidates.setdefault(event.event_id, (position, event))
-        if not replayed:
-            try:
-                new_ids = self._transaction(requests, candidates, claim=False)
-            except self._conflict:
-                replayed = True
-        if replayed:
-            new_ids = self._transaction(requests, candidates, claim=True)
-        fresh = set(new_ids)
-        new_per_request = [0] * len(requests)
-        for event_id in new_ids:
-            new_per_request[candidates[event_id][0]] += 1
+                key = request.ids[event.event_id]
+                if event.event_id not in first and not self.seen.holds(key):
+                    first[event.event_id] = (event, key)
+        wins = lambda e: first.get(e.event_id, (None,))[0] is e  # noqa: E731
+        self._insert(concatenated(self.tables, requests, wins))
+        self.seen.add([key for _, key in first.values()], latest)
         out = []
-        for request, new in zip(requests, new_per_request):
+        for request in requests:
             accepted = request.received.accepted
-            duplicates = frozenset(e.event_id for e in accepted
-                                   if e.event_id not in fresh or candidates[e.event_id][1] is not e)
-            out.append(Stored(new, len(accepted) - new, duplicates))
+            new = sum(1 for e in accepted if wins(e))
+            out.append(Stored(new, len(accepted) - new, frozenset(e.event_id for e in accepted if not wins(e))))
         return out
 
-    def _transaction(self, requests: list[Prepared], candidates: dict[str, tuple[int, Accepted]],
-                     claim: bool) -> list[str]:
-        """One transaction; the ids it stored. `claim`: some may be stored
-        already (ON CONFLICT)."""
-        first = lambda e: candidates[e.event_id][1] is e  # noqa: E731 (the first of an id in the batch)
-        if not claim:
-            self._insert(concatenated(self.tables, requests, first), "BEGIN; ")
-            return list(candidates)
-        self.con.execute("BEGIN")
-        try:
-            new_ids = self._claim(concatenated(self.tables, requests, first)[0])
-            fresh = set(new_ids)
-            ids, events, bad = concatenated(self.tables, requests, lambda e: e.event_id in fresh and first(e))
-        except BaseException:
-            self._rollback()
-            raise
-        self._insert((ids, events, bad), "", claim=False)
-        return new_ids
-
-    def _insert(self, rows: tuple[Any, dict[str, Any], Any], begin: str, claim: bool = True) -> None:
-        """Insert (event_ids rows, rows per event table, bad_events rows) and
-        commit, in one DuckDB call (each call gives the GIL back and waits
-        to take it again, up to the switch interval while the decoding
-        thread holds it); `begin` is "BEGIN; " unless one is open; `claim`:
-        the ids go into the dedupe index too (False: claimed already). A
-        failure rolls the transaction back and is raised."""
+    def _insert(self, rows: tuple[Any, dict[str, Any], Any]) -> None:
+        """Insert (event_ids rows, rows per event table, bad_events rows) in
+        one transaction, in one DuckDB call where it can (each call gives the
+        GIL back and waits to take it again while the decoding thread holds
+        it). A failure rolls the transaction back and is raised."""
         ids, events, bad = rows
-        inserts: list[tuple[str | None, Any]] = []
-        if ids is not None:
-            if claim:
-                inserts.append((None, ids))  # None: the dedupe index
-            inserts.append((EVENT_IDS, ids))
+        inserts: list[tuple[str, Any]] = [(EVENT_IDS, ids)] if ids is not None else []
         inserts += list(events.items())
         if bad is not None:
             inserts.append((BAD_EVENTS, bad))
+        if not inserts:
+            return
         try:
-            if not inserts:
-                if not begin:
-                    self.con.execute("COMMIT")
-                return
             for start in range(0, len(inserts), len(_SCAN_NAMES)):
                 part = inserts[start:start + len(_SCAN_NAMES)]
-                statements = [insert_statement(name) if table is None else
-                              f"INSERT INTO {quote(table)} BY NAME SELECT * FROM {name}"
+                statements = [f"INSERT INTO {quote(table)} BY NAME SELECT * FROM {name}"
                               for name, (table, _) in zip(_SCAN_NAMES, part)]
                 last = start + len(part) == len(inserts)
-                sql = (begin if start == 0 else "") + "; ".join(statements) + ("; COMMIT" if last else "")
+                sql = ("BEGIN; " if start == 0 else "") + "; ".join(statements) + ("; COMMIT" if last else "")
                 _execute(self.con, sql, *(rows for _, rows in part))
         except BaseException:
             self._rollback()
@@ -187,14 +145,6 @@ class DuckDBStore:
             self.con.execute("ROLLBACK")
         except Exception:  # no transaction: DuckDB ended the failed one, or it never began
             pass
-
-    def _claim(self, ids: Any) -> list[str]:
-        """Claim the ids not stored yet in the dedupe index; those it claimed."""
-        if ids is None:
-            return []
-        digests_sql, claim_sql = claim_statements("_t0")  # the ids of a claim are distinct
-        by_digest = {digest: event_id for event_id, digest in _execute(self.con, digests_sql, ids).fetchall()}
-        return [by_digest[row[0]] for row in _execute(self.con, claim_sql, ids).fetchall()]
 
     # --- dev mode -------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from codegen.collector.checking import EnvelopeChecker
 from codegen.collector.decoding import PROTOBUF, BatchDecoder, Limits
 from codegen.collector.descriptors import build_messages
 from codegen.collector.retention import apply_rules
+from codegen.collector.sinks.duckdb import DuckDBSink
 from codegen.collector.store import DuckDBStore
 from codegen.exports.sql import EVENT_IDS, quote
 from codegen.loader import load_model
@@ -112,17 +113,33 @@ def test_pruning_forgets_the_ids_that_left_the_window(tmp_path: Path, model, dec
 
 
 def test_the_retention_tells_the_index_what_it_deleted(tmp_path: Path, model, decoder) -> None:
-    store = DuckDBStore(str(tmp_path / "s.duckdb"), model, dedupe_window=1e12)  # every id held
+    path = tmp_path / "s.duckdb"
+    store = DuckDBStore(str(path), model, dedupe_window=1e12)  # every id held
+    store.open()
+    long_ago = now_us() - 20 * 365 * DAY_US  # past every purpose's retention
+    store.write([decoder.decode(batch(0, 5), PROTOBUF, long_ago)])
+    store.close()
+    sink = DuckDBSink(str(path), model, dedupe_window=1e12)
+    sink.start()  # loads the index (the 5 ids), then runs the retention, which deletes their rows
+    try:
+        assert sink.db.con.execute('SELECT count(*) FROM "page_view"').fetchone()[0] == 0
+        replay = sink.db.write([decoder.decode(batch(0, 5), PROTOBUF, now_us())])[0]
+    finally:
+        sink.close()
+    assert (replay.accepted, replay.duplicates) == (5, 0)  # new data now, not a duplicate
+
+
+def test_the_retention_deletes_nothing_on_a_dry_run_and_the_index_keeps_its_ids(tmp_path: Path, model,
+                                                                                decoder) -> None:
+    store = DuckDBStore(str(tmp_path / "s.duckdb"), model, dedupe_window=1e12)
     store.open()
     try:
-        long_ago = now_us() - 20 * 365 * DAY_US  # past every purpose's retention
-        store.write([decoder.decode(batch(0, 5), PROTOBUF, long_ago)])
-        apply_rules(store.con, model, datetime.now(timezone.utc))
-        assert store.con.execute('SELECT count(*) FROM "page_view"').fetchone()[0] == 0
+        store.write([decoder.decode(batch(0, 5), PROTOBUF, now_us() - 20 * 365 * DAY_US)])
+        apply_rules(store.con, model, datetime.now(timezone.utc), dry_run=True, seen=store.seen)
         replay = store.write([decoder.decode(batch(0, 5), PROTOBUF, now_us())])[0]
     finally:
         store.close()
-    assert (replay.accepted, replay.duplicates) == (5, 0)  # new data now, not a duplicate
+    assert (replay.accepted, replay.duplicates) == (0, 5)
 
 
 def test_a_store_with_the_old_primary_key_is_migrated(tmp_path: Path, model, decoder) -> None:

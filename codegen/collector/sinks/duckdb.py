@@ -108,7 +108,7 @@ class DuckDBSink:
 
         self._next_retention = time.monotonic() + self.retention_interval
         try:
-            report = apply_rules(self.db.con, self.model, datetime.now(timezone.utc))
+            report = apply_rules(self.db.con, self.model, datetime.now(timezone.utc), seen=self.db.seen)
         except Exception as exc:  # reported; the next pass tries again
             log.error("%s: retention failed: %s", self.description, exc)
             return
