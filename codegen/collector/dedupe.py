@@ -54,10 +54,7 @@ class SeenIds:
         self.con = con
         self.window_us = int(min(window, 1e12) * 1_000_000)  # 1e12 s: longer than history, within BIGINT
         self._held: set[int] = set()
-        self._groups: deque[tuple[int, list[int]]] = deque()  # (latest receive time in µs, digests), as stored
-
-    def __len__(self) -> int:
-        return len(self._held)
+        self._groups: deque[tuple[int, list[int]]] = deque()  # (latest receive time in us, digests), as stored
 
     def load(self) -> int:
         """(Re)build the index from `event_ids`: the ids of the window; how many."""

@@ -81,10 +81,11 @@ def _tune_for_throughput() -> None:
       (that walk took half the decoding time).
     - DuckDB's Python binding lets the GIL go while a statement runs and
       takes it back several times per statement (a `SELECT 1` and its
-      fetch about nine times: bench/gil_handoff.py). Each time, while the decoding thread runs
-      Python, the writer waits up to the switch interval; at 1 ms half of
-      a transaction's time went to those waits. 5 us keeps them short
-      (bench/collector.py: 18,000 -> 26,500 events/s at 16 connections).
+      fetch about nine times: bench/gil_handoff.py). Each time, while the
+      decoding thread runs Python, the writer waits up to the switch
+      interval; at 1 ms half of a transaction's time went to those waits.
+      5 us keeps them short (bench/collector.py, one pair of runs: 18,000
+      -> 26,500 events/s at 16 connections).
     """
     gc.collect()
     gc.freeze()
