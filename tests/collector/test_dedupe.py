@@ -169,3 +169,22 @@ def test_a_store_with_the_old_primary_key_is_migrated(tmp_path: Path, model, dec
     store.open()
     assert store.changes == []
     store.close()
+
+
+def test_in_one_micro_batch_the_first_of_each_new_id_wins_and_held_ids_are_duplicates(tmp_path: Path, model,
+                                                                                        decoder) -> None:
+    path = tmp_path / "s.duckdb"
+    store = DuckDBStore(str(path), model)
+    store.open()
+    try:
+        store.write([decoder.decode(batch(100, 2), PROTOBUF, now_us())])  # ids 101, 102: held
+        first, overlapping, partly_held = store.write([decoder.decode(body, PROTOBUF, now_us()) for body in
+                                                       (batch(0, 5), batch(3, 5), batch(100, 3))])
+        replay = store.write([decoder.decode(batch(3, 5), PROTOBUF, now_us())])[0]  # ids 4-8: all stored now
+    finally:
+        store.close()
+    assert (first.accepted, first.duplicates) == (5, 0)
+    assert (overlapping.accepted, overlapping.duplicates) == (3, 2)  # ids 4 and 5 came first in the other request
+    assert (partly_held.accepted, partly_held.duplicates) == (1, 2)
+    assert (replay.accepted, replay.duplicates) == (0, 5)
+    assert stored(path) == (11, 11)  # 101-103 and 1-8
