@@ -11,9 +11,9 @@ and with DuckDB's default (store.py, ROW_GROUP_SIZE).
 Last, "commit size": the wall time of one write of 50 and of 500 page
 views (one transaction each): a commit has a fixed cost, whatever its size.
 
-Each row of the first part: ids held (rows made by SQL in event_ids, loaded into the index), then 1,000 new
-events written through the store, then CHECKPOINT, timed in CPU seconds
-(the minimum of 3). Part of bench/collector.py; alone:
+Each row of the first part: ids held (rows made by SQL in event_ids,
+loaded into the index), then 1,000 new events written through the store,
+then CHECKPOINT, timed in CPU seconds (the minimum of 3). Part of bench/collector.py; alone:
 .venv/bin/python bench/checkpoint_cost.py [--ids 0,1000000]
 """
 

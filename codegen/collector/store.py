@@ -100,20 +100,25 @@ class DuckDBStore:
             self.seen.add(list(chain.from_iterable(r.ids.values() for r in requests)), latest)
             return [Stored(len(r.received.accepted), 0) for r in requests]
         # An id repeats in the batch, or one is stored already: the first of each new id wins.
-        first: dict[str, tuple[Accepted, int]] = {}
+        first: dict[str, Accepted] = {}
+        keys: list[int] = []
         for request in requests:
             for event in request.received.accepted:
                 key = request.ids[event.event_id]
                 if event.event_id not in first and not self.seen.holds(key):
-                    first[event.event_id] = (event, key)
-        wins = lambda e: first.get(e.event_id, (None,))[0] is e  # noqa: E731
+                    first[event.event_id] = event
+                    keys.append(key)
+
+        def wins(event: Accepted) -> bool:
+            return first.get(event.event_id) is event
+
         self._insert(concatenated(self.tables, requests, wins))
-        self.seen.add([key for _, key in first.values()], latest)
+        self.seen.add(keys, latest)
         out = []
         for request in requests:
             accepted = request.received.accepted
-            new = sum(1 for e in accepted if wins(e))
-            out.append(Stored(new, len(accepted) - new, frozenset(e.event_id for e in accepted if not wins(e))))
+            duplicates = [e.event_id for e in accepted if not wins(e)]
+            out.append(Stored(len(accepted) - len(duplicates), len(duplicates), frozenset(duplicates)))
         return out
 
     def _insert(self, rows: tuple[Any, dict[str, Any], Any]) -> None:
